@@ -1,0 +1,185 @@
+# arrayd — the only build file.
+#
+# Knobs (all optional):
+#   PREFIX=/usr/local  SBINDIR=$(PREFIX)/sbin  MANDIR=$(PREFIX)/share/man
+#   SYSCONFDIR=/etc  UNITDIR=/lib/systemd/system  DESTDIR=
+#   CC=gcc|clang  CFLAGS='-O2 -g'  SANITIZE=address,undefined  V=1 (verbose)
+#   TEST_WRAPPER='valgrind --error-exitcode=1 --leak-check=full'
+#
+# Targets: all (default), check, run, bench, install, uninstall, deps, fuzz, clean, help.
+# Every directory is one layer; sources are picked up by wildcard so adding a
+# file needs no edit here.  Unit tests are tests/unit/test_<dir>_<name>.c and
+# link only the objects of <dir> and the layers below it (see *_TEST_OBJS).
+
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
+DOCDIR     ?= $(PREFIX)/share/doc/arrayd
+DESTDIR    ?=
+PKG_CONFIG ?= pkg-config
+
+# Debian packages the build, the tests and `make run` need (installed by `make deps`).
+DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
+	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl
+DEB_BENCH_PKGS = wrk qemu-utils rsync fio
+
+WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings -fno-common \
+       -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ifdef SANITIZE
+SAN_CFLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_LDFLAGS = -fsanitize=$(SANITIZE)
+endif
+ifdef WERROR
+DEV_CFLAGS = -Werror
+endif
+
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv libmicrohttpd expat sqlite3 openssl inih 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(DEV_CFLAGS) $(SAN_CFLAGS) \
+	     $(PC_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
+
+LIBS_CIMXML  = -lexpat
+LIBS_BLOCK   = -luv -lpthread
+LIBS_REPLICA = -lsqlite3
+LIBS_CONF    = -linih
+LIBS_DAEMON  = -lmicrohttpd -lssl -lcrypto -lm
+LIBS_ALL     = $(LIBS_DAEMON) $(LIBS_CIMXML) $(LIBS_BLOCK) $(LIBS_REPLICA) $(LIBS_CONF)
+
+Q = $(if $(V),,@)
+
+CIMXML_OBJS  = $(patsubst %.c,%.o,$(wildcard cimxml/*.c))
+BLOCK_OBJS   = $(patsubst %.c,%.o,$(wildcard blockdev/*.c))
+REPLICA_OBJS = $(patsubst %.c,%.o,$(wildcard replica/*.c))
+CONF_OBJS    = $(patsubst %.c,%.o,$(wildcard conf/*.c))
+DAEMON_OBJS  = $(patsubst %.c,%.o,$(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+CORE_OBJS    = $(DAEMON_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(BLOCK_OBJS) $(CONF_OBJS)
+
+UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
+UNIT_TESTS = $(patsubst %.c,%,$(UNIT_SRCS))
+FAKE_OBJS  = $(patsubst %.c,%.o,$(wildcard tests/unit/fake_*.c))
+TOOL_SRCS  = $(wildcard tests/tools/*.c)
+TOOLS      = $(patsubst %.c,%,$(TOOL_SRCS))
+
+all: arrayd
+
+arrayd: daemon/main.o $(CORE_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+%.o: %.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Each unit test links its own layer and the layers below it, never above.
+tests/unit/test_cimxml_%: tests/unit/test_cimxml_%.o $(CIMXML_OBJS) $(FAKE_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_CIMXML)
+tests/unit/test_blockdev_%: tests/unit/test_blockdev_%.o $(BLOCK_OBJS) $(FAKE_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_BLOCK)
+tests/unit/test_replica_%: tests/unit/test_replica_%.o $(REPLICA_OBJS) $(FAKE_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_REPLICA)
+tests/unit/test_conf_%: tests/unit/test_conf_%.o $(CONF_OBJS) $(FAKE_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_CONF)
+tests/unit/test_daemon_%: tests/unit/test_daemon_%.o $(CORE_OBJS) $(FAKE_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_ALL)
+
+tests/tools/%: tests/tools/%.c $(CORE_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+tests/fuzz/replay: tests/fuzz/replay.o tests/fuzz/fuzz_cimxml.o $(CIMXML_OBJS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CIMXML)
+
+# ---- dependencies (Debian) ------------------------------------------------
+# Installs only what is missing, so a second run costs one dpkg query.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+
+deps-bench:
+	@missing=""; for p in $(DEB_BENCH_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+
+# ---- tests ------------------------------------------------------------------
+# `make check` is the README's test command and what .ci/run calls: it installs
+# what is missing, builds warning-free with -Werror, and runs every test.
+check: deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(UNIT_TESTS) $(TOOLS) tests/fuzz/replay
+	$(Q)$(MAKE) --no-print-directory WERROR=1 check-deps check-unit check-fuzz-replay check-integration
+
+check-unit: $(UNIT_TESTS)
+	$(Q)fail=0; pass=0; for t in $(UNIT_TESTS); do \
+		echo "== $$t"; \
+		if $(TEST_WRAPPER) ./$$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	done; echo "unit: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+check-fuzz-replay: tests/fuzz/replay
+	$(Q)./tests/fuzz/replay tests/fuzz/corpus tests/integration/cimxml
+
+check-integration: arrayd $(TOOLS)
+	$(Q)tests/integration/run
+
+# The layering rule, checked: lower layers never include higher ones.
+check-deps:
+	$(Q)bad=0; \
+	if grep -nE '#include "(replica|blockdev|daemon|conf)/' cimxml/*.[ch]; then bad=1; fi; \
+	if grep -nE '#include "(cimxml|daemon|replica|conf)/|<expat.h>|<microhttpd.h>' blockdev/*.[ch]; then bad=1; fi; \
+	if grep -nE '#include "(cimxml|daemon|blockdev)/|<uv.h>|<expat.h>|<microhttpd.h>' replica/*.[ch]; then bad=1; fi; \
+	if grep -nE '#include "(cimxml|daemon|blockdev|replica)/' conf/*.[ch]; then bad=1; fi; \
+	if [ $$bad -ne 0 ]; then echo "check-deps: layering violation"; exit 1; fi; echo "check-deps: layering OK"
+
+bench: deps deps-bench all
+	$(Q)tests/bench/run
+
+fuzz:
+	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -o tests/fuzz/fuzz_cimxml \
+		tests/fuzz/fuzz_cimxml.c cimxml/*.c -lexpat
+
+# ---- demo ---------------------------------------------------------------------
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./contrib/demo.sh
+
+# ---- install --------------------------------------------------------------------
+install: arrayd
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/arrayd $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 arrayd $(DESTDIR)$(SBINDIR)/arrayd
+	install -m 644 doc/arrayd.8 $(DESTDIR)$(MANDIR)/man8/arrayd.8
+	install -m 644 doc/arrayd.conf.5 $(DESTDIR)$(MANDIR)/man5/arrayd.conf.5
+	install -m 644 conf/arrayd.conf.example $(DESTDIR)$(DOCDIR)/arrayd.conf.example
+	install -m 644 conf/arrayd.conf.example $(DESTDIR)$(SYSCONFDIR)/arrayd/arrayd.conf.example
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		contrib/systemd/arrayd.service.in > $(DESTDIR)$(UNITDIR)/arrayd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/arrayd.service
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/arrayd $(DESTDIR)$(MANDIR)/man8/arrayd.8 \
+		$(DESTDIR)$(MANDIR)/man5/arrayd.conf.5 $(DESTDIR)$(UNITDIR)/arrayd.service \
+		$(DESTDIR)$(DOCDIR)/arrayd.conf.example $(DESTDIR)$(SYSCONFDIR)/arrayd/arrayd.conf.example
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arrayd 2>/dev/null
+
+clean:
+	rm -f arrayd daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
+		tests/fuzz/*.o tests/fuzz/replay tests/fuzz/fuzz_cimxml $(UNIT_TESTS) $(TOOLS)
+	find . -name '*.d' -delete
+
+help:
+	@sed -n '2,12p' Makefile
+
+-include $(shell find . -name '*.d' 2>/dev/null)
+.PHONY: all check check-unit check-fuzz-replay check-integration check-deps deps deps-bench \
+	bench fuzz run install uninstall clean help
+.SECONDARY:

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * blockdev.h - volumes (sparse files, block devices) and the chunked copy
+ * engine that runs on libuv's thread pool.
+ *
+ * This layer knows file descriptors, offsets and chunks.  It knows nothing
+ * of CIM, replicas or pairs: a copy job is "copy this range of that volume
+ * onto this one, in this mode, from this checkpoint".  All callbacks run on
+ * the loop thread; the loop thread never does disk I/O of a copy.
+ */
+#ifndef ARRAYD_BLOCKDEV_H
+#define ARRAYD_BLOCKDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+/* ------------------------------------------------------------------ volumes */
+
+enum bdev_kind { BDEV_FILE, BDEV_BLOCK };
+
+struct bdev_info {
+	enum bdev_kind kind;
+	uint64_t size;		/* bytes */
+	uint64_t allocated;	/* bytes allocated (st_blocks*512; = size for devices) */
+	bool can_punch;		/* holes can be made (file punch / BLKDISCARD) */
+};
+
+/*
+ * Make sure a volume's backing store exists.  A missing file is created
+ * sparse at `size` (which must be a non-zero multiple of 512) and its parent
+ * folder must exist; an existing file or block device is left alone and its
+ * real size reported.  `size` 0 means "must exist".  Returns 0 or -errno
+ * (-ENOENT, -EACCES, -ENOSPC, -EINVAL for a size that is not whole blocks,
+ * -ENOTBLK for something that is neither a regular file nor a device).
+ */
+int bdev_ensure(const char *path, uint64_t size, struct bdev_info *out);
+
+/* Stat a volume without creating it.  Returns 0 or -errno. */
+int bdev_stat(const char *path, struct bdev_info *out);
+
+/* Create a new sparse file of `size` (O_EXCL: -EEXIST if present). */
+int bdev_create(const char *path, uint64_t size);
+
+/* Remove a file volume arrayd created (unlink).  Returns 0 or -errno. */
+int bdev_remove(const char *path);
+
+/*
+ * Instant copy-on-write clone (FICLONE) of src onto dst (dst must not exist
+ * or is truncated).  Returns 0, -EOPNOTSUPP / -EXDEV where the filesystem
+ * cannot clone (callers then fall back to a full copy), or -errno.
+ */
+int bdev_reflink(const char *src, const char *dst);
+
+/* Does this filesystem pair support reflink?  Probed once, at run time. */
+bool bdev_reflink_supported(const char *dir);
+
+/* ------------------------------------------------------------- copy engine */
+
+struct copy_engine;
+struct copy_job;
+
+struct copy_engine_opts {
+	uint32_t chunk_size;		/* default 1 MiB; multiple of 4096 */
+	unsigned max_inflight_total;	/* chunks in flight across all jobs; default 3 */
+	unsigned max_inflight_job;	/* per job; default 2 */
+	bool use_direct_io;		/* O_DIRECT where supported; default as measured */
+};
+
+/*
+ * Returns a new engine owned by the caller in *out; free with
+ * copy_engine_close() once no job runs.  Returns 0 or -errno.
+ */
+int copy_engine_new(uv_loop_t *loop, const struct copy_engine_opts *opts,
+    struct copy_engine **out);
+/*
+ * Cancel every job and free the engine once the last chunk has come back;
+ * `cb` (may be NULL) runs on the loop then.  Jobs' done callbacks run with
+ * -ECANCELED before that.
+ */
+void copy_engine_close(struct copy_engine *e, void (*cb)(void *arg), void *arg);
+
+enum copy_mode {
+	COPY_FULL,	/* every chunk; holes and zero chunks become holes on a file target */
+	COPY_DIFF,	/* read both, write only chunks that differ */
+	COPY_CLONE,	/* reflink when possible, else COPY_FULL */
+};
+
+struct copy_spec {
+	const char *src_path;		/* copied by copy_job_start */
+	const char *dst_path;
+	enum copy_mode mode;
+	uint64_t length;		/* bytes to copy; 0 = source size */
+	uint64_t resume_from;		/* checkpoint to resume from (chunk aligned) */
+	uint64_t rate_limit;		/* bytes/s, 0 = unlimited */
+};
+
+struct copy_progress {
+	uint64_t bytes_total;		/* length of the copy */
+	uint64_t bytes_done;		/* processed (copied, compared or skipped) */
+	uint64_t checkpoint;		/* everything below is done (not yet synced) */
+	uint64_t chunks_written;
+	uint64_t chunks_skipped;	/* holes, equal chunks */
+	uint64_t bytes_written;
+};
+
+/*
+ * Called on the loop thread after chunks complete (at most every chunk, at
+ * least every 100 ms of progress).  Must not free the job.
+ */
+typedef void (*copy_progress_cb)(struct copy_job *job,
+    const struct copy_progress *p, void *arg);
+/*
+ * Called exactly once on the loop thread when the job ends: status 0 after
+ * the target was fdatasync'ed; -ECANCELED after copy_job_cancel (no torn
+ * chunk); or -errno of the failure with `err_offset` the offset of the
+ * failed chunk.  The job is freed after the callback returns.
+ */
+typedef void (*copy_done_cb)(struct copy_job *job, int status,
+    uint64_t err_offset, const struct copy_progress *p, void *arg);
+
+/*
+ * Start a copy.  Checks run synchronously (source readable, target writable,
+ * target at least `length`, source != target): on failure returns -errno and
+ * calls no callback.  On success *out (may be NULL) is the job, owned by the
+ * engine until done_cb returns.
+ */
+int copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
+    copy_progress_cb progress_cb, copy_done_cb done_cb, void *arg,
+    struct copy_job **out);
+/* Ask the job to stop at the next chunk boundary; done_cb gets -ECANCELED. */
+void copy_job_cancel(struct copy_job *job);
+void copy_job_get_progress(const struct copy_job *job, struct copy_progress *p);
+/* Change the job's rate limit (bytes/s, 0 = unlimited). */
+void copy_job_set_rate(struct copy_job *job, uint64_t rate_limit);
+
+#endif /* ARRAYD_BLOCKDEV_H */

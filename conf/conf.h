@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conf.h - the configuration file (INI, parsed with libinih) as plain data.
+ *
+ * conf_load() checks syntax and each key's range, collecting every error as
+ * "FILE:LINE: key: reason"; conf_validate() checks cross-field rules.  A
+ * struct conf is immutable once loaded: reload builds a new one and the
+ * daemon swaps pointers.  This layer knows nothing of CIM or replicas.
+ */
+#ifndef ARRAYD_CONF_H
+#define ARRAYD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf_pool {
+	char *name;
+	char *path;			/* absolute */
+	unsigned line;
+};
+
+struct conf_volume {
+	char *name;
+	char *pool;
+	char *path;			/* absolute */
+	uint64_t size;			/* 0 = not given */
+	uint32_t id;			/* 0 = not given */
+	unsigned line;
+};
+
+struct conf {
+	char *file;			/* absolute path of the file read */
+
+	/* [server] */
+	char **listen;			/* addresses, default {"127.0.0.1"} */
+	size_t nlisten;
+	unsigned https_port;		/* 5989; 0 = off */
+	unsigned http_port;		/* 0 = off */
+	char *tls_cert;			/* NULL: self-signed in state_dir */
+	char *tls_key;
+	char *users_file;		/* default state_dir/users */
+	char *state_dir;		/* default /var/lib/arrayd */
+	char *system_name;		/* NULL: chosen at first start */
+	char *host_name;		/* HOST in emitted paths; NULL: Host header */
+	char *log_level;		/* error|warning|info|debug, default info */
+	unsigned max_copy_tasks;	/* 2 */
+	uint32_t chunk_size;		/* 1M */
+	unsigned copy_inflight;		/* chunks in flight across jobs, 3 */
+	uint64_t copy_rate_limit;	/* bytes/s per job, 0 = unlimited */
+	uint64_t max_body;		/* 4M */
+	unsigned max_depth;		/* 64 */
+	uint64_t max_elements;		/* 100000 */
+	uint64_t max_text;		/* 64K */
+	unsigned timeout;		/* seconds, 30 */
+	unsigned max_connections;	/* 1024 */
+
+	struct conf_pool *pools;
+	size_t npools;
+	struct conf_volume *volumes;
+	size_t nvolumes;
+};
+
+/* Accumulated errors, each "FILE:LINE: key: reason" (or "FILE: reason"). */
+struct conf_errors {
+	char **msgs;
+	size_t n;
+};
+void conf_errors_release(struct conf_errors *e);
+
+/*
+ * Read `path`.  Returns 0 and a new struct conf owned by the caller
+ * (conf_free), or -errno / -EINVAL with every problem in *errs.  Relative
+ * paths in the file are made relative to the file's folder.
+ */
+int conf_load(const char *path, struct conf **out, struct conf_errors *errs);
+
+/* Cross-field checks (pool names exist, ids unique, cert+key both or none...). */
+int conf_validate(const struct conf *c, struct conf_errors *errs);
+
+void conf_free(struct conf *c);		/* accepts NULL */
+
+/* A struct conf with every default (for tests and the demo). */
+struct conf *conf_defaults(void);
+
+/* Parse "64M"/"4K"/"1G"/"512" into bytes.  Returns 0 or -EINVAL/-ERANGE. */
+int conf_parse_size(const char *s, uint64_t *out);
+
+/* Table of directives for docs/tests: name, section, default text. */
+struct conf_key_doc {
+	const char *section;
+	const char *name;
+	const char *def;
+};
+size_t conf_key_docs(const struct conf_key_doc **out);
+
+#endif /* ARRAYD_CONF_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * auth.h - HTTP Basic authentication against the users file.
+ *
+ * The users file holds one user a line: "name:role:scheme$params$salt$hash"
+ * with salted PBKDF2-HMAC-SHA256 hashes (OpenSSL).  Verification is slow on
+ * purpose; a verified Authorization header is remembered (keyed by an HMAC
+ * of the header under a per-process random key, compared in constant time)
+ * so that keep-alive polling does not pay the hash on every request.  The
+ * cache dies with the auth_db, so a reload forgets it.
+ */
+#ifndef ARRAYD_AUTH_H
+#define ARRAYD_AUTH_H
+
+#include <stddef.h>
+
+enum auth_role { AUTH_NONE = 0, AUTH_BROWSE = 1, AUTH_EDIT = 2 };
+const char *auth_role_name(enum auth_role r);	/* "browse", "edit" */
+/* "browse"/"edit" -> role, AUTH_NONE if unknown. */
+enum auth_role auth_role_parse(const char *s);
+
+struct auth_db;
+
+/*
+ * Load the users file.  A missing file gives an empty db (nobody can log
+ * in) and returns 0; a malformed line fails with -EINVAL and "FILE:LINE:
+ * reason" in errbuf.  *out is owned by the caller (auth_db_free).
+ */
+int auth_db_load(const char *path, struct auth_db **out, char *errbuf,
+    size_t errlen);
+void auth_db_free(struct auth_db *db);		/* accepts NULL */
+size_t auth_db_count(const struct auth_db *db);
+
+/*
+ * Check an Authorization header value ("Basic base64(user:pass)").
+ * Returns the user's role, or AUTH_NONE for a missing, malformed or wrong
+ * credential; the user name is copied into `user` (NUL-terminated) when
+ * the role is not AUTH_NONE.
+ */
+enum auth_role auth_check_header(struct auth_db *db, const char *header,
+    char *user, size_t userlen);
+
+/*
+ * Add or change `name` in the users file `path` (created 0600 if missing),
+ * written atomically (temp file + rename).  Returns 0 or -errno (-EINVAL
+ * for a bad name: 1-63 of [A-Za-z0-9_.@-], or an empty password).
+ */
+int auth_passwd(const char *path, const char *name, const char *password,
+    enum auth_role role);
+
+#endif /* ARRAYD_AUTH_H */

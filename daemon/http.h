@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * http.h - libmicrohttpd inside the libuv loop.
+ *
+ * MHD runs in external-poll epoll mode with no thread of its own: its epoll
+ * fd is watched by a uv_poll_t, its timeout by a uv_timer_t.  This module
+ * owns listening, TLS, connection and body limits, timeouts and Basic
+ * authentication (401); it hands each complete request to one handler on
+ * the loop thread and sends the response the handler fills.  It knows
+ * nothing about CIM: the handler decides everything else (405, CIM headers).
+ */
+#ifndef ARRAYD_HTTP_H
+#define ARRAYD_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "daemon/auth.h"
+
+struct http_server;
+struct http_req;
+
+/* Header value by name (case-insensitive), NULL if absent. */
+const char *http_req_header(const struct http_req *r, const char *name);
+const char *http_req_method(const struct http_req *r);	/* "POST" */
+const char *http_req_url(const struct http_req *r);
+const char *http_req_version(const struct http_req *r);	/* "HTTP/1.1" */
+const char *http_req_user(const struct http_req *r);	/* authenticated */
+enum auth_role http_req_role(const struct http_req *r);
+const char *http_req_body(const struct http_req *r, size_t *len);
+/* Microseconds since the request's first byte (for request logging). */
+int64_t http_req_age_us(const struct http_req *r);
+
+/*
+ * The response a handler fills.  body is malloc'ed and owned by the server
+ * after the handler returns (NULL = empty).  Extra headers are "Name: value"
+ * pairs (static strings or strings that outlive the call: copy them).
+ */
+struct http_resp {
+	unsigned status;		/* default 200 */
+	const char *content_type;	/* NULL: none */
+	char *body;
+	size_t body_len;
+	const char *cimerror;		/* CIMError header, NULL none */
+	bool cim_response;		/* add CIMOperation: MethodResponse */
+	bool close;			/* Connection: close */
+	const char *allow;		/* Allow header for 405 */
+};
+
+typedef void (*http_handler_fn)(void *arg, const struct http_req *req,
+    struct http_resp *resp);
+
+struct http_opts {
+	const char *const *listen;	/* addresses */
+	size_t nlisten;
+	unsigned https_port;		/* 0 = off */
+	unsigned http_port;		/* 0 = off */
+	const char *cert_pem;		/* needed when https_port != 0 */
+	const char *key_pem;
+	uint64_t max_body;		/* 413 above, without reading it all */
+	unsigned timeout;		/* seconds, idle/read timeout */
+	unsigned max_connections;
+	const char *realm;		/* WWW-Authenticate: Basic realm="..." */
+	/* Paths served without authentication (none by default). */
+	http_handler_fn handler;
+	void *handler_arg;
+};
+
+/*
+ * Bind and start serving.  Returns 0 or -errno (-EADDRINUSE: "port in
+ * use") with errbuf filled.  *out is owned by the caller (http_server_close).
+ * `auth` is borrowed; swap it with http_server_set_auth on reload.
+ */
+int http_server_start(uv_loop_t *loop, const struct http_opts *opts,
+    struct auth_db *auth, struct http_server **out, char *errbuf,
+    size_t errlen);
+void http_server_set_auth(struct http_server *s, struct auth_db *auth);
+/* Change limits that can change without rebinding. */
+void http_server_set_limits(struct http_server *s, uint64_t max_body,
+    unsigned timeout);
+/* Stop accepting (close the listen sockets); in-flight requests finish. */
+void http_server_quiesce(struct http_server *s);
+/* Connections still open. */
+unsigned http_server_connections(const struct http_server *s);
+/* Stop MHD, close the uv handles; `cb` runs once they are closed. */
+void http_server_close(struct http_server *s, void (*cb)(void *arg),
+    void *arg);
+
+#endif /* ARRAYD_HTTP_H */

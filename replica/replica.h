@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * replica.h - the array's copy-services model: volumes, replica pairs,
+ * jobs, the replica state machine, the copy queue, and their persistence.
+ *
+ * This layer knows neither XML nor libuv.  It is driven by method calls
+ * (attach, create, modify, job state change) and by copy events the daemon
+ * forwards from the copy engine; it acts on the world only through the
+ * injected `struct replica_ops` (start/cancel a copy, create/remove a
+ * backing file, the clock), so unit tests drive it with fakes.  Every state
+ * change is committed to SQLite in one transaction before the call returns.
+ *
+ * Return values of the method entry points are the CIM method return values
+ * of CONTRACT.md §4 (0, 1, 4, 5, 6, 4096) in *rc; the function itself
+ * returns 0, or -errno for an internal failure (store write failed, ...).
+ */
+#ifndef ARRAYD_REPLICA_H
+#define ARRAYD_REPLICA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct replica_set;
+
+/* Method return values (CIM_StorageConfigurationService). */
+#define REPLICA_RC_OK		0u
+#define REPLICA_RC_NOT_SUPPORTED 1u
+#define REPLICA_RC_FAILED	4u
+#define REPLICA_RC_INVALID	5u
+#define REPLICA_RC_IN_USE	6u
+#define REPLICA_RC_JOB_STARTED	4096u
+
+/* ModifySynchronization.Operation values. */
+enum replica_op {
+	REPLICA_OP_DETACH = 2,
+	REPLICA_OP_FRACTURE = 3,
+	REPLICA_OP_RESYNC = 4,
+	REPLICA_OP_RESTORE = 5,
+	REPLICA_OP_START_COPY = 12,
+	REPLICA_OP_STOP_COPY = 13,
+};
+
+/* SyncState values (CIM_StorageSynchronized). */
+enum sync_state {
+	SYNC_INITIALIZED = 2,
+	SYNC_RESYNC_IN_PROGRESS = 5,
+	SYNC_RESTORE_IN_PROGRESS = 10,
+	SYNC_IDLE = 11,
+	SYNC_BROKEN = 12,
+	SYNC_FROZEN = 14,
+	SYNC_COPY_IN_PROGRESS = 15,
+};
+const char *sync_state_name(unsigned s);	/* "Frozen" ... */
+
+/* JobState values (CIM_ConcreteJob). */
+enum job_state {
+	JOB_NEW = 2,
+	JOB_RUNNING = 4,
+	JOB_COMPLETED = 7,
+	JOB_TERMINATED = 8,
+	JOB_EXCEPTION = 10,
+};
+const char *job_state_name(unsigned s);		/* "Running" ... */
+
+enum pair_kind { PAIR_PC, PAIR_VC };
+
+/* What a copy job copies; the daemon maps it onto enum copy_mode. */
+enum replica_copy_mode {
+	REPLICA_COPY_FULL,	/* every chunk (create, Start Copy) */
+	REPLICA_COPY_DIFF,	/* only differing chunks (Resync, Restore) */
+	REPLICA_COPY_CLONE,	/* point-in-time image: reflink where possible */
+};
+
+enum job_kind {
+	JOB_KIND_PC_CREATE,	/* AttachOrModifyReplica / AttachReplica */
+	JOB_KIND_CLONE_CREATE,	/* CreateReplica CopyType 5 */
+	JOB_KIND_RESYNC,	/* ModifySynchronization 4 */
+	JOB_KIND_RESTORE,	/* ModifySynchronization 5 */
+	JOB_KIND_START_COPY,	/* ModifySynchronization 12 */
+	JOB_KIND_SNAPSHOT,	/* CreateReplica CopyType 4: internal, hidden */
+};
+const char *job_kind_name(enum job_kind k);	/* 3PAR task type: "vv_copy" ... */
+
+struct rvolume {
+	uint32_t id;			/* DeviceID */
+	char name[32];			/* ElementName, 1-31 of [A-Za-z0-9_.-] */
+	char pool[64];			/* pool name */
+	char *path;			/* backing file or block device */
+	uint64_t size;			/* bytes, multiple of 512 */
+	bool is_snapshot;		/* a virtual copy (VC target) */
+	uint32_t parent_id;		/* snapshot: its base volume */
+	bool configured;		/* declared in the configuration */
+	bool failed;			/* OperationalStatus Error: copy into it failed/halted */
+	bool missing;			/* backing store vanished */
+	int64_t created_us;
+};
+
+struct rpair {
+	uint32_t src_id;		/* SystemElement */
+	uint32_t tgt_id;		/* SyncedElement */
+	enum pair_kind kind;		/* PC (ReplicaType 2) or VC (4) */
+	uint16_t copy_type;		/* 4 UnSyncAssoc, 5 UnSyncUnAssoc */
+	uint16_t sync_state;		/* enum sync_state */
+	int64_t when_synced_us;		/* 0 = NULL */
+	uint64_t job_id;		/* job of the running/queued copy, 0 none */
+	int percent_synced;		/* -1 = NULL */
+};
+
+struct rjob {
+	uint64_t id;			/* task id, never reused */
+	enum job_kind kind;
+	uint16_t state;			/* enum job_state */
+	uint16_t percent;		/* 0..100, never NULL */
+	int64_t submitted_us, started_us, ended_us, last_change_us;	/* 0 = NULL */
+	uint16_t error_code;		/* 0 unless Exception */
+	char error_desc[256];		/* "" = NULL */
+	char owner[64];			/* user that called the method */
+	char method[32];		/* "AttachOrModifyReplica", ... */
+	uint32_t rc;			/* return value of that call (4096) */
+	uint32_t src_id, tgt_id;	/* source and target volumes */
+	uint16_t copy_type;		/* CopyType argument, 0 if none */
+	uint16_t operation;		/* Operation argument, 0 if none */
+	char element_name[32];		/* ElementName argument, "" if none */
+	bool hidden;			/* internal (snapshot creation): no CIM instance */
+	uint64_t bytes_total, bytes_done, checkpoint;
+	uint64_t bytes_written;
+};
+
+/* Who called, recorded in the job (Owner) and MethodResult. */
+struct replica_caller {
+	const char *user;
+	const char *method;		/* spelled as the client spelled it */
+};
+
+struct replica_result {
+	uint32_t rc;
+	uint64_t job_id;		/* 0: no job (Job out parameter omitted) */
+	uint32_t target_id;		/* CreateReplica: the new volume, 0 none */
+};
+
+struct replica_ops {
+	void *ctx;
+	/*
+	 * Start copying `src` onto `tgt` for job `job_id`, from byte
+	 * `resume_from`.  Returns 0 (the daemon later calls
+	 * replica_on_copy_progress/replica_on_copy_done) or -errno (the job
+	 * fails at once: pair Broken, job Exception).
+	 */
+	int (*copy_start)(void *ctx, uint64_t job_id, const struct rvolume *src,
+	    const struct rvolume *tgt, enum replica_copy_mode mode,
+	    uint64_t resume_from);
+	/* Ask a running copy to stop; replica_on_copy_done(-ECANCELED) follows. */
+	void (*copy_cancel)(void *ctx, uint64_t job_id);
+	/* Create the backing file of a new volume (sparse, v->size). 0 or -errno. */
+	int (*volume_create)(void *ctx, const struct rvolume *v);
+	/* Remove the backing file of a volume arrayd created. 0 or -errno. */
+	int (*volume_remove)(void *ctx, const struct rvolume *v);
+	/* Does the backing store exist with at least v->size bytes?  0 or -errno. */
+	int (*volume_check)(void *ctx, const struct rvolume *v);
+	/* Wall clock, microseconds since the epoch. */
+	int64_t (*now_us)(void *ctx);
+	/*
+	 * One line per event with its object, e.g.
+	 * "pair 101->102: resync started (job 17)".  level: 0 error,
+	 * 1 warning, 2 info, 3 debug.  May be NULL.
+	 */
+	void (*log)(void *ctx, int level, const char *msg);
+};
+
+struct replica_config {
+	const char *db_path;		/* SQLite file in the state directory */
+	const char *system_name;	/* NULL/"" = chosen at first start, persisted */
+	unsigned max_copy_tasks;	/* default 2 */
+};
+
+/* ------------------------------------------------------------ lifecycle */
+
+/*
+ * Open (creating if needed) the store and load volumes, pairs and jobs.
+ * No copy starts yet.  On failure returns -errno and writes a message for
+ * people into errbuf (e.g. "state.db: schema version 9 is newer than 1").
+ * On success *out is owned by the caller (replica_set_free).
+ */
+int replica_set_open(const struct replica_config *cfg,
+    const struct replica_ops *ops, struct replica_set **out,
+    char *errbuf, size_t errlen);
+void replica_set_free(struct replica_set *rs);	/* accepts NULL */
+
+/* Pools of the configuration: name and the folder new volumes go to. */
+int replica_pool_add(struct replica_set *rs, const char *name,
+    const char *path);
+const char *replica_pool_path(const struct replica_set *rs, const char *name);
+
+/*
+ * Register a configured volume.  `id` 0 = use the id persisted for this
+ * name, or assign a new one and persist it.  Fails with -EEXIST when the
+ * id or name belongs to another volume.  *id_out gets the id.
+ */
+int replica_volume_configure(struct replica_set *rs, const char *name,
+    const char *pool, const char *path, uint64_t size, uint32_t id,
+    uint32_t *id_out);
+
+/*
+ * After pools and volumes are registered: check every volume's backing
+ * store, resume every copy that was running from its checkpoint (same job),
+ * start queued ones, turn pairs whose volume vanished Broken with their job
+ * in Exception.
+ */
+int replica_set_start(struct replica_set *rs);
+
+/* New limit; queued copies start if slots opened. */
+void replica_set_max_copy_tasks(struct replica_set *rs, unsigned n);
+
+/*
+ * Shutdown: cancel running copies but keep their jobs Running with the
+ * checkpoint persisted, so the next start resumes them.
+ */
+void replica_set_shutdown(struct replica_set *rs);
+/* Number of copies still running (shutdown waits for 0). */
+unsigned replica_set_active_copies(const struct replica_set *rs);
+
+const char *replica_system_name(const struct replica_set *rs);
+
+/* -------------------------------------------------------------- methods */
+
+/* AttachOrModifyReplica / AttachReplica. */
+int replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
+    uint16_t copy_type, const struct replica_caller *who,
+    struct replica_result *out);
+
+/*
+ * CreateReplica.  `name` NULL = "<source>.<n>"; `pool` NULL = the source's
+ * pool.  Invalid names -> rc 5, name in use -> 4.
+ */
+int replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
+    const char *pool, uint16_t copy_type, const struct replica_caller *who,
+    struct replica_result *out);
+
+/* ModifySynchronization on the pair (src_id, tgt_id); no such pair -> rc 4. */
+int replica_modify(struct replica_set *rs, uint16_t operation,
+    uint32_t src_id, uint32_t tgt_id, const struct replica_caller *who,
+    struct replica_result *out);
+
+/* TPD_ConcreteJob.RequestStateChange; *rc per CONTRACT.md §5. */
+int replica_job_request_state(struct replica_set *rs, uint64_t job_id,
+    uint16_t requested_state, uint32_t *rc);
+
+/* DeleteInstance of a job: 0, -ENOENT, -EBUSY (still New/Running). */
+int replica_job_delete(struct replica_set *rs, uint64_t job_id);
+
+/* ---------------------------------------------------------- copy events */
+
+void replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
+    uint64_t bytes_done, uint64_t bytes_total, uint64_t checkpoint,
+    uint64_t bytes_written);
+/*
+ * status 0: the target is durable and identical; -ECANCELED: stopped as
+ * asked; other -errno: failed (detail is a human text, may be NULL).
+ */
+void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
+    int status, const char *detail);
+
+/* -------------------------------------------------------------- queries */
+
+/* Iteration in ascending id order; pointers stay valid until the next
+ * mutating call. */
+size_t replica_volume_count(const struct replica_set *rs);
+const struct rvolume *replica_volume_at(const struct replica_set *rs, size_t i);
+const struct rvolume *replica_volume_by_id(const struct replica_set *rs,
+    uint32_t id);
+const struct rvolume *replica_volume_by_name(const struct replica_set *rs,
+    const char *name);
+
+size_t replica_pair_count(const struct replica_set *rs);
+const struct rpair *replica_pair_at(const struct replica_set *rs, size_t i);
+const struct rpair *replica_pair_find(const struct replica_set *rs,
+    uint32_t src_id, uint32_t tgt_id);
+
+/* Hidden jobs are included; callers skip them for CIM. */
+size_t replica_job_count(const struct replica_set *rs);
+const struct rjob *replica_job_at(const struct replica_set *rs, size_t i);
+const struct rjob *replica_job_by_id(const struct replica_set *rs,
+    uint64_t id);
+
+/* Is this a valid volume name (1-31 of A-Z a-z 0-9 _ . -)? */
+bool replica_name_valid(const char *name);
+
+#endif /* ARRAYD_REPLICA_H */
