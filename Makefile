@@ -9,7 +9,8 @@
 # Targets: all (default), check, run, bench, install, uninstall, deps, fuzz, clean, help.
 # Every directory is one layer; sources are picked up by wildcard so adding a
 # file needs no edit here.  Unit tests are tests/unit/test_<dir>_<name>.c and
-# link only the objects of <dir> and the layers below it (see *_TEST_OBJS).
+# link the archive of <dir> (daemon tests: all archives).  Fakes live in
+# tests/unit/fake_*.h and are included by the tests that use them.
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
@@ -60,36 +61,53 @@ CORE_OBJS    = $(DAEMON_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(BLOCK_OBJS) $(CON
 
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst %.c,%,$(UNIT_SRCS))
-FAKE_OBJS  = $(patsubst %.c,%.o,$(wildcard tests/unit/fake_*.c))
 TOOL_SRCS  = $(wildcard tests/tools/*.c)
 TOOLS      = $(patsubst %.c,%,$(TOOL_SRCS))
 
 all: arrayd
 
-arrayd: daemon/main.o $(CORE_OBJS)
+# One static archive per layer: a test or tool links the archives and the
+# linker pulls in only the members it needs.
+cimxml/libcimxml.a: $(CIMXML_OBJS)
+blockdev/libblockdev.a: $(BLOCK_OBJS)
+replica/libreplica.a: $(REPLICA_OBJS)
+conf/libconf.a: $(CONF_OBJS)
+daemon/libdaemon.a: $(DAEMON_OBJS)
+%.a:
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+LIB_CIMXML  = cimxml/libcimxml.a
+LIB_BLOCK   = blockdev/libblockdev.a
+LIB_REPLICA = replica/libreplica.a
+LIB_CONF    = conf/libconf.a
+LIB_DAEMON  = daemon/libdaemon.a
+LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_BLOCK) $(LIB_CONF)
+
+arrayd: daemon/main.o $(LIBS_CORE)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ daemon/main.o -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
 %.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Each unit test links its own layer and the layers below it, never above.
-tests/unit/test_cimxml_%: tests/unit/test_cimxml_%.o $(CIMXML_OBJS) $(FAKE_OBJS)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_CIMXML)
-tests/unit/test_blockdev_%: tests/unit/test_blockdev_%.o $(BLOCK_OBJS) $(FAKE_OBJS)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_BLOCK)
-tests/unit/test_replica_%: tests/unit/test_replica_%.o $(REPLICA_OBJS) $(FAKE_OBJS)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_REPLICA)
-tests/unit/test_conf_%: tests/unit/test_conf_%.o $(CONF_OBJS) $(FAKE_OBJS)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_CONF)
-tests/unit/test_daemon_%: tests/unit/test_daemon_%.o $(CORE_OBJS) $(FAKE_OBJS)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ -lcmocka $(LIBS_ALL)
+tests/unit/test_cimxml_%: tests/unit/test_cimxml_%.o $(LIB_CIMXML)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CIMXML) -lcmocka $(LIBS_CIMXML)
+tests/unit/test_blockdev_%: tests/unit/test_blockdev_%.o $(LIB_BLOCK)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) -lcmocka $(LIBS_BLOCK)
+tests/unit/test_replica_%: tests/unit/test_replica_%.o $(LIB_REPLICA)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_REPLICA) -lcmocka $(LIBS_REPLICA)
+tests/unit/test_conf_%: tests/unit/test_conf_%.o $(LIB_CONF)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
+tests/unit/test_daemon_%: tests/unit/test_daemon_%.o $(LIBS_CORE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group -lcmocka $(LIBS_ALL)
 
-tests/tools/%: tests/tools/%.c $(CORE_OBJS)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+tests/tools/%: tests/tools/%.o $(LIBS_CORE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
-tests/fuzz/replay: tests/fuzz/replay.o tests/fuzz/fuzz_cimxml.o $(CIMXML_OBJS)
+tests/fuzz/replay: tests/fuzz/replay.o tests/fuzz/fuzz_cimxml.o $(LIB_CIMXML)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CIMXML)
 
 # ---- dependencies (Debian) ------------------------------------------------
@@ -172,7 +190,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arrayd 2>/dev/null
 
 clean:
-	rm -f arrayd daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
+	rm -f arrayd */*.a daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
 		tests/fuzz/*.o tests/fuzz/replay tests/fuzz/fuzz_cimxml $(UNIT_TESTS) $(TOOLS)
 	find . -name '*.d' -delete
 

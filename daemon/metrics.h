@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * metrics.h - counters for the Prometheus text endpoint (GET /metrics) and
+ * `arrayd status`: requests and latencies by operation, copy bytes and
+ * rate, jobs by state, pairs by SyncState (the last two read live from the
+ * replica set when rendering).
+ */
+#ifndef ARRAYD_METRICS_H
+#define ARRAYD_METRICS_H
+
+#include <stdint.h>
+
+struct cim_buf;
+struct replica_set;
+struct metrics;
+
+/* Returns a new metrics table owned by the caller (metrics_free) or NULL. */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);		/* accepts NULL */
+
+/*
+ * One request: `op` is the CIM operation or method name ("GetInstance",
+ * "ModifySynchronization"; "-" for requests rejected before parsing),
+ * http_status its HTTP status, cim_status the ERROR code (0 none).
+ */
+void metrics_observe_request(struct metrics *m, const char *op,
+    unsigned http_status, unsigned cim_status, int64_t dur_us);
+/* Bytes a copy wrote / processed since the last call. */
+void metrics_add_copy_bytes(struct metrics *m, uint64_t processed,
+    uint64_t written);
+
+/* Prometheus text exposition format 0.0.4. */
+void metrics_render(const struct metrics *m, const struct replica_set *rs,
+    struct cim_buf *out);
+
+#endif /* ARRAYD_METRICS_H */
