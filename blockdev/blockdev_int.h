@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * blockdev_int.h - internals shared by the files of blockdev/ and by its
+ * unit tests: the I/O ops table every copy chunk goes through (so tests can
+ * inject EIO, ENOSPC or short reads without a real failing disk), the extent
+ * and hole helpers, and the knobs the benchmark CLI turns.  Nothing outside
+ * blockdev/ and tests/ may include this file.
+ */
+#ifndef ARRAYD_BLOCKDEV_INT_H
+#define ARRAYD_BLOCKDEV_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "blockdev/blockdev.h"
+
+/*
+ * The system calls a copy chunk makes.  Called on thread-pool threads, so a
+ * replacement must be thread-safe.  Return conventions are the libc ones
+ * (-1 and errno).
+ */
+struct bdev_io_ops {
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	int (*fdatasync)(int fd);
+	int (*fallocate)(int fd, int mode, off_t off, off_t len);
+	ssize_t (*copy_file_range)(int in, off_t *in_off, int out,
+	    off_t *out_off, size_t len, unsigned flags);
+};
+
+/* The table in use; tests swap it and restore bdev__io_default. */
+extern const struct bdev_io_ops *bdev__io;
+extern const struct bdev_io_ops bdev__io_default;
+
+/* How full-mode chunks move their data (benchmark knob). */
+enum copy_io_method {
+	COPY_IO_RW,	/* pread + pwrite through a buffer (zero detection) */
+	COPY_IO_CFR,	/* copy_file_range, in kernel; no zero detection */
+};
+
+/* Open fd of a volume and its facts (internal to blockdev). */
+int bdev__fstat(int fd, struct bdev_info *out);
+
+/*
+ * Make [off, off+len) of fd read as zeros without allocating: punch on a
+ * file, BLKZEROOUT/zeroing fallocate on a device, writing zeros from `zbuf`
+ * (`zlen` bytes of zeros, may be NULL) as the last resort.  Returns 0 or
+ * -errno.  Thread-pool safe.
+ */
+int bdev__zero_range(int fd, bool is_blk, uint64_t off, uint64_t len,
+    const void *zbuf, size_t zlen);
+
+/*
+ * Next data offset at or after `off` in fd (SEEK_DATA); *out = `end` when
+ * there is none before end.  Where the fd cannot seek data (devices), *out =
+ * off.  Returns 0 or -errno.
+ */
+int bdev__next_data(int fd, uint64_t off, uint64_t end, uint64_t *out);
+
+/* Allocated bytes that hold data between [off, end) (extent walk). */
+int bdev__data_bytes(int fd, uint64_t off, uint64_t end, uint64_t *out);
+
+/* Choose the data path for full copies of later jobs (benchmarks). */
+void copy_engine__set_io_method(struct copy_engine *e, enum copy_io_method m);
+
+#endif /* ARRAYD_BLOCKDEV_INT_H */
