@@ -39,10 +39,12 @@ struct cim_ctx {
 };
 
 /*
- * Write the whole IMETHODRESPONSE / METHODRESPONSE element (including its
- * start and end tags and an ERROR when the operation fails) for c->req.
- * The envelope around it is cimop.c's.  Access checks (role) for methods
- * and DeleteInstance are done here, in the contract's order.
+ * Write the content of the IMETHODRESPONSE / METHODRESPONSE element for
+ * c->req: IRETURNVALUE, or RETURNVALUE + PARAMVALUEs, or one ERROR.  The
+ * envelope, including the (I)METHODRESPONSE start and end tags, is
+ * cimop.c's (cimxml_begin_response / cimxml_end_response).  Access checks
+ * (role) for methods and DeleteInstance are done here, in the contract's
+ * order.
  */
 void cim_intrinsic(struct cim_ctx *c);
 void cim_extrinsic(struct cim_ctx *c);
