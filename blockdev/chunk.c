@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * chunk.c - the thread-pool half of the copy engine: everything one chunk
+ * does on disk.  A full chunk skips source holes (SEEK_DATA), reads the
+ * data, writes its non-zero 4 KiB runs and makes zero runs holes on the
+ * target; a differential chunk also reads the target and writes only when
+ * the two differ.  It runs on a libuv worker thread: it touches only its
+ * chunk and the job's read-only fields, and never calls into libuv.
+ */
+#include <sys/ioctl.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include <linux/fs.h>
+
+#include "blockdev/copy_int.h"
+
+static const char zeros[64 * 1024];
+
+static bool
+buf_is_zero(const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		return true;
+	/* memcmp with itself shifted by one: vectorised by libc. */
+	return p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
+}
+
+static bool
+io_aligned(uint64_t off, uint64_t len)
+{
+	return off % COPY_BLOCK == 0 && len % COPY_BLOCK == 0;
+}
+
+static int
+read_full(int fd, int dfd_direct, void *buf, uint64_t len, uint64_t off)
+{
+	int use = dfd_direct >= 0 && io_aligned(off, len) ? dfd_direct : fd;
+	uint64_t got = 0;
+
+	while (got < len) {
+		ssize_t r = bdev__io->pread(use, (char *)buf + got,
+		    (size_t)(len - got), (off_t)(off + got));
+
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -EIO;	/* the volume shrank under us */
+		got += (uint64_t)r;
+		if (use != fd && got < len)
+			use = fd;	/* finish a short direct read buffered */
+	}
+	return 0;
+}
+
+static int
+write_full(struct copy_job *job, const void *buf, uint64_t len, uint64_t off)
+{
+	int fd = job->dfd_direct >= 0 && io_aligned(off, len) &&
+	    ((uintptr_t)buf % COPY_BLOCK) == 0 ? job->dfd_direct : job->dfd;
+	uint64_t put = 0;
+
+	while (put < len) {
+		ssize_t w = bdev__io->pwrite(fd, (const char *)buf + put,
+		    (size_t)(len - put), (off_t)(off + put));
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (w == 0)
+			return -EIO;
+		put += (uint64_t)w;
+		if (fd != job->dfd && put < len)
+			fd = job->dfd;
+	}
+	return 0;
+}
+
+static int
+zero_range(struct copy_job *job, struct copy_chunk *c, uint64_t off,
+    uint64_t len)
+{
+	int err = bdev__zero_range(job->dfd, job->dst_blk, off, len, zeros,
+	    sizeof(zeros));
+
+	if (err == 0)
+		c->written += len;
+	return err;
+}
+
+/*
+ * Put `buf` at c->off: non-zero runs of 4 KiB blocks are written, zero runs
+ * become holes (unless the target was empty to begin with), so the target
+ * is never more allocated than the source.
+ */
+static int
+chunk_apply(struct copy_job *job, struct copy_chunk *c, const unsigned char *buf)
+{
+	uint64_t pos = 0, len = c->len;
+	int err;
+
+	while (pos < len) {
+		uint64_t blk = len - pos < COPY_BLOCK ? len - pos : COPY_BLOCK;
+		bool zero = buf_is_zero(buf + pos, (size_t)blk);
+		uint64_t run = blk;
+
+		while (pos + run < len) {
+			uint64_t b = len - pos - run < COPY_BLOCK ?
+			    len - pos - run : COPY_BLOCK;
+
+			if (buf_is_zero(buf + pos + run, (size_t)b) != zero)
+				break;
+			run += b;
+		}
+		if (!zero) {
+			if ((err = write_full(job, buf + pos, run, c->off + pos)) != 0)
+				return err;
+			c->written += run;
+		} else if (!job->dst_empty) {
+			if ((err = zero_range(job, c, c->off + pos, run)) != 0)
+				return err;
+		}
+		pos += run;
+	}
+	return 0;
+}
+
+static int
+chunk_copy_range(struct copy_job *job, struct copy_chunk *c)
+{
+	off_t in = (off_t)c->off, out = (off_t)c->off;
+	uint64_t left = c->len;
+
+	while (left > 0) {
+		ssize_t n = bdev__io->copy_file_range(job->sfd, &in, job->dfd,
+		    &out, (size_t)left, 0);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		left -= (uint64_t)n;
+	}
+	c->io_bytes = c->len;
+	c->written = c->len;
+	return 0;
+}
+
+/*
+ * The source has no data in [c->off, hole_end).  The target must read as
+ * zeros there: nothing to do on an empty target; in differential mode only
+ * where the target has non-zero data (checked for this chunk alone).
+ */
+static int
+chunk_hole(struct copy_job *job, struct copy_chunk *c, uint64_t hole_end)
+{
+	uint64_t d;
+	int err;
+
+	c->skipped = true;
+	c->end = hole_end;
+	if (job->dst_empty)
+		return 0;
+	if (job->mode != COPY_DIFF)
+		return zero_range(job, c, c->off, hole_end - c->off);
+	if (!job->dst_blk) {
+		if ((err = bdev__next_data(job->dfd, c->off, hole_end, &d)) != 0)
+			return err;
+		if (d >= hole_end)
+			return 0;	/* hole on both sides */
+	}
+	c->end = c->off + c->len;
+	err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
+	if (err != 0 || buf_is_zero(c->buf2, (size_t)c->len))
+		return err;
+	c->skipped = false;
+	return zero_range(job, c, c->off, c->len);
+}
+
+static int
+chunk_clone(struct copy_job *job, struct copy_chunk *c)
+{
+	/* FICLONE is atomic: either the whole volume is shared or nothing. */
+	if (ioctl(job->dfd, FICLONE, job->sfd) == -1) {
+		c->end = c->off;
+		return 0;	/* not an error: the job falls back to full */
+	}
+	c->end = job->length;
+	c->written = 0;
+	c->skipped = true;
+	return 0;
+}
+
+void
+copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
+{
+	uint64_t d, hole_end, cs = job->chunk_size;
+	int err;
+
+	c->err = 0;
+	c->end = c->off + c->len;
+	c->io_bytes = c->written = 0;
+	c->skipped = false;
+	if (c->clone) {
+		c->err = chunk_clone(job, c);
+		return;
+	}
+	if ((err = bdev__next_data(job->sfd, c->off, job->length, &d)) != 0)
+		goto out;
+	if (d >= c->off + c->len) {
+		hole_end = d - d % cs;
+		if (hole_end < c->off + c->len)
+			hole_end = c->off + c->len;
+		err = chunk_hole(job, c, hole_end);
+		goto out;
+	}
+	if (job->mode == COPY_FULL && job->method == COPY_IO_CFR && !job->dst_blk) {
+		err = chunk_copy_range(job, c);
+		goto out;
+	}
+	err = read_full(job->sfd, job->sfd_direct, c->buf, c->len, c->off);
+	if (err != 0)
+		goto out;
+	c->io_bytes = c->len;
+	if (job->mode == COPY_DIFF) {
+		err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
+		if (err != 0)
+			goto out;
+		if (memcmp(c->buf, c->buf2, (size_t)c->len) == 0) {
+			c->skipped = true;
+			goto out;
+		}
+	}
+	err = chunk_apply(job, c, c->buf);
+	if (err == 0 && c->written == 0)
+		c->skipped = true;
+out:
+	c->err = err;
+}

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * copy.c - the loop half of the copy engine: jobs, scheduling of chunks on
+ * libuv's thread pool under a per-job and a global bound, rate limits,
+ * progress and checkpoints, cancellation and the final fdatasync.  It does
+ * no disk I/O of a copy on the loop thread (chunk.c does it on workers);
+ * only copy_job_start opens and checks the two volumes, synchronously.
+ *
+ * Checkpoint rule: chunks are dispatched in offset order, so everything
+ * below the lowest chunk still in flight (or below the next chunk to
+ * dispatch) is done; a failed or dropped chunk caps it.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blockdev/copy_int.h"
+
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+
+static void engine_pump(struct copy_engine *e);
+static void engine_maybe_free(struct copy_engine *e);
+
+static unsigned
+default_inflight_total(void)
+{
+	const char *s = getenv("UV_THREADPOOL_SIZE");
+	long n = s != NULL ? strtol(s, NULL, 10) : 4;
+
+	/* Leave one pool thread to the store's fsyncs and to uv_fs work. */
+	if (n <= 1)
+		return 1;
+	return n - 1 < 3 ? (unsigned)(n - 1) : 3;
+}
+
+/* Returns a new engine owned by the caller in *out (copy_engine_close). */
+int
+copy_engine_new(uv_loop_t *loop, const struct copy_engine_opts *opts,
+    struct copy_engine **out)
+{
+	struct copy_engine *e;
+	int err;
+
+	if (loop == NULL || out == NULL)
+		return -EINVAL;
+	if (opts != NULL && (opts->chunk_size % COPY_BLOCK != 0 ||
+	    opts->chunk_size > 64u << 20))
+		return -EINVAL;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return -ENOMEM;
+	e->loop = loop;
+	if (opts != NULL)
+		e->opts = *opts;
+	else
+		e->opts.use_direct_io = true;	/* measured: see copy.sh */
+	if (e->opts.chunk_size == 0)
+		e->opts.chunk_size = 1u << 20;
+	if (e->opts.max_inflight_total == 0)
+		e->opts.max_inflight_total = default_inflight_total();
+	if (e->opts.max_inflight_job == 0)
+		e->opts.max_inflight_job = 2;
+	if (e->opts.max_inflight_job > e->opts.max_inflight_total)
+		e->opts.max_inflight_job = e->opts.max_inflight_total;
+	e->method = COPY_IO_RW;
+	if ((err = uv_timer_init(loop, &e->handle)) != 0) {
+		free(e);
+		return err;
+	}
+	*out = e;
+	return 0;
+}
+
+void
+copy_engine__set_io_method(struct copy_engine *e, enum copy_io_method m)
+{
+	e->method = m;
+}
+
+static void
+on_engine_handle_closed(uv_handle_t *h)
+{
+	struct copy_engine *e = container_of(h, struct copy_engine, handle);
+
+	e->handle_closed = true;
+	engine_maybe_free(e);
+}
+
+static void
+engine_maybe_free(struct copy_engine *e)
+{
+	void (*cb)(void *);
+	void *arg;
+
+	if (!e->closing || !e->handle_closed || e->njobs > 0)
+		return;
+	cb = e->close_cb;
+	arg = e->close_arg;
+	free(e);
+	if (cb != NULL)
+		cb(arg);
+}
+
+void
+copy_engine_close(struct copy_engine *e, void (*cb)(void *arg), void *arg)
+{
+	struct copy_job *j;
+
+	if (e == NULL || e->closing)
+		return;
+	e->closing = true;
+	e->close_cb = cb;
+	e->close_arg = arg;
+	for (j = e->head; j != NULL; j = j->next)
+		copy_job_cancel(j);
+	uv_close((uv_handle_t *)&e->handle, on_engine_handle_closed);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+static uint64_t
+job_checkpoint(const struct copy_job *job)
+{
+	uint64_t ck = job->next_off;
+
+	for (unsigned i = 0; i < job->nchunks; i++)
+		if (job->chunks[i].busy && job->chunks[i].off < ck)
+			ck = job->chunks[i].off;
+	if (job->ckpt_limit < ck)
+		ck = job->ckpt_limit;
+	return ck < job->length ? ck : job->length;
+}
+
+void
+copy_job_get_progress(const struct copy_job *job, struct copy_progress *p)
+{
+	*p = job->prog;
+}
+
+static void
+on_job_timer(uv_timer_t *t)
+{
+	struct copy_job *job = container_of(t, struct copy_job, timer);
+
+	engine_pump(job->e);
+}
+
+/* Run the scheduler soon, from the loop, never inside the caller's call. */
+static void
+job_kick(struct copy_job *job)
+{
+	uv_timer_start(&job->timer, on_job_timer, 0, 0);
+}
+
+void
+copy_job_set_rate(struct copy_job *job, uint64_t rate_limit)
+{
+	job->rate = rate_limit;
+	job->rate_t0 = uv_now(job->e->loop);
+	job->rate_bytes = 0;
+	job_kick(job);
+}
+
+void
+copy_job_cancel(struct copy_job *job)
+{
+	if (job == NULL || job->done || job->cancelled)
+		return;
+	job->cancelled = true;
+	/* Chunks not yet started are dropped whole: no torn chunk. */
+	for (unsigned i = 0; i < job->nchunks; i++)
+		if (job->chunks[i].busy)
+			uv_cancel((uv_req_t *)&job->chunks[i].work);
+	job_kick(job);
+}
+
+/* ---------------------------------------------------------------- job end */
+
+static void
+on_job_timer_closed(uv_handle_t *h)
+{
+	struct copy_job *job = container_of(h, struct copy_job, timer);
+	struct copy_engine *e = job->e;
+
+	for (unsigned i = 0; i < job->nchunks; i++) {
+		free(job->chunks[i].buf);
+		free(job->chunks[i].buf2);
+	}
+	free(job->chunks);
+	free(job);
+	e->njobs--;
+	engine_maybe_free(e);
+}
+
+static void
+job_close_fds(struct copy_job *job)
+{
+	if (job->sfd_direct >= 0)
+		close(job->sfd_direct);
+	if (job->dfd_direct >= 0)
+		close(job->dfd_direct);
+	if (job->sfd >= 0)
+		close(job->sfd);
+	if (job->dfd >= 0)
+		close(job->dfd);
+	job->sfd = job->dfd = job->sfd_direct = job->dfd_direct = -1;
+}
+
+static void
+job_unlink(struct copy_job *job)
+{
+	struct copy_engine *e = job->e;
+
+	if (job->prev != NULL)
+		job->prev->next = job->next;
+	else
+		e->head = job->next;
+	if (job->next != NULL)
+		job->next->prev = job->prev;
+	else
+		e->tail = job->prev;
+	job->prev = job->next = NULL;
+}
+
+/* Report the end exactly once, then free the job from its timer's close. */
+static void
+job_finish(struct copy_job *job, int status, uint64_t err_off)
+{
+	job->done = true;
+	job_unlink(job);
+	job_close_fds(job);
+	job->prog.checkpoint = job_checkpoint(job);
+	if (status == 0)
+		job->prog.checkpoint = job->length;
+	job->done_cb(job, status, err_off, &job->prog, job->arg);
+	uv_close((uv_handle_t *)&job->timer, on_job_timer_closed);
+}
+
+static void
+on_sync_work(uv_work_t *w)
+{
+	struct copy_job *job = container_of(w, struct copy_job, sync_work);
+
+	job->sync_err = 0;
+	if (bdev__io->fdatasync(job->dfd) == -1)
+		job->sync_err = -errno;
+}
+
+static void
+on_sync_done(uv_work_t *w, int status)
+{
+	struct copy_job *job = container_of(w, struct copy_job, sync_work);
+
+	job->syncing = false;
+	if (status != 0)
+		job->sync_err = status;
+	if (job->sync_err != 0)
+		job_finish(job, job->sync_err, job->prog.checkpoint);
+	else if (job->cancelled)
+		job_finish(job, -ECANCELED, job->length);
+	else
+		job_finish(job, 0, 0);
+}
+
+/* Called by the scheduler for a job with nothing in flight. */
+static void
+job_end_or_sync(struct copy_job *job)
+{
+	int err;
+
+	if (job->err != 0) {
+		job_finish(job, job->err, job->err_off);
+		return;
+	}
+	if (job->cancelled) {
+		job_finish(job, -ECANCELED, job_checkpoint(job));
+		return;
+	}
+	job->syncing = true;
+	err = uv_queue_work(job->e->loop, &job->sync_work, on_sync_work,
+	    on_sync_done);
+	if (err != 0) {
+		job->syncing = false;
+		job_finish(job, err, job->length);
+	}
+}
+
+/* ---------------------------------------------------------------- chunks */
+
+static void
+on_chunk_work(uv_work_t *w)
+{
+	struct copy_chunk *c = container_of(w, struct copy_chunk, work);
+
+	copy__chunk_run(c->job, c);
+}
+
+static void
+chunk_account(struct copy_job *job, struct copy_chunk *c)
+{
+	uint64_t cs = job->chunk_size, from;
+
+	if (c->end > c->off + c->len) {	/* a hole beyond this chunk */
+		from = c->off > job->skip_mark ? c->off : job->skip_mark;
+		if (c->end > from)
+			job->prog.chunks_skipped += (c->end - from + cs - 1) / cs;
+		if (c->end > job->skip_mark)
+			job->skip_mark = c->end;
+		if (c->end > job->next_off)
+			job->next_off = c->end;
+	} else if (c->skipped && c->off >= job->skip_mark) {
+		job->prog.chunks_skipped++;
+	}
+	if (c->written > 0)
+		job->prog.chunks_written++;
+	job->prog.bytes_written += c->written;
+	job->rate_bytes += c->io_bytes;
+}
+
+static void
+on_chunk_done(uv_work_t *w, int status)
+{
+	struct copy_chunk *c = container_of(w, struct copy_chunk, work);
+	struct copy_job *job = c->job;
+	struct copy_engine *e = job->e;
+
+	if (status != 0) {
+		c->err = status;	/* UV_ECANCELED: dropped before it ran */
+		c->end = c->off;
+	}
+	if (c->clone) {
+		job->cloning = false;
+		job->clone_tried = true;
+		if (c->end == job->length)
+			job->next_off = job->length;
+		else
+			job->mode = COPY_FULL;
+	}
+	if (c->err == 0) {
+		chunk_account(job, c);
+	} else {
+		if (c->off < job->ckpt_limit)
+			job->ckpt_limit = c->off;
+		if (c->err != -ECANCELED && (job->err == 0 || c->off < job->err_off)) {
+			job->err = c->err;
+			job->err_off = c->off;
+		}
+	}
+	c->busy = false;
+	job->inflight--;
+	e->inflight--;
+	job->prog.checkpoint = job_checkpoint(job);
+	job->prog.bytes_done = job->prog.checkpoint;
+	if (job->progress_cb != NULL && c->err == 0 && !job->cancelled)
+		job->progress_cb(job, &job->prog, job->arg);
+	engine_pump(e);
+}
+
+static int
+chunk_buffers(struct copy_job *job, struct copy_chunk *c)
+{
+	if (c->buf == NULL &&
+	    posix_memalign(&c->buf, COPY_BLOCK, job->chunk_size) != 0)
+		return -ENOMEM;
+	if (job->mode == COPY_DIFF && c->buf2 == NULL &&
+	    posix_memalign(&c->buf2, COPY_BLOCK, job->chunk_size) != 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Returns the free chunk slot to use now, or NULL (bounds, rate, state). */
+static struct copy_chunk *
+job_ready_slot(struct copy_job *job)
+{
+	struct copy_engine *e = job->e;
+	uint64_t now, allowed;
+
+	if (job->done || job->syncing || job->cancelled || job->err != 0 ||
+	    job->cloning || job->next_off >= job->length)
+		return NULL;
+	if (job->inflight >= job->nchunks ||
+	    e->inflight >= e->opts.max_inflight_total)
+		return NULL;
+	if (job->rate != 0) {
+		now = uv_now(e->loop);
+		allowed = (now - job->rate_t0) * job->rate / 1000;
+		if (job->rate_bytes > allowed) {
+			uint64_t wait = (job->rate_bytes - allowed) * 1000 / job->rate;
+
+			if (job->inflight == 0)
+				uv_timer_start(&job->timer, on_job_timer,
+				    wait > 0 ? wait : 1, 0);
+			return NULL;
+		}
+	}
+	for (unsigned i = 0; i < job->nchunks; i++)
+		if (!job->chunks[i].busy)
+			return &job->chunks[i];
+	return NULL;
+}
+
+static int
+job_dispatch(struct copy_job *job, struct copy_chunk *c)
+{
+	uint64_t left = job->length - job->next_off;
+	int err;
+
+	if ((err = chunk_buffers(job, c)) != 0)
+		return err;
+	c->clone = job->mode == COPY_CLONE && !job->clone_tried &&
+	    job->next_off == 0 && !job->dst_blk;
+	c->off = job->next_off;
+	c->len = left < job->chunk_size ? left : job->chunk_size;
+	if (c->clone) {
+		job->cloning = true;
+	} else {
+		if (job->mode == COPY_CLONE)
+			job->mode = COPY_FULL;
+		job->next_off += c->len;
+	}
+	err = uv_queue_work(job->e->loop, &c->work, on_chunk_work,
+	    on_chunk_done);
+	if (err != 0) {
+		if (!c->clone)
+			job->next_off -= c->len;
+		job->cloning = false;
+		return err;
+	}
+	c->busy = true;
+	job->inflight++;
+	job->e->inflight++;
+	return 0;
+}
+
+/* Round-robin one chunk per job per pass until the bounds are reached. */
+static void
+engine_pump(struct copy_engine *e)
+{
+	struct copy_job *job, *next;
+	struct copy_chunk *c;
+	bool more = true;
+	int err;
+
+	while (more) {
+		more = false;
+		for (job = e->head; job != NULL; job = next) {
+			next = job->next;
+			if ((c = job_ready_slot(job)) == NULL)
+				continue;
+			if ((err = job_dispatch(job, c)) != 0) {
+				job->err = err;
+				job->err_off = job->next_off;
+				continue;
+			}
+			more = true;
+		}
+	}
+	for (job = e->head; job != NULL; job = next) {
+		next = job->next;
+		if (job->inflight > 0 || job->syncing)
+			continue;
+		if (job->err != 0 || job->cancelled || job->next_off >= job->length)
+			job_end_or_sync(job);
+	}
+}
+
+/* ---------------------------------------------------------------- start */
+
+static int
+job_open(struct copy_job *job, const struct copy_spec *spec, bool direct)
+{
+	if ((job->sfd = open(spec->src_path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	if ((job->dfd = open(spec->dst_path, O_RDWR | O_CLOEXEC)) == -1)
+		return -errno;
+	if (!direct)
+		return 0;
+	/* A filesystem without O_DIRECT (EINVAL) just gets buffered I/O. */
+	job->sfd_direct = open(spec->src_path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	job->dfd_direct = open(spec->dst_path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	return 0;
+}
+
+static int
+job_check(struct copy_job *job, const struct copy_spec *spec)
+{
+	struct stat ss, ds;
+	struct bdev_info si, di;
+	int err;
+
+	if (fstat(job->sfd, &ss) == -1 || fstat(job->dfd, &ds) == -1)
+		return -errno;
+	if ((S_ISREG(ss.st_mode) && ss.st_dev == ds.st_dev &&
+	    ss.st_ino == ds.st_ino) ||
+	    (S_ISBLK(ss.st_mode) && S_ISBLK(ds.st_mode) &&
+	    ss.st_rdev == ds.st_rdev))
+		return -EINVAL;		/* copying a volume onto itself */
+	if ((err = bdev__fstat(job->sfd, &si)) != 0 ||
+	    (err = bdev__fstat(job->dfd, &di)) != 0)
+		return err;
+	job->length = spec->length != 0 ? spec->length : si.size;
+	if (job->length > si.size)
+		return -EINVAL;
+	if (di.size < job->length)
+		return -ENOSPC;		/* target smaller than the copy */
+	if (spec->resume_from > job->length ||
+	    spec->resume_from % job->chunk_size != 0)
+		return -EINVAL;
+	job->dst_blk = di.kind == BDEV_BLOCK;
+	job->dst_empty = di.kind == BDEV_FILE && ds.st_blocks == 0;
+	return 0;
+}
+
+static int
+job_alloc(struct copy_engine *e, struct copy_job **out)
+{
+	struct copy_job *job;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL)
+		return -ENOMEM;
+	job->nchunks = e->opts.max_inflight_job;
+	if ((job->chunks = calloc(job->nchunks, sizeof(*job->chunks))) == NULL) {
+		free(job);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < job->nchunks; i++)
+		job->chunks[i].job = job;
+	job->e = e;
+	job->sfd = job->dfd = job->sfd_direct = job->dfd_direct = -1;
+	job->chunk_size = e->opts.chunk_size;
+	job->method = e->method;
+	job->ckpt_limit = UINT64_MAX;
+	*out = job;
+	return 0;
+}
+
+/*
+ * Start a copy.  On success the job is owned by the engine and freed after
+ * done_cb returns; on failure nothing is left behind and no callback runs.
+ */
+int
+copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
+    copy_progress_cb progress_cb, copy_done_cb done_cb, void *arg,
+    struct copy_job **out)
+{
+	struct copy_job *job;
+	int err;
+
+	if (e == NULL || spec == NULL || done_cb == NULL ||
+	    spec->src_path == NULL || spec->dst_path == NULL ||
+	    (unsigned)spec->mode > COPY_CLONE)
+		return -EINVAL;
+	if (e->closing)
+		return -ECANCELED;
+	if ((err = job_alloc(e, &job)) != 0)
+		return err;
+	if ((err = job_open(job, spec, e->opts.use_direct_io)) != 0 ||
+	    (err = job_check(job, spec)) != 0)
+		goto out_close_fds;
+	if ((err = uv_timer_init(e->loop, &job->timer)) != 0)
+		goto out_close_fds;
+	job->mode = spec->mode;
+	job->next_off = job->skip_mark = spec->resume_from;
+	job->rate = spec->rate_limit;
+	job->rate_t0 = uv_now(e->loop);
+	job->prog.bytes_total = job->length;
+	job->prog.bytes_done = job->prog.checkpoint = spec->resume_from;
+	job->progress_cb = progress_cb;
+	job->done_cb = done_cb;
+	job->arg = arg;
+	job->prev = e->tail;
+	if (e->tail != NULL)
+		e->tail->next = job;
+	else
+		e->head = job;
+	e->tail = job;
+	e->njobs++;
+	job_kick(job);
+	if (out != NULL)
+		*out = job;
+	return 0;
+
+out_close_fds:
+	job_close_fds(job);
+	free(job->chunks);
+	free(job);
+	return err;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * copy_int.h - the structures of the copy engine, shared by copy.c (loop
+ * side: scheduling, progress, completion) and chunk.c (thread-pool side:
+ * the I/O of one chunk).  Fields marked "loop" are touched only on the loop
+ * thread; a chunk's "worker" fields only by the thread running it, and read
+ * by the loop after uv_queue_work's after-callback (which orders them).
+ */
+#ifndef ARRAYD_BLOCKDEV_COPY_INT_H
+#define ARRAYD_BLOCKDEV_COPY_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "blockdev/blockdev.h"
+#include "blockdev/blockdev_int.h"
+
+#define COPY_BLOCK	4096u		/* zero-detection and O_DIRECT unit */
+
+struct copy_chunk {
+	uv_work_t work;
+	struct copy_job *job;
+	bool busy;			/* loop: queued or running */
+	bool clone;			/* loop: a whole-volume reflink attempt */
+	uint64_t off, len;		/* loop: the range asked */
+	void *buf, *buf2;		/* chunk-sized, COPY_BLOCK aligned */
+	/* worker results */
+	int err;
+	uint64_t end;			/* covered [off, end); > off+len for holes */
+	uint64_t io_bytes;		/* bytes read from the source */
+	uint64_t written;		/* bytes written or zeroed on the target */
+	bool skipped;			/* nothing written (hole, equal, zero) */
+};
+
+struct copy_job {
+	struct copy_engine *e;
+	struct copy_job *prev, *next;	/* engine's list of running jobs */
+	int sfd, dfd;			/* buffered */
+	int sfd_direct, dfd_direct;	/* O_DIRECT or -1 */
+	bool dst_blk;
+	bool dst_empty;			/* file target with nothing allocated at start */
+	enum copy_mode mode;
+	enum copy_io_method method;
+	uint32_t chunk_size;
+	uint64_t length;
+	uint64_t next_off;		/* next chunk to dispatch */
+	uint64_t ckpt_limit;		/* lowest chunk that failed or was dropped */
+	uint64_t skip_mark;		/* hole ranges counted up to here */
+	struct copy_progress prog;
+	struct copy_chunk *chunks;
+	unsigned nchunks, inflight;
+	uint64_t rate;
+	uint64_t rate_t0, rate_bytes;
+	uv_timer_t timer;		/* rate limit waits and deferred pumps */
+	uv_work_t sync_work;
+	int sync_err;
+	bool cloning, clone_tried;
+	bool cancelled, syncing, done;
+	int err;
+	uint64_t err_off;
+	copy_progress_cb progress_cb;
+	copy_done_cb done_cb;
+	void *arg;
+};
+
+struct copy_engine {
+	uv_loop_t *loop;
+	struct copy_engine_opts opts;
+	enum copy_io_method method;
+	unsigned inflight;		/* chunks across all jobs */
+	struct copy_job *head, *tail;	/* running jobs, round-robin order */
+	unsigned njobs;			/* jobs not yet freed */
+	uv_timer_t handle;		/* closed by copy_engine_close */
+	bool closing, handle_closed;
+	void (*close_cb)(void *arg);
+	void *close_arg;
+};
+
+/* chunk.c: run one chunk on a thread-pool thread; fills the worker fields. */
+void copy__chunk_run(struct copy_job *job, struct copy_chunk *c);
+
+#endif /* ARRAYD_BLOCKDEV_COPY_INT_H */
