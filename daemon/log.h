@@ -32,5 +32,10 @@ void log_warn_err(int err, const char *fmt, ...)
 void log_vmsg(int level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * fatalx() logs "fatal: msg", calls `hook` (if set) and then exits 1.  A test
+ * harness may set a hook that longjmps out; NULL restores plain exit.
+ */
+void log_set_fatal_hook(void (*hook)(void));
 
 #endif /* ARRAYD_LOG_H */
