@@ -77,6 +77,13 @@ struct http_opts {
 int http_server_start(uv_loop_t *loop, const struct http_opts *opts,
     struct auth_db *auth, struct http_server **out, char *errbuf,
     size_t errlen);
+/*
+ * The i-th listener as "https://127.0.0.1:5989" (the bound port, so port
+ * 0 shows what the kernel chose), NULL past the end.  Borrowed.
+ */
+const char *http_server_url(const struct http_server *s, size_t i);
+/* Bound port of the first https (or plain http) listener, 0 if none. */
+unsigned http_server_port(const struct http_server *s, bool https);
 void http_server_set_auth(struct http_server *s, struct auth_db *auth);
 /* Change limits that can change without rebinding. */
 void http_server_set_limits(struct http_server *s, uint64_t max_body,

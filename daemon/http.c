@@ -1,0 +1,749 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * http.c - libmicrohttpd driven by the libuv loop.
+ *
+ * Each listen address and port gets its own MHD daemon in external-poll
+ * epoll mode (no MHD thread): MHD's epoll fd is watched by one uv_poll_t
+ * and MHD_run() is called when it turns readable; after every run a
+ * uv_timer_t is re-armed from MHD_get_timeout() so idle timeouts and
+ * buffered TLS data are served.  The listen sockets are ours (bound here so
+ * "port in use" is a precise error, port 0 works and TCP_NODELAY is set
+ * before accept) and handed to MHD.  This file enforces the body cap (413
+ * before reading), Basic authentication (401 decided after the headers) and
+ * accumulates the body; it must not know anything about CIM.
+ */
+#include "daemon/http.h"
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <uv.h>
+
+#include "daemon/log.h"
+
+#define HTTP_MEMORY_LIMIT	(128 * 1024)
+/* A denied request's body up to this size is drained so keep-alive holds. */
+#define HTTP_DRAIN_MAX		(64 * 1024)
+#define HTTP_BODY_MIN_ALLOC	4096
+
+struct http_listener {
+	struct http_server	*srv;
+	struct MHD_Daemon	*mhd;
+	uv_poll_t		 poll;
+	uv_timer_t		 timer;
+	int			 listen_fd;	/* -1 once MHD owns or it is closed */
+	bool			 quiesced;
+	char			 name[80];	/* "https://127.0.0.1:5989" */
+};
+
+struct http_server {
+	uv_loop_t		*loop;
+	struct http_listener	*ls;
+	size_t			 nls;
+	struct auth_db		*auth;
+	uint64_t		 max_body;
+	unsigned		 timeout;
+	char			*realm;
+	http_handler_fn		 handler;
+	void			*handler_arg;
+	unsigned		 nconn;
+	unsigned		 closing;	/* uv handles not yet closed */
+	void			(*close_cb)(void *);
+	void			*close_arg;
+};
+
+enum http_deny { DENY_NONE, DENY_AUTH, DENY_TOO_LARGE };
+
+struct http_req {
+	struct MHD_Connection	*conn;
+	struct http_server	*srv;
+	const char		*method;
+	const char		*url;
+	const char		*version;
+	char			 user[64];
+	enum auth_role		 role;
+	char			*body;
+	size_t			 len, cap;
+	uint64_t		 start_ns;
+	enum http_deny		 deny;
+	unsigned		 status;
+};
+
+/* ------------------------------------------------------------ accessors */
+
+const char *
+http_req_header(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_req_method(const struct http_req *r)
+{
+	return r->method;
+}
+
+const char *
+http_req_url(const struct http_req *r)
+{
+	return r->url;
+}
+
+const char *
+http_req_version(const struct http_req *r)
+{
+	return r->version;
+}
+
+const char *
+http_req_user(const struct http_req *r)
+{
+	return r->user;
+}
+
+enum auth_role
+http_req_role(const struct http_req *r)
+{
+	return r->role;
+}
+
+const char *
+http_req_body(const struct http_req *r, size_t *len)
+{
+	if (len != NULL)
+		*len = r->len;
+	return r->body != NULL ? r->body : "";
+}
+
+int64_t
+http_req_age_us(const struct http_req *r)
+{
+	return (int64_t)((uv_hrtime() - r->start_ns) / 1000);
+}
+
+/* ------------------------------------------------------------ responses */
+
+static enum MHD_Result
+http_queue(struct http_req *r, unsigned status, struct MHD_Response *resp)
+{
+	enum MHD_Result ret;
+
+	if (resp == NULL)
+		return MHD_NO;
+	r->status = status;
+	ret = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+http_send_denied(struct http_req *r, bool must_close)
+{
+	struct MHD_Response *resp;
+	char hdr[300];
+
+	resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	if (must_close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (r->deny == DENY_TOO_LARGE)
+		return http_queue(r, MHD_HTTP_CONTENT_TOO_LARGE, resp);
+	snprintf(hdr, sizeof(hdr), "Basic realm=\"%s\"", r->srv->realm);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, hdr);
+	return http_queue(r, MHD_HTTP_UNAUTHORIZED, resp);
+}
+
+/* Build the MHD response from what the handler filled; takes body. */
+static enum MHD_Result
+http_send(struct http_req *r, struct http_resp *h)
+{
+	struct MHD_Response *resp;
+
+	if (h->body != NULL && h->body_len > 0) {
+		resp = MHD_create_response_from_buffer(h->body_len, h->body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			free(h->body);
+	} else {
+		free(h->body);
+		resp = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+	}
+	h->body = NULL;
+	if (resp == NULL)
+		return MHD_NO;
+	if (h->content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    h->content_type);
+	if (h->cim_response)
+		MHD_add_response_header(resp, "CIMOperation", "MethodResponse");
+	if (h->cimerror != NULL)
+		MHD_add_response_header(resp, "CIMError", h->cimerror);
+	if (h->allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, h->allow);
+	if (h->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
+	return http_queue(r, h->status != 0 ? h->status : 200, resp);
+}
+
+/* ------------------------------------------------------ access handler */
+
+/*
+ * Decide on the headers alone: credentials and declared length.  Returns
+ * false when the request cannot even be started (out of memory).
+ */
+static bool
+http_req_begin(struct http_req *r)
+{
+	const char *auth, *cl;
+	char *end;
+	unsigned long long n;
+
+	auth = http_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	r->role = AUTH_NONE;
+	if (auth != NULL && r->srv->auth != NULL)
+		r->role = auth_check_header(r->srv->auth, auth, r->user,
+		    sizeof(r->user));
+	if (r->role == AUTH_NONE) {
+		r->user[0] = '\0';
+		r->deny = DENY_AUTH;
+	}
+	cl = http_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl == NULL)
+		return true;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (errno != 0 || end == cl || n > r->srv->max_body) {
+		/* Too large beats unauthorized: neither reads the body. */
+		r->deny = DENY_TOO_LARGE;
+		return true;
+	}
+	if (r->deny == DENY_NONE && n > 0) {
+		r->cap = n;
+		r->body = malloc(n + 1);
+		if (r->body == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* Append a body piece; false when it goes over max_body. */
+static bool
+http_req_append(struct http_req *r, const char *data, size_t n)
+{
+	size_t ncap;
+	char *nb;
+
+	if (n > r->srv->max_body - r->len)
+		return false;
+	if (r->len + n > r->cap) {
+		ncap = r->cap < HTTP_BODY_MIN_ALLOC ? HTTP_BODY_MIN_ALLOC :
+		    r->cap;
+		while (ncap < r->len + n)
+			ncap *= 2;
+		if (ncap > r->srv->max_body)
+			ncap = r->srv->max_body;
+		nb = realloc(r->body, ncap + 1);
+		if (nb == NULL)
+			return false;
+		r->body = nb;
+		r->cap = ncap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	return true;
+}
+
+static enum MHD_Result
+http_req_data(struct http_req *r, const char *data, size_t n)
+{
+	if (r->deny == DENY_AUTH) {
+		/* Drain a small body so the 401 can keep the connection. */
+		r->len += n;
+		if (r->len > HTTP_DRAIN_MAX)
+			return http_send_denied(r, true);
+		return MHD_YES;
+	}
+	if (!http_req_append(r, data, n)) {
+		r->deny = DENY_TOO_LARGE;
+		/* MHD may refuse a response mid-body: then just close. */
+		return http_send_denied(r, true);
+	}
+	return MHD_YES;
+}
+
+static void
+http_req_dispatch(struct http_req *r)
+{
+	struct http_resp h;
+
+	memset(&h, 0, sizeof(h));
+	h.status = 200;
+	if (r->body != NULL)
+		r->body[r->len] = '\0';
+	r->srv->handler(r->srv->handler_arg, r, &h);
+	if (http_send(r, &h) != MHD_YES)
+		log_debug("http: cannot queue response to %s %s", r->method,
+		    r->url);
+}
+
+static enum MHD_Result
+on_http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct http_req *r = *con_cls;
+
+	if (r == NULL) {
+		r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return MHD_NO;
+		r->conn = conn;
+		r->srv = srv;
+		r->method = method;
+		r->url = url;
+		r->version = version;
+		r->start_ns = uv_hrtime();
+		*con_cls = r;
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+		    srv->timeout);
+		if (!http_req_begin(r))
+			return MHD_NO;
+		if (r->deny == DENY_TOO_LARGE)
+			return http_send_denied(r, true);
+		return MHD_YES;
+	}
+	if (r->status != 0) {
+		/* Answered early: swallow whatever MHD still hands us. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		return http_req_data(r, upload_data, n);
+	}
+	if (r->deny != DENY_NONE)
+		return http_send_denied(r, false);
+	http_req_dispatch(r);
+	return MHD_YES;
+}
+
+static void
+on_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *r = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	if (r == NULL)
+		return;
+	if (log_enabled(LOG_LVL_DEBUG))
+		log_debug("http: %s %s user=%s status=%u %" PRId64 "us%s",
+		    r->method, r->url, r->user[0] != '\0' ? r->user : "-",
+		    r->status, http_req_age_us(r),
+		    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" :
+		    " (aborted)");
+	free(r->body);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void
+on_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+
+	(void)conn;
+	(void)socket_ctx;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		srv->nconn++;
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED && srv->nconn > 0)
+		srv->nconn--;
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[256];
+	size_t n;
+
+	(void)cls;
+	if (!log_enabled(LOG_LVL_DEBUG))
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("http: mhd: %s", msg);
+}
+
+/* -------------------------------------------------------- loop glue */
+
+static void on_http_timer(uv_timer_t *h);
+
+static void
+http_listener_run(struct http_listener *l)
+{
+	MHD_UNSIGNED_LONG_LONG to;
+
+	if (l->mhd == NULL)
+		return;
+	MHD_run(l->mhd);
+	if (MHD_get_timeout(l->mhd, &to) == MHD_YES)
+		uv_timer_start(&l->timer, on_http_timer, to, 0);
+	else
+		uv_timer_stop(&l->timer);
+}
+
+static void
+on_http_poll(uv_poll_t *h, int status, int events)
+{
+	(void)status;
+	(void)events;
+	http_listener_run(h->data);
+}
+
+static void
+on_http_timer(uv_timer_t *h)
+{
+	http_listener_run(h->data);
+}
+
+/* ---------------------------------------------------------- listening */
+
+/* Parse "127.0.0.1", "::1" or "[::1]" into ss.  Returns 0 or -EINVAL. */
+static int
+http_addr_parse(const char *addr, unsigned port, struct sockaddr_storage *ss,
+    socklen_t *sslen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char buf[INET6_ADDRSTRLEN + 2];
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		*sslen = sizeof(*sin);
+		return 0;
+	}
+	n = strlen(addr);
+	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']' &&
+	    n - 2 < sizeof(buf)) {
+		memcpy(buf, addr + 1, n - 2);
+		buf[n - 2] = '\0';
+	} else if (n < sizeof(buf)) {
+		memcpy(buf, addr, n + 1);
+	} else
+		return -EINVAL;
+	if (inet_pton(AF_INET6, buf, &sin6->sin6_addr) != 1)
+		return -EINVAL;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	*sslen = sizeof(*sin6);
+	return 0;
+}
+
+/*
+ * Bind and listen.  Returns the fd (owned by the caller) or -errno.
+ * *port_out gets the bound port (port 0 picks one).
+ */
+static int
+http_socket_listen(const struct sockaddr_storage *ss, socklen_t sslen,
+    unsigned *port_out)
+{
+	struct sockaddr_storage got;
+	socklen_t gotlen = sizeof(got);
+	int fd, one = 1, err;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1)
+		return -errno;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Accepted sockets inherit it: no Nagle stall on small responses. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+		    sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, sslen) == -1 ||
+	    listen(fd, 128) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&got, &gotlen) == -1) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (got.ss_family == AF_INET6)
+		*port_out = ntohs(((struct sockaddr_in6 *)&got)->sin6_port);
+	else
+		*port_out = ntohs(((struct sockaddr_in *)&got)->sin_port);
+	return fd;
+}
+
+static int
+http_listener_start(struct http_server *srv, struct http_listener *l,
+    const struct http_opts *o, const char *addr, unsigned port, bool tls,
+    char *errbuf, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct MHD_OptionItem opts[16];
+	char host[INET6_ADDRSTRLEN + 3];
+	unsigned flags, bound = 0;
+	size_t n = 0;
+	int fd, mfd;
+	const union MHD_DaemonInfo *info;
+
+	l->srv = srv;
+	l->listen_fd = -1;
+	if (http_addr_parse(addr, port, &ss, &sslen) != 0) {
+		snprintf(errbuf, errlen, "listen: '%s' is not an IP address",
+		    addr);
+		return -EINVAL;
+	}
+	if (ss.ss_family == AF_INET6 && addr[0] != '[')
+		snprintf(host, sizeof(host), "[%s]", addr);
+	else
+		snprintf(host, sizeof(host), "%s", addr);
+	fd = http_socket_listen(&ss, sslen, &bound);
+	if (fd < 0) {
+		snprintf(errbuf, errlen, "cannot listen on %s:%u: %s%s", host,
+		    port, strerror(-fd), fd == -EADDRINUSE ?
+		    " (port in use: is another server running?)" : "");
+		return fd;
+	}
+	snprintf(l->name, sizeof(l->name), "%s://%s:%u",
+	    tls ? "https" : "http", host, bound);
+	flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+#define OPT(o_, v_, p_) opts[n++] = (struct MHD_OptionItem){ (o_), (v_), (p_) }
+	OPT(MHD_OPTION_LISTEN_SOCKET, fd, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, o->max_connections, NULL);
+	OPT(MHD_OPTION_CONNECTION_TIMEOUT, o->timeout, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_http_completed, srv);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_http_connection, srv);
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL);
+	if (tls) {
+		flags |= MHD_USE_TLS;
+		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->cert_pem);
+		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->key_pem);
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
+	}
+	OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+	l->mhd = MHD_start_daemon(flags, (uint16_t)bound, NULL, NULL,
+	    on_http_access, srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (l->mhd == NULL) {
+		close(fd);
+		snprintf(errbuf, errlen, "%s: cannot start the HTTP server%s",
+		    l->name, tls ? " (bad TLS certificate or key?)" : "");
+		return -EINVAL;
+	}
+	info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	mfd = info != NULL ? info->epoll_fd : -1;
+	if (mfd < 0 || uv_poll_init(srv->loop, &l->poll, mfd) != 0) {
+		MHD_stop_daemon(l->mhd);
+		l->mhd = NULL;
+		snprintf(errbuf, errlen, "%s: cannot watch MHD's epoll fd",
+		    l->name);
+		return -EIO;
+	}
+	l->listen_fd = fd;
+	uv_timer_init(srv->loop, &l->timer);
+	l->poll.data = l;
+	l->timer.data = l;
+	uv_poll_start(&l->poll, UV_READABLE, on_http_poll);
+	http_listener_run(l);
+	return 0;
+}
+
+static void http_server_free(struct http_server *s);
+
+/*
+ * Returns 0 and a new server owned by the caller in *out, or -errno with
+ * errbuf filled.  Partly started listeners are closed before returning
+ * (the loop must run once to finish closing their handles).
+ */
+int
+http_server_start(uv_loop_t *loop, const struct http_opts *opts,
+    struct auth_db *auth, struct http_server **out, char *errbuf,
+    size_t errlen)
+{
+	struct http_server *s;
+	unsigned ports[2] = { opts->https_port, opts->http_port };
+	int err;
+
+	*out = NULL;
+	if (opts->nlisten == 0 || (ports[0] == 0 && ports[1] == 0) ||
+	    opts->handler == NULL) {
+		snprintf(errbuf, errlen, "http: nothing to listen on");
+		return -EINVAL;
+	}
+	if (ports[0] != 0 && (opts->cert_pem == NULL || opts->key_pem == NULL)) {
+		snprintf(errbuf, errlen, "http: https needs a certificate");
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		goto out_nomem;
+	s->ls = calloc(opts->nlisten * 2, sizeof(*s->ls));
+	s->realm = strdup(opts->realm != NULL && opts->realm[0] != '\0' ?
+	    opts->realm : "arrayd");
+	if (s->ls == NULL || s->realm == NULL)
+		goto out_free;
+	s->loop = loop;
+	s->auth = auth;
+	s->max_body = opts->max_body;
+	s->timeout = opts->timeout;
+	s->handler = opts->handler;
+	s->handler_arg = opts->handler_arg;
+	for (size_t i = 0; i < opts->nlisten; i++) {
+		for (size_t p = 0; p < 2; p++) {
+			if (ports[p] == 0)
+				continue;
+			err = http_listener_start(s, &s->ls[s->nls], opts,
+			    opts->listen[i], ports[p], p == 0, errbuf, errlen);
+			if (err != 0)
+				goto out_close;
+			s->nls++;
+		}
+	}
+	*out = s;
+	return 0;
+
+out_close:
+	http_server_close(s, NULL, NULL);
+	return err;
+out_free:
+	http_server_free(s);
+out_nomem:
+	snprintf(errbuf, errlen, "http: out of memory");
+	return -ENOMEM;
+}
+
+const char *
+http_server_url(const struct http_server *s, size_t i)
+{
+	return i < s->nls ? s->ls[i].name : NULL;
+}
+
+unsigned
+http_server_port(const struct http_server *s, bool https)
+{
+	const char *p;
+
+	for (size_t i = 0; i < s->nls; i++) {
+		if ((strncmp(s->ls[i].name, "https:", 6) == 0) != https)
+			continue;
+		p = strrchr(s->ls[i].name, ':');
+		return p != NULL ? (unsigned)strtoul(p + 1, NULL, 10) : 0;
+	}
+	return 0;
+}
+
+void
+http_server_set_auth(struct http_server *s, struct auth_db *auth)
+{
+	s->auth = auth;
+}
+
+void
+http_server_set_limits(struct http_server *s, uint64_t max_body,
+    unsigned timeout)
+{
+	/* Applied to each new request; a body being read keeps its cap. */
+	s->max_body = max_body;
+	s->timeout = timeout;
+}
+
+void
+http_server_quiesce(struct http_server *s)
+{
+	struct http_listener *l;
+	MHD_socket fd;
+
+	for (size_t i = 0; i < s->nls; i++) {
+		l = &s->ls[i];
+		if (l->mhd == NULL || l->quiesced)
+			continue;
+		fd = MHD_quiesce_daemon(l->mhd);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+		l->quiesced = true;
+		l->listen_fd = -1;
+		http_listener_run(l);
+	}
+}
+
+unsigned
+http_server_connections(const struct http_server *s)
+{
+	return s->nconn;
+}
+
+static void
+http_server_free(struct http_server *s)
+{
+	free(s->ls);
+	free(s->realm);
+	free(s);
+}
+
+static void
+on_http_handle_closed(uv_handle_t *h)
+{
+	struct http_listener *l = h->data;
+	struct http_server *s = l->srv;
+
+	if (--s->closing > 0)
+		return;
+	if (s->close_cb != NULL)
+		s->close_cb(s->close_arg);
+	http_server_free(s);
+}
+
+void
+http_server_close(struct http_server *s, void (*cb)(void *arg), void *arg)
+{
+	struct http_listener *l;
+
+	s->close_cb = cb;
+	s->close_arg = arg;
+	s->closing = 1;		/* held until every handle is closing */
+	for (size_t i = 0; i < s->nls; i++) {
+		l = &s->ls[i];
+		/* libuv must forget the epoll fd before MHD closes it. */
+		uv_close((uv_handle_t *)&l->poll, on_http_handle_closed);
+		uv_close((uv_handle_t *)&l->timer, on_http_handle_closed);
+		s->closing += 2;
+		MHD_stop_daemon(l->mhd);
+		l->mhd = NULL;
+	}
+	if (--s->closing > 0)
+		return;
+	if (cb != NULL)
+		cb(arg);
+	http_server_free(s);
+}
