@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * metrics.c - counters behind GET /metrics (Prometheus text format 0.0.4).
+ *
+ * Requests are counted by operation and HTTP status, with a latency
+ * histogram per operation; copy traffic is counted in bytes with a rate
+ * smoothed over a few seconds.  Jobs by state and pairs by SyncState are
+ * not counted here: they are read from the replica set at render time, so
+ * they can never drift from the truth.  The tables are bounded (a client
+ * cannot grow them by inventing method names: unknown names fold into
+ * "other").  Runs on the loop thread only; no locking.
+ */
+#include "daemon/metrics.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cimxml/cimxml.h"
+#include "replica/replica.h"
+
+/* Operation names we keep apart; anything else is "other". */
+static const char *const known_ops[] = {
+	"-", "GetInstance", "EnumerateInstances", "EnumerateInstanceNames",
+	"Associators", "AssociatorNames", "References", "ReferenceNames",
+	"GetClass", "EnumerateClasses", "EnumerateClassNames",
+	"DeleteInstance", "CreateReplica", "AttachReplica",
+	"AttachOrModifyReplica", "ModifySynchronization",
+	"RequestStateChange", "GetError", "KillJob", "metrics", "other",
+};
+#define NOPS (sizeof(known_ops) / sizeof(known_ops[0]))
+#define OP_OTHER (NOPS - 1)
+
+/* Upper bounds of the latency buckets, seconds (then +Inf). */
+static const double bucket_le[] = {
+	0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5,
+};
+#define NBUCKETS (sizeof(bucket_le) / sizeof(bucket_le[0]))
+
+/* HTTP statuses we count separately; others fold into the last slot. */
+static const unsigned known_status[] = { 200, 400, 401, 405, 413, 501, 503,
+    0 };
+#define NSTATUS (sizeof(known_status) / sizeof(known_status[0]))
+
+struct op_stats {
+	uint64_t by_status[NSTATUS];
+	uint64_t cim_errors;
+	uint64_t buckets[NBUCKETS + 1];
+	double sum_seconds;
+	uint64_t count;
+};
+
+struct metrics {
+	struct op_stats ops[NOPS];
+	uint64_t copy_processed, copy_written;
+	double rate;			/* bytes/s, smoothed */
+	double rate_window_bytes;
+	int64_t rate_window_start;	/* monotonic us */
+	int64_t started;		/* monotonic us */
+};
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Returns a new table owned by the caller (metrics_free) or NULL. */
+struct metrics *
+metrics_new(void)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->started = m->rate_window_start = mono_us();
+	return m;
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	free(m);
+}
+
+static size_t
+op_index(const char *op)
+{
+	size_t i;
+
+	if (op == NULL)
+		return 0;
+	for (i = 0; i < OP_OTHER; i++)
+		if (strcasecmp(known_ops[i], op) == 0)
+			return i;
+	return OP_OTHER;
+}
+
+void
+metrics_observe_request(struct metrics *m, const char *op,
+    unsigned http_status, unsigned cim_status, int64_t dur_us)
+{
+	struct op_stats *s;
+	double sec = dur_us > 0 ? (double)dur_us / 1e6 : 0.0;
+	size_t i;
+
+	if (m == NULL)
+		return;
+	s = &m->ops[op_index(op)];
+	for (i = 0; i < NSTATUS - 1; i++)
+		if (known_status[i] == http_status)
+			break;
+	s->by_status[i]++;
+	if (cim_status != 0)
+		s->cim_errors++;
+	for (i = 0; i < NBUCKETS; i++)
+		if (sec <= bucket_le[i])
+			break;
+	s->buckets[i]++;
+	s->sum_seconds += sec;
+	s->count++;
+}
+
+/*
+ * The rate is the bytes of the last closed window of at least one second,
+ * blended with the previous rate so a single slow chunk does not make the
+ * figure jump.
+ */
+static void
+rate_update(struct metrics *m, uint64_t bytes)
+{
+	int64_t now = mono_us();
+	double span = (double)(now - m->rate_window_start) / 1e6;
+
+	m->rate_window_bytes += (double)bytes;
+	if (span < 1.0)
+		return;
+	m->rate = 0.5 * m->rate + 0.5 * (m->rate_window_bytes / span);
+	m->rate_window_bytes = 0;
+	m->rate_window_start = now;
+}
+
+void
+metrics_add_copy_bytes(struct metrics *m, uint64_t processed, uint64_t written)
+{
+	if (m == NULL)
+		return;
+	m->copy_processed += processed;
+	m->copy_written += written;
+	rate_update(m, processed);
+}
+
+/* Rate as shown: decays to 0 once no copy has reported for a while. */
+static double
+rate_now(const struct metrics *m)
+{
+	double idle = (double)(mono_us() - m->rate_window_start) / 1e6;
+
+	return idle > 5.0 ? 0.0 : m->rate;
+}
+
+static void
+render_requests(const struct metrics *m, struct cim_buf *out)
+{
+	size_t i, j;
+	uint64_t cum;
+
+	cim_buf_puts(out,
+	    "# HELP arrayd_requests_total HTTP requests by CIM operation and status.\n"
+	    "# TYPE arrayd_requests_total counter\n");
+	for (i = 0; i < NOPS; i++)
+		for (j = 0; j < NSTATUS; j++)
+			if (m->ops[i].by_status[j] != 0) {
+				if (known_status[j] != 0)
+					cim_buf_printf(out,
+					    "arrayd_requests_total{op=\"%s\",status=\"%u\"} %llu\n",
+					    known_ops[i], known_status[j],
+					    (unsigned long long)m->ops[i].by_status[j]);
+				else
+					cim_buf_printf(out,
+					    "arrayd_requests_total{op=\"%s\",status=\"other\"} %llu\n",
+					    known_ops[i],
+					    (unsigned long long)m->ops[i].by_status[j]);
+			}
+	cim_buf_puts(out,
+	    "# HELP arrayd_cim_errors_total Responses carrying a CIM ERROR element.\n"
+	    "# TYPE arrayd_cim_errors_total counter\n");
+	for (i = 0; i < NOPS; i++)
+		if (m->ops[i].cim_errors != 0)
+			cim_buf_printf(out,
+			    "arrayd_cim_errors_total{op=\"%s\"} %llu\n",
+			    known_ops[i], (unsigned long long)m->ops[i].cim_errors);
+	cim_buf_puts(out,
+	    "# HELP arrayd_request_duration_seconds Time from the first byte to the response.\n"
+	    "# TYPE arrayd_request_duration_seconds histogram\n");
+	for (i = 0; i < NOPS; i++) {
+		const struct op_stats *s = &m->ops[i];
+
+		if (s->count == 0)
+			continue;
+		for (cum = 0, j = 0; j < NBUCKETS; j++) {
+			cum += s->buckets[j];
+			cim_buf_printf(out,
+			    "arrayd_request_duration_seconds_bucket{op=\"%s\",le=\"%g\"} %llu\n",
+			    known_ops[i], bucket_le[j], (unsigned long long)cum);
+		}
+		cim_buf_printf(out,
+		    "arrayd_request_duration_seconds_bucket{op=\"%s\",le=\"+Inf\"} %llu\n"
+		    "arrayd_request_duration_seconds_sum{op=\"%s\"} %.6f\n"
+		    "arrayd_request_duration_seconds_count{op=\"%s\"} %llu\n",
+		    known_ops[i], (unsigned long long)s->count, known_ops[i],
+		    s->sum_seconds, known_ops[i], (unsigned long long)s->count);
+	}
+}
+
+static void
+render_copies(const struct metrics *m, struct cim_buf *out)
+{
+	cim_buf_printf(out,
+	    "# HELP arrayd_copy_bytes_processed_total Bytes the copy engine copied, compared or skipped.\n"
+	    "# TYPE arrayd_copy_bytes_processed_total counter\n"
+	    "arrayd_copy_bytes_processed_total %llu\n"
+	    "# HELP arrayd_copy_bytes_written_total Bytes the copy engine wrote to targets.\n"
+	    "# TYPE arrayd_copy_bytes_written_total counter\n"
+	    "arrayd_copy_bytes_written_total %llu\n"
+	    "# HELP arrayd_copy_rate_bytes_per_second Copy throughput over the last seconds.\n"
+	    "# TYPE arrayd_copy_rate_bytes_per_second gauge\n"
+	    "arrayd_copy_rate_bytes_per_second %.0f\n",
+	    (unsigned long long)m->copy_processed,
+	    (unsigned long long)m->copy_written, rate_now(m));
+}
+
+static void
+render_state(const struct replica_set *rs, struct cim_buf *out)
+{
+	static const unsigned jstates[] = { JOB_NEW, JOB_RUNNING,
+	    JOB_COMPLETED, JOB_TERMINATED, JOB_EXCEPTION };
+	static const unsigned sstates[] = { SYNC_INITIALIZED,
+	    SYNC_RESYNC_IN_PROGRESS, SYNC_RESTORE_IN_PROGRESS, SYNC_IDLE,
+	    SYNC_BROKEN, SYNC_FROZEN, SYNC_COPY_IN_PROGRESS };
+	size_t i, k, n;
+
+	cim_buf_printf(out,
+	    "# HELP arrayd_volumes Volumes of the array.\n"
+	    "# TYPE arrayd_volumes gauge\narrayd_volumes %zu\n",
+	    replica_volume_count(rs));
+	cim_buf_puts(out, "# HELP arrayd_jobs Jobs by JobState.\n"
+	    "# TYPE arrayd_jobs gauge\n");
+	for (k = 0; k < sizeof(jstates) / sizeof(jstates[0]); k++) {
+		for (n = 0, i = 0; i < replica_job_count(rs); i++) {
+			const struct rjob *j = replica_job_at(rs, i);
+
+			n += !j->hidden && j->state == jstates[k];
+		}
+		cim_buf_printf(out, "arrayd_jobs{state=\"%s\"} %zu\n",
+		    job_state_name(jstates[k]), n);
+	}
+	cim_buf_puts(out, "# HELP arrayd_pairs Replica pairs by SyncState.\n"
+	    "# TYPE arrayd_pairs gauge\n");
+	for (k = 0; k < sizeof(sstates) / sizeof(sstates[0]); k++) {
+		for (n = 0, i = 0; i < replica_pair_count(rs); i++)
+			n += replica_pair_at(rs, i)->sync_state == sstates[k];
+		cim_buf_printf(out, "arrayd_pairs{sync_state=\"%s\"} %zu\n",
+		    sync_state_name(sstates[k]), n);
+	}
+}
+
+void
+metrics_render(const struct metrics *m, const struct replica_set *rs,
+    struct cim_buf *out)
+{
+	cim_buf_printf(out,
+	    "# HELP arrayd_uptime_seconds Seconds since the daemon started.\n"
+	    "# TYPE arrayd_uptime_seconds gauge\narrayd_uptime_seconds %.0f\n",
+	    (double)(mono_us() - m->started) / 1e6);
+	render_requests(m, out);
+	render_copies(m, out);
+	if (rs != NULL)
+		render_state(rs, out);
+}
