@@ -107,6 +107,9 @@ tests/unit/test_daemon_%: tests/unit/test_daemon_%.o $(LIBS_CORE)
 tests/tools/%: tests/tools/%.o $(LIBS_CORE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
+tests/bench/copycli: tests/bench/copycli.o $(LIB_BLOCK)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) $(LIBS_BLOCK)
+
 tests/fuzz/replay: tests/fuzz/replay.o tests/fuzz/fuzz_cimxml.o $(LIB_CIMXML)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CIMXML)
 
