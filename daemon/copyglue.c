@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * copyglue.c - the replica layer's hands: struct replica_ops over blockdev.
+ *
+ * A small table maps replica job ids to running struct copy_job.  Engine
+ * callbacks (loop thread) become replica_on_copy_progress/done and metrics;
+ * an entry leaves the table before replica_on_copy_done runs, because that
+ * call may start the next queued copy and so re-enter copy_start.  This
+ * file keeps no replica state of its own and never touches CIM.
+ */
+#include "daemon/copyglue.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "blockdev/blockdev.h"
+#include "daemon/log.h"
+#include "daemon/metrics.h"
+
+struct glue_job {
+	struct copyglue		*g;
+	uint64_t		 id;
+	struct copy_job		*job;
+	uint64_t		 last_done, last_written;
+	uint64_t		 rate_ns;	/* time of the last rate sample */
+	uint64_t		 rate_done;	/* bytes_done at that time */
+	double			 rate;		/* bytes/s, smoothed */
+};
+
+struct copyglue {
+	struct copy_engine	*eng;
+	struct metrics		*metrics;
+	struct replica_set	*rs;
+	uint64_t		 rate_limit;
+	struct glue_job		**jobs;
+	size_t			 njobs, cap;
+};
+
+struct copyglue *
+copyglue_new(struct copy_engine *eng, struct metrics *m, uint64_t rate_limit)
+{
+	struct copyglue *g;
+
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	g->eng = eng;
+	g->metrics = m;
+	g->rate_limit = rate_limit;
+	return g;
+}
+
+void
+copyglue_free(struct copyglue *g)
+{
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->njobs; i++)
+		free(g->jobs[i]);
+	free(g->jobs);
+	free(g);
+}
+
+void
+copyglue_set_replica_set(struct copyglue *g, struct replica_set *rs)
+{
+	g->rs = rs;
+}
+
+static struct glue_job *
+glue_find(const struct copyglue *g, uint64_t id, size_t *idx)
+{
+	for (size_t i = 0; i < g->njobs; i++) {
+		if (g->jobs[i]->id == id) {
+			if (idx != NULL)
+				*idx = i;
+			return g->jobs[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+glue_remove(struct copyglue *g, struct glue_job *gj)
+{
+	size_t i;
+
+	if (glue_find(g, gj->id, &i) == NULL)
+		return;
+	g->jobs[i] = g->jobs[--g->njobs];
+	free(gj);
+}
+
+void
+copyglue_set_rate(struct copyglue *g, uint64_t rate_limit)
+{
+	g->rate_limit = rate_limit;
+	for (size_t i = 0; i < g->njobs; i++)
+		if (g->jobs[i]->job != NULL)
+			copy_job_set_rate(g->jobs[i]->job, rate_limit);
+}
+
+unsigned
+copyglue_running(const struct copyglue *g)
+{
+	return (unsigned)g->njobs;
+}
+
+bool
+copyglue_job_rate(const struct copyglue *g, uint64_t job_id,
+    double *bytes_per_s)
+{
+	const struct glue_job *gj = glue_find(g, job_id, NULL);
+
+	if (gj == NULL)
+		return false;
+	*bytes_per_s = gj->rate;
+	return true;
+}
+
+/* ------------------------------------------------------ engine events */
+
+static void
+glue_account(struct copyglue *g, struct glue_job *gj,
+    const struct copy_progress *p)
+{
+	uint64_t now = uv_hrtime(), dt = now - gj->rate_ns;
+	double inst;
+
+	if (g->metrics != NULL && (p->bytes_done > gj->last_done ||
+	    p->bytes_written > gj->last_written))
+		metrics_add_copy_bytes(g->metrics,
+		    p->bytes_done - gj->last_done,
+		    p->bytes_written - gj->last_written);
+	gj->last_done = p->bytes_done;
+	gj->last_written = p->bytes_written;
+	/* Re-sample at most every 0.5 s; smooth so the ETA does not jump. */
+	if (dt >= 500000000ull && p->bytes_done >= gj->rate_done) {
+		inst = (double)(p->bytes_done - gj->rate_done) * 1e9 / (double)dt;
+		gj->rate = gj->rate == 0.0 ? inst : 0.7 * gj->rate + 0.3 * inst;
+		gj->rate_ns = now;
+		gj->rate_done = p->bytes_done;
+	}
+}
+
+static void
+on_copy_progress(struct copy_job *job, const struct copy_progress *p,
+    void *arg)
+{
+	struct glue_job *gj = arg;
+	struct copyglue *g = gj->g;
+
+	(void)job;
+	glue_account(g, gj, p);
+	if (g->rs != NULL)
+		replica_on_copy_progress(g->rs, gj->id, p->bytes_done,
+		    p->bytes_total, p->checkpoint, p->bytes_written);
+}
+
+static void
+on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
+    const struct copy_progress *p, void *arg)
+{
+	struct glue_job *gj = arg;
+	struct copyglue *g = gj->g;
+	uint64_t id = gj->id;
+	char detail[128];
+
+	(void)job;
+	glue_account(g, gj, p);
+	if (g->rs != NULL)
+		replica_on_copy_progress(g->rs, id, p->bytes_done,
+		    p->bytes_total, p->checkpoint, p->bytes_written);
+	/* Out of the table first: the call below may start the next copy. */
+	glue_remove(g, gj);
+	detail[0] = '\0';
+	if (status != 0 && status != -ECANCELED)
+		snprintf(detail, sizeof(detail), "%s at offset %" PRIu64,
+		    strerror(-status), err_offset);
+	if (g->rs != NULL)
+		replica_on_copy_done(g->rs, id, status,
+		    detail[0] != '\0' ? detail : NULL);
+}
+
+/* ----------------------------------------------------------- the ops */
+
+static enum copy_mode
+glue_mode(enum replica_copy_mode m)
+{
+	switch (m) {
+	case REPLICA_COPY_DIFF:
+		return COPY_DIFF;
+	case REPLICA_COPY_CLONE:
+		return COPY_CLONE;
+	case REPLICA_COPY_FULL:
+	default:
+		return COPY_FULL;
+	}
+}
+
+static int
+glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
+    const struct rvolume *tgt, enum replica_copy_mode mode,
+    uint64_t resume_from)
+{
+	struct copyglue *g = ctx;
+	struct copy_spec spec;
+	struct glue_job *gj, **nj;
+	int err;
+
+	if (glue_find(g, job_id, NULL) != NULL)
+		return -EALREADY;
+	if (g->njobs == g->cap) {
+		nj = reallocarray(g->jobs, g->cap ? g->cap * 2 : 8,
+		    sizeof(*nj));
+		if (nj == NULL)
+			return -ENOMEM;
+		g->jobs = nj;
+		g->cap = g->cap ? g->cap * 2 : 8;
+	}
+	gj = calloc(1, sizeof(*gj));
+	if (gj == NULL)
+		return -ENOMEM;
+	gj->g = g;
+	gj->id = job_id;
+	gj->rate_ns = uv_hrtime();
+	gj->rate_done = resume_from;
+	gj->last_done = resume_from;
+	memset(&spec, 0, sizeof(spec));
+	spec.src_path = src->path;
+	spec.dst_path = tgt->path;
+	spec.mode = glue_mode(mode);
+	spec.length = src->size;
+	spec.resume_from = resume_from;
+	spec.rate_limit = g->rate_limit;
+	g->jobs[g->njobs++] = gj;
+	err = copy_job_start(g->eng, &spec, on_copy_progress, on_copy_done,
+	    gj, &gj->job);
+	if (err != 0) {
+		glue_remove(g, gj);
+		log_warn_err(err, "job %" PRIu64 ": copy %s -> %s", job_id,
+		    src->path, tgt->path);
+	}
+	return err;
+}
+
+static void
+glue_copy_cancel(void *ctx, uint64_t job_id)
+{
+	struct glue_job *gj = glue_find(ctx, job_id, NULL);
+
+	if (gj != NULL && gj->job != NULL)
+		copy_job_cancel(gj->job);
+}
+
+static int
+glue_volume_create(void *ctx, const struct rvolume *v)
+{
+	(void)ctx;
+	return bdev_create(v->path, v->size);
+}
+
+static int
+glue_volume_remove(void *ctx, const struct rvolume *v)
+{
+	(void)ctx;
+	return bdev_remove(v->path);
+}
+
+static int
+glue_volume_check(void *ctx, const struct rvolume *v)
+{
+	struct bdev_info bi;
+	int err;
+
+	(void)ctx;
+	if ((err = bdev_stat(v->path, &bi)) != 0)
+		return err;
+	return bi.size >= v->size ? 0 : -ERANGE;
+}
+
+static int64_t
+glue_now_us(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+glue_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	switch (level) {
+	case 0:
+		log_errorx("%s", msg);
+		break;
+	case 1:
+		log_warnx("%s", msg);
+		break;
+	case 2:
+		log_info("%s", msg);
+		break;
+	default:
+		log_debug("%s", msg);
+		break;
+	}
+}
+
+void
+copyglue_ops(struct copyglue *g, struct replica_ops *ops)
+{
+	memset(ops, 0, sizeof(*ops));
+	ops->ctx = g;
+	ops->copy_start = glue_copy_start;
+	ops->copy_cancel = glue_copy_cancel;
+	ops->volume_create = glue_volume_create;
+	ops->volume_remove = glue_volume_remove;
+	ops->volume_check = glue_volume_check;
+	ops->now_us = glue_now_us;
+	ops->log = glue_log;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * copyglue.h - struct replica_ops implemented on top of the blockdev copy
+ * engine: replica job ids map onto running copy jobs, engine callbacks turn
+ * into replica_on_copy_progress/done, volumes are created, removed and
+ * checked with bdev_*.
+ */
+#ifndef ARRAYD_COPYGLUE_H
+#define ARRAYD_COPYGLUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "replica/replica.h"
+
+struct copy_engine;
+struct metrics;
+struct copyglue;
+
+/*
+ * Returns a new glue owned by the caller (copyglue_free) or NULL on out of
+ * memory.  `eng` and `m` (may be NULL) are borrowed and must outlive it.
+ * `rate_limit` is bytes/s per copy, 0 unlimited.
+ */
+struct copyglue *copyglue_new(struct copy_engine *eng, struct metrics *m,
+    uint64_t rate_limit);
+/* Free once no copy runs (after copy_engine_close).  Accepts NULL. */
+void copyglue_free(struct copyglue *g);
+/* The replica set events go to; set right after replica_set_open. */
+void copyglue_set_replica_set(struct copyglue *g, struct replica_set *rs);
+/* Fill ops (ctx = g) for replica_set_open. */
+void copyglue_ops(struct copyglue *g, struct replica_ops *ops);
+/* New per-copy rate limit, applied to running copies too. */
+void copyglue_set_rate(struct copyglue *g, uint64_t rate_limit);
+/* Copies the engine still runs. */
+unsigned copyglue_running(const struct copyglue *g);
+/*
+ * Measured rate of a running copy in bytes/s (smoothed); false when the
+ * job is not running here.
+ */
+bool copyglue_job_rate(const struct copyglue *g, uint64_t job_id,
+    double *bytes_per_s);
+
+#endif /* ARRAYD_COPYGLUE_H */
