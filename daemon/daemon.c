@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon.c - the process lifecycle.  Owns the uv_loop_t (never the
+ * default loop), the signal handles and every module object; starts them
+ * in dependency order (log, conf, state dir, lock, TLS, users, copy
+ * engine, replica set, control socket, HTTP last), reloads on SIGHUP
+ * (parse new, validate, swap) and stops on SIGTERM/SIGINT in reverse
+ * order, draining copies to a checkpoint first.  uv_run is called only
+ * here.  Start-up failures are one clear message and exit status 1.
+ */
+#include "daemon/daemon.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blockdev/blockdev.h"
+#include "conf/conf.h"
+#include "daemon/auth.h"
+#include "daemon/control.h"
+#include "daemon/copyglue.h"
+#include "daemon/http.h"
+#include "daemon/log.h"
+#include "daemon/metrics.h"
+#include "daemon/tlscert.h"
+#include "replica/replica.h"
+
+#define DRAIN_TICK_MS	100
+#define DRAIN_MAX_TICKS	100	/* 10 s */
+
+char *
+daemon_path_join(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) == -1)
+		return NULL;
+	return p;
+}
+
+char *
+daemon_users_path(const struct conf *c)
+{
+	if (c->users_file != NULL && c->users_file[0] != '\0')
+		return strdup(c->users_file);
+	return daemon_path_join(c->state_dir, "users");
+}
+
+int
+daemon_conf_load(const char *path, struct conf **out)
+{
+	struct conf_errors errs = { NULL, 0 };
+	struct conf *c = NULL;
+	int err;
+
+	*out = NULL;
+	err = conf_load(path, &c, &errs);
+	if (err == 0)
+		err = conf_validate(c, &errs);
+	for (size_t i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	if (err != 0 && errs.n == 0)
+		fprintf(stderr, "%s: %s\n", path, strerror(-err));
+	conf_errors_release(&errs);
+	if (err != 0) {
+		conf_free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
+static int
+daemon_log_level(const struct conf *c, int verbose)
+{
+	int lvl = c->log_level != NULL ? log_level_parse(c->log_level) : -1;
+
+	if (lvl < 0)
+		lvl = LOG_LVL_INFO;
+	lvl += verbose;
+	return lvl > LOG_LVL_DEBUG ? LOG_LVL_DEBUG : lvl;
+}
+
+/* ------------------------------------------------------------ start-up */
+
+/* mkdir -p with `mode` for the folders it creates.  0 or -errno. */
+static int
+daemon_mkdirs(const char *path, mode_t mode)
+{
+	char *p, *s;
+	int err = 0;
+
+	if ((p = strdup(path)) == NULL)
+		return -ENOMEM;
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, mode) == -1 && errno != EEXIST) {
+			err = -errno;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return err;
+}
+
+/* A folder we must write into: create it if missing, check access. */
+static int
+daemon_dir_ready(const char *what, const char *path, mode_t mode)
+{
+	struct statvfs vfs;
+	struct stat st;
+	int err;
+
+	if (stat(path, &st) == -1) {
+		if ((err = daemon_mkdirs(path, mode)) != 0) {
+			log_errorx("%s %s: cannot create: %s", what, path,
+			    strerror(-err));
+			return err;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		log_errorx("%s %s: not a directory", what, path);
+		return -ENOTDIR;
+	}
+	if (access(path, W_OK | X_OK) == -1) {
+		err = -errno;
+		log_errorx("%s %s is not writable: %s", what, path,
+		    strerror(-err));
+		return err;
+	}
+	if (statvfs(path, &vfs) == 0 && vfs.f_bavail == 0) {
+		log_errorx("%s %s: no space left on device", what, path);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+static int
+daemon_lock(struct daemon *d)
+{
+	char *p = daemon_path_join(d->conf->state_dir, "arrayd.lock");
+	int err = 0;
+
+	if (p == NULL)
+		return -ENOMEM;
+	d->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lock_fd == -1) {
+		err = -errno;
+		log_errorx("%s: %s", p, strerror(-err));
+	} else if (flock(d->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		err = -errno;
+		if (err == -EWOULDBLOCK)
+			log_errorx("another arrayd is running on %s",
+			    d->conf->state_dir);
+		else
+			log_errorx("%s: cannot lock: %s", p, strerror(-err));
+	}
+	free(p);
+	return err;
+}
+
+static int
+daemon_tls(struct daemon *d)
+{
+	const struct conf *c = d->conf;
+	char *crt = NULL, *key = NULL, errbuf[256] = "";
+	int err;
+
+	if (c->https_port == 0)
+		return 0;
+	if (c->tls_cert != NULL && c->tls_cert[0] != '\0') {
+		crt = strdup(c->tls_cert);
+		key = strdup(c->tls_key != NULL ? c->tls_key : "");
+	} else {
+		crt = daemon_path_join(c->state_dir, "tls.crt");
+		key = daemon_path_join(c->state_dir, "tls.key");
+	}
+	if (crt == NULL || key == NULL) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (c->tls_cert == NULL || c->tls_cert[0] == '\0') {
+		err = tlscert_ensure(crt, key, c->host_name != NULL ?
+		    c->host_name : "localhost", errbuf, sizeof(errbuf));
+		if (err != 0) {
+			log_errorx("tls: %s: %s", crt, errbuf[0] != '\0' ?
+			    errbuf : strerror(-err));
+			goto out;
+		}
+	}
+	err = tlscert_load(crt, key, &d->cert_pem, &d->key_pem, errbuf,
+	    sizeof(errbuf));
+	if (err != 0)
+		log_errorx("tls: %s, %s: %s", crt, key, errbuf[0] != '\0' ?
+		    errbuf : strerror(-err));
+out:
+	free(crt);
+	free(key);
+	return err;
+}
+
+static int
+daemon_auth_load(const struct conf *c, struct auth_db **out)
+{
+	char *path = daemon_users_path(c), errbuf[256] = "";
+	int err;
+
+	if (path == NULL)
+		return -ENOMEM;
+	err = auth_db_load(path, out, errbuf, sizeof(errbuf));
+	if (err != 0)
+		log_errorx("users file %s: %s", path, errbuf[0] != '\0' ?
+		    errbuf : strerror(-err));
+	else if (auth_db_count(*out) == 0)
+		log_warnx("users file %s: no users, nobody can log in (add "
+		    "one with: arrayd passwd --role edit NAME)", path);
+	free(path);
+	return err;
+}
+
+static int
+daemon_pool_add(struct daemon *d, const struct conf_pool *p)
+{
+	char what[128];
+	int err;
+
+	snprintf(what, sizeof(what), "pool %s: folder", p->name);
+	if ((err = daemon_dir_ready(what, p->path, 0750)) != 0)
+		return err;
+	if ((err = replica_pool_add(d->rs, p->name, p->path)) != 0)
+		log_errorx("pool %s: %s", p->name, strerror(-err));
+	return err;
+}
+
+static int
+daemon_volume_add(struct daemon *d, const struct conf_volume *v)
+{
+	struct bdev_info bi;
+	uint32_t id = 0;
+	int err;
+
+	err = bdev_ensure(v->path, v->size, &bi);
+	if (err == -ENOENT && v->size == 0) {
+		log_errorx("volume %s: %s does not exist and no size is "
+		    "given to create it", v->name, v->path);
+		return err;
+	}
+	if (err != 0) {
+		log_errorx("volume %s: %s: %s", v->name, v->path,
+		    strerror(-err));
+		return err;
+	}
+	err = replica_volume_configure(d->rs, v->name, v->pool, v->path,
+	    bi.size, v->id, &id);
+	if (err != 0) {
+		log_errorx("volume %s: %s", v->name, err == -EEXIST ?
+		    "id or name belongs to another volume" : strerror(-err));
+		return err;
+	}
+	log_debug("volume %s: id %" PRIu32 ", %s, %" PRIu64 " bytes", v->name,
+	    id, v->path, bi.size);
+	return 0;
+}
+
+static int
+daemon_replicas(struct daemon *d)
+{
+	const struct conf *c = d->conf;
+	struct copy_engine_opts eo;
+	struct replica_config rc;
+	struct replica_ops ops;
+	char errbuf[256] = "", *db;
+	int err;
+
+	memset(&eo, 0, sizeof(eo));
+	eo.chunk_size = c->chunk_size;
+	eo.max_inflight_total = c->copy_inflight;
+	eo.max_inflight_job = c->copy_inflight < 2 ? c->copy_inflight : 2;
+	if ((err = copy_engine_new(&d->loop, &eo, &d->eng)) != 0) {
+		log_errorx("copy engine: %s", strerror(-err));
+		return err;
+	}
+	d->glue = copyglue_new(d->eng, d->metrics, c->copy_rate_limit);
+	if (d->glue == NULL || (db = daemon_path_join(c->state_dir,
+	    "arrayd.db")) == NULL)
+		return -ENOMEM;
+	copyglue_ops(d->glue, &ops);
+	rc.db_path = db;
+	rc.system_name = c->system_name;
+	rc.max_copy_tasks = c->max_copy_tasks;
+	err = replica_set_open(&rc, &ops, &d->rs, errbuf, sizeof(errbuf));
+	if (err != 0)
+		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
+		    strerror(-err));
+	free(db);
+	if (err != 0)
+		return err;
+	copyglue_set_replica_set(d->glue, d->rs);
+	for (size_t i = 0; i < c->npools; i++)
+		if ((err = daemon_pool_add(d, &c->pools[i])) != 0)
+			return err;
+	for (size_t i = 0; i < c->nvolumes; i++)
+		if ((err = daemon_volume_add(d, &c->volumes[i])) != 0)
+			return err;
+	if ((err = replica_set_start(d->rs)) != 0)
+		log_errorx("replica set: cannot start: %s", strerror(-err));
+	return err;
+}
+
+static void
+daemon_cimop_limits(struct daemon *d)
+{
+	d->cimop.conf = d->conf;
+	d->cimop.limits.max_depth = d->conf->max_depth;
+	d->cimop.limits.max_elements = d->conf->max_elements;
+	d->cimop.limits.max_text = d->conf->max_text;
+}
+
+static int
+daemon_listen(struct daemon *d)
+{
+	const struct conf *c = d->conf;
+	struct http_opts o;
+	char errbuf[256] = "", *sock;
+	const char *url;
+	int err;
+
+	sock = daemon_path_join(c->state_dir, "arrayd.sock");
+	if (sock == NULL)
+		return -ENOMEM;
+	err = control_start(&d->loop, sock, d->rs, d->glue, &d->ctl, errbuf,
+	    sizeof(errbuf));
+	free(sock);
+	if (err != 0) {
+		log_errorx("control socket: %s", errbuf);
+		return err;
+	}
+	memset(&o, 0, sizeof(o));
+	o.listen = (const char *const *)c->listen;
+	o.nlisten = c->nlisten;
+	o.https_port = c->https_port;
+	o.http_port = c->http_port;
+	o.cert_pem = d->cert_pem;
+	o.key_pem = d->key_pem;
+	o.max_body = c->max_body;
+	o.timeout = c->timeout;
+	o.max_connections = c->max_connections;
+	o.realm = c->host_name != NULL ? c->host_name : "arrayd";
+	o.handler = cimop_handle;
+	o.handler_arg = &d->cimop;
+	err = http_server_start(&d->loop, &o, d->auth, &d->http, errbuf,
+	    sizeof(errbuf));
+	if (err != 0) {
+		log_errorx("%s", errbuf);
+		return err;
+	}
+	for (size_t i = 0; (url = http_server_url(d->http, i)) != NULL; i++)
+		log_info("listening on %s", url);
+	return 0;
+}
+
+/* ------------------------------------------------------------ reload */
+
+static void
+daemon_reload_warn(const struct conf *o, const struct conf *n)
+{
+	bool same = o->nlisten == n->nlisten &&
+	    o->https_port == n->https_port && o->http_port == n->http_port &&
+	    strcmp(o->state_dir, n->state_dir) == 0 &&
+	    (o->tls_cert == NULL) == (n->tls_cert == NULL) &&
+	    (o->tls_cert == NULL || strcmp(o->tls_cert, n->tls_cert) == 0) &&
+	    o->chunk_size == n->chunk_size &&
+	    o->copy_inflight == n->copy_inflight;
+
+	for (size_t i = 0; same && i < o->nlisten; i++)
+		same = strcmp(o->listen[i], n->listen[i]) == 0;
+	if (!same)
+		log_warnx("reload: listen, ports, state_dir, TLS files, "
+		    "chunk_size and copy_inflight change only on restart");
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; !kept && j < n->nvolumes; j++)
+			kept = strcmp(o->volumes[i].name,
+			    n->volumes[j].name) == 0;
+		if (!kept)
+			log_warnx("reload: volume %s was removed from the "
+			    "configuration; it stays known until restart",
+			    o->volumes[i].name);
+	}
+}
+
+static void
+daemon_reload(struct daemon *d)
+{
+	struct conf *n;
+	struct auth_db *auth;
+
+	log_info("reload: reading %s", d->conf_path);
+	if (daemon_conf_load(d->conf_path, &n) != 0) {
+		log_errorx("reload: %s is not valid, keeping the running "
+		    "configuration", d->conf_path);
+		return;
+	}
+	if (daemon_auth_load(n, &auth) != 0) {
+		log_errorx("reload: keeping the running configuration");
+		conf_free(n);
+		return;
+	}
+	daemon_reload_warn(d->conf, n);
+	log_set_level(daemon_log_level(n, d->verbose));
+	http_server_set_auth(d->http, auth);
+	auth_db_free(d->auth);
+	d->auth = auth;
+	http_server_set_limits(d->http, n->max_body, n->timeout);
+	replica_set_max_copy_tasks(d->rs, n->max_copy_tasks);
+	copyglue_set_rate(d->glue, n->copy_rate_limit);
+	for (size_t i = 0; i < n->npools; i++)
+		if (replica_pool_path(d->rs, n->pools[i].name) == NULL)
+			(void)daemon_pool_add(d, &n->pools[i]);
+	for (size_t i = 0; i < n->nvolumes; i++)
+		if (replica_volume_by_name(d->rs, n->volumes[i].name) == NULL)
+			(void)daemon_volume_add(d, &n->volumes[i]);
+	conf_free(d->conf);
+	d->conf = n;
+	daemon_cimop_limits(d);
+	log_info("reload: done");
+}
+
+/* ---------------------------------------------------------- shutdown */
+
+static void
+on_leftover_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (uv_is_closing(h))
+		return;
+	log_debug("leaked handle: %s", uv_handle_type_name(h->type));
+	uv_close(h, NULL);
+}
+
+static void
+on_module_closed(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->closing > 0)
+		d->closing--;
+}
+
+static void
+daemon_close_all(struct daemon *d)
+{
+	if (d->closed_all)
+		return;
+	d->closed_all = true;
+	uv_close((uv_handle_t *)&d->sig_term, NULL);
+	uv_close((uv_handle_t *)&d->sig_int, NULL);
+	uv_close((uv_handle_t *)&d->sig_hup, NULL);
+	uv_close((uv_handle_t *)&d->drain_timer, NULL);
+	if (d->http != NULL) {
+		d->closing++;
+		http_server_close(d->http, on_module_closed, d);
+		d->http = NULL;
+	}
+	if (d->ctl != NULL) {
+		d->closing++;
+		control_close(d->ctl, on_module_closed, d);
+		d->ctl = NULL;
+	}
+	if (d->eng != NULL) {
+		d->closing++;
+		copy_engine_close(d->eng, on_module_closed, d);
+		d->eng = NULL;
+	}
+}
+
+static void
+on_drain_tick(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+	unsigned copies = replica_set_active_copies(d->rs);
+
+	d->drain_ticks++;
+	if ((copies > 0 || copyglue_running(d->glue) > 0) &&
+	    d->drain_ticks < DRAIN_MAX_TICKS)
+		return;
+	if (copies > 0)
+		log_warnx("shutdown: %u copies did not stop in time", copies);
+	uv_timer_stop(t);
+	daemon_close_all(d);
+}
+
+static void
+daemon_stop(struct daemon *d, const char *why)
+{
+	if (d->stopping) {
+		log_errorx("%s again while stopping: exiting now", why);
+		_exit(1);
+	}
+	log_info("%s: shutting down", why);
+	d->stopping = true;
+	d->cimop.shutting_down = true;
+	http_server_quiesce(d->http);
+	replica_set_shutdown(d->rs);
+	d->drain_timer.data = d;
+	uv_timer_start(&d->drain_timer, on_drain_tick, DRAIN_TICK_MS,
+	    DRAIN_TICK_MS);
+}
+
+static void
+on_signal(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+
+	if (signum == SIGHUP) {
+		if (!d->stopping)
+			daemon_reload(d);
+		return;
+	}
+	daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void
+daemon_signals(struct daemon *d)
+{
+	uv_signal_init(&d->loop, &d->sig_term);
+	uv_signal_init(&d->loop, &d->sig_int);
+	uv_signal_init(&d->loop, &d->sig_hup);
+	uv_timer_init(&d->loop, &d->drain_timer);
+	d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, on_signal, SIGINT);
+	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+	d->handles_init = true;
+}
+
+/* Release everything after the loop stopped (or start-up failed). */
+static int
+daemon_fini(struct daemon *d)
+{
+	int err;
+
+	if (!d->handles_init) {
+		/* Failed before the handles: modules may still own some. */
+		uv_signal_init(&d->loop, &d->sig_term);
+		uv_signal_init(&d->loop, &d->sig_int);
+		uv_signal_init(&d->loop, &d->sig_hup);
+		uv_timer_init(&d->loop, &d->drain_timer);
+		d->handles_init = true;
+	}
+	daemon_close_all(d);
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+	uv_walk(&d->loop, on_leftover_handle, NULL);
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+	err = uv_loop_close(&d->loop);
+	if (err != 0)
+		log_warnx("loop: close: %s", uv_strerror(err));
+	replica_set_free(d->rs);
+	copyglue_free(d->glue);
+	metrics_free(d->metrics);
+	auth_db_free(d->auth);
+	free(d->cert_pem);
+	free(d->key_pem);
+	conf_free(d->conf);
+	if (d->lock_fd != -1)
+		close(d->lock_fd);
+	return err;
+}
+
+/*
+ * libuv sizes its pool on the first uv_queue_work: chunks in flight plus
+ * room for fsyncs and file work, unless the administrator chose already.
+ */
+static void
+daemon_threadpool_size(const struct conf *c)
+{
+	char buf[16];
+	unsigned n = c->copy_inflight + 4;
+
+	if (getenv("UV_THREADPOOL_SIZE") != NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%u", n > 128 ? 128 : n);
+	setenv("UV_THREADPOOL_SIZE", buf, 0);
+}
+
+static int
+daemon_start(struct daemon *d)
+{
+	int err;
+
+	if ((err = daemon_conf_load(d->conf_path, &d->conf)) != 0)
+		return err;
+	log_set_level(daemon_log_level(d->conf, d->verbose));
+	daemon_threadpool_size(d->conf);
+	if ((err = daemon_dir_ready("state directory", d->conf->state_dir,
+	    0700)) != 0)
+		return err;
+	if ((err = daemon_lock(d)) != 0 || (err = daemon_tls(d)) != 0 ||
+	    (err = daemon_auth_load(d->conf, &d->auth)) != 0)
+		return err;
+	if ((d->metrics = metrics_new()) == NULL)
+		return -ENOMEM;
+	if ((err = daemon_replicas(d)) != 0)
+		return err;
+	d->cimop.rs = d->rs;
+	d->cimop.metrics = d->metrics;
+	daemon_cimop_limits(d);
+	daemon_signals(d);
+	return daemon_listen(d);
+}
+
+int
+daemon_main(const char *conf_path, int verbose)
+{
+	struct daemon *d;
+	int err, rc;
+
+	log_init(true, verbose > 0 ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		fprintf(stderr, "arrayd: out of memory\n");
+		return 1;
+	}
+	d->conf_path = conf_path;
+	d->verbose = verbose;
+	d->lock_fd = -1;
+	if ((err = uv_loop_init(&d->loop)) != 0) {
+		fprintf(stderr, "arrayd: loop: %s\n", uv_strerror(err));
+		free(d);
+		return 1;
+	}
+	err = daemon_start(d);
+	if (err == 0) {
+		uv_run(&d->loop, UV_RUN_DEFAULT);
+		rc = d->exit_code;
+	} else {
+		if (err == -ENOMEM)
+			log_errorx("out of memory");
+		rc = 1;
+	}
+	if (daemon_fini(d) != 0 && rc == 0)
+		rc = 1;
+	if (rc == 0)
+		log_info("stopped");
+	free(d);
+	return rc;
+}
