@@ -564,6 +564,9 @@ daemon_fini(struct daemon *d)
 		uv_timer_init(&d->loop, &d->drain_timer);
 		d->handles_init = true;
 	}
+	/* Keep running jobs resumable when start-up failed half way. */
+	if (d->rs != NULL && !d->stopping)
+		replica_set_shutdown(d->rs);
 	daemon_close_all(d);
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	uv_walk(&d->loop, on_leftover_handle, NULL);
