@@ -94,4 +94,8 @@ struct conf_key_doc {
 };
 size_t conf_key_docs(const struct conf_key_doc **out);
 
+/* Volume names: 1-31 of [A-Za-z0-9_.-] (as on 3PAR); pool names: 1-63. */
+bool conf_is_volume_name(const char *s);
+bool conf_is_pool_name(const char *s);
+
 #endif /* ARRAYD_CONF_H */
