@@ -107,4 +107,108 @@ char *model_job_instance_id(struct cim_ctx *c, uint64_t job_id);
 int model_parse_job_instance_id(const struct cim_ctx *c, const char *s,
     uint64_t *job_id);
 
+/* -------------------------------------------------- model internals
+ * Shared by model*.c and intrinsic.c (additions to the lead's interface).
+ */
+
+/* A class arrayd has instances of, in one namespace. */
+struct model_class {
+	const char *name;		/* canonical spelling */
+	const char *ns;			/* CIM_NS_TPD or CIM_NS_INTEROP */
+	enum cim_obj_kind kind;		/* OBJ_ASSOC for plain associations */
+	size_t nkeys;
+	const char *const *keys;	/* key property names */
+	const char *const *supers;	/* NULL-terminated superclass chain */
+	const char *role[2];		/* associations: reference properties */
+	const char *refclass[2];	/* their REFERENCECLASS */
+};
+
+/* "root/tpd" or "interop" for any accepted spelling, NULL otherwise. */
+const char *model_ns_canon(const char *ns);
+
+size_t model_class_count(void);
+const struct model_class *model_class_at(size_t i);
+/* Concrete class by name (case-insensitive), NULL if none. */
+const struct model_class *model_class_by_name(const char *name);
+/* Is mc `super` or derived from it (repository, else our own chain)? */
+bool model_class_isa(const struct model_class *mc, const char *super);
+/* Is `name` a class the repository or our chains know? */
+bool model_class_known(const char *name);
+
+/* One association instance: end[i] is referenced by assoc->role[i]. */
+struct cim_link {
+	const struct model_class *assoc;
+	struct cim_obj end[2];
+};
+
+typedef int (*model_obj_fn)(struct cim_ctx *c, const struct cim_obj *o,
+    void *arg);
+typedef int (*model_link_fn)(struct cim_ctx *c, const struct cim_link *l,
+    void *arg);
+
+bool model_obj_equal(const struct cim_obj *a, const struct cim_obj *b);
+/* The namespace an object lives in. */
+const char *model_obj_ns(const struct cim_obj *o);
+/* Every object of non-association class mc; stops when fn returns != 0
+ * and returns that value. */
+int model_objects(struct cim_ctx *c, const struct model_class *mc,
+    model_obj_fn fn, void *arg);
+/* Every association instance of class mc (NULL: of every class). */
+int model_links_all(struct cim_ctx *c, const struct model_class *mc,
+    model_link_fn fn, void *arg);
+/* Every association instance that references `o`. */
+int model_links_of(struct cim_ctx *c, const struct cim_obj *o,
+    model_link_fn fn, void *arg);
+/* Resolve an association path (0, -ENOENT, -EINVAL). */
+int model_resolve_link(const struct cim_ctx *c, const struct cim_path *p,
+    struct cim_link *out);
+struct cim_path *model_link_path(struct cim_ctx *c, const struct cim_link *l);
+struct cim_instance *model_link_instance(struct cim_ctx *c,
+    const struct cim_link *l);
+
+/* Instance builder helpers (model_inst.c), all in c->arena. */
+struct model_ib {
+	struct cim_ctx *c;
+	struct cim_instance *in;
+	size_t cap;
+	bool oom;
+};
+void model_ib_init(struct model_ib *b, struct cim_ctx *c, const char *cls,
+    size_t cap);
+void model_ib_str(struct model_ib *b, const char *name, const char *v);
+void model_ib_u(struct model_ib *b, const char *name, enum cim_type t,
+    uint64_t v);
+void model_ib_bool(struct model_ib *b, const char *name, bool v);
+void model_ib_null(struct model_ib *b, const char *name, enum cim_type t,
+    bool is_array);
+void model_ib_u16s(struct model_ib *b, const char *name, size_t n,
+    const uint16_t *v);
+void model_ib_strs(struct model_ib *b, const char *name, size_t n,
+    const char *const *v);
+void model_ib_time(struct model_ib *b, const char *name, int64_t usec);
+void model_ib_interval(struct model_ib *b, const char *name, int64_t usec);
+void model_ib_ref(struct model_ib *b, const char *name, const char *refclass,
+    const struct cim_path *p);
+void model_ib_embedded(struct model_ib *b, const char *name,
+    const struct cim_instance *in);
+struct cim_instance *model_ib_done(struct model_ib *b);
+
+/* Path builder: a path of `cls` in `ns` with room for nkeys keys. */
+struct cim_path *model_path_new(struct cim_ctx *c, const char *cls,
+    const char *ns, size_t nkeys);
+void model_path_key(struct cim_path *p, const char *name, const char *v);
+void model_path_keyref(struct cim_path *p, const char *name,
+    struct cim_path *ref);
+
+/* Instances of objects other than jobs (model_inst.c / model_job.c). */
+struct cim_instance *model_job_instance(struct cim_ctx *c, uint64_t job_id);
+struct cim_instance *model_method_result_instance(struct cim_ctx *c,
+    uint64_t job_id);
+struct cim_instance *model_interop_instance(struct cim_ctx *c,
+    const struct cim_obj *o);
+/* The volume's 32-hex-digit NAA 6 WWN, in c->arena. */
+char *model_volume_wwn(struct cim_ctx *c, uint32_t vol_id);
+/* Current time for ElapsedTime, microseconds since the epoch. */
+int64_t model_now_us(void);
+
 #endif /* ARRAYD_CIM_H */

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * model_assoc.c - the association instances between the model's objects
+ * (SPEC.md §4.5, CLIENTS.md §2.6): system-volume, system-pool,
+ * pool-volume (exactly one pool per volume), element capabilities, hosted
+ * service, the three job associations (AffectedJobElement lists the target
+ * volume first), replica pairs, and the interop profile associations
+ * (ElementConformsToProfile crosses into root/tpd).  Generated on demand
+ * from replica/conf state; nothing is stored or changed here.
+ */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf/conf.h"
+#include "daemon/cim.h"
+#include "replica/replica.h"
+
+struct gen {
+	struct cim_ctx *c;
+	const struct model_class *mc;
+	model_link_fn fn;
+	void *arg;
+	struct cim_link l;
+};
+
+static struct cim_obj
+obj_make(enum cim_obj_kind k)
+{
+	struct cim_obj o;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = k;
+	return o;
+}
+
+static int
+emit(struct gen *g, struct cim_obj a, struct cim_obj b)
+{
+	g->l.assoc = g->mc;
+	g->l.end[0] = a;
+	g->l.end[1] = b;
+	return g->fn(g->c, &g->l, g->arg);
+}
+
+static const char *
+conf_pool_name(const struct cim_ctx *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->conf->npools; i++)
+		if (strcmp(c->conf->pools[i].name, name) == 0)
+			return c->conf->pools[i].name;
+	return NULL;
+}
+
+/* The one pool a volume is allocated from (kind OBJ_NONE if none). */
+static struct cim_obj
+pool_of(const struct cim_ctx *c, const struct rvolume *v)
+{
+	struct cim_obj p = obj_make(OBJ_NONE);
+
+	if (v->is_snapshot && replica_volume_by_id(c->rs, v->parent_id)) {
+		p.kind = OBJ_DELTA_POOL;
+		p.vol_id = v->parent_id;
+	} else if ((p.name = conf_pool_name(c, v->pool)) != NULL) {
+		p.kind = OBJ_POOL;
+	}
+	return p;
+}
+
+/* Callback state for links built from an object enumeration. */
+struct objgen {
+	struct gen *g;
+	struct cim_obj other;
+	bool other_first;
+};
+
+static int
+objgen_cb(struct cim_ctx *c, const struct cim_obj *o, void *arg)
+{
+	struct objgen *og = arg;
+
+	(void)c;
+	return og->other_first ? emit(og->g, og->other, *o) :
+	    emit(og->g, *o, og->other);
+}
+
+/* A link from `other` to every object of class `cls`. */
+static int
+gen_fan(struct gen *g, const char *cls, struct cim_obj other, bool first)
+{
+	struct objgen og = { g, other, first };
+
+	return model_objects(g->c, model_class_by_name(cls), objgen_cb, &og);
+}
+
+static int
+gen_volumes(struct gen *g, bool alloc)
+{
+	size_t i, n = replica_volume_count(g->c->rs);
+	struct cim_obj v = obj_make(OBJ_VOLUME), p;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		const struct rvolume *rv = replica_volume_at(g->c->rs, i);
+
+		v.vol_id = rv->id;
+		if (!alloc) {
+			rc = emit(g, obj_make(OBJ_SYSTEM), v);
+		} else {
+			p = pool_of(g->c, rv);
+			rc = p.kind == OBJ_NONE ? 0 : emit(g, p, v);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+gen_pairs(struct gen *g)
+{
+	size_t i, n = replica_pair_count(g->c->rs);
+	struct cim_obj a = obj_make(OBJ_VOLUME), b = obj_make(OBJ_VOLUME);
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		const struct rpair *pr = replica_pair_at(g->c->rs, i);
+
+		a.vol_id = pr->src_id;
+		b.vol_id = pr->tgt_id;
+		if ((rc = emit(g, a, b)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Job associations; which: 0 owning, 1 affected, 2 method result. */
+static int
+gen_jobs(struct gen *g, int which)
+{
+	size_t i, n = replica_job_count(g->c->rs);
+	struct cim_obj j = obj_make(OBJ_JOB), v = obj_make(OBJ_VOLUME);
+	struct cim_obj mr = obj_make(OBJ_METHOD_RESULT);
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct rjob *rj = replica_job_at(g->c->rs, i);
+
+		if (rj->hidden)
+			continue;
+		j.job_id = mr.job_id = rj->id;
+		if (which == 0) {
+			rc = emit(g, obj_make(OBJ_SERVICE), j);
+		} else if (which == 2) {
+			rc = emit(g, j, mr);
+		} else {
+			/* Target first: smispy takes the first as the result. */
+			v.vol_id = rj->tgt_id;
+			if (replica_volume_by_id(g->c->rs, rj->tgt_id))
+				rc = emit(g, v, j);
+			v.vol_id = rj->src_id;
+			if (rc == 0 && rj->src_id != rj->tgt_id &&
+			    replica_volume_by_id(g->c->rs, rj->src_id))
+				rc = emit(g, v, j);
+		}
+	}
+	return rc;
+}
+
+static struct cim_obj
+named(enum cim_obj_kind k, const char *name)
+{
+	struct cim_obj o = obj_make(k);
+
+	o.name = name;
+	return o;
+}
+
+static int
+gen_caps(struct gen *g)
+{
+	struct cim_obj svc = obj_make(OBJ_SERVICE);
+	struct cim_obj scc = named(OBJ_CONF_CAPS, "SCC");
+	int rc;
+
+	if ((rc = emit(g, svc, scc)) != 0 ||
+	    (rc = emit(g, svc, named(OBJ_REPL_CAPS, "UnSyncAssoc-Delta"))) ||
+	    (rc = emit(g, svc, named(OBJ_REPL_CAPS, "UnSyncUnAssoc"))))
+		return rc;
+	return gen_fan(g, "TPD_StoragePool", scc, false);
+}
+
+static int
+gen_class(struct gen *g)
+{
+	const char *n = g->mc->name;
+	struct cim_obj sys = obj_make(OBJ_SYSTEM);
+	int rc;
+
+	if (strcmp(n, "TPD_StorageSynchronized") == 0)
+		return gen_pairs(g);
+	if (strcmp(n, "TPD_SystemVolume") == 0)
+		return gen_volumes(g, false);
+	if (strcmp(n, "TPD_AllocatedFromStoragePool") == 0)
+		return gen_volumes(g, true);
+	if (strcmp(n, "TPD_HostedStoragePool") == 0) {
+		rc = gen_fan(g, "TPD_StoragePool", sys, true);
+		return rc ? rc : gen_fan(g, "TPD_DeltaReplicaStoragePool", sys,
+		    true);
+	}
+	if (strcmp(n, "TPD_ElementCapabilities") == 0)
+		return gen_caps(g);
+	if (strcmp(n, "TPD_HostedService") == 0)
+		return emit(g, sys, obj_make(OBJ_SERVICE));
+	if (strcmp(n, "TPD_OwningJobElement") == 0)
+		return gen_jobs(g, 0);
+	if (strcmp(n, "TPD_AffectedJobElement") == 0)
+		return gen_jobs(g, 1);
+	if (strcmp(n, "TPD_AssociatedJobMethodResult") == 0)
+		return gen_jobs(g, 2);
+	if (strcmp(n, "CIM_ElementConformsToProfile") == 0) {
+		rc = emit(g, named(OBJ_PROFILE, "Array"), sys);
+		return rc ? rc : emit(g, named(OBJ_PROFILE, "Server"),
+		    obj_make(OBJ_OBJECT_MANAGER));
+	}
+	if (strcmp(n, "CIM_ReferencedProfile") == 0) {
+		rc = emit(g, named(OBJ_PROFILE, "Array"),
+		    named(OBJ_PROFILE, "CopyServices"));
+		return rc ? rc : emit(g, named(OBJ_PROFILE, "Array"),
+		    named(OBJ_PROFILE, "JobControl"));
+	}
+	return 0;
+}
+
+static bool
+is_assoc(const struct model_class *mc)
+{
+	return mc->role[0] != NULL;
+}
+
+int
+model_links_all(struct cim_ctx *c, const struct model_class *mc,
+    model_link_fn fn, void *arg)
+{
+	struct gen g = { c, mc, fn, arg, { 0 } };
+	size_t i;
+	int rc;
+
+	if (mc != NULL)
+		return is_assoc(mc) ? gen_class(&g) : 0;
+	for (i = 0; i < model_class_count(); i++) {
+		g.mc = model_class_at(i);
+		if (is_assoc(g.mc) && (rc = gen_class(&g)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct of_arg {
+	const struct cim_obj *o;
+	model_link_fn fn;
+	void *arg;
+};
+
+static int
+of_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+{
+	struct of_arg *a = arg;
+
+	if (!model_obj_equal(&l->end[0], a->o) &&
+	    !model_obj_equal(&l->end[1], a->o))
+		return 0;
+	return a->fn(c, l, a->arg);
+}
+
+/* Could an association of class mc reference an object of kind k? */
+static bool
+may_touch(const struct model_class *mc, enum cim_obj_kind k)
+{
+	bool interop = k == OBJ_PROFILE || k == OBJ_OBJECT_MANAGER;
+
+	if (k == OBJ_SYSTEM)	/* ElementConformsToProfile crosses over */
+		return true;
+	return interop == (strcmp(mc->ns, CIM_NS_INTEROP) == 0);
+}
+
+int
+model_links_of(struct cim_ctx *c, const struct cim_obj *o, model_link_fn fn,
+    void *arg)
+{
+	struct of_arg a = { o, fn, arg };
+	const struct model_class *mc;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < model_class_count(); i++) {
+		mc = model_class_at(i);
+		if (!is_assoc(mc) || !may_touch(mc, o->kind))
+			continue;
+		if ((rc = model_links_all(c, mc, of_cb, &a)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+struct cim_path *
+model_link_path(struct cim_ctx *c, const struct cim_link *l)
+{
+	struct cim_path *p, *a, *b;
+
+	a = model_path(c, &l->end[0]);
+	b = model_path(c, &l->end[1]);
+	if (a == NULL || b == NULL)
+		return NULL;
+	p = model_path_new(c, l->assoc->name, l->assoc->ns, 2);
+	if (p == NULL)
+		return NULL;
+	model_path_keyref(p, l->assoc->role[0], a);
+	model_path_keyref(p, l->assoc->role[1], b);
+	return p;
+}
+
+struct cim_instance *
+model_link_instance(struct cim_ctx *c, const struct cim_link *l)
+{
+	struct model_ib b;
+	struct cim_obj pair;
+
+	if (l->assoc->kind == OBJ_PAIR) {
+		pair = obj_make(OBJ_PAIR);
+		pair.classname = l->assoc->name;
+		pair.src_id = l->end[0].vol_id;
+		pair.tgt_id = l->end[1].vol_id;
+		return model_instance(c, &pair);
+	}
+	model_ib_init(&b, c, l->assoc->name, 2);
+	model_ib_ref(&b, l->assoc->role[0], l->assoc->refclass[0],
+	    model_path(c, &l->end[0]));
+	model_ib_ref(&b, l->assoc->role[1], l->assoc->refclass[1],
+	    model_path(c, &l->end[1]));
+	return model_ib_done(&b);
+}
+
+struct find_arg {
+	const struct cim_link *want;
+	bool found;
+};
+
+static int
+find_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+{
+	struct find_arg *f = arg;
+
+	(void)c;
+	if (model_obj_equal(&l->end[0], &f->want->end[0]) &&
+	    model_obj_equal(&l->end[1], &f->want->end[1])) {
+		f->found = true;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct cim_link *out)
+{
+	struct find_arg f = { out, false };
+	int i, rc;
+
+	if (p->nkeys != 2)
+		return -EINVAL;
+	for (i = 0; i < 2; i++) {
+		const struct cim_keybinding *k = cim_path_key(p, mc->role[i]);
+
+		if (k == NULL || k->kind != CIM_KEY_REF || k->ref == NULL)
+			return -EINVAL;
+	}
+	for (i = 0; i < 2; i++) {
+		rc = model_resolve(c, cim_path_key(p, mc->role[i])->ref,
+		    &out->end[i]);
+		if (rc != 0)
+			return -ENOENT;
+	}
+	out->assoc = mc;
+	/* The ctx is the request's; only its arena is written here. */
+	model_links_all((struct cim_ctx *)c, mc, find_cb, &f);
+	return f.found ? 0 : -ENOENT;
+}
+
+int
+model_resolve_link(const struct cim_ctx *c, const struct cim_path *p,
+    struct cim_link *out)
+{
+	const char *ns = p->ns != NULL ? model_ns_canon(p->ns) : c->ns;
+	bool notfound = false;
+	size_t i;
+	int rc;
+
+	if (ns == NULL || p->classname == NULL)
+		return -ENOENT;
+	for (i = 0; i < model_class_count(); i++) {
+		const struct model_class *mc = model_class_at(i);
+
+		if (!is_assoc(mc) || strcmp(mc->ns, ns) != 0 ||
+		    !model_class_isa(mc, p->classname))
+			continue;
+		rc = resolve_link_as(c, mc, p, out);
+		if (rc == 0)
+			return 0;
+		if (rc == -ENOENT)
+			notfound = true;
+	}
+	return notfound ? -ENOENT : -EINVAL;
+}
