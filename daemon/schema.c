@@ -10,9 +10,11 @@
  * freed, so lookups need no locking.  This file holds no class data and
  * knows nothing of instances.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "daemon/schema.h"
@@ -308,5 +310,59 @@ schema_param(const struct cim_class_method *m, const char *name)
 	for (size_t i = 0; i < m->nparams; i++)
 		if (strcasecmp(m->params[i].name, name) == 0)
 			return &m->params[i];
+	return NULL;
+}
+
+/* Parse one ValueMap bound (decimal or 0x hex); false if not a number. */
+static bool
+schema_parse_bound(const char *s, size_t len, uint64_t *out)
+{
+	char buf[24], *end;
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (buf[0] == '-' || buf[0] == '+')
+		return false;
+	errno = 0;
+	*out = strtoull(buf, &end, 0);
+	return errno == 0 && *end == '\0';
+}
+
+/* Does the ValueMap entry `e` ("5", "7..4095", "0x8000..") cover v? */
+static bool
+schema_entry_covers(const char *e, uint64_t v, bool ranges)
+{
+	const char *dots = strstr(e, "..");
+	uint64_t lo = 0, hi = UINT64_MAX;
+
+	if (dots == NULL) {
+		if (ranges || !schema_parse_bound(e, strlen(e), &lo))
+			return false;
+		return lo == v;
+	}
+	if (!ranges || (dots == e && dots[2] == '\0'))
+		return false;
+	if (dots != e && !schema_parse_bound(e, (size_t)(dots - e), &lo))
+		return false;
+	if (dots[2] != '\0' && !schema_parse_bound(dots + 2,
+	    strlen(dots + 2), &hi))
+		return false;
+	return lo <= v && v <= hi;
+}
+
+const char *
+schema_value_text(const struct cim_qualifiers *q, uint64_t v)
+{
+	if (q == NULL || q->valuemap == NULL || q->values == NULL)
+		return NULL;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < q->nvaluemap; i++)
+			if (schema_entry_covers(q->valuemap[i], v, pass == 1))
+				return q->values[i];
+	for (size_t i = 0; i < q->nvaluemap; i++)
+		if (strcmp(q->valuemap[i], "..") == 0)
+			return q->values[i];
 	return NULL;
 }

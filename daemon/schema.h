@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cimxml/cimxml.h"
 
@@ -29,5 +30,12 @@ const struct cim_class_method *schema_method(const struct cim_class *c,
     const char *name);
 const struct cim_class_param *schema_param(const struct cim_class_method *m,
     const char *name);
+
+/*
+ * The Values text of `v` under a ValueMap: an exact entry first, then a
+ * range ("7..4095", "0x8000..0xFFFF", "0x8000.." open-ended), then a bare
+ * "..".  Returns a static string, or NULL when nothing maps `v`.
+ */
+const char *schema_value_text(const struct cim_qualifiers *q, uint64_t v);
 
 #endif /* ARRAYD_SCHEMA_H */

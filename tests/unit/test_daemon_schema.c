@@ -503,6 +503,52 @@ test_flattened(void **state)
 }
 
 static void
+test_value_text(void **state)
+{
+	const struct cim_class_method *m;
+	const struct cim_class_prop *p;
+	const struct cim_qualifiers *q;
+
+	(void)state;
+	m = schema_method(schema_class("TPD_StorageConfigurationService"),
+	    "ModifySynchronization");
+	q = &m->q;
+	assert_string_equal(schema_value_text(q, 0),
+	    "Job Completed with No Error");
+	assert_string_equal(schema_value_text(q, 4), "Failed");
+	assert_string_equal(schema_value_text(q, 4096),
+	    "Method Parameters Checked - Job Started");
+	assert_string_equal(schema_value_text(q, 7), "DMTF Reserved");
+	assert_string_equal(schema_value_text(q, 0xFFF), "DMTF Reserved");
+	assert_string_equal(schema_value_text(q, 0x1001), "Method Reserved");
+	assert_string_equal(schema_value_text(q, 0x8000), "Vendor Specific");
+	assert_null(schema_value_text(q, 0x10000));
+	m = schema_method(schema_class("TPD_StorageConfigurationService"),
+	    "CreateReplica");
+	assert_string_equal(schema_value_text(&m->q, 4097), "Method Reserved");
+	assert_string_equal(schema_value_text(&m->q, 65535), "Vendor Specific");
+
+	p = schema_prop(schema_class("CIM_RegisteredProfile"),
+	    "RegisteredOrganization");
+	assert_string_equal(schema_value_text(&p->q, 11), "SNIA");
+	/* A bare ".." catches everything not listed. */
+	assert_string_equal(schema_value_text(&p->q, 0), "DMTF Reserved");
+	assert_string_equal(schema_value_text(&p->q, 99), "DMTF Reserved");
+	p = schema_prop(schema_class("TPD_StorageSynchronized"), "SyncState");
+	assert_string_equal(schema_value_text(&p->q, 12), "Broken");
+	assert_string_equal(schema_value_text(&p->q, 1), "DMTF Reserved");
+	assert_string_equal(schema_value_text(&p->q, 40000), "Vendor Specific");
+	/* Open-ended "0x8000.." */
+	p = schema_prop(schema_class("TPD_ConcreteJob"), "OperationalStatus");
+	assert_string_equal(schema_value_text(&p->q, 0xFFFFFFFFull),
+	    "Vendor Reserved");
+	/* No map at all. */
+	p = schema_prop(schema_class("TPD_ConcreteJob"), "PercentComplete");
+	assert_null(schema_value_text(&p->q, 1));
+	assert_null(schema_value_text(NULL, 1));
+}
+
+static void
 test_write_class_golden(void **state)
 {
 	struct cim_buf b;
@@ -548,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_registered_organization),
 		cmocka_unit_test(test_value_maps_and_types),
 		cmocka_unit_test(test_flattened),
+		cmocka_unit_test(test_value_text),
 		cmocka_unit_test(test_write_class_golden),
 	};
 
