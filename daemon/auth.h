@@ -48,4 +48,11 @@ enum auth_role auth_check_header(struct auth_db *db, const char *header,
 int auth_passwd(const char *path, const char *name, const char *password,
     enum auth_role role);
 
+/*
+ * PBKDF2 iterations for hashes made from now on (auth_passwd) and for the
+ * unknown-user decoy of dbs loaded from now on; default 100000.  Lines keep
+ * their own count.  Tests lower it for speed.
+ */
+void auth_set_iterations(unsigned n);
+
 #endif /* ARRAYD_AUTH_H */
