@@ -26,4 +26,65 @@ size_t cimxml__utf8_len(const unsigned char *s, size_t avail);
  * namespace, INSTANCEPATH when it has a host, else INSTANCENAME). */
 void cimxml__write_ref(struct cim_buf *b, const struct cim_path *r);
 
+/* ------------------------------------------------ parser tree (parse.c) */
+
+/* Elements the request side knows; anything else is XEL_UNKNOWN. */
+enum xel {
+	XEL_UNKNOWN = 0,
+	XEL_CIM,
+	XEL_CLASS,
+	XEL_CLASSNAME,
+	XEL_CLASSPATH,
+	XEL_CORRELATOR,
+	XEL_HOST,
+	XEL_IMETHODCALL,
+	XEL_INSTANCE,
+	XEL_INSTANCENAME,
+	XEL_INSTANCEPATH,
+	XEL_IPARAMVALUE,
+	XEL_KEYBINDING,
+	XEL_KEYVALUE,
+	XEL_LOCALCLASSPATH,
+	XEL_LOCALINSTANCEPATH,
+	XEL_LOCALNAMESPACEPATH,
+	XEL_MESSAGE,
+	XEL_METHODCALL,
+	XEL_MULTIREQ,
+	XEL_NAMESPACE,
+	XEL_NAMESPACEPATH,
+	XEL_OBJECTPATH,
+	XEL_PARAMVALUE,
+	XEL_QUALIFIER_DECLARATION,
+	XEL_SIMPLEREQ,
+	XEL_VALUE,
+	XEL_VALUE_ARRAY,
+	XEL_VALUE_NAMEDINSTANCE,
+	XEL_VALUE_NULL,
+	XEL_VALUE_REFARRAY,
+	XEL_VALUE_REFERENCE,
+};
+
+/*
+ * One element of the request, arena-allocated.  Children of "skipped"
+ * elements (INSTANCE, CLASS, ...) are counted against the limits but not
+ * stored.  `text` is set only for #PCDATA elements (VALUE, KEYVALUE, HOST),
+ * "" when empty.
+ */
+struct xnode {
+	enum xel el;
+	const char *name;
+	unsigned line, col;
+	const char **attrs;	/* name, value, ..., NULL */
+	const char *text;
+	struct xnode *parent, *child, *last, *next;
+};
+
+/* Fill *err and return rc. */
+int cimxml__err(struct cimxml_err *err, int rc, int http_status,
+    const char *token, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* Tree -> request (request.c).  0 or -EINVAL/-ENOMEM with *err filled. */
+int cimxml__build_request(const struct xnode *root, struct cim_arena *a,
+    struct cim_request *out, struct cimxml_err *err);
+
 #endif /* ARRAYD_CIMXML_INT_H */
