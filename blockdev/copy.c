@@ -258,8 +258,11 @@ on_sync_done(uv_work_t *w, int status)
 	job->syncing = false;
 	if (status != 0)
 		job->sync_err = status;
-	if (job->sync_err != 0)
-		job_finish(job, job->sync_err, job->prog.checkpoint);
+	if (job->sync_err != 0) {
+		/* Nothing since the start is known durable: redo it all. */
+		job->ckpt_limit = job->start_off;
+		job_finish(job, job->sync_err, job->start_off);
+	}
 	else if (job->cancelled)
 		job_finish(job, -ECANCELED, job->length);
 	else
@@ -564,7 +567,7 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 	if ((err = uv_timer_init(e->loop, &job->timer)) != 0)
 		goto out_close_fds;
 	job->mode = spec->mode;
-	job->next_off = job->skip_mark = spec->resume_from;
+	job->next_off = job->skip_mark = job->start_off = spec->resume_from;
 	job->rate = spec->rate_limit;
 	job->rate_t0 = uv_now(e->loop);
 	job->prog.bytes_total = job->length;

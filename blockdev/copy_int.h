@@ -45,6 +45,7 @@ struct copy_job {
 	enum copy_io_method method;
 	uint32_t chunk_size;
 	uint64_t length;
+	uint64_t start_off;		/* resume_from */
 	uint64_t next_off;		/* next chunk to dispatch */
 	uint64_t ckpt_limit;		/* lowest chunk that failed or was dropped */
 	uint64_t skip_mark;		/* hole ranges counted up to here */

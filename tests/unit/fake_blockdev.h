@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * fake_blockdev.h - helpers for the blockdev unit tests: a scratch folder
+ * from mkdtemp(), files with data and holes, byte and allocation checks,
+ * and a fault-injecting I/O ops table (installed through bdev__io) that
+ * fails the Nth read, write or sync with a chosen errno, returns short
+ * reads, and counts concurrency.  Header-only: each test includes it once.
+ */
+#ifndef ARRAYD_FAKE_BLOCKDEV_H
+#define ARRAYD_FAKE_BLOCKDEV_H
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blockdev/blockdev_int.h"
+
+#define KiB	1024ull
+#define MiB	(1024ull * 1024)
+
+static char fb_dir[64];
+
+static void
+fb_mkdir(void)
+{
+	strcpy(fb_dir, "/tmp/arrayd-bdev-XXXXXX");
+	if (mkdtemp(fb_dir) == NULL)
+		abort();
+}
+
+static void
+fb_rmdir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fb_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", fb_dir);
+}
+
+static const char *
+fb_path(char *buf, const char *name)
+{
+	snprintf(buf, 128, "%s/%s", fb_dir, name);
+	return buf;
+}
+
+/* Deterministic non-zero bytes for [off, off+len) with seed. */
+static void
+fb_fill(unsigned char *p, size_t len, uint64_t off, unsigned seed)
+{
+	for (size_t i = 0; i < len; i++) {
+		uint64_t x = (off + i) * 2654435761u + seed * 40503u;
+
+		p[i] = (unsigned char)((x >> 13) | 1);
+	}
+}
+
+/* Write pattern `seed` at [off, off+len) of path (created if missing). */
+static void
+fb_write(const char *path, uint64_t off, uint64_t len, unsigned seed)
+{
+	unsigned char *buf = malloc(len);
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	if (buf == NULL || fd == -1)
+		abort();
+	if (seed == 0)
+		memset(buf, 0, len);
+	else
+		fb_fill(buf, len, off, seed);
+	if (pwrite(fd, buf, len, (off_t)off) != (ssize_t)len)
+		abort();
+	close(fd);
+	free(buf);
+}
+
+static void
+fb_truncate(const char *path, uint64_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	if (fd == -1 || ftruncate(fd, (off_t)size) == -1)
+		abort();
+	close(fd);
+}
+
+/* 0 if [0,len) of a and b are equal, else first differing offset + 1. */
+static uint64_t
+fb_cmp(const char *a, const char *b, uint64_t len)
+{
+	unsigned char x[65536], y[65536];
+	int fa = open(a, O_RDONLY), fbb = open(b, O_RDONLY);
+	uint64_t off = 0, res = 0;
+
+	if (fa == -1 || fbb == -1)
+		abort();
+	while (off < len && res == 0) {
+		size_t n = len - off < sizeof(x) ? (size_t)(len - off) : sizeof(x);
+
+		if (pread(fa, x, n, (off_t)off) != (ssize_t)n ||
+		    pread(fbb, y, n, (off_t)off) != (ssize_t)n)
+			res = off + 1;
+		else if (memcmp(x, y, n) != 0)
+			for (size_t i = 0; i < n && res == 0; i++)
+				if (x[i] != y[i])
+					res = off + i + 1;
+		off += n;
+	}
+	close(fa);
+	close(fbb);
+	return res;
+}
+
+static uint64_t
+fb_alloc(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		abort();
+	return (uint64_t)st.st_blocks * 512;
+}
+
+/* Does [off, off+len) of path hold any data extent (SEEK_DATA)? */
+static bool
+fb_has_data(const char *path, uint64_t off, uint64_t len)
+{
+	int fd = open(path, O_RDONLY);
+	off_t d;
+
+	if (fd == -1)
+		abort();
+	d = lseek(fd, (off_t)off, SEEK_DATA);
+	close(fd);
+	return d != -1 && (uint64_t)d < off + len;
+}
+
+/* ---------------------------------------------------------- fault layer */
+
+struct fb_faults {
+	atomic_int preads, pwrites, syncs;	/* calls so far */
+	int pread_fail_at, pwrite_fail_at, sync_fail_at;	/* 1-based, 0 = never */
+	int pread_err, pwrite_err, sync_err;
+	int pread_short_at;			/* that call returns 0 (EOF) */
+	atomic_int active, max_active;		/* concurrent preads */
+	pthread_t loop_thread;
+	atomic_int on_loop;			/* I/O seen on the loop thread */
+	int pread_delay_us;
+};
+
+static struct fb_faults fb_f;
+
+static void
+fb_enter(void)
+{
+	int a = atomic_fetch_add(&fb_f.active, 1) + 1;
+	int m = atomic_load(&fb_f.max_active);
+
+	while (a > m && !atomic_compare_exchange_weak(&fb_f.max_active, &m, a))
+		;
+	if (pthread_equal(pthread_self(), fb_f.loop_thread))
+		atomic_fetch_add(&fb_f.on_loop, 1);
+}
+
+static ssize_t
+fb_pread(int fd, void *buf, size_t len, off_t off)
+{
+	int n = atomic_fetch_add(&fb_f.preads, 1) + 1;
+	ssize_t r;
+
+	fb_enter();
+	if (fb_f.pread_delay_us > 0)
+		usleep((useconds_t)fb_f.pread_delay_us);
+	if (n == fb_f.pread_fail_at) {
+		atomic_fetch_sub(&fb_f.active, 1);
+		errno = fb_f.pread_err;
+		return -1;
+	}
+	r = n == fb_f.pread_short_at ? 0 : pread(fd, buf, len, off);
+	atomic_fetch_sub(&fb_f.active, 1);
+	return r;
+}
+
+static ssize_t
+fb_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	int n = atomic_fetch_add(&fb_f.pwrites, 1) + 1;
+
+	if (pthread_equal(pthread_self(), fb_f.loop_thread))
+		atomic_fetch_add(&fb_f.on_loop, 1);
+	if (n == fb_f.pwrite_fail_at) {
+		errno = fb_f.pwrite_err;
+		return -1;
+	}
+	return pwrite(fd, buf, len, off);
+}
+
+static int
+fb_fdatasync(int fd)
+{
+	int n = atomic_fetch_add(&fb_f.syncs, 1) + 1;
+
+	if (n == fb_f.sync_fail_at) {
+		errno = fb_f.sync_err;
+		return -1;
+	}
+	return fdatasync(fd);
+}
+
+static const struct bdev_io_ops fb_io = {
+	.pread = fb_pread,
+	.pwrite = fb_pwrite,
+	.fdatasync = fb_fdatasync,
+	.fallocate = fallocate,
+};
+
+static void
+fb_faults_install(void)
+{
+	memset(&fb_f, 0, sizeof(fb_f));
+	fb_f.loop_thread = pthread_self();
+	bdev__io = &fb_io;
+}
+
+static void
+fb_faults_remove(void)
+{
+	bdev__io = &bdev__io_default;
+}
+
+#endif /* ARRAYD_FAKE_BLOCKDEV_H */
