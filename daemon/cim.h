@@ -211,4 +211,38 @@ char *model_volume_wwn(struct cim_ctx *c, uint32_t vol_id);
 /* Current time for ElapsedTime, microseconds since the epoch. */
 int64_t model_now_us(void);
 
+/* ------------------------------------------------ intrinsic internals */
+
+enum {
+	P_INSTANCENAME, P_CLASSNAME, P_LOCALONLY, P_DEEP, P_QUAL, P_ORIGIN,
+	P_PLIST, P_OBJECTNAME, P_ASSOCCLASS, P_RESULTCLASS, P_ROLE,
+	P_RESULTROLE, P__N
+};
+
+/* The checked IPARAMVALUEs of one intrinsic call. */
+struct iargs {
+	unsigned seen;			/* bit per P_ */
+	const struct cim_path *inst;	/* InstanceName / ObjectName */
+	const char *cls;		/* ClassName, or ObjectName class */
+	bool objclass;			/* ObjectName was a CLASSNAME */
+	const char *assoc, *result, *role, *rrole;
+	int local_only, deep, qual, origin;	/* -1 = absent */
+	bool has_plist;
+	const char *const *plist;
+	size_t nplist;
+};
+
+const struct model_class *intrinsic_class_of(const struct cim_obj *o);
+int intrinsic_write_instance(struct cim_ctx *c, const struct iargs *a,
+    const struct model_class *mc, struct cim_instance *in);
+/* Drop what was written since `mark` and write CIM_ERR_FAILED. */
+void intrinsic_fail(struct cim_ctx *c, size_t mark, int rc);
+void intrinsic_associators(struct cim_ctx *c, struct iargs *a);
+void intrinsic_associator_names(struct cim_ctx *c, struct iargs *a);
+void intrinsic_references(struct cim_ctx *c, struct iargs *a);
+void intrinsic_reference_names(struct cim_ctx *c, struct iargs *a);
+void intrinsic_get_class(struct cim_ctx *c, struct iargs *a);
+void intrinsic_enum_class_names(struct cim_ctx *c, struct iargs *a);
+void intrinsic_enum_classes(struct cim_ctx *c, struct iargs *a);
+
 #endif /* ARRAYD_CIM_H */
