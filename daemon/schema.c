@@ -163,10 +163,38 @@ schema_cmp_byname(const void *a, const void *b)
 }
 
 /*
- * Build everything.  A table error (superclass after its subclass, unknown
- * superclass, duplicate name) is a programming error caught by the unit
- * test; here it aborts rather than serve a half-known hierarchy.
+ * Flatten class number k from its own definition.  A table error
+ * (duplicate name, superclass unknown or after its subclass) is a
+ * programming error caught by the unit test; here it aborts rather than
+ * serve a half-known hierarchy.
  */
+static void
+schema_build_one(size_t k, const struct cim_class *own)
+{
+	struct cim_class *c = &schema.classes[k];
+	const struct cim_class *parent = NULL;
+	long pi = -1;
+
+	if (own->superclass != NULL)
+		pi = schema_find_built(own->superclass, k);
+	if (schema_find_built(own->name, k) >= 0 ||
+	    (own->superclass != NULL && pi < 0)) {
+		fprintf(stderr, "arrayd: schema: class %s: duplicate, or "
+		    "superclass not defined before it\n", own->name);
+		abort();
+	}
+	*c = *own;
+	if (pi >= 0) {
+		parent = &schema.classes[pi];
+		c->q.association |= parent->q.association;
+	}
+	schema_flatten_props(c, own, parent);
+	schema_flatten_methods(c, own, parent);
+	schema.parent[k] = pi;
+	schema.byname[k] = k;
+}
+
+/* Build everything, once. */
 static void
 schema_build(void)
 {
@@ -177,34 +205,9 @@ schema_build(void)
 	schema.classes = schema_calloc(total, sizeof(*schema.classes));
 	schema.parent = schema_calloc(total, sizeof(*schema.parent));
 	schema.byname = schema_calloc(total, sizeof(*schema.byname));
-	for (size_t p = 0; p < SCHEMA_NELEM(schema_parts); p++) {
-		for (size_t i = 0; i < *schema_parts[p].n; i++, k++) {
-			const struct cim_class *own = &schema_parts[p].classes[i];
-			const struct cim_class *parent = NULL;
-			struct cim_class *c = &schema.classes[k];
-			long pi = -1;
-
-			if (schema_find_built(own->name, k) >= 0 ||
-			    (own->superclass != NULL &&
-			    (pi = schema_find_built(own->superclass, k)) < 0)) {
-				fprintf(stderr, "arrayd: schema: class %s: "
-				    "duplicate or superclass %s not defined "
-				    "before it\n", own->name,
-				    own->superclass != NULL ?
-				    own->superclass : "-");
-				abort();
-			}
-			if (pi >= 0)
-				parent = &schema.classes[pi];
-			*c = *own;
-			if (parent != NULL)
-				c->q.association |= parent->q.association;
-			schema_flatten_props(c, own, parent);
-			schema_flatten_methods(c, own, parent);
-			schema.parent[k] = pi;
-			schema.byname[k] = k;
-		}
-	}
+	for (size_t p = 0; p < SCHEMA_NELEM(schema_parts); p++)
+		for (size_t i = 0; i < *schema_parts[p].n; i++)
+			schema_build_one(k++, &schema_parts[p].classes[i]);
 	schema.n = total;
 	qsort(schema.byname, total, sizeof(*schema.byname), schema_cmp_byname);
 }

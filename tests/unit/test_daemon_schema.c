@@ -137,9 +137,12 @@ test_keys(void **state)
 			const struct cim_class_prop *p =
 			    schema_prop(c, key_table[i].keys[k]);
 
-			if (p == NULL || !p->q.key)
-				fail_msg("%s.%s: missing or not a key", c->name,
+			if (p == NULL)
+				fail_msg("%s.%s: missing", c->name,
 				    key_table[i].keys[k]);
+			assert_non_null(p);
+			if (!p->q.key)
+				fail_msg("%s.%s: not a key", c->name, p->name);
 			assert_true(p->type == CIM_T_STRING ||
 			    p->type == CIM_T_REFERENCE);
 			assert_false(p->is_array);
