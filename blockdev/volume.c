@@ -353,8 +353,11 @@ bdev__data_bytes(int fd, uint64_t off, uint64_t end, uint64_t *out)
 			return err;
 		if (d >= end)
 			break;
-		if ((h = lseek(fd, (off_t)d, SEEK_HOLE)) == -1)
-			return -errno;
+		if ((h = lseek(fd, (off_t)d, SEEK_HOLE)) == -1) {
+			if (errno != EINVAL)	/* devices: all data */
+				return -errno;
+			h = (off_t)end;
+		}
 		if ((uint64_t)h > end)
 			h = (off_t)end;
 		total += (uint64_t)h - d;

@@ -27,7 +27,7 @@
 
 static char fb_dir[64];
 
-static void
+static inline void
 fb_mkdir(void)
 {
 	strcpy(fb_dir, "/tmp/arrayd-bdev-XXXXXX");
@@ -35,7 +35,7 @@ fb_mkdir(void)
 		abort();
 }
 
-static void
+static inline void
 fb_rmdir(void)
 {
 	char cmd[128];
@@ -45,7 +45,7 @@ fb_rmdir(void)
 		fprintf(stderr, "cannot remove %s\n", fb_dir);
 }
 
-static const char *
+static inline const char *
 fb_path(char *buf, const char *name)
 {
 	snprintf(buf, 128, "%s/%s", fb_dir, name);
@@ -53,7 +53,7 @@ fb_path(char *buf, const char *name)
 }
 
 /* Deterministic non-zero bytes for [off, off+len) with seed. */
-static void
+static inline void
 fb_fill(unsigned char *p, size_t len, uint64_t off, unsigned seed)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -64,7 +64,7 @@ fb_fill(unsigned char *p, size_t len, uint64_t off, unsigned seed)
 }
 
 /* Write pattern `seed` at [off, off+len) of path (created if missing). */
-static void
+static inline void
 fb_write(const char *path, uint64_t off, uint64_t len, unsigned seed)
 {
 	unsigned char *buf = malloc(len);
@@ -82,7 +82,7 @@ fb_write(const char *path, uint64_t off, uint64_t len, unsigned seed)
 	free(buf);
 }
 
-static void
+static inline void
 fb_truncate(const char *path, uint64_t size)
 {
 	int fd = open(path, O_WRONLY | O_CREAT, 0600);
@@ -93,7 +93,7 @@ fb_truncate(const char *path, uint64_t size)
 }
 
 /* 0 if [0,len) of a and b are equal, else first differing offset + 1. */
-static uint64_t
+static inline uint64_t
 fb_cmp(const char *a, const char *b, uint64_t len)
 {
 	unsigned char x[65536], y[65536];
@@ -119,7 +119,7 @@ fb_cmp(const char *a, const char *b, uint64_t len)
 	return res;
 }
 
-static uint64_t
+static inline uint64_t
 fb_alloc(const char *path)
 {
 	struct stat st;
@@ -130,7 +130,7 @@ fb_alloc(const char *path)
 }
 
 /* Does [off, off+len) of path hold any data extent (SEEK_DATA)? */
-static bool
+static inline bool
 fb_has_data(const char *path, uint64_t off, uint64_t len)
 {
 	int fd = open(path, O_RDONLY);
@@ -158,7 +158,7 @@ struct fb_faults {
 
 static struct fb_faults fb_f;
 
-static void
+static inline void
 fb_enter(void)
 {
 	int a = atomic_fetch_add(&fb_f.active, 1) + 1;
@@ -170,7 +170,7 @@ fb_enter(void)
 		atomic_fetch_add(&fb_f.on_loop, 1);
 }
 
-static ssize_t
+static inline ssize_t
 fb_pread(int fd, void *buf, size_t len, off_t off)
 {
 	int n = atomic_fetch_add(&fb_f.preads, 1) + 1;
@@ -189,7 +189,7 @@ fb_pread(int fd, void *buf, size_t len, off_t off)
 	return r;
 }
 
-static ssize_t
+static inline ssize_t
 fb_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
 	int n = atomic_fetch_add(&fb_f.pwrites, 1) + 1;
@@ -203,7 +203,7 @@ fb_pwrite(int fd, const void *buf, size_t len, off_t off)
 	return pwrite(fd, buf, len, off);
 }
 
-static int
+static inline int
 fb_fdatasync(int fd)
 {
 	int n = atomic_fetch_add(&fb_f.syncs, 1) + 1;
@@ -222,7 +222,7 @@ static const struct bdev_io_ops fb_io = {
 	.fallocate = fallocate,
 };
 
-static void
+static inline void
 fb_faults_install(void)
 {
 	memset(&fb_f, 0, sizeof(fb_f));
@@ -230,7 +230,7 @@ fb_faults_install(void)
 	bdev__io = &fb_io;
 }
 
-static void
+static inline void
 fb_faults_remove(void)
 {
 	bdev__io = &bdev__io_default;
