@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * method.c - the CIM extrinsic methods of the replica layer: attach
+ * (AttachOrModifyReplica/AttachReplica), CreateReplica, ModifySynchronization
+ * and the job methods.  Each checks its arguments in the order of
+ * CONTRACT.md §4 without changing anything, then makes its change in one
+ * store transaction that commits before it returns.
+ *
+ * Beyond the contract's checks (documented, all rc 4 "Failed" or 6 "In
+ * Use"): a copy never writes a volume another New/Running copy writes, a
+ * source being written by a copy cannot be copied or snapshotted (4), a
+ * target any active copy reads or writes is in use (6), a volume whose
+ * backing store is missing fails (4).  Attach on an existing Broken pair of
+ * the same two volumes restarts its copy (the recovery path of a failed
+ * CopyType 5 copy, which Start Copy does not accept).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replica/replica_int.h"
+#include "replica/store.h"
+
+static void
+replica_result_init(struct replica_result *out, uint32_t rc)
+{
+	memset(out, 0, sizeof(*out));
+	out->rc = rc;
+}
+
+/* Is `tgt` already the SyncedElement of a pair other than (src, tgt)? */
+static bool
+replica_is_synced_element(const struct replica_set *rs, uint32_t src,
+    uint32_t tgt)
+{
+	for (size_t i = 0; i < rs->npairs; i++)
+		if (rs->pairs[i].tgt_id == tgt && rs->pairs[i].src_id != src)
+			return true;
+	return false;
+}
+
+/* The semantic checks of attach: rc, nothing changed. */
+static uint32_t
+replica_attach_check(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
+    uint16_t copy_type, struct rpair **existing)
+{
+	const struct rvolume *s = replica__vol(rs, src_id);
+	const struct rvolume *t = replica__vol(rs, tgt_id);
+	struct rpair *p;
+
+	*existing = NULL;
+	if (copy_type != 4 && copy_type != 5)
+		return REPLICA_RC_INVALID;
+	if (s == NULL || t == NULL || src_id == tgt_id || t->size < s->size ||
+	    t->is_snapshot || s->missing || t->missing)
+		return REPLICA_RC_FAILED;
+	if (replica_is_synced_element(rs, src_id, tgt_id))
+		return REPLICA_RC_IN_USE;
+	if ((p = replica__pair(rs, src_id, tgt_id)) != NULL) {
+		if (p->kind != PAIR_PC || p->sync_state != SYNC_BROKEN)
+			return REPLICA_RC_IN_USE;
+		*existing = p;
+	}
+	if (replica__vol_busy(rs, tgt_id))
+		return REPLICA_RC_IN_USE;
+	if (replica__vol_written(rs, src_id))
+		return REPLICA_RC_FAILED;
+	return REPLICA_RC_OK;
+}
+
+int
+replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
+    uint16_t copy_type, const struct replica_caller *who,
+    struct replica_result *out)
+{
+	struct rpair np, *p;
+	struct rvolume *t;
+	struct job_ent *je;
+	uint32_t rc;
+	int err;
+
+	rc = replica_attach_check(rs, src_id, tgt_id, copy_type, &p);
+	replica_result_init(out, rc);
+	if (rc != REPLICA_RC_OK) {
+		replica__log(rs, 2, "pair %u->%u: attach refused (rc %u)",
+		    src_id, tgt_id, rc);
+		return 0;
+	}
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	if (p == NULL) {
+		memset(&np, 0, sizeof(np));
+		np.src_id = src_id;
+		np.tgt_id = tgt_id;
+		np.kind = PAIR_PC;
+		np.percent_synced = 0;
+		if ((err = replica__pair_insert(rs, &np)) != 0)
+			goto out_commit;
+		p = replica__pair(rs, src_id, tgt_id);
+	}
+	p->copy_type = copy_type;
+	p->sync_state = SYNC_INITIALIZED;
+	t = replica__vol(rs, tgt_id);
+	t->failed = false;
+	if ((err = replica__put_vol(rs, t)) != 0 ||
+	    (err = replica__new_job(rs, p, JOB_KIND_PC_CREATE, who, copy_type,
+	    0, NULL, &je)) != 0)
+		goto out_commit;
+	replica__log(rs, 2, "pair %u->%u: physical copy (CopyType %u) "
+	    "submitted (job %" PRIu64 ")", src_id, tgt_id, copy_type, je->j.id);
+	out->rc = REPLICA_RC_JOB_STARTED;
+	out->job_id = je->j.id;
+	err = replica__schedule(rs);
+out_commit:
+	if ((err = replica__txn_commit(rs, err)) != 0)
+		replica_result_init(out, REPLICA_RC_FAILED);
+	return err;
+}
+
+/* The semantic checks of CreateReplica: rc, nothing changed. */
+static uint32_t
+replica_create_check(struct replica_set *rs, uint32_t src_id,
+    const char *name, const char *pool, uint16_t copy_type)
+{
+	const struct rvolume *s;
+
+	if (copy_type != 4 && copy_type != 5)
+		return REPLICA_RC_INVALID;
+	if (name != NULL && !replica_name_valid(name))
+		return REPLICA_RC_INVALID;
+	if (pool != NULL && replica_pool_path(rs, pool) == NULL)
+		return REPLICA_RC_INVALID;
+	if ((s = replica__vol(rs, src_id)) == NULL)
+		return REPLICA_RC_FAILED;
+	/* A snapshot lives in its source's pool (3PAR: the delta pool). */
+	if (copy_type == 4 && pool != NULL && strcmp(pool, s->pool) != 0)
+		return REPLICA_RC_INVALID;
+	if (name != NULL && replica_volume_by_name(rs, name) != NULL)
+		return REPLICA_RC_FAILED;
+	if (s->missing || replica__vol_written(rs, src_id))
+		return REPLICA_RC_FAILED;
+	if (replica_pool_path(rs, pool != NULL ? pool : s->pool) == NULL)
+		return REPLICA_RC_FAILED;
+	return REPLICA_RC_OK;
+}
+
+/* Fill *nv for the new volume; nv->path is owned by the caller (free). */
+static int
+replica_create_volume(struct replica_set *rs, const struct rvolume *s,
+    const char *name, const char *pool, uint16_t copy_type,
+    struct rvolume *nv)
+{
+	const char *dir = replica_pool_path(rs, pool);
+	uint32_t id = rs->vols[rs->nvols - 1].id + 1;
+	int err;
+
+	memset(nv, 0, sizeof(*nv));
+	nv->id = id < 101 ? 101 : id;
+	snprintf(nv->name, sizeof(nv->name), "%s", name);
+	snprintf(nv->pool, sizeof(nv->pool), "%s", pool);
+	if (asprintf(&nv->path, "%s/%s.img", dir, name) == -1) {
+		nv->path = NULL;
+		return -ENOMEM;
+	}
+	nv->size = s->size;
+	nv->is_snapshot = copy_type == 4;
+	nv->parent_id = copy_type == 4 ? s->id : 0;
+	nv->created_us = replica__now(rs);
+	if ((err = rs->ops.volume_create(rs->ops.ctx, nv)) != 0)
+		replica__log(rs, 1, "volume %s: cannot create %s: %s", name,
+		    nv->path, strerror(-err));
+	return err;
+}
+
+/* Record the new volume, its pair and its job in the open transaction. */
+static int
+replica_create_commit(struct replica_set *rs, uint32_t src_id,
+    const struct rvolume *nv, uint16_t copy_type,
+    const struct replica_caller *who, struct replica_result *out)
+{
+	struct rpair np, *p;
+	struct job_ent *je;
+	int err;
+
+	memset(&np, 0, sizeof(np));
+	np.src_id = src_id;
+	np.tgt_id = nv->id;
+	np.kind = copy_type == 4 ? PAIR_VC : PAIR_PC;
+	np.copy_type = copy_type;
+	np.sync_state = SYNC_INITIALIZED;
+	if ((err = replica__vol_insert(rs, nv, false)) != 0 ||
+	    (err = replica__put_vol(rs, nv)) != 0 ||
+	    (err = replica__pair_insert(rs, &np)) != 0)
+		return err;
+	p = replica__pair(rs, src_id, nv->id);
+	if ((err = replica__new_job(rs, p, copy_type == 4 ? JOB_KIND_SNAPSHOT :
+	    JOB_KIND_CLONE_CREATE, who, copy_type, 0, nv->name, &je)) != 0)
+		return err;
+	replica__log(rs, 2, "pair %u->%u: %s %s created (job %" PRIu64 ")",
+	    src_id, nv->id, copy_type == 4 ? "snapshot" : "clone", nv->name,
+	    je->j.id);
+	out->target_id = nv->id;
+	if (copy_type == 5) {
+		out->rc = REPLICA_RC_JOB_STARTED;
+		out->job_id = je->j.id;
+	}
+	return replica__schedule(rs);
+}
+
+int
+replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
+    const char *pool, uint16_t copy_type, const struct replica_caller *who,
+    struct replica_result *out)
+{
+	const struct rvolume *s;
+	struct rvolume nv;
+	char defname[32];
+	uint32_t rc;
+	int err;
+
+	rc = replica_create_check(rs, src_id, name, pool, copy_type);
+	replica_result_init(out, rc);
+	if (rc != REPLICA_RC_OK) {
+		replica__log(rs, 2, "volume %u: CreateReplica refused (rc %u)",
+		    src_id, rc);
+		return 0;
+	}
+	s = replica__vol(rs, src_id);
+	if (name == NULL) {
+		if (replica__default_name(rs, s->name, defname,
+		    sizeof(defname)) != 0) {
+			out->rc = REPLICA_RC_FAILED;
+			return 0;
+		}
+		name = defname;
+	}
+	if ((err = replica_create_volume(rs, s, name, pool != NULL ? pool :
+	    s->pool, copy_type, &nv)) != 0) {
+		free(nv.path);
+		out->rc = REPLICA_RC_FAILED;
+		return err == -ENOMEM ? err : 0;
+	}
+	if ((err = replica__txn_begin(rs)) == 0)
+		err = replica__txn_commit(rs, replica_create_commit(rs, src_id,
+		    &nv, copy_type, who, out));
+	if (err != 0) {
+		if (rs->ops.volume_remove != NULL)
+			(void)rs->ops.volume_remove(rs->ops.ctx, &nv);
+		replica_result_init(out, REPLICA_RC_FAILED);
+	}
+	free(nv.path);
+	return err;
+}
+
+static enum job_kind
+replica_job_kind_of_op(unsigned op)
+{
+	if (op == REPLICA_OP_RESTORE)
+		return JOB_KIND_RESTORE;
+	if (op == REPLICA_OP_START_COPY)
+		return JOB_KIND_START_COPY;
+	return JOB_KIND_RESYNC;
+}
+
+/*
+ * Cross-pair checks for an operation that starts a copy: the volume it
+ * writes must be idle, the one it reads must not be written by a copy.
+ */
+static uint32_t
+replica_modify_check(struct replica_set *rs, const struct rpair *p,
+    unsigned op)
+{
+	const struct rvolume *s = replica__vol(rs, p->src_id);
+	const struct rvolume *t = replica__vol(rs, p->tgt_id);
+
+	if (s->missing || t->missing)
+		return REPLICA_RC_FAILED;
+	if (op == REPLICA_OP_RESTORE)
+		return replica__vol_busy(rs, p->src_id) ||
+		    replica__vol_written(rs, p->tgt_id) ?
+		    REPLICA_RC_FAILED : REPLICA_RC_OK;
+	return replica__vol_written(rs, p->src_id) ||
+	    replica__vol_busy(rs, p->tgt_id) ? REPLICA_RC_FAILED :
+	    REPLICA_RC_OK;
+}
+
+int
+replica_modify(struct replica_set *rs, uint16_t operation, uint32_t src_id,
+    uint32_t tgt_id, const struct replica_caller *who,
+    struct replica_result *out)
+{
+	enum sm_event ev = replica_sm_event_of_op(operation);
+	struct rpair *p = replica__pair(rs, src_id, tgt_id);
+	struct sm_result r;
+	struct job_ent *je;
+	int err;
+
+	replica_result_init(out, REPLICA_RC_FAILED);
+	if (ev == SM_EV_OP_INVALID) {
+		out->rc = REPLICA_RC_INVALID;
+		return 0;
+	}
+	if (p == NULL) {
+		/* Unsupported operations say so whatever the reference. */
+		r = replica_sm_step(PAIR_PC, 4, SYNC_FROZEN, ev);
+		out->rc = r.rc == REPLICA_RC_NOT_SUPPORTED ? r.rc :
+		    REPLICA_RC_FAILED;
+		return 0;
+	}
+	r = replica_sm_step(p->kind, p->copy_type, p->sync_state, ev);
+	out->rc = r.valid ? REPLICA_RC_OK : r.rc;
+	if (r.valid && (r.actions & SM_A_NEW_JOB))
+		out->rc = replica_modify_check(rs, p, operation);
+	if (out->rc != REPLICA_RC_OK) {
+		replica__log(rs, 2, "pair %u->%u: %s refused in state %s "
+		    "(rc %u)", src_id, tgt_id, replica_sm_event_name(ev),
+		    sync_state_name(p->sync_state), out->rc);
+		return 0;
+	}
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	if ((err = replica__apply(rs, p, ev, 0, NULL, &r)) == 0 &&
+	    (r.actions & SM_A_NEW_JOB)) {
+		p = replica__pair(rs, src_id, tgt_id);
+		err = replica__new_job(rs, p, replica_job_kind_of_op(operation),
+		    who, p->copy_type, operation, NULL, &je);
+		if (err == 0)
+			out->job_id = je->j.id;
+	}
+	if (err == 0)
+		err = replica__schedule(rs);
+	out->rc = r.rc;
+	if ((err = replica__txn_commit(rs, err)) != 0)
+		replica_result_init(out, REPLICA_RC_FAILED);
+	return err;
+}
+
+int
+replica_job_request_state(struct replica_set *rs, uint64_t job_id,
+    uint16_t requested_state, uint32_t *rc)
+{
+	struct job_ent *je = replica__job(rs, job_id);
+	struct sm_result r;
+	struct rpair *p;
+	int err;
+
+	*rc = REPLICA_RC_FAILED;
+	if (je == NULL || je->j.hidden)
+		return -ENOENT;
+	if (requested_state >= 2 && requested_state <= 6 &&
+	    requested_state != 4) {
+		*rc = REPLICA_RC_NOT_SUPPORTED;
+		return 0;
+	}
+	if (requested_state != 4) {
+		*rc = REPLICA_RC_INVALID;
+		return 0;
+	}
+	if (!replica__job_active(&je->j))
+		return 0;
+	p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
+	if (p == NULL || p->job_id != job_id)
+		return -EPROTO;	/* an active job always has its pair */
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	if ((err = replica__apply(rs, p, SM_EV_TERMINATE, 0, NULL, &r)) == 0)
+		err = replica__schedule(rs);
+	if ((err = replica__txn_commit(rs, err)) != 0)
+		return err;
+	*rc = r.rc;
+	replica__log(rs, 2, "job %" PRIu64 ": terminate requested (rc %u)",
+	    job_id, *rc);
+	return 0;
+}
+
+int
+replica_job_delete(struct replica_set *rs, uint64_t job_id)
+{
+	struct job_ent *je = replica__job(rs, job_id);
+	int err;
+
+	if (je == NULL || je->j.hidden)
+		return -ENOENT;
+	if (replica__job_active(&je->j) || je->in_engine)
+		return -EBUSY;
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	if ((err = replica__txn_commit(rs, store_del_job(rs->store,
+	    job_id))) != 0)
+		return err;
+	replica__job_remove(rs, job_id);
+	replica__log(rs, 2, "job %" PRIu64 ": deleted", job_id);
+	return 0;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * replica_int.h - internals shared by the files of replica/ (replica.c,
+ * volume.c, copy.c, method.c, store.c) and its unit tests: the layout of
+ * struct replica_set and the helpers one file offers the others.  Nothing
+ * outside replica/ and tests/ may include this file.
+ */
+#ifndef ARRAYD_REPLICA_INT_H
+#define ARRAYD_REPLICA_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "replica/replica.h"
+#include "replica/sm.h"
+
+struct store;
+
+/* A job plus what only the running daemon knows about it. */
+struct job_ent {
+	struct rjob j;			/* first: replica_job_at() points here */
+	bool in_engine;			/* copy_start called, copy_done not yet */
+	int64_t ckpt_saved_us;		/* last checkpoint write (throttle) */
+	uint64_t ckpt_saved;		/* checkpoint value last written */
+};
+
+struct pool_ent {
+	char name[64];
+	char *path;
+};
+
+struct replica_set {
+	struct replica_ops ops;
+	struct store *store;
+	char system_name[65];
+	unsigned max_copy_tasks;
+	uint64_t next_task_id;		/* persisted before use */
+	bool started;			/* replica_set_start ran */
+	bool shutting_down;
+
+	struct rvolume *vols;		/* ascending id */
+	bool *vol_registered;		/* parallel: configured this run */
+	size_t nvols, capvols;
+	struct rpair *pairs;		/* ascending (src_id, tgt_id) */
+	size_t npairs, cappairs;
+	struct job_ent *jobs;		/* ascending id */
+	size_t njobs, capjobs;
+	struct pool_ent *pools;
+	size_t npools;
+};
+
+/* Checkpoint writes from progress events: at most this often per job... */
+#define REPLICA_CKPT_INTERVAL_US	1000000
+/* ... unless this many bytes were copied since the last write. */
+#define REPLICA_CKPT_BYTES		(64ull << 20)
+
+/* replica.c */
+void replica__log(struct replica_set *rs, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int64_t replica__now(struct replica_set *rs);
+int replica__txn_begin(struct replica_set *rs);
+int replica__txn_commit(struct replica_set *rs, int err);
+struct rvolume *replica__vol(struct replica_set *rs, uint32_t id);
+struct rpair *replica__pair(struct replica_set *rs, uint32_t src, uint32_t tgt);
+struct job_ent *replica__job(struct replica_set *rs, uint64_t id);
+int replica__vol_insert(struct replica_set *rs, const struct rvolume *v,
+    bool registered);
+int replica__pair_insert(struct replica_set *rs, const struct rpair *p);
+void replica__pair_remove(struct replica_set *rs, uint32_t src, uint32_t tgt);
+int replica__job_insert(struct replica_set *rs, const struct job_ent *je);
+void replica__job_remove(struct replica_set *rs, uint64_t id);
+int replica__put_vol(struct replica_set *rs, const struct rvolume *v);
+int replica__put_pair(struct replica_set *rs, const struct rpair *p);
+int replica__put_job(struct replica_set *rs, const struct rjob *j);
+int replica__alloc_task_id(struct replica_set *rs, uint64_t *id);
+bool replica__job_active(const struct rjob *j);
+
+/* copy.c */
+int replica__schedule(struct replica_set *rs);
+int replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
+    int err, const char *detail, struct sm_result *res);
+int replica__grant(struct replica_set *rs, struct job_ent *je);
+int replica__new_job(struct replica_set *rs, struct rpair *p,
+    enum job_kind kind, const struct replica_caller *who, uint16_t copy_type,
+    uint16_t operation, const char *element_name, struct job_ent **out);
+unsigned replica__running_slots(const struct replica_set *rs);
+
+/* volume.c */
+bool replica__vol_written(const struct replica_set *rs, uint32_t id);
+bool replica__vol_busy(const struct replica_set *rs, uint32_t id);
+int replica__default_name(const struct replica_set *rs, const char *src,
+    char *buf, size_t len);
+
+#endif /* ARRAYD_REPLICA_INT_H */

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * volume.c - pools and volumes of the replica set: pool registration,
+ * configured volumes (stable ids, persisted), name rules and default names,
+ * and the "is this volume in use by a copy" predicates the method checks
+ * use.  It never starts or stops copies.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replica/replica_int.h"
+
+/* The first id handed out when the configuration gives none. */
+#define REPLICA_FIRST_VOLUME_ID	101
+
+bool
+replica_name_valid(const char *name)
+{
+	size_t n;
+
+	if (name == NULL || (n = strlen(name)) == 0 || n > 31)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+int
+replica_pool_add(struct replica_set *rs, const char *name, const char *path)
+{
+	struct pool_ent *np;
+	char *p;
+
+	if (name == NULL || path == NULL || name[0] == '\0' ||
+	    strlen(name) >= sizeof(np->name) || path[0] == '\0')
+		return -EINVAL;
+	if (replica_pool_path(rs, name) != NULL)
+		return -EEXIST;
+	if ((p = strdup(path)) == NULL)
+		return -ENOMEM;
+	np = realloc(rs->pools, (rs->npools + 1) * sizeof(*np));
+	if (np == NULL) {
+		free(p);
+		return -ENOMEM;
+	}
+	rs->pools = np;
+	snprintf(np[rs->npools].name, sizeof(np->name), "%s", name);
+	np[rs->npools].path = p;
+	rs->npools++;
+	return 0;
+}
+
+const char *
+replica_pool_path(const struct replica_set *rs, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < rs->npools; i++)
+		if (strcmp(rs->pools[i].name, name) == 0)
+			return rs->pools[i].path;
+	return NULL;
+}
+
+/* Update a persisted volume of this name from the configuration. */
+static int
+replica_volume_reconfigure(struct replica_set *rs, struct rvolume *v,
+    const char *pool, const char *path, uint64_t size, uint32_t id)
+{
+	size_t i = (size_t)(v - rs->vols);
+	char *np;
+	int err;
+
+	if (rs->vol_registered[i] || !v->configured || (id != 0 && id != v->id))
+		return -EEXIST;
+	if (strcmp(v->path, path) != 0) {
+		if ((np = strdup(path)) == NULL)
+			return -ENOMEM;
+		free(v->path);
+		v->path = np;
+	}
+	snprintf(v->pool, sizeof(v->pool), "%s", pool);
+	v->size = size;
+	rs->vol_registered[i] = true;
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	return replica__txn_commit(rs, replica__put_vol(rs, v));
+}
+
+int
+replica_volume_configure(struct replica_set *rs, const char *name,
+    const char *pool, const char *path, uint64_t size, uint32_t id,
+    uint32_t *id_out)
+{
+	struct rvolume nv, *v;
+	int err;
+
+	if (!replica_name_valid(name) || path == NULL || path[0] == '\0' ||
+	    size % 512 != 0 || pool == NULL || strlen(pool) >= sizeof(nv.pool))
+		return -EINVAL;
+	if (replica_pool_path(rs, pool) == NULL)
+		return -ENOENT;
+	if ((v = (struct rvolume *)replica_volume_by_name(rs, name)) != NULL) {
+		if ((err = replica_volume_reconfigure(rs, v, pool, path, size,
+		    id)) != 0)
+			return err;
+		if (id_out != NULL)
+			*id_out = v->id;
+		return 0;
+	}
+	if (id != 0 && replica__vol(rs, id) != NULL)
+		return -EEXIST;
+	if (id == 0) {
+		id = rs->nvols > 0 ? rs->vols[rs->nvols - 1].id + 1 : 0;
+		if (id < REPLICA_FIRST_VOLUME_ID)
+			id = REPLICA_FIRST_VOLUME_ID;
+	}
+	memset(&nv, 0, sizeof(nv));
+	nv.id = id;
+	snprintf(nv.name, sizeof(nv.name), "%s", name);
+	snprintf(nv.pool, sizeof(nv.pool), "%s", pool);
+	nv.path = (char *)path;
+	nv.size = size;
+	nv.configured = true;
+	nv.created_us = replica__now(rs);
+	if ((err = replica__vol_insert(rs, &nv, true)) != 0)
+		return err;
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	if ((err = replica__txn_commit(rs, replica__put_vol(rs,
+	    replica__vol(rs, id)))) != 0)
+		return err;
+	replica__log(rs, 2, "volume %u: %s configured (%s)", id, name, path);
+	if (id_out != NULL)
+		*id_out = id;
+	return 0;
+}
+
+/* The volume a job writes into: the source for a Restore, else the target. */
+static uint32_t
+replica_job_written(const struct rjob *j)
+{
+	return j->kind == JOB_KIND_RESTORE ? j->src_id : j->tgt_id;
+}
+
+/* Is a New or Running job about to write, or writing, this volume? */
+bool
+replica__vol_written(const struct replica_set *rs, uint32_t id)
+{
+	for (size_t i = 0; i < rs->njobs; i++) {
+		const struct rjob *j = &rs->jobs[i].j;
+
+		if (replica__job_active(j) && replica_job_written(j) == id)
+			return true;
+	}
+	return false;
+}
+
+/* Does a New or Running job read or write this volume? */
+bool
+replica__vol_busy(const struct replica_set *rs, uint32_t id)
+{
+	for (size_t i = 0; i < rs->njobs; i++) {
+		const struct rjob *j = &rs->jobs[i].j;
+
+		if (replica__job_active(j) && (j->src_id == id ||
+		    j->tgt_id == id))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * "<source>.<n>" with the smallest n that names no volume; the source part
+ * is shortened so the result stays a valid name (<= 31 characters).
+ */
+int
+replica__default_name(const struct replica_set *rs, const char *src,
+    char *buf, size_t len)
+{
+	char suffix[16];
+
+	for (unsigned n = 0; n < 100000; n++) {
+		int sl = snprintf(suffix, sizeof(suffix), ".%u", n);
+		int keep = 31 - sl;
+
+		snprintf(buf, len, "%.*s%s", keep, src, suffix);
+		if (replica_volume_by_name(rs, buf) == NULL)
+			return 0;
+	}
+	return -ENOSPC;
+}
