@@ -348,6 +348,7 @@ static const struct cim_class_prop storageextent_props[] = {
 	PROP("OtherUsageDescription", STRING),
 	PROPA("ClientSettableUsage", UINT16),
 	PROP("IsComposite", BOOLEAN),
+	PROP("ThinlyProvisioned", BOOLEAN),
 };
 
 static const struct cim_class_prop service_props[] = {
