@@ -10,8 +10,11 @@
 #define ARRAYD_CIMOP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "cimxml/cimxml.h"
+#include "daemon/auth.h"
 
 struct conf;
 struct replica_set;
@@ -30,6 +33,27 @@ struct cimop_server {
 
 /* An http_handler_fn; `arg` is a struct cimop_server *. */
 void cimop_handle(void *arg, const struct http_req *req,
+    struct http_resp *resp);
+
+/*
+ * One request as the handler sees it, independent of libmicrohttpd so that
+ * tests can drive cimop_process() directly (addition to the interface).
+ * header() looks a header up case-insensitively (NULL if absent).
+ */
+struct cimop_in {
+	const char *method;		/* "POST", "M-POST", "GET" ... */
+	const char *url;
+	const char *(*header)(const void *arg, const char *name);
+	const void *header_arg;
+	const char *body;
+	size_t body_len;
+	const char *user;
+	enum auth_role role;
+	int64_t age_us;			/* time spent before the handler */
+};
+
+/* Everything cimop_handle does after adapting the http_req. */
+void cimop_process(struct cimop_server *s, const struct cimop_in *in,
     struct http_resp *resp);
 
 #endif /* ARRAYD_CIMOP_H */

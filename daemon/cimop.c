@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cimop.c - the HTTP handler of the CIM-XML endpoint.  It enforces the
+ * protocol rules of SPEC.md §1.2-1.4 in this order: GET /metrics, method
+ * (405), shutdown (503), CIMOperation, CIMBatch, Content-Type,
+ * CIMProtocolVersion syntax, body parse, then consistency of
+ * CIMProtocolVersion, CIMMethod and CIMObject with the body (header-mismatch),
+ * then the namespace (ERROR 3 inside a 200).  It writes the response
+ * envelope and leaves the operation itself to cim_intrinsic/cim_extrinsic.
+ *
+ * M-POST is accepted when a Man header declares the DMTF CIM mapping with
+ * ns=NN; the CIM headers are then read as NN-CIMOperation etc.  An M-POST
+ * without such a Man header gets 501 (not extended), so clients fall back
+ * to POST.  CIMMethod is compared case-insensitively (lenient); the response
+ * echoes the body's spelling.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "daemon/cim.h"
+#include "daemon/cimop.h"
+#include "daemon/http.h"
+#include "daemon/metrics.h"
+
+#define ARENA_CAP	(64u << 20)	/* per request: parse + build */
+#define CT_XML		"application/xml; charset=\"utf-8\""
+
+/*
+ * One spare arena, reused by the next request: the handler runs on the loop
+ * thread only, and keeping the first block avoids a malloc per request.
+ */
+static struct cim_arena *spare_arena;
+
+static struct cim_arena *
+arena_get(void)
+{
+	struct cim_arena *a = spare_arena;
+
+	spare_arena = NULL;
+	return a != NULL ? a : cim_arena_new(ARENA_CAP);
+}
+
+static void
+arena_put(struct cim_arena *a)
+{
+	if (spare_arena == NULL) {
+		cim_arena_reset(a);
+		spare_arena = a;
+	} else {
+		cim_arena_free(a);
+	}
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The request being processed: input, headers prefix, timing, results. */
+struct op {
+	struct cimop_server *s;
+	const struct cimop_in *in;
+	struct http_resp *resp;
+	char prefix[8];			/* "NN-" for M-POST */
+	int64_t t0;
+	const char *opname;
+	unsigned cim_status;
+};
+
+static const char *
+hdr(const struct op *o, const char *name)
+{
+	char full[64];
+
+	if (o->in->header == NULL)
+		return NULL;
+	if (o->prefix[0] == '\0')
+		return o->in->header(o->in->header_arg, name);
+	snprintf(full, sizeof(full), "%s%s", o->prefix, name);
+	return o->in->header(o->in->header_arg, full);
+}
+
+static void
+finish(struct op *o)
+{
+	metrics_observe_request(o->s->metrics, o->opname, o->resp->status,
+	    o->cim_status, o->in->age_us + (mono_us() - o->t0));
+}
+
+/* A protocol-level failure: status, CIMError token (or NULL), no body. */
+static void
+fail(struct op *o, unsigned status, const char *token, bool close)
+{
+	o->resp->status = status;
+	o->resp->cimerror = token;
+	o->resp->close = close;
+	o->resp->content_type = NULL;
+	o->resp->body = NULL;
+	o->resp->body_len = 0;
+	o->resp->cim_response = false;
+	finish(o);
+}
+
+static bool
+is_metrics_url(const char *url)
+{
+	size_t n = url != NULL ? strcspn(url, "?") : 0;
+
+	return n == 8 && strncmp(url, "/metrics", 8) == 0;
+}
+
+static void
+serve_metrics(struct op *o)
+{
+	struct cim_buf b;
+
+	cim_buf_init(&b);
+	if (o->s->metrics != NULL)
+		metrics_render(o->s->metrics, o->s->rs, &b);
+	if (b.oom) {
+		cim_buf_release(&b);
+		fail(o, 500, NULL, false);
+		return;
+	}
+	o->resp->status = 200;
+	o->resp->content_type = "text/plain; version=0.0.4";
+	o->resp->body = cim_buf_steal(&b, &o->resp->body_len);
+	finish(o);
+}
+
+/*
+ * M-POST: "Man: http://www.dmtf.org/cim/mapping/http/v1.0 ; ns=73".
+ * Returns 0 with o->prefix set, or -EINVAL.
+ */
+static int
+mpost_prefix(struct op *o)
+{
+	const char *man = o->in->header ?
+	    o->in->header(o->in->header_arg, "Man") : NULL;
+	const char *ns;
+	int n = 0;
+
+	if (man == NULL || strstr(man, "dmtf.org/cim/mapping/http") == NULL)
+		return -EINVAL;
+	ns = strstr(man, "ns=");
+	if (ns == NULL)
+		return -EINVAL;
+	ns += 3;
+	while (isdigit((unsigned char)ns[n]) && n < 4)
+		n++;
+	if (n == 0 || (ns[n] != '\0' && ns[n] != ' ' && ns[n] != ';'))
+		return -EINVAL;
+	snprintf(o->prefix, sizeof(o->prefix), "%.*s-", n, ns);
+	return 0;
+}
+
+/* application/xml or text/xml, charset absent or utf-8 (quoted or not). */
+static bool
+content_type_ok(const char *ct)
+{
+	size_t n;
+	const char *p, *cs;
+
+	if (ct == NULL)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	n = strcspn(ct, "; \t");
+	if (!((n == 15 && strncasecmp(ct, "application/xml", 15) == 0) ||
+	    (n == 8 && strncasecmp(ct, "text/xml", 8) == 0)))
+		return false;
+	for (p = ct + n; (p = strchr(p, ';')) != NULL; ) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncasecmp(p, "charset=", 8) != 0)
+			continue;
+		cs = p + 8;
+		if (*cs == '"')
+			cs++;
+		if (strncasecmp(cs, "utf-8", 5) != 0)
+			return false;
+		cs += 5;
+		if (*cs == '"')
+			cs++;
+		if (*cs != '\0' && *cs != ';' && *cs != ' ' && *cs != '\t')
+			return false;
+	}
+	return true;
+}
+
+/* "1.<digits>" */
+static bool
+protocol_version_ok(const char *v)
+{
+	size_t i;
+
+	if (v[0] != '1' || v[1] != '.' || v[2] == '\0')
+		return false;
+	for (i = 2; v[i] != '\0'; i++)
+		if (!isdigit((unsigned char)v[i]))
+			return false;
+	return true;
+}
+
+/* Header checks before parsing; returns 0 or -1 with the response set. */
+static int
+check_headers(struct op *o)
+{
+	const char *v;
+
+	v = hdr(o, "CIMOperation");
+	if (v == NULL || strcasecmp(v, "MethodCall") != 0) {
+		fail(o, 400, "unsupported-operation", false);
+		return -1;
+	}
+	if (hdr(o, "CIMBatch") != NULL) {
+		fail(o, 501, "multiple-requests-unsupported", false);
+		return -1;
+	}
+	if (!content_type_ok(o->in->header ?
+	    o->in->header(o->in->header_arg, "Content-Type") : NULL)) {
+		fail(o, 400, NULL, false);
+		return -1;
+	}
+	v = hdr(o, "CIMProtocolVersion");
+	if (v != NULL && !protocol_version_ok(v)) {
+		fail(o, 501, "unsupported-protocol-version", false);
+		return -1;
+	}
+	return 0;
+}
+
+/* CIMObject against the body: namespace (intrinsic) or target path. */
+static bool
+cimobject_ok(const char *raw, const struct cim_request *r,
+    struct cim_arena *arena)
+{
+	struct cim_path p;
+	const char *d;
+
+	if (raw == NULL || *raw == '\0')
+		return false;
+	d = cimxml_pct_decode(arena, raw);
+	if (d == NULL)
+		return false;
+	if (r->intrinsic) {
+		while (*d == '/')
+			d++;
+		return r->ns != NULL && strcasecmp(d, r->ns) == 0;
+	}
+	memset(&p, 0, sizeof(p));
+	if (cimxml_parse_objhdr(d, arena, &p) != 0 || r->target == NULL)
+		return false;
+	return cim_path_equal(&p, r->target);
+}
+
+/* Consistency of the headers with the parsed body (header-mismatch). */
+static int
+check_consistency(struct op *o, const struct cim_request *r,
+    struct cim_arena *arena)
+{
+	const char *v = hdr(o, "CIMProtocolVersion");
+
+	if ((v != NULL && (r->protocol_version == NULL ||
+	    strcmp(v, r->protocol_version) != 0)) ||
+	    (v = hdr(o, "CIMMethod")) == NULL || r->method == NULL ||
+	    strcasecmp(v, r->method) != 0 ||
+	    !cimobject_ok(hdr(o, "CIMObject"), r, arena)) {
+		fail(o, 400, "header-mismatch", false);
+		return -1;
+	}
+	return 0;
+}
+
+/* HOST for emitted paths: configured name, else Host header sans port. */
+static const char *
+pick_host(const struct op *o, struct cim_arena *arena)
+{
+	const struct conf *cf = o->s->conf;
+	const char *h, *colon;
+
+	if (cf != NULL && cf->host_name != NULL && cf->host_name[0] != '\0')
+		return cf->host_name;
+	h = o->in->header ? o->in->header(o->in->header_arg, "Host") : NULL;
+	if (h == NULL || *h == '\0')
+		return "localhost";
+	if (h[0] == '[') {
+		colon = strchr(h, ']');
+		return colon ? cim_arena_strndup(arena, h, (size_t)(colon - h + 1))
+		    : "localhost";
+	}
+	colon = strchr(h, ':');
+	if (colon == NULL)
+		return h;
+	if (strchr(colon + 1, ':') != NULL)	/* bare IPv6 */
+		return h;
+	return colon == h ? "localhost" :
+	    cim_arena_strndup(arena, h, (size_t)(colon - h));
+}
+
+/* Status code of the ERROR written right after `mark`, 0 if none. */
+static unsigned
+written_status(const struct cim_buf *b, size_t mark)
+{
+	static const char tag[] = "<ERROR CODE=\"";
+
+	if (b->data == NULL || b->len < mark + sizeof(tag) ||
+	    strncmp(b->data + mark, tag, sizeof(tag) - 1) != 0)
+		return 0;
+	return (unsigned)strtoul(b->data + mark + sizeof(tag) - 1, NULL, 10);
+}
+
+/* Write the whole 200 response for a parsed request into `b`. */
+static void
+respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
+    struct cim_buf *b)
+{
+	struct cim_ctx c;
+	size_t mark;
+
+	memset(&c, 0, sizeof(c));
+	c.conf = o->s->conf;
+	c.rs = o->s->rs;
+	c.host = pick_host(o, arena);
+	c.user = o->in->user;
+	c.role = o->in->role;
+	c.arena = arena;
+	c.req = r;
+	c.ns = model_ns_canon(r->ns);
+	c.out = b;
+	cimxml_begin_response(b, r->msg_id ? r->msg_id : "", r->intrinsic,
+	    r->method);
+	mark = b->len;
+	if (c.ns == NULL)
+		cimxml_write_error(b, CIM_ERR_INVALID_NAMESPACE,
+		    "namespace %s does not exist", r->ns ? r->ns : "");
+	else if (r->intrinsic)
+		cim_intrinsic(&c);
+	else
+		cim_extrinsic(&c);
+	o->cim_status = written_status(b, mark);
+	cimxml_end_response(b, r->intrinsic);
+	if (!b->oom)
+		return;
+	/* Out of memory while writing: a short error response instead. */
+	cim_buf_release(b);
+	cim_buf_init(b);
+	cimxml_begin_response(b, r->msg_id ? r->msg_id : "", r->intrinsic,
+	    r->method);
+	cimxml_write_error(b, CIM_ERR_FAILED, "response too large");
+	cimxml_end_response(b, r->intrinsic);
+	o->cim_status = CIM_ERR_FAILED;
+}
+
+static void
+process_body(struct op *o, struct cim_arena *arena)
+{
+	struct cim_request r;
+	struct cimxml_err err;
+	struct cim_buf b;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&err, 0, sizeof(err));
+	rc = cimxml_parse_request(o->in->body ? o->in->body : "",
+	    o->in->body_len, &o->s->limits, arena, &r, &err);
+	if (rc == -ENOMEM) {
+		fail(o, 413, NULL, true);
+		return;
+	}
+	if (rc != 0) {
+		fail(o, err.http_status ? (unsigned)err.http_status : 400,
+		    err.token ? err.token : "request-not-valid", true);
+		return;
+	}
+	o->opname = r.method;
+	if (check_consistency(o, &r, arena) != 0)
+		return;
+	cim_buf_init(&b);
+	respond(o, &r, arena, &b);
+	if (b.oom) {
+		cim_buf_release(&b);
+		fail(o, 500, NULL, true);
+		return;
+	}
+	o->resp->status = 200;
+	o->resp->content_type = CT_XML;
+	o->resp->cim_response = true;
+	o->resp->body = cim_buf_steal(&b, &o->resp->body_len);
+	/* The op name lives in the arena: record metrics before reuse. */
+	finish(o);
+}
+
+void
+cimop_process(struct cimop_server *s, const struct cimop_in *in,
+    struct http_resp *resp)
+{
+	struct op o = { s, in, resp, "", mono_us(), "-", 0 };
+	struct cim_arena *arena;
+	const char *m = in->method ? in->method : "";
+
+	if (strcmp(m, "GET") == 0 && is_metrics_url(in->url)) {
+		o.opname = "metrics";
+		serve_metrics(&o);
+		return;
+	}
+	if (strcmp(m, "POST") != 0 && strcmp(m, "M-POST") != 0) {
+		resp->allow = "POST";
+		fail(&o, 405, NULL, false);
+		return;
+	}
+	if (s->shutting_down) {
+		fail(&o, 503, NULL, true);
+		return;
+	}
+	if (strcmp(m, "M-POST") == 0 && mpost_prefix(&o) != 0) {
+		fail(&o, 501, NULL, false);
+		return;
+	}
+	if (check_headers(&o) != 0)
+		return;
+	arena = arena_get();
+	if (arena == NULL) {
+		fail(&o, 503, NULL, true);
+		return;
+	}
+	process_body(&o, arena);
+	o.opname = "-";		/* arena memory is about to be reused */
+	arena_put(arena);
+}
+
+static const char *
+req_header(const void *arg, const char *name)
+{
+	return http_req_header(arg, name);
+}
+
+void
+cimop_handle(void *arg, const struct http_req *req, struct http_resp *resp)
+{
+	struct cimop_in in;
+	const char *body;
+	size_t len = 0;
+
+	body = http_req_body(req, &len);
+	memset(&in, 0, sizeof(in));
+	in.method = http_req_method(req);
+	in.url = http_req_url(req);
+	in.header = req_header;
+	in.header_arg = req;
+	in.body = body;
+	in.body_len = len;
+	in.user = http_req_user(req);
+	in.role = http_req_role(req);
+	in.age_us = http_req_age_us(req);
+	cimop_process(arg, &in, resp);
+}
