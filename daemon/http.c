@@ -44,6 +44,7 @@ struct http_listener {
 	uv_timer_t		 timer;
 	int			 listen_fd;	/* -1 once MHD owns or it is closed */
 	bool			 quiesced;
+	bool			 rerun;		/* run MHD again soon */
 	char			 name[80];	/* "https://127.0.0.1:5989" */
 };
 
@@ -369,14 +370,23 @@ static void
 on_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode code)
 {
-	struct http_server *srv = cls;
+	struct http_listener *l = cls;
+	struct http_server *srv = l->srv;
 
 	(void)conn;
 	(void)socket_ctx;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED)
 		srv->nconn++;
-	else if (code == MHD_CONNECTION_NOTIFY_CLOSED && srv->nconn > 0)
-		srv->nconn--;
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		if (srv->nconn > 0)
+			srv->nconn--;
+		/*
+		 * At the connection limit MHD takes its listen socket out of
+		 * epoll and puts it back only at the start of a later run:
+		 * make sure one comes even if nothing else is pending.
+		 */
+		l->rerun = true;
+	}
 }
 
 static void
@@ -406,8 +416,11 @@ http_listener_run(struct http_listener *l)
 
 	if (l->mhd == NULL)
 		return;
+	l->rerun = false;
 	MHD_run(l->mhd);
-	if (MHD_get_timeout(l->mhd, &to) == MHD_YES)
+	if (l->rerun)
+		uv_timer_start(&l->timer, on_http_timer, 0, 0);
+	else if (MHD_get_timeout(l->mhd, &to) == MHD_YES)
 		uv_timer_start(&l->timer, on_http_timer, to, 0);
 	else
 		uv_timer_stop(&l->timer);
@@ -542,8 +555,7 @@ http_listener_start(struct http_server *srv, struct http_listener *l,
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, o->timeout, NULL);
 	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_MEMORY_LIMIT, NULL);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_http_completed, srv);
-	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_http_connection, srv);
-	OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_http_connection, l);
 	if (tls) {
 		flags |= MHD_USE_TLS;
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->cert_pem);
@@ -554,7 +566,8 @@ http_listener_start(struct http_server *srv, struct http_listener *l,
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
 	l->mhd = MHD_start_daemon(flags, (uint16_t)bound, NULL, NULL,
-	    on_http_access, srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	    on_http_access, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (l->mhd == NULL) {
 		close(fd);
 		snprintf(errbuf, errlen, "%s: cannot start the HTTP server%s",

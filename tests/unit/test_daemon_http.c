@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_daemon_http.c - daemon/http.c on a private loop with a handler of
+ * its own: plain HTTP and HTTPS on 127.0.0.1 with an ephemeral port, a
+ * client thread doing blocking socket I/O (curl for TLS).  Checks the
+ * response headers, keep-alive, 401 + realm, 413 before the body, the
+ * chunked cap, the connection limit, the idle timeout, quiesce, and that
+ * close leaves uv_loop_close() == 0.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <uv.h>
+
+#include "daemon/auth.h"
+#include "daemon/http.h"
+#include "daemon/log.h"
+
+/* Basic base64("alice:secret") and base64("alice:wrong"). */
+#define AUTH_OK		"Authorization: Basic YWxpY2U6c2VjcmV0\r\n"
+#define AUTH_BAD	"Authorization: Basic YWxpY2U6d3Jvbmc=\r\n"
+
+static char tmpdir[] = "/tmp/test_daemon_http.XXXXXX";
+static struct auth_db *users;
+
+struct fix {
+	uv_loop_t		 loop;
+	uv_async_t		 done, quiesce;
+	sem_t			 quiesced;
+	struct http_server	*srv;
+	unsigned		 port;
+	pthread_t		 th;
+	void			(*client)(struct fix *);
+	unsigned		 conns_seen;
+	bool			 closed;
+	int			 fail_line;	/* client check that failed */
+};
+
+/* Client-thread checks: cmocka asserts only on the main thread. */
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		fprintf(stderr, "client check failed line %d: %s\n",	\
+		    __LINE__, #c);					\
+		f->fail_line = __LINE__;				\
+		goto out;						\
+	}								\
+} while (0)
+
+/* ------------------------------------------------------------- handler */
+
+static void
+test_handler(void *arg, const struct http_req *req, struct http_resp *resp)
+{
+	const char *url = http_req_url(req), *body;
+	size_t len;
+
+	(void)arg;
+	body = http_req_body(req, &len);
+	if (strcmp(url, "/405") == 0) {
+		resp->status = 405;
+		resp->allow = "POST";
+		return;
+	}
+	if (asprintf(&resp->body, "user=%s role=%s method=%s len=%zu "
+	    "first=%c age=%d", http_req_user(req),
+	    auth_role_name(http_req_role(req)), http_req_method(req), len,
+	    len > 0 ? body[0] : '-', http_req_age_us(req) >= 0) < 0)
+		resp->body = NULL;
+	resp->body_len = resp->body != NULL ? strlen(resp->body) : 0;
+	resp->content_type = "application/xml; charset=\"utf-8\"";
+	resp->cim_response = true;
+	if (strcmp(url, "/err") == 0)
+		resp->cimerror = "request-not-valid";
+	if (strcmp(url, "/close") == 0)
+		resp->close = true;
+}
+
+/* ------------------------------------------------------------- client */
+
+static int
+cli_connect(unsigned port)
+{
+	struct sockaddr_in sin;
+	int fd, one = 1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static bool
+cli_send(int fd, const char *s)
+{
+	size_t n = strlen(s);
+
+	return write(fd, s, n) == (ssize_t)n;
+}
+
+/*
+ * Read one response into buf (headers + Content-Length body).  Returns
+ * its length, 0 on EOF before anything, -1 on error or 3 s timeout.
+ */
+static ssize_t
+cli_read_ms(int fd, char *buf, size_t cap, int ms)
+{
+	size_t len = 0, want = 0;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	char *eoh, *cl;
+	ssize_t r;
+
+	for (;;) {
+		if (poll(&pfd, 1, ms) != 1)
+			return -1;
+		r = read(fd, buf + len, cap - 1 - len);
+		if (r <= 0)
+			return r == 0 && len == 0 ? 0 : -1;
+		len += (size_t)r;
+		buf[len] = '\0';
+		if ((eoh = strstr(buf, "\r\n\r\n")) == NULL)
+			continue;
+		cl = strcasestr(buf, "\r\nContent-Length:");
+		want = (size_t)(eoh + 4 - buf) + (cl != NULL ?
+		    strtoul(cl + 17, NULL, 10) : 0);
+		if (len >= want)
+			return (ssize_t)len;
+	}
+}
+
+static ssize_t
+cli_read(int fd, char *buf, size_t cap)
+{
+	return cli_read_ms(fd, buf, cap, 3000);
+}
+
+/* Is the peer's side closed (EOF or reset) within 3 s? */
+static bool
+cli_closed(int fd)
+{
+	char c;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	if (poll(&pfd, 1, 3000) != 1)
+		return false;
+	return read(fd, &c, 1) <= 0;
+}
+
+#define POST(url, extra, body) \
+	"POST " url " HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\n" \
+	extra "Content-Length: " #body "\r\n\r\n"
+
+/* ------------------------------------------------------------- fixture */
+
+static void
+on_closed(void *arg)
+{
+	((struct fix *)arg)->closed = true;
+}
+
+static void
+on_done(uv_async_t *a)
+{
+	struct fix *f = a->data;
+
+	uv_close((uv_handle_t *)&f->done, NULL);
+	uv_close((uv_handle_t *)&f->quiesce, NULL);
+	http_server_close(f->srv, on_closed, f);
+}
+
+static void
+on_quiesce(uv_async_t *a)
+{
+	struct fix *f = a->data;
+
+	f->conns_seen = http_server_connections(f->srv);
+	http_server_quiesce(f->srv);
+	sem_post(&f->quiesced);
+}
+
+static void *
+client_main(void *arg)
+{
+	struct fix *f = arg;
+
+	f->client(f);
+	uv_async_send(&f->done);
+	return NULL;
+}
+
+static char *
+read_file(const char *path)
+{
+	static char s[2][16384];
+	static int which;
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	which ^= 1;
+	n = fread(s[which], 1, sizeof(s[which]) - 1, fp);
+	fclose(fp);
+	assert_true(n > 0);
+	s[which][n] = '\0';
+	return s[which];
+}
+
+/* Run `client` against a server with these limits; https if tls. */
+static void
+run_with(void (*client)(struct fix *), bool tls, unsigned max_conn,
+    unsigned timeout)
+{
+	static const char *const addrs[] = { "127.0.0.1" };
+	struct http_opts o;
+	struct fix f;
+	char errbuf[256], path[300];
+	char *crt = NULL, *key = NULL;
+
+	memset(&f, 0, sizeof(f));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(uv_loop_init(&f.loop), 0);
+	o.listen = addrs;
+	o.nlisten = 1;
+	if (tls) {
+		snprintf(path, sizeof(path), "%s/tls.crt", tmpdir);
+		crt = read_file(path);
+		snprintf(path, sizeof(path), "%s/tls.key", tmpdir);
+		key = read_file(path);
+		o.https_port = 0;
+		o.cert_pem = crt;
+		o.key_pem = key;
+	}
+	/* Port 0 is "off" in http_opts: bind ephemeral through a probe. */
+	o.max_body = 1024;
+	o.timeout = timeout;
+	o.max_connections = max_conn;
+	o.realm = "arrayd-test";
+	o.handler = test_handler;
+	{
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+		socklen_t sl = sizeof(sin);
+
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		assert_int_equal(bind(fd, (struct sockaddr *)&sin, sl), 0);
+		assert_int_equal(getsockname(fd, (struct sockaddr *)&sin,
+		    &sl), 0);
+		close(fd);
+		if (tls)
+			o.https_port = ntohs(sin.sin_port);
+		else
+			o.http_port = ntohs(sin.sin_port);
+	}
+	assert_int_equal(http_server_start(&f.loop, &o, users, &f.srv, errbuf,
+	    sizeof(errbuf)), 0);
+	f.port = http_server_port(f.srv, tls);
+	assert_int_not_equal(f.port, 0);
+	assert_non_null(http_server_url(f.srv, 0));
+	assert_null(http_server_url(f.srv, 1));
+	f.client = client;
+	sem_init(&f.quiesced, 0, 0);
+	uv_async_init(&f.loop, &f.done, on_done);
+	uv_async_init(&f.loop, &f.quiesce, on_quiesce);
+	f.done.data = f.quiesce.data = &f;
+	assert_int_equal(pthread_create(&f.th, NULL, client_main, &f), 0);
+	assert_int_equal(uv_run(&f.loop, UV_RUN_DEFAULT), 0);
+	pthread_join(f.th, NULL);
+	assert_int_equal(f.fail_line, 0);
+	assert_true(f.closed);
+	assert_int_equal(uv_loop_close(&f.loop), 0);
+	sem_destroy(&f.quiesced);
+}
+
+/* --------------------------------------------------------------- cases */
+
+static void
+cli_basic(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port);
+	uint64_t t0;
+
+	CHECK(fd >= 0);
+	/* Two requests on one connection: keep-alive. */
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 5) "hello"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	CHECK(strcasestr(buf, "\r\nContent-Length: ") != NULL);
+	CHECK(strcasestr(buf, "Transfer-Encoding") == NULL);
+	CHECK(strstr(buf, "CIMOperation: MethodResponse") != NULL);
+	CHECK(strstr(buf, "Content-Type: application/xml; "
+	    "charset=\"utf-8\"") != NULL);
+	CHECK(strstr(buf, "CIMError") == NULL);
+	CHECK(strstr(buf, "user=alice role=edit method=POST len=5 first=h "
+	    "age=1") != NULL);
+	CHECK(cli_send(fd, POST("/err", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "CIMError: request-not-valid") != NULL);
+	CHECK(strstr(buf, "len=0") != NULL);
+	/* Allow on 405. */
+	CHECK(cli_send(fd, POST("/405", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 405", 12) == 0);
+	CHECK(strstr(buf, "Allow: POST") != NULL);
+	/* Latency on a kept-alive connection (no Nagle stall): printed. */
+	t0 = uv_hrtime();
+	for (int i = 0; i < 50; i++) {
+		CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 2) "ab"));
+		CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	}
+	printf("keep-alive round trip: %.0f us (50 requests)\n",
+	    (double)(uv_hrtime() - t0) / 50 / 1000);
+	/* Connection: close is sent and honoured. */
+	CHECK(cli_send(fd, POST("/close", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strcasestr(buf, "Connection: close") != NULL);
+	CHECK(cli_closed(fd));
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+cli_auth(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port);
+
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, POST("/cimom", "", 5) "hello"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 401", 12) == 0);
+	CHECK(strstr(buf, "WWW-Authenticate: Basic realm=\"arrayd-test\"")
+	    != NULL);
+	CHECK(strstr(buf, "Content-Length: 0") != NULL);
+	CHECK(strstr(buf, "user=") == NULL);
+	/* A small body was drained: the connection is still usable. */
+	CHECK(cli_send(fd, POST("/cimom", AUTH_BAD, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 401", 12) == 0);
+	CHECK(cli_send(fd, POST("/cimom", "Authorization: Bearer x\r\n", 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 401", 12) == 0);
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	close(fd);
+	/* A big unauthenticated body is not read: 401 comes first. */
+	fd = cli_connect(f->port);
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, POST("/cimom", "", 1000)));
+	CHECK(cli_send(fd, "x"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) < 0);	/* waits for body */
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+cli_too_large(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port);
+
+	CHECK(fd >= 0);
+	/* Headers only: the answer must not wait for the 100 MB body. */
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 100000000)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 413", 12) == 0);
+	CHECK(strcasestr(buf, "Connection: close") != NULL);
+	CHECK(cli_closed(fd));
+	close(fd);
+	/* Exactly max_body is fine. */
+	fd = cli_connect(f->port);
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 1024)));
+	memset(buf, 'y', 1024);
+	buf[1024] = '\0';
+	CHECK(cli_send(fd, buf));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "len=1024 first=y") != NULL);
+	close(fd);
+	/* Chunked beyond the cap: 413 or a close, never a 200. */
+	fd = cli_connect(f->port);
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, "POST /cimom HTTP/1.1\r\nHost: x\r\n" AUTH_OK
+	    "Transfer-Encoding: chunked\r\n\r\n"));
+	for (int i = 0; i < 3; i++) {
+		char chunk[700];
+
+		memcpy(chunk, "258\r\n", 5);
+		memset(chunk + 5, 'z', 600);
+		memcpy(chunk + 605, "\r\n", 3);
+		if (!cli_send(fd, chunk))
+			break;
+	}
+	(void)cli_send(fd, "0\r\n\r\n");
+	{
+		ssize_t r = cli_read(fd, buf, sizeof(buf));
+
+		CHECK(r <= 0 || strncmp(buf, "HTTP/1.1 413", 12) == 0);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+cli_limit_timeout(struct fix *f)
+{
+	char buf[4096];
+	int fd[3] = { -1, -1, -1 };
+
+	for (int i = 0; i < 3; i++)
+		fd[i] = cli_connect(f->port);
+	CHECK(fd[0] >= 0 && fd[1] >= 0 && fd[2] >= 0);
+	CHECK(cli_send(fd[0], POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd[0], buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	/*
+	 * Beyond max_connections (2) MHD stops accepting: the third waits in
+	 * the kernel's backlog, unserved.
+	 */
+	CHECK(cli_send(fd[2], POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read_ms(fd[2], buf, sizeof(buf), 400) < 0);
+	/* Idle timeout (1 s) closes the first two; then the third is served. */
+	CHECK(cli_closed(fd[0]));
+	CHECK(cli_closed(fd[1]));
+	CHECK(cli_read(fd[2], buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+out:
+	for (int i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
+static void
+cli_quiesce(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port), fd2 = -1;
+
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	uv_async_send(&f->quiesce);
+	sem_wait(&f->quiesced);
+	CHECK(f->conns_seen == 1);
+	/* No new connections; the open one keeps working. */
+	fd2 = cli_connect(f->port);
+	CHECK(fd2 < 0);
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+}
+
+static int
+curl(struct fix *f, const char *tlsopt, char *out, size_t cap)
+{
+	char cmd[512];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "curl -sk -i -m 5 -u alice:secret %s "
+	    "--data-binary hi https://127.0.0.1:%u/cimom 2>/dev/null",
+	    tlsopt, f->port);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	n = fread(out, 1, cap - 1, p);
+	out[n] = '\0';
+	return pclose(p);
+}
+
+static void
+cli_https(struct fix *f)
+{
+	char buf[4096];
+
+	CHECK(curl(f, "--tlsv1.3", buf, sizeof(buf)) == 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	CHECK(strstr(buf, "user=alice") != NULL);
+	CHECK(curl(f, "--tlsv1.2 --tls-max 1.2", buf, sizeof(buf)) == 0);
+	CHECK(strstr(buf, "len=2 first=h") != NULL);
+	CHECK(curl(f, "--tlsv1.1 --tls-max 1.1 --ciphers DEFAULT@SECLEVEL=0",
+	    buf, sizeof(buf)) != 0);
+	CHECK(curl(f, "-u alice:nope", buf, sizeof(buf)) == 0);
+	CHECK(strncmp(buf, "HTTP/1.1 401", 12) == 0);
+out:
+	return;
+}
+
+static void
+test_basic(void **state)
+{
+	(void)state;
+	run_with(cli_basic, false, 16, 5);
+}
+
+static void
+test_auth(void **state)
+{
+	(void)state;
+	run_with(cli_auth, false, 16, 5);
+}
+
+static void
+test_too_large(void **state)
+{
+	(void)state;
+	run_with(cli_too_large, false, 16, 5);
+}
+
+static void
+test_limit_timeout(void **state)
+{
+	(void)state;
+	run_with(cli_limit_timeout, false, 2, 1);
+}
+
+static void
+test_quiesce(void **state)
+{
+	(void)state;
+	run_with(cli_quiesce, false, 16, 5);
+}
+
+static void
+test_https(void **state)
+{
+	(void)state;
+	run_with(cli_https, true, 16, 5);
+}
+
+static void
+test_bind_errors(void **state)
+{
+	static const char *const bad[] = { "not-an-ip" };
+	static const char *const v6[] = { "::1" };
+	struct http_opts o;
+	struct http_server *s = NULL;
+	uv_loop_t loop;
+	char errbuf[256];
+	int fd, err;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+
+	(void)state;
+	assert_int_equal(uv_loop_init(&loop), 0);
+	memset(&o, 0, sizeof(o));
+	o.listen = bad;
+	o.nlisten = 1;
+	o.http_port = 8;
+	o.max_body = 1024;
+	o.timeout = 5;
+	o.max_connections = 4;
+	o.handler = test_handler;
+	assert_int_equal(http_server_start(&loop, &o, users, &s, errbuf,
+	    sizeof(errbuf)), -EINVAL);
+	assert_non_null(strstr(errbuf, "not-an-ip"));
+	/* Port in use. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sl), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	static const char *const lo[] = { "127.0.0.1" };
+	o.listen = lo;
+	o.http_port = ntohs(sin.sin_port);
+	assert_int_equal(http_server_start(&loop, &o, users, &s, errbuf,
+	    sizeof(errbuf)), -EADDRINUSE);
+	assert_non_null(strstr(errbuf, "port in use"));
+	close(fd);
+	/* IPv6 loopback, when the host has it. */
+	o.listen = v6;
+	err = http_server_start(&loop, &o, users, &s, errbuf, sizeof(errbuf));
+	if (err == 0) {
+		assert_non_null(strstr(http_server_url(s, 0), "http://[::1]:"));
+		http_server_close(s, NULL, NULL);
+	}
+	assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static int
+setup(void **state)
+{
+	char path[300], cmd[800];
+
+	(void)state;
+	log_init(true, getenv("TEST_DEBUG") != NULL ? LOG_LVL_DEBUG :
+	    LOG_LVL_ERROR);
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/users", tmpdir);
+	if (auth_passwd(path, "alice", "secret", AUTH_EDIT) != 0)
+		return -1;
+	if (auth_db_load(path, &users, cmd, sizeof(cmd)) != 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes "
+	    "-sha256 -days 2 -subj /CN=localhost -keyout %s/tls.key -out "
+	    "%s/tls.crt >/dev/null 2>&1", tmpdir, tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[400];
+
+	(void)state;
+	auth_db_free(users);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_limit_timeout),
+		cmocka_unit_test(test_quiesce),
+		cmocka_unit_test(test_https),
+		cmocka_unit_test(test_bind_errors),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
