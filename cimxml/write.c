@@ -205,15 +205,13 @@ escape_one(struct cim_buf *b, const unsigned char *s, size_t avail)
 	return n;
 }
 
-void
-cim_buf_escape(struct cim_buf *b, const char *str)
+/* Escape exactly n bytes of s (which may continue past n). */
+static void
+buf_escape_n(struct cim_buf *b, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t len, i, run;
+	size_t i, run;
 
-	if (str == NULL)
-		return;
-	len = strlen(str);
 	for (i = 0; i < len; ) {
 		for (run = i; run < len && esc_class[s[run]] == 0; run++)
 			;
@@ -223,6 +221,13 @@ cim_buf_escape(struct cim_buf *b, const char *str)
 			break;
 		i = run + escape_one(b, s + run, len - run);
 	}
+}
+
+void
+cim_buf_escape(struct cim_buf *b, const char *str)
+{
+	if (str != NULL)
+		buf_escape_n(b, str, strlen(str));
 }
 
 /* ------------------------------------------------------------- envelope */
@@ -283,36 +288,25 @@ cimxml_write_error(struct cim_buf *b, enum cim_status code, const char *fmt,
 
 /* ---------------------------------------------------------------- paths */
 
+/*
+ * One NAMESPACE per '/'-separated segment, empty segments included, so a
+ * namespace written back reads back byte for byte.
+ */
 void
 cimxml_write_localnamespace(struct cim_buf *b, const char *ns)
 {
-	const char *p = ns != NULL ? ns : "", *e;
+	const char *p = ns != NULL ? ns : "";
+	size_t n;
 
 	cim_buf_puts(b, "<LOCALNAMESPACEPATH>");
-	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
-		e = p + strcspn(p, "/");
-		if (e == p)
-			continue;	/* "root//tpd", leading '/' */
+	for (;;) {
+		n = strcspn(p, "/");
 		cim_buf_puts(b, "<NAMESPACE NAME=\"");
-		/* Escape a copy-free slice: segments are short. */
-		{
-			char seg[256];
-			size_t n = (size_t)(e - p);
-
-			if (n < sizeof(seg)) {
-				memcpy(seg, p, n);
-				seg[n] = '\0';
-				cim_buf_escape(b, seg);
-			} else {
-				char *big = strndup(p, n);
-
-				if (big == NULL)
-					b->oom = true;
-				cim_buf_escape(b, big);
-				free(big);
-			}
-		}
+		buf_escape_n(b, p, n);
 		cim_buf_puts(b, "\"/>");
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
 	}
 	cim_buf_puts(b, "</LOCALNAMESPACEPATH>");
 }
