@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * fake_replica.h - a fake struct replica_ops for the replica unit tests: a
+ * copy engine that only records starts and cancels (the test decides when
+ * and how each copy ends), a settable clock, volumes whose check fails on
+ * demand, and a log buffer.  Plus a per-test state folder (mkdtemp) and a
+ * helper that opens a replica set with one pool and four volumes.
+ */
+#ifndef ARRAYD_FAKE_REPLICA_H
+#define ARRAYD_FAKE_REPLICA_H
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replica/replica.h"
+
+#define FAKE_MAX_COPIES	4096
+
+struct fake_copy {
+	uint64_t job;
+	uint32_t from, to;		/* as handed to copy_start */
+	enum replica_copy_mode mode;
+	uint64_t resume_from;
+	bool active;			/* started, copy_done not delivered */
+	bool cancel_asked;
+};
+
+struct fake_rep {
+	int64_t now;
+	struct fake_copy copies[FAKE_MAX_COPIES];
+	size_t ncopies;
+	unsigned ncancels;
+	int start_err;			/* copy_start returns this once */
+	int create_err;			/* volume_create returns this once */
+	uint32_t missing[16];		/* volume_check fails for these ids */
+	size_t nmissing;
+	unsigned ncreated, nremoved;
+	unsigned nlogs;
+	char log[64][256];		/* last 64 lines, ring */
+	char dir[256];			/* mkdtemp state folder */
+	char db[300];
+};
+
+static inline struct fake_copy *
+fake_rep_copy(struct fake_rep *f, uint64_t job)
+{
+	for (size_t i = f->ncopies; i > 0; i--)
+		if (f->copies[i - 1].job == job)
+			return &f->copies[i - 1];
+	return NULL;
+}
+
+static inline unsigned
+fake_rep_active(const struct fake_rep *f)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < f->ncopies; i++)
+		n += f->copies[i].active;
+	return n;
+}
+
+static inline int
+fake_rep_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
+    const struct rvolume *tgt, enum replica_copy_mode mode,
+    uint64_t resume_from)
+{
+	struct fake_rep *f = ctx;
+	struct fake_copy *c;
+	int err = f->start_err;
+
+	f->start_err = 0;
+	if (err != 0)
+		return err;
+	if (f->ncopies == FAKE_MAX_COPIES)
+		return -ENOMEM;
+	c = &f->copies[f->ncopies++];
+	memset(c, 0, sizeof(*c));
+	c->job = job_id;
+	c->from = src->id;
+	c->to = tgt->id;
+	c->mode = mode;
+	c->resume_from = resume_from;
+	c->active = true;
+	return 0;
+}
+
+static inline void
+fake_rep_copy_cancel(void *ctx, uint64_t job_id)
+{
+	struct fake_rep *f = ctx;
+	struct fake_copy *c = fake_rep_copy(f, job_id);
+
+	f->ncancels++;
+	if (c != NULL && c->active)
+		c->cancel_asked = true;
+}
+
+static inline int
+fake_rep_volume_create(void *ctx, const struct rvolume *v)
+{
+	struct fake_rep *f = ctx;
+	int err = f->create_err;
+
+	(void)v;
+	f->create_err = 0;
+	if (err == 0)
+		f->ncreated++;
+	return err;
+}
+
+static inline int
+fake_rep_volume_remove(void *ctx, const struct rvolume *v)
+{
+	struct fake_rep *f = ctx;
+
+	(void)v;
+	f->nremoved++;
+	return 0;
+}
+
+static inline int
+fake_rep_volume_check(void *ctx, const struct rvolume *v)
+{
+	struct fake_rep *f = ctx;
+
+	for (size_t i = 0; i < f->nmissing; i++)
+		if (f->missing[i] == v->id)
+			return -ENOENT;
+	return 0;
+}
+
+static inline int64_t
+fake_rep_now(void *ctx)
+{
+	struct fake_rep *f = ctx;
+
+	return f->now += 1000;	/* every reading moves 1 ms */
+}
+
+static inline void
+fake_rep_log(void *ctx, int level, const char *msg)
+{
+	struct fake_rep *f = ctx;
+
+	(void)level;
+	snprintf(f->log[f->nlogs++ % 64], sizeof(f->log[0]), "%s", msg);
+	if (getenv("FAKE_REPLICA_LOG") != NULL)
+		fprintf(stderr, "log: %s\n", msg);
+}
+
+/* Was a line containing `needle` among the last 64 log lines? */
+static inline bool
+fake_rep_logged(const struct fake_rep *f, const char *needle)
+{
+	for (unsigned i = 0; i < 64 && i < f->nlogs; i++)
+		if (strstr(f->log[i], needle) != NULL)
+			return true;
+	return false;
+}
+
+static inline struct replica_ops
+fake_rep_ops(struct fake_rep *f)
+{
+	struct replica_ops ops = {
+		.ctx = f, .copy_start = fake_rep_copy_start,
+		.copy_cancel = fake_rep_copy_cancel,
+		.volume_create = fake_rep_volume_create,
+		.volume_remove = fake_rep_volume_remove,
+		.volume_check = fake_rep_volume_check,
+		.now_us = fake_rep_now, .log = fake_rep_log,
+	};
+	return ops;
+}
+
+/* Deliver the end of job's copy (status 0, -ECANCELED or -errno). */
+static inline bool
+fake_rep_finish(struct fake_rep *f, struct replica_set *rs, uint64_t job,
+    int status, const char *detail)
+{
+	struct fake_copy *c = fake_rep_copy(f, job);
+
+	if (c == NULL || !c->active)
+		return false;
+	c->active = false;
+	replica_on_copy_done(rs, job, status, detail);
+	return true;
+}
+
+static inline int
+fake_rep_rm(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static inline void
+fake_rep_init(struct fake_rep *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->now = 1700000000000000LL;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_replica.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		abort();
+	snprintf(f->db, sizeof(f->db), "%s/state.db", f->dir);
+}
+
+static inline void
+fake_rep_cleanup(struct fake_rep *f)
+{
+	(void)nftw(f->dir, fake_rep_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Open the set on f->db with pool "p0" and volumes a (101, 1 MiB), b (102,
+ * 1 MiB), c (103, 1 MiB), small (104, 512 KiB); start it when `start`.
+ */
+static inline struct replica_set *
+fake_rep_open(struct fake_rep *f, unsigned max, bool start)
+{
+	struct replica_config cfg = { .db_path = f->db, .max_copy_tasks = max };
+	struct replica_ops ops = fake_rep_ops(f);
+	static const char *const names[] = { "a", "b", "c", "small" };
+	struct replica_set *rs = NULL;
+	char err[256], path[400];
+	uint32_t id;
+
+	if (replica_set_open(&cfg, &ops, &rs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "open: %s\n", err);
+		return NULL;
+	}
+	if (replica_pool_add(rs, "p0", f->dir) != 0)
+		abort();
+	for (unsigned i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s.img", f->dir, names[i]);
+		if (replica_volume_configure(rs, names[i], "p0", path,
+		    i == 3 ? 512 * 1024 : 1024 * 1024, 0, &id) != 0 ||
+		    id != 101 + i)
+			abort();
+	}
+	if (start && replica_set_start(rs) != 0)
+		abort();
+	return rs;
+}
+
+#endif /* ARRAYD_FAKE_REPLICA_H */
