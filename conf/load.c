@@ -163,7 +163,9 @@ conf_begin_section(struct conf_parse *p, char *in)
 		return;
 	}
 	in[kwlen] = '\0';
-	if (!conf__name_ok(name, kind == SEC_POOL ? 63 : 31))
+	if (*name == '\0')
+		conf_perr(p, p->lineno, "[%s]: missing %s name", in, in);
+	else if (!conf__name_ok(name, kind == SEC_POOL ? 63 : 31))
 		conf_perr(p, p->lineno, "[%s %s]: bad %s name (1-%d "
 		    "characters of A-Z a-z 0-9 _ . -)", in, name, in,
 		    kind == SEC_POOL ? 63 : 31);
