@@ -510,9 +510,13 @@ static void
 daemon_stop(struct daemon *d, const char *why)
 {
 	if (d->stopping) {
+		/* A duplicate from a process-group kill is not impatience. */
+		if (uv_now(&d->loop) - d->stop_ms < 1000)
+			return;
 		log_errorx("%s again while stopping: exiting now", why);
 		_exit(1);
 	}
+	d->stop_ms = uv_now(&d->loop);
 	log_info("%s: shutting down", why);
 	d->stopping = true;
 	d->cimop.shutting_down = true;

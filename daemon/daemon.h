@@ -8,6 +8,7 @@
 #define ARRAYD_DAEMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <uv.h>
 
@@ -43,6 +44,7 @@ struct daemon {
 	bool			 stopping;
 	bool			 closed_all;
 	unsigned		 drain_ticks;
+	uint64_t		 stop_ms;	/* loop time of the first stop signal */
 	unsigned		 closing;	/* modules still closing */
 	int			 exit_code;
 };

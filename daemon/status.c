@@ -88,7 +88,7 @@ status_job(char **f, size_t n, FILE *out)
 	char bar[24], done[16], total[16], rate[16], eta[24];
 	bool running;
 
-	if (n < 11)
+	if (n < 10)
 		return;
 	running = strcmp(f[4], "Running") == 0;
 	status_bar((unsigned)strtoul(f[5], NULL, 10), bar);
