@@ -88,6 +88,9 @@ arrayd: daemon/main.o $(LIBS_CORE)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ daemon/main.o -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
+# The default configuration path follows SYSCONFDIR.
+daemon/main.o: ALL_CFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
+
 %.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
