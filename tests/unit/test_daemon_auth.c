@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_daemon_auth.c - the users file and HTTP Basic checks: hashing and
+ * verifying, wrong and unknown credentials, malformed headers, the
+ * verification cache (hit path, failures not cached, round robin),
+ * auth_passwd keeping other lines and mode 0600, bad names, malformed
+ * files.  auth.c is included so the cache can be inspected; PBKDF2 runs at
+ * 1000 iterations for speed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../../daemon/auth.c"
+
+static char tmpdir[64];
+static char users[128];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	auth_set_iterations(1000);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_auth.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	snprintf(users, sizeof(users), "%s/users", tmpdir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[160];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+reset(void **state)
+{
+	(void)state;
+	unlink(users);
+	return 0;
+}
+
+/* "Basic " + base64(raw[0..len)) into out. */
+static void
+basic(char *out, size_t cap, const char *raw, size_t len)
+{
+	unsigned char b64[1024];
+	size_t n;
+
+	assert_true(len < 700);
+	n = (size_t)EVP_EncodeBlock(b64, (const unsigned char *)raw, (int)len);
+	assert_true(n + 7 <= cap);
+	memcpy(out, "Basic ", 6);
+	memcpy(out + 6, b64, n + 1);
+}
+
+static struct auth_db *
+load(void)
+{
+	struct auth_db *db = NULL;
+	char err[256];
+
+	assert_int_equal(auth_db_load(users, &db, err, sizeof(err)), 0);
+	assert_non_null(db);
+	return db;
+}
+
+static char *
+slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void
+test_roles(void **state)
+{
+	(void)state;
+	assert_string_equal(auth_role_name(AUTH_BROWSE), "browse");
+	assert_string_equal(auth_role_name(AUTH_EDIT), "edit");
+	assert_string_equal(auth_role_name(AUTH_NONE), "none");
+	assert_int_equal(auth_role_parse("browse"), AUTH_BROWSE);
+	assert_int_equal(auth_role_parse("edit"), AUTH_EDIT);
+	assert_int_equal(auth_role_parse("Edit"), AUTH_NONE);
+	assert_int_equal(auth_role_parse(""), AUTH_NONE);
+	assert_int_equal(auth_role_parse(NULL), AUTH_NONE);
+}
+
+static void
+test_hash_and_verify(void **state)
+{
+	struct auth_db *db;
+	char h[512], user[64];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(auth_passwd(users, "alice", "s3cret:x", AUTH_EDIT), 0);
+	assert_int_equal(auth_passwd(users, "bob@site", "pw", AUTH_BROWSE), 0);
+	assert_int_equal(stat(users, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	db = load();
+	assert_int_equal(auth_db_count(db), 2);
+
+	basic(h, sizeof(h), "alice:s3cret:x", 14);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_EDIT);
+	assert_string_equal(user, "alice");
+	basic(h, sizeof(h), "bob@site:pw", 11);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_BROWSE);
+	assert_string_equal(user, "bob@site");
+	/* A NULL or short user buffer is fine. */
+	assert_int_equal(auth_check_header(db, h, NULL, 0), AUTH_BROWSE);
+	assert_int_equal(auth_check_header(db, h, user, 3), AUTH_BROWSE);
+	assert_string_equal(user, "bo");
+
+	/* wrong password, unknown user, empty password */
+	strcpy(user, "unchanged");
+	basic(h, sizeof(h), "alice:s3cret", 12);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_NONE);
+	assert_string_equal(user, "unchanged");
+	basic(h, sizeof(h), "mallory:s3cret:x", 16);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_NONE);
+	basic(h, sizeof(h), "alice:", 6);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_NONE);
+	auth_db_free(db);
+	auth_db_free(NULL);
+	assert_int_equal(auth_db_count(NULL), 0);
+}
+
+static void
+test_header_forms(void **state)
+{
+	struct auth_db *db;
+	char h[512], user[64], big[2048];
+
+	(void)state;
+	assert_int_equal(auth_passwd(users, "alice", "pw", AUTH_EDIT), 0);
+	db = load();
+	/* "alice:pw" = YWxpY2U6cHc= */
+	assert_int_equal(auth_check_header(db, "Basic YWxpY2U6cHc=", user,
+	    sizeof(user)), AUTH_EDIT);
+	assert_int_equal(auth_check_header(db, "basic YWxpY2U6cHc=", user,
+	    sizeof(user)), AUTH_EDIT);
+	assert_int_equal(auth_check_header(db, "BASIC   YWxpY2U6cHc=  ", user,
+	    sizeof(user)), AUTH_EDIT);
+	assert_int_equal(auth_check_header(db, " \tBasic\tYWxpY2U6cHc=", user,
+	    sizeof(user)), AUTH_EDIT);
+
+	static const char *const bad[] = {
+		"", "Basic", "Basic ", "Basic    ", "Bearer YWxpY2U6cHc=",
+		"BasicYWxpY2U6cHc=", "Basic YWxpY2U6cHc", "Basic YWxpY2U6cHc==",
+		"Basic YWxpY2U6cHc=YWxp", "Basic YWxpY2U6cHc= x",
+		"Basic YWxp!2U6cHc=", "Basic YWxpY2U6cHd=",	/* spare bits */
+		"Basic YWxpY2U=",				/* no colon */
+		"Basic Og==",					/* ":" only */
+		"Digest username=\"alice\"",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (auth_check_header(db, bad[i], user, sizeof(user)) !=
+		    AUTH_NONE)
+			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(auth_check_header(db, NULL, user, sizeof(user)),
+	    AUTH_NONE);
+	assert_int_equal(auth_check_header(NULL, "Basic YWxpY2U6cHc=", user,
+	    sizeof(user)), AUTH_NONE);
+	/* NUL bytes inside the credentials */
+	basic(h, sizeof(h), "alice\0:pw", 9);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_NONE);
+	basic(h, sizeof(h), "alice:pw\0", 9);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_NONE);
+	/* over-long header */
+	memset(big, 'A', sizeof(big));
+	memcpy(big, "Basic ", 6);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(auth_check_header(db, big, user, sizeof(user)),
+	    AUTH_NONE);
+	/* none of the failures were cached */
+	for (size_t i = 0; i < AUTH_CACHE_SLOTS; i++)
+		if (i >= 4)
+			assert_int_equal(db->cache[i].role, AUTH_NONE);
+	auth_db_free(db);
+}
+
+static void
+test_cache(void **state)
+{
+	struct auth_db *db;
+	char h[512], hv[600], user[64];
+	size_t used = 0;
+
+	(void)state;
+	assert_int_equal(auth_passwd(users, "carol", "right", AUTH_BROWSE), 0);
+	db = load();
+	basic(h, sizeof(h), "carol:right", 11);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_BROWSE);
+	for (size_t i = 0; i < AUTH_CACHE_SLOTS; i++)
+		used += db->cache[i].role != AUTH_NONE;
+	assert_int_equal(used, 1);
+	/*
+	 * Spoil the stored hash: the remembered header still passes (the hit
+	 * path never hashes), a header not seen before does not.
+	 */
+	db->users[0].hash[0] ^= 0xff;
+	strcpy(user, "x");
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_BROWSE);
+	assert_string_equal(user, "carol");
+	snprintf(hv, sizeof(hv), "basic %s", h + 6);
+	assert_int_equal(auth_check_header(db, hv, user, sizeof(user)),
+	    AUTH_NONE);
+	db->users[0].hash[0] ^= 0xff;
+
+	/* Failed attempts are never remembered. */
+	basic(hv, sizeof(hv), "carol:wrong", 11);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth_check_header(db, hv, user, sizeof(user)),
+		    AUTH_NONE);
+	used = 0;
+	for (size_t i = 0; i < AUTH_CACHE_SLOTS; i++)
+		used += db->cache[i].role != AUTH_NONE;
+	assert_int_equal(used, 1);
+
+	/* More distinct good headers than slots: round robin, all pass. */
+	for (int i = 0; i < AUTH_CACHE_SLOTS + 5; i++) {
+		snprintf(hv, sizeof(hv), "Basic %*s%s", i + 1, "", h + 6);
+		assert_int_equal(auth_check_header(db, hv, user,
+		    sizeof(user)), AUTH_BROWSE);
+	}
+	assert_int_equal(db->next, (1 + AUTH_CACHE_SLOTS + 5) %
+	    AUTH_CACHE_SLOTS);
+	assert_int_equal(auth_check_header(db, hv, user, sizeof(user)),
+	    AUTH_BROWSE);
+	auth_db_free(db);
+}
+
+static void
+test_passwd_preserves(void **state)
+{
+	struct auth_db *db;
+	char h[512], user[64], before[4096], *after, *a, *c;
+
+	(void)state;
+	assert_int_equal(auth_passwd(users, "alice", "a", AUTH_EDIT), 0);
+	assert_int_equal(auth_passwd(users, "bob", "b", AUTH_BROWSE), 0);
+	assert_int_equal(auth_passwd(users, "carol", "c", AUTH_BROWSE), 0);
+	/* a comment, and a last line without newline, are kept */
+	FILE *fp = fopen(users, "a");
+	fputs("# operators\n", fp);
+	fclose(fp);
+	snprintf(before, sizeof(before), "%s", slurp(users));
+
+	assert_int_equal(auth_passwd(users, "bob", "newb", AUTH_EDIT), 0);
+	after = slurp(users);
+	/* alice's and carol's lines are byte-identical, in the same order */
+	a = strstr(before, "alice:");
+	c = strstr(before, "carol:");
+	*strchr(a, '\n') = '\0';
+	*strchr(c, '\n') = '\0';
+	assert_non_null(strstr(after, a));
+	assert_non_null(strstr(after, c));
+	assert_true(strstr(after, a) < strstr(after, "bob:edit:"));
+	assert_true(strstr(after, "bob:edit:") < strstr(after, c));
+	assert_non_null(strstr(after, "\n# operators\n"));
+	assert_null(strstr(after, "bob:browse:"));
+
+	db = load();
+	assert_int_equal(auth_db_count(db), 3);
+	basic(h, sizeof(h), "bob:newb", 8);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_EDIT);
+	basic(h, sizeof(h), "bob:b", 5);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_NONE);
+	basic(h, sizeof(h), "carol:c", 7);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_BROWSE);
+	auth_db_free(db);
+
+	/* no temp files left behind */
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "test $(ls '%s' | wc -l) -eq 1", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+test_iterations_per_line(void **state)
+{
+	struct auth_db *db;
+	char h[512], user[64];
+
+	(void)state;
+	auth_set_iterations(1500);
+	assert_int_equal(auth_passwd(users, "dave", "d", AUTH_BROWSE), 0);
+	auth_set_iterations(1000);
+	assert_non_null(strstr(slurp(users), "$1500$"));
+	db = load();
+	basic(h, sizeof(h), "dave:d", 6);
+	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
+	    AUTH_BROWSE);
+	auth_db_free(db);
+}
+
+static void
+test_passwd_bad_input(void **state)
+{
+	char name64[65];
+
+	(void)state;
+	memset(name64, 'n', 64);
+	name64[64] = '\0';
+	assert_int_equal(auth_passwd(users, "", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "a:b", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "a b", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "a\nb", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "\xc3\xa9", "pw", AUTH_EDIT),
+	    -EINVAL);
+	assert_int_equal(auth_passwd(users, name64, "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, NULL, "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "ok", "", AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "ok", NULL, AUTH_EDIT), -EINVAL);
+	assert_int_equal(auth_passwd(users, "ok", "pw", AUTH_NONE), -EINVAL);
+	assert_int_equal(auth_passwd(users, "ok", "pw", (enum auth_role)7),
+	    -EINVAL);
+	assert_int_equal(access(users, F_OK), -1);	/* nothing written */
+	name64[63] = '\0';
+	assert_int_equal(auth_passwd(users, name64, "pw", AUTH_EDIT), 0);
+	assert_int_equal(auth_passwd("/nonexistent-dir/users", "ok", "pw",
+	    AUTH_EDIT), -ENOENT);
+}
+
+static void
+test_load_errors(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *err;
+	} cases[] = {
+		{ "nocolons\n", ":1: expected name:role:hash" },
+		{ "# c\nx:browse\n", ":2: expected name:role:hash" },
+		{ "a b:edit:pbkdf2-sha256$1$AAAAAAAAAAA=$x\n",
+		  ":1: bad user name" },
+		{ "a:root:pbkdf2-sha256$1$AAAAAAAAAAA=$x\n",
+		  ":1: unknown role" },
+		{ "a:edit:md5$1$AAAAAAAAAAA=$x\n", ":1: unknown hash scheme" },
+		{ "a:edit:pbkdf2-sha256$1$AAAAAAAAAAA=\n",
+		  ":1: expected pbkdf2-sha256" },
+		{ "a:edit:pbkdf2-sha256$0$AAAAAAAAAAA=$x\n",
+		  ":1: bad iteration count" },
+		{ "a:edit:pbkdf2-sha256$-5$AAAAAAAAAAA=$x\n",
+		  ":1: bad iteration count" },
+		{ "a:edit:pbkdf2-sha256$10$AAAA$x\n", ":1: bad salt" },
+		{ "a:edit:pbkdf2-sha256$10$AAAAAAAAAAA=$AAAA\n",
+		  ":1: bad hash" },
+		{ "a:edit:pbkdf2-sha256$10$AAAAAAAAAAA=$AAAA$x\n",
+		  ":1: expected pbkdf2-sha256" },
+	};
+	struct auth_db *db;
+	char err[256], want[256];
+	FILE *fp;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fp = fopen(users, "w");
+		fputs(cases[i].text, fp);
+		fclose(fp);
+		db = (struct auth_db *)1;
+		assert_int_equal(auth_db_load(users, &db, err, sizeof(err)),
+		    -EINVAL);
+		assert_null(db);
+		snprintf(want, sizeof(want), "%s%s", users, cases[i].err);
+		if (strncmp(err, want, strlen(want)) != 0)
+			fail_msg("case %zu: got '%s', want '%s...'", i, err,
+			    want);
+	}
+	/* duplicate user */
+	unlink(users);
+	assert_int_equal(auth_passwd(users, "a", "x", AUTH_EDIT), 0);
+	snprintf(want, sizeof(want), "%s", slurp(users));
+	fp = fopen(users, "a");
+	fputs(want, fp);
+	fclose(fp);
+	assert_int_equal(auth_db_load(users, &db, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:2: duplicate user", users);
+	assert_string_equal(err, want);
+	/* missing file: empty db, nobody gets in */
+	unlink(users);
+	db = load();
+	assert_int_equal(auth_db_count(db), 0);
+	assert_int_equal(auth_check_header(db, "Basic YWxpY2U6cHc=", NULL, 0),
+	    AUTH_NONE);
+	auth_db_free(db);
+	/* a folder is not a users file */
+	assert_true(auth_db_load(tmpdir, &db, err, sizeof(err)) < 0);
+	assert_null(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test_setup(test_hash_and_verify, reset),
+		cmocka_unit_test_setup(test_header_forms, reset),
+		cmocka_unit_test_setup(test_cache, reset),
+		cmocka_unit_test_setup(test_passwd_preserves, reset),
+		cmocka_unit_test_setup(test_iterations_per_line, reset),
+		cmocka_unit_test_setup(test_passwd_bad_input, reset),
+		cmocka_unit_test_setup(test_load_errors, reset),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
