@@ -253,7 +253,7 @@ walk_step(struct fake_rep *f, struct replica_set *rs, unsigned r)
 		walk_note_job(res.job_id);
 		break;
 	case 1:
-		if (replica_volume_count(rs) < 40) {
+		if (replica_volume_count(rs) < 12) {
 			assert_int_equal(replica_create(rs, a, NULL, NULL, ct,
 			    &who, &res), 0);
 			walk_note_job(res.job_id);
