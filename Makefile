@@ -52,11 +52,18 @@ LIBS_ALL     = $(LIBS_DAEMON) $(LIBS_CIMXML) $(LIBS_BLOCK) $(LIBS_REPLICA) $(LIB
 
 Q = $(if $(V),,@)
 
-CIMXML_OBJS  = $(patsubst %.c,%.o,$(wildcard cimxml/*.c))
-BLOCK_OBJS   = $(patsubst %.c,%.o,$(wildcard blockdev/*.c))
-REPLICA_OBJS = $(patsubst %.c,%.o,$(wildcard replica/*.c))
-CONF_OBJS    = $(patsubst %.c,%.o,$(wildcard conf/*.c))
-DAEMON_OBJS  = $(patsubst %.c,%.o,$(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+# Sanitizer builds keep their objects apart (foo.san.o, libfoo.san.a), so a
+# sanitized and a plain build can live in one tree; binaries relink when the
+# build mode changes (.buildmode).
+O := $(if $(SANITIZE),.san,)
+BUILD_MODE := $(CC) $(SANITIZE) $(CFLAGS)
+$(shell [ "$$(cat .buildmode 2>/dev/null)" = "$(BUILD_MODE)" ] || echo "$(BUILD_MODE)" > .buildmode)
+
+CIMXML_OBJS  = $(patsubst %.c,%$(O).o,$(wildcard cimxml/*.c))
+BLOCK_OBJS   = $(patsubst %.c,%$(O).o,$(wildcard blockdev/*.c))
+REPLICA_OBJS = $(patsubst %.c,%$(O).o,$(wildcard replica/*.c))
+CONF_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard conf/*.c))
+DAEMON_OBJS  = $(patsubst %.c,%$(O).o,$(filter-out daemon/main.c,$(wildcard daemon/*.c)))
 CORE_OBJS    = $(DAEMON_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(BLOCK_OBJS) $(CONF_OBJS)
 
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
@@ -68,53 +75,53 @@ all: arrayd
 
 # One static archive per layer: a test or tool links the archives and the
 # linker pulls in only the members it needs.
-cimxml/libcimxml.a: $(CIMXML_OBJS)
-blockdev/libblockdev.a: $(BLOCK_OBJS)
-replica/libreplica.a: $(REPLICA_OBJS)
-conf/libconf.a: $(CONF_OBJS)
-daemon/libdaemon.a: $(DAEMON_OBJS)
+LIB_CIMXML  = cimxml/libcimxml$(O).a
+LIB_BLOCK   = blockdev/libblockdev$(O).a
+LIB_REPLICA = replica/libreplica$(O).a
+LIB_CONF    = conf/libconf$(O).a
+LIB_DAEMON  = daemon/libdaemon$(O).a
+$(LIB_CIMXML): $(CIMXML_OBJS)
+$(LIB_BLOCK): $(BLOCK_OBJS)
+$(LIB_REPLICA): $(REPLICA_OBJS)
+$(LIB_CONF): $(CONF_OBJS)
+$(LIB_DAEMON): $(DAEMON_OBJS)
 %.a:
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-LIB_CIMXML  = cimxml/libcimxml.a
-LIB_BLOCK   = blockdev/libblockdev.a
-LIB_REPLICA = replica/libreplica.a
-LIB_CONF    = conf/libconf.a
-LIB_DAEMON  = daemon/libdaemon.a
 LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_BLOCK) $(LIB_CONF)
 
-arrayd: daemon/main.o $(LIBS_CORE)
+arrayd: daemon/main$(O).o $(LIBS_CORE) .buildmode
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ daemon/main.o -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ daemon/main$(O).o -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
 # The default configuration path follows SYSCONFDIR.
-daemon/main.o: ALL_CFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
+daemon/main$(O).o: ALL_CFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
 
-%.o: %.c
+%$(O).o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Each unit test links its own layer and the layers below it, never above.
-tests/unit/test_cimxml_%: tests/unit/test_cimxml_%.o $(LIB_CIMXML)
+tests/unit/test_cimxml_%: tests/unit/test_cimxml_%$(O).o .buildmode $(LIB_CIMXML)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CIMXML) -lcmocka $(LIBS_CIMXML)
-tests/unit/test_blockdev_%: tests/unit/test_blockdev_%.o $(LIB_BLOCK)
+tests/unit/test_blockdev_%: tests/unit/test_blockdev_%$(O).o .buildmode $(LIB_BLOCK)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) -lcmocka $(LIBS_BLOCK)
-tests/unit/test_replica_%: tests/unit/test_replica_%.o $(LIB_REPLICA)
+tests/unit/test_replica_%: tests/unit/test_replica_%$(O).o .buildmode $(LIB_REPLICA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_REPLICA) -lcmocka $(LIBS_REPLICA)
-tests/unit/test_conf_%: tests/unit/test_conf_%.o $(LIB_CONF)
+tests/unit/test_conf_%: tests/unit/test_conf_%$(O).o .buildmode $(LIB_CONF)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
-tests/unit/test_daemon_%: tests/unit/test_daemon_%.o $(LIBS_CORE)
+tests/unit/test_daemon_%: tests/unit/test_daemon_%$(O).o .buildmode $(LIBS_CORE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group -lcmocka $(LIBS_ALL)
 
-tests/tools/%: tests/tools/%.o $(LIBS_CORE)
+tests/tools/%: tests/tools/%$(O).o $(LIBS_CORE) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
-tests/bench/copycli: tests/bench/copycli.o $(LIB_BLOCK)
+tests/bench/copycli: tests/bench/copycli$(O).o $(LIB_BLOCK) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) $(LIBS_BLOCK)
 
-tests/fuzz/replay: tests/fuzz/replay.o tests/fuzz/fuzz_cimxml.o $(LIB_CIMXML)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_CIMXML)
+tests/fuzz/replay: tests/fuzz/replay$(O).o tests/fuzz/fuzz_cimxml$(O).o $(LIB_CIMXML) .buildmode
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CIMXML)
 
 # ---- dependencies (Debian) ------------------------------------------------
 # Installs only what is missing, so a second run costs one dpkg query.
@@ -196,7 +203,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arrayd 2>/dev/null
 
 clean:
-	rm -f arrayd */*.a daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
+	rm -f arrayd .buildmode */*.a daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
 		tests/fuzz/*.o tests/fuzz/replay tests/fuzz/fuzz_cimxml $(UNIT_TESTS) $(TOOLS)
 	find . -name '*.d' -delete
 
