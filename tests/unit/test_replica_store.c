@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_replica_store.c - persistence: a reopen restores volumes, pairs,
+ * jobs and the system name; a reopen without shutdown (a crash) resumes
+ * running copies under the same job from their checkpoint; a clean
+ * shutdown parks them Running; task ids are never reused; vanished volumes
+ * break their pairs; foreign, newer, empty, garbage and unwritable
+ * databases are refused with a message.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "tests/unit/fake_replica.h"
+
+static const struct replica_caller who = { "bob", "AttachReplica" };
+
+static int
+setup(void **state)
+{
+	struct fake_rep *f = calloc(1, sizeof(*f));
+
+	fake_rep_init(f);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fake_rep_cleanup(*state);
+	free(*state);
+	return 0;
+}
+
+/* Forget the fake engine's copies, as a restarted process would. */
+static void
+engine_reset(struct fake_rep *f)
+{
+	f->ncopies = 0;
+}
+
+static void
+test_reopen_restores(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_set *rs = fake_rep_open(f, 2, true);
+	struct replica_result r;
+	char name[65];
+	uint64_t j1;
+	uint32_t snap;
+
+	assert_non_null(rs);
+	snprintf(name, sizeof(name), "%s", replica_system_name(rs));
+	assert_int_equal(strlen(name), 16);
+	for (int i = 0; i < 16; i++)
+		assert_true(strchr("0123456789ABCDEF", name[i]) != NULL);
+	assert_int_equal(replica_attach(rs, 101, 102, 4, &who, &r), 0);
+	j1 = r.job_id;
+	fake_rep_finish(f, rs, j1, 0, NULL);
+	assert_int_equal(replica_create(rs, 101, "snap", NULL, 4, &who, &r), 0);
+	snap = r.target_id;
+	fake_rep_finish(f, rs, replica_pair_find(rs, 101, snap)->job_id, 0,
+	    NULL);
+	replica_set_shutdown(rs);
+	replica_set_free(rs);
+	engine_reset(f);
+
+	rs = fake_rep_open(f, 2, true);
+	assert_non_null(rs);
+	assert_string_equal(replica_system_name(rs), name);
+	assert_int_equal(replica_pair_find(rs, 101, 102)->sync_state,
+	    SYNC_FROZEN);
+	assert_true(replica_pair_find(rs, 101, 102)->when_synced_us != 0);
+	assert_int_equal(replica_pair_find(rs, 101, snap)->sync_state,
+	    SYNC_IDLE);
+	assert_true(replica_volume_by_id(rs, snap)->is_snapshot);
+	assert_int_equal(replica_volume_by_id(rs, snap)->parent_id, 101);
+	assert_string_equal(replica_volume_by_name(rs, "snap")->pool, "p0");
+	assert_int_equal(replica_job_by_id(rs, j1)->state, JOB_COMPLETED);
+	assert_string_equal(replica_job_by_id(rs, j1)->owner, "bob");
+	assert_int_equal(replica_job_by_id(rs, j1)->rc, 4096);
+	assert_int_equal(f->ncopies, 0);
+	replica_set_free(rs);
+}
+
+static void
+test_crash_resume(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_set *rs = fake_rep_open(f, 2, true);
+	struct replica_result r;
+	uint64_t j1, j2, j3;
+
+	assert_int_equal(replica_attach(rs, 101, 102, 4, &who, &r), 0);
+	j1 = r.job_id;
+	assert_int_equal(replica_attach(rs, 101, 103, 5, &who, &r), 0);
+	j2 = r.job_id;
+	assert_int_equal(replica_create(rs, 102 - 1, "cl", NULL, 5, &who, &r),
+	    0);
+	j3 = r.job_id;		/* queued */
+	/* A checkpoint older than 1 s or 64 MiB back is on disk. */
+	f->now += 2000000;
+	replica_on_copy_progress(rs, j1, 3 << 18, 1 << 20, 3 << 18, 3 << 18);
+	replica_on_copy_progress(rs, j1, 7 << 17, 1 << 20, 7 << 17, 7 << 17);
+	/* Crash: no shutdown. */
+	replica_set_free(rs);
+	engine_reset(f);
+
+	rs = fake_rep_open(f, 2, false);
+	assert_int_equal(replica_job_by_id(rs, j1)->state, JOB_RUNNING);
+	assert_int_equal(replica_job_by_id(rs, j1)->checkpoint, 3 << 18);
+	assert_int_equal(replica_set_start(rs), 0);
+	assert_non_null(fake_rep_copy(f, j1));
+	assert_int_equal(fake_rep_copy(f, j1)->resume_from, 3 << 18);
+	assert_int_equal(fake_rep_copy(f, j2)->resume_from, 0);
+	assert_null(fake_rep_copy(f, j3));
+	assert_int_equal(replica_job_by_id(rs, j3)->state, JOB_NEW);
+	assert_int_equal(replica_pair_find(rs, 101, 102)->sync_state,
+	    SYNC_RESYNC_IN_PROGRESS);
+	fake_rep_finish(f, rs, j1, 0, NULL);
+	assert_int_equal(replica_pair_find(rs, 101, 102)->sync_state,
+	    SYNC_FROZEN);
+	assert_int_equal(replica_job_by_id(rs, j3)->state, JOB_RUNNING);
+	/* Clean shutdown: copies parked Running, resumed next time. */
+	replica_on_copy_progress(rs, j2, 1 << 19, 1 << 20, 1 << 19, 1 << 19);
+	replica_set_shutdown(rs);
+	assert_true(fake_rep_copy(f, j2)->cancel_asked);
+	fake_rep_finish(f, rs, j2, -ECANCELED, NULL);
+	fake_rep_finish(f, rs, j3, -ECANCELED, NULL);
+	assert_int_equal(replica_set_active_copies(rs), 0);
+	assert_int_equal(replica_job_by_id(rs, j2)->state, JOB_RUNNING);
+	replica_set_free(rs);
+	engine_reset(f);
+
+	rs = fake_rep_open(f, 2, true);
+	assert_int_equal(fake_rep_copy(f, j2)->resume_from, 1 << 19);
+	assert_non_null(fake_rep_copy(f, j3));
+	assert_int_equal(replica_job_by_id(rs, j2)->state, JOB_RUNNING);
+	replica_set_free(rs);
+}
+
+static void
+test_task_ids(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_set *rs = fake_rep_open(f, 2, true);
+	struct replica_result r;
+	uint64_t last = 0;
+
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(replica_create(rs, 101, NULL, NULL, 5, &who,
+		    &r), 0);
+		assert_true(r.job_id > last);
+		last = r.job_id;
+		fake_rep_finish(f, rs, last, 0, NULL);
+		/* Deleting the newest job must not free its id. */
+		assert_int_equal(replica_job_delete(rs, last), 0);
+		replica_set_free(rs);
+		engine_reset(f);
+		rs = fake_rep_open(f, 2, true);
+	}
+	assert_int_equal(replica_job_count(rs), 0);
+	assert_int_equal(replica_create(rs, 101, NULL, NULL, 5, &who, &r), 0);
+	assert_true(r.job_id > last);
+	replica_set_free(rs);
+}
+
+static void
+test_volume_vanished(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_set *rs = fake_rep_open(f, 2, true);
+	struct replica_result r;
+	uint64_t j1, j2;
+
+	assert_int_equal(replica_attach(rs, 101, 102, 4, &who, &r), 0);
+	j1 = r.job_id;
+	fake_rep_finish(f, rs, j1, 0, NULL);
+	assert_int_equal(replica_attach(rs, 101, 103, 4, &who, &r), 0);
+	j2 = r.job_id;
+	replica_set_free(rs);
+	engine_reset(f);
+	f->missing[f->nmissing++] = 103;
+	f->missing[f->nmissing++] = 102;
+	rs = fake_rep_open(f, 2, true);
+	assert_true(replica_volume_by_id(rs, 103)->missing);
+	assert_int_equal(replica_pair_find(rs, 101, 103)->sync_state,
+	    SYNC_BROKEN);
+	assert_int_equal(replica_job_by_id(rs, j2)->state, JOB_EXCEPTION);
+	assert_true(replica_job_by_id(rs, j2)->error_code != 0);
+	assert_true(replica_job_by_id(rs, j2)->error_desc[0] != '\0');
+	assert_int_equal(replica_pair_find(rs, 101, 102)->sync_state,
+	    SYNC_BROKEN);
+	assert_null(fake_rep_copy(f, j2));
+	/* Configured ids stay stable; a dropped volume is forgotten. */
+	replica_set_free(rs);
+	{
+		struct replica_config cfg = { .db_path = f->db };
+		struct replica_ops ops = fake_rep_ops(f);
+		char err[256];
+		uint32_t id;
+
+		assert_int_equal(replica_set_open(&cfg, &ops, &rs, err,
+		    sizeof(err)), 0);
+		assert_int_equal(replica_pool_add(rs, "p0", f->dir), 0);
+		assert_int_equal(replica_volume_configure(rs, "small", "p0",
+		    "/x/small.img", 1 << 20, 0, &id), 0);
+		assert_int_equal(id, 104);
+		assert_int_equal(replica_volume_configure(rs, "small", "p0",
+		    "/x/small.img", 1 << 20, 0, &id), -EEXIST);
+		assert_int_equal(replica_volume_configure(rs, "new", "p0",
+		    "/x/new.img", 1 << 20, 102, &id), -EEXIST);
+		assert_int_equal(replica_volume_configure(rs, "new", "p0",
+		    "/x/new.img", 1 << 20, 0, &id), 0);
+		assert_int_equal(id, 105);
+		assert_int_equal(replica_volume_configure(rs, "bad/name", "p0",
+		    "/x", 512, 0, &id), -EINVAL);
+		assert_int_equal(replica_volume_configure(rs, "z", "nopool",
+		    "/x", 512, 0, &id), -ENOENT);
+		assert_int_equal(replica_set_start(rs), 0);
+		assert_int_equal(replica_volume_by_id(rs, 104)->size, 1 << 20);
+		/* a, b, c are referenced by pairs: kept, missing. */
+		assert_true(replica_volume_by_id(rs, 101)->missing);
+		replica_set_free(rs);
+	}
+}
+
+/* Try to open `path`; expect failure with `needle` in the message. */
+static void
+expect_refused(struct fake_rep *f, const char *path, const char *needle)
+{
+	struct replica_config cfg = { .db_path = path };
+	struct replica_ops ops = fake_rep_ops(f);
+	struct replica_set *rs = NULL;
+	char err[512] = "";
+
+	assert_true(replica_set_open(&cfg, &ops, &rs, err, sizeof(err)) < 0);
+	assert_null(rs);
+	if (strstr(err, needle) == NULL)
+		fail_msg("message \"%s\" lacks \"%s\"", err, needle);
+}
+
+static void
+sql(const char *path, const char *stmt)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, stmt, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_rejected(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_set *rs;
+	char path[400];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/foreign.db", f->dir);
+	sql(path, "CREATE TABLE volumes(x TEXT); CREATE TABLE t(y);");
+	expect_refused(f, path, "not an arrayd state database");
+	snprintf(path, sizeof(path), "%s/newer.db", f->dir);
+	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 9;");
+	expect_refused(f, path, "schema version 9 is newer than 1");
+	snprintf(path, sizeof(path), "%s/damaged.db", f->dir);
+	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 1;");
+	expect_refused(f, path, "damaged or foreign schema");
+	snprintf(path, sizeof(path), "%s/garbage.db", f->dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	{
+		char junk[4096];
+
+		memset(junk, 'x', sizeof(junk));
+		assert_int_equal(write(fd, junk, sizeof(junk)), sizeof(junk));
+	}
+	close(fd);
+	expect_refused(f, path, "not an arrayd state database");
+	snprintf(path, sizeof(path), "%s/empty.db", f->dir);
+	close(open(path, O_WRONLY | O_CREAT, 0600));
+	expect_refused(f, path, "empty file");
+	/* Unwritable place: under a regular file (root ignores modes). */
+	snprintf(path, sizeof(path), "%s/garbage.db/state.db", f->dir);
+	expect_refused(f, path, "garbage.db/state.db");
+	if (geteuid() != 0) {
+		snprintf(path, sizeof(path), "%s/ro", f->dir);
+		assert_int_equal(mkdir(path, 0500), 0);
+		snprintf(path, sizeof(path), "%s/ro/state.db", f->dir);
+		expect_refused(f, path, "cannot create");
+	}
+	/* A good database in a folder that turned read-only for WAL. */
+	rs = fake_rep_open(f, 2, true);
+	assert_non_null(rs);
+	replica_set_free(rs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reopen_restores, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_crash_resume, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_task_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_volume_vanished, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
