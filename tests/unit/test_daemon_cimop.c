@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_daemon_cimop.c - the CIM-XML HTTP handler through cimop_process():
+ * protocol header rules (405, CIMOperation, CIMBatch, Content-Type,
+ * CIMProtocolVersion, CIMMethod, CIMObject with %-decoding, M-POST), body
+ * errors with their CIMError tokens, 503 while shutting down, namespace
+ * errors inside a 200, MESSAGE ID echo and the method's spelling.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "fake_replica.h"
+
+#include "conf/conf.h"
+#include "daemon/cim.h"
+#include "daemon/cimop.h"
+#include "daemon/http.h"
+#include "daemon/metrics.h"
+
+#define SYS	"2FF70002AC01A2B3"
+
+struct env {
+	struct fake_rep f;
+	struct replica_set *rs;
+	struct conf *conf;
+	struct metrics *m;
+	struct cimop_server s;
+	struct http_resp resp;
+	const char *hdrs[16][2];
+	size_t nhdrs;
+};
+
+static const char *
+get_header(const void *arg, const char *name)
+{
+	const struct env *e = arg;
+
+	for (size_t i = 0; i < e->nhdrs; i++)
+		if (strcasecmp(e->hdrs[i][0], name) == 0)
+			return e->hdrs[i][1];
+	return NULL;
+}
+
+static void
+set_header(struct env *e, const char *name, const char *value)
+{
+	for (size_t i = 0; i < e->nhdrs; i++)
+		if (strcasecmp(e->hdrs[i][0], name) == 0) {
+			if (value == NULL) {
+				e->hdrs[i][0] = e->hdrs[--e->nhdrs][0];
+				e->hdrs[i][1] = e->hdrs[e->nhdrs][1];
+			} else {
+				e->hdrs[i][1] = value;
+			}
+			return;
+		}
+	if (value != NULL) {
+		e->hdrs[e->nhdrs][0] = name;
+		e->hdrs[e->nhdrs++][1] = value;
+	}
+}
+
+static int
+setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	struct replica_config cfg = { 0 };
+	struct replica_ops ops;
+	char err[256], path[400];
+	uint32_t id;
+
+	fake_rep_init(&e->f);
+	ops = fake_rep_ops(&e->f);
+	cfg.db_path = e->f.db;
+	cfg.system_name = SYS;
+	if (replica_set_open(&cfg, &ops, &e->rs, err, sizeof(err)) != 0 ||
+	    replica_pool_add(e->rs, "p0", e->f.dir) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/a.img", e->f.dir);
+	if (replica_volume_configure(e->rs, "a", "p0", path, 1 << 20, 101,
+	    &id) != 0 || replica_set_start(e->rs) != 0)
+		return -1;
+	e->conf = conf_defaults();
+	e->m = metrics_new();
+	e->s.conf = e->conf;
+	e->s.rs = e->rs;
+	e->s.metrics = e->m;
+	set_header(e, "Content-Type", "application/xml; charset=\"utf-8\"");
+	set_header(e, "CIMOperation", "MethodCall");
+	set_header(e, "CIMMethod", "EnumerateInstanceNames");
+	set_header(e, "CIMObject", "root/tpd");
+	set_header(e, "Host", "array1.example:5989");
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env *e = *state;
+
+	free(e->resp.body);
+	metrics_free(e->m);
+	replica_set_free(e->rs);
+	conf_free(e->conf);
+	fake_rep_cleanup(&e->f);
+	free(e);
+	return 0;
+}
+
+#define ENUM_BODY(id, name, ns) "<?xml version=\"1.0\" encoding=\"utf-8\" ?>" \
+	"<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"" id "\" " \
+	"PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><IMETHODCALL NAME=\"" name "\">" \
+	"<LOCALNAMESPACEPATH>" ns "</LOCALNAMESPACEPATH><IPARAMVALUE " \
+	"NAME=\"ClassName\"><CLASSNAME NAME=\"CIM_StorageVolume\"/>" \
+	"</IPARAMVALUE></IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>"
+#define NS_TPD "<NAMESPACE NAME=\"root\"/><NAMESPACE NAME=\"tpd\"/>"
+
+#define SVC_PATH "<LOCALINSTANCEPATH><LOCALNAMESPACEPATH>" NS_TPD \
+	"</LOCALNAMESPACEPATH><INSTANCENAME CLASSNAME=\"" \
+	"TPD_StorageConfigurationService\"><KEYBINDING NAME=\"CreationClassName\">" \
+	"<KEYVALUE>TPD_StorageConfigurationService</KEYVALUE></KEYBINDING>" \
+	"<KEYBINDING NAME=\"Name\"><KEYVALUE>StorageConfigurationService" \
+	"</KEYVALUE></KEYBINDING><KEYBINDING NAME=\"SystemCreationClassName\">" \
+	"<KEYVALUE>TPD_StorageSystem</KEYVALUE></KEYBINDING><KEYBINDING " \
+	"NAME=\"SystemName\"><KEYVALUE>" SYS "</KEYVALUE></KEYBINDING>" \
+	"</INSTANCENAME></LOCALINSTANCEPATH>"
+#define METHOD_BODY "<?xml version=\"1.0\" encoding=\"utf-8\" ?>" \
+	"<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"7\" " \
+	"PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><METHODCALL NAME=\"KillJob\">" \
+	SVC_PATH "</METHODCALL></SIMPLEREQ></MESSAGE></CIM>"
+#define SVC_OBJ(ns) ns ":TPD_StorageConfigurationService.CreationClassName=" \
+	"\"TPD_StorageConfigurationService\",Name=\"StorageConfigurationService\"," \
+	"SystemCreationClassName=\"TPD_StorageSystem\",SystemName=\"" SYS "\""
+
+static void
+run(struct env *e, const char *method, const char *body)
+{
+	struct cimop_in in;
+
+	free(e->resp.body);
+	memset(&e->resp, 0, sizeof(e->resp));
+	e->resp.status = 200;
+	memset(&in, 0, sizeof(in));
+	in.method = method;
+	in.url = "/cimom";
+	in.header = get_header;
+	in.header_arg = e;
+	in.body = body;
+	in.body_len = body ? strlen(body) : 0;
+	in.user = "tester";
+	in.role = AUTH_EDIT;
+	cimop_process(&e->s, &in, &e->resp);
+	if (getenv("SHOW_XML") && e->resp.body)
+		fprintf(stderr, "%u %.*s\n", e->resp.status,
+		    (int)e->resp.body_len, e->resp.body);
+}
+
+static void
+expect(struct env *e, unsigned status, const char *token)
+{
+	assert_int_equal(e->resp.status, status);
+	if (token == NULL)
+		assert_null(e->resp.cimerror);
+	else
+		assert_string_equal(e->resp.cimerror, token);
+	if (status != 200)
+		assert_false(e->resp.cim_response);
+}
+
+static void
+body_has(struct env *e, const char *s)
+{
+	assert_non_null(e->resp.body);
+	if (memmem(e->resp.body, e->resp.body_len, s, strlen(s)) == NULL) {
+		fprintf(stderr, "missing %s in %.*s\n", s,
+		    (int)e->resp.body_len, e->resp.body);
+		fail();
+	}
+}
+
+static void
+test_ok(void **state)
+{
+	struct env *e = *state;
+
+	run(e, "POST", ENUM_BODY("4711", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	assert_true(e->resp.cim_response);
+	assert_string_equal(e->resp.content_type,
+	    "application/xml; charset=\"utf-8\"");
+	body_has(e, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
+	body_has(e, "<MESSAGE ID=\"4711\" PROTOCOLVERSION=\"1.0\">");
+	body_has(e, "<IMETHODRESPONSE NAME=\"EnumerateInstanceNames\">"
+	    "<IRETURNVALUE><INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">");
+	body_has(e, "</IMETHODRESPONSE></SIMPLERSP></MESSAGE></CIM>");
+	/* Method spelled as sent; CIMMethod compared case-insensitively. */
+	set_header(e, "CIMMethod", "ENUMERATEINSTANCENAMES");
+	run(e, "POST", ENUM_BODY("1", "enumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	body_has(e, "<IMETHODRESPONSE NAME=\"enumerateInstanceNames\">");
+	/* text/xml, unquoted charset, a matching CIMProtocolVersion. */
+	set_header(e, "Content-Type", "text/xml; charset=UTF-8");
+	set_header(e, "CIMProtocolVersion", "1.0");
+	run(e, "POST", ENUM_BODY("2", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	set_header(e, "Content-Type", "application/xml");
+	run(e, "POST", ENUM_BODY("3", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+}
+
+static void
+test_method_and_shutdown(void **state)
+{
+	struct env *e = *state;
+
+	run(e, "GET", NULL);
+	expect(e, 405, NULL);
+	assert_string_equal(e->resp.allow, "POST");
+	run(e, "PUT", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 405, NULL);
+	e->s.shutting_down = true;
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 503, NULL);
+	e->s.shutting_down = false;
+}
+
+static void
+test_metrics(void **state)
+{
+	struct env *e = *state;
+	struct cimop_in in = { 0 };
+
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	free(e->resp.body);
+	memset(&e->resp, 0, sizeof(e->resp));
+	in.method = "GET";
+	in.url = "/metrics";
+	in.header = get_header;
+	in.header_arg = e;
+	cimop_process(&e->s, &in, &e->resp);
+	assert_int_equal(e->resp.status, 200);
+	assert_string_equal(e->resp.content_type, "text/plain; version=0.0.4");
+	assert_non_null(e->resp.body);
+	assert_true(e->resp.body_len > 0);
+}
+
+static void
+test_cimoperation(void **state)
+{
+	struct env *e = *state;
+
+	set_header(e, "CIMOperation", "MethodResponse");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "unsupported-operation");
+	set_header(e, "CIMOperation", NULL);
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "unsupported-operation");
+	set_header(e, "CIMOperation", "methodcall");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	set_header(e, "CIMBatch", "");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 501, "multiple-requests-unsupported");
+}
+
+static void
+test_content_type(void **state)
+{
+	struct env *e = *state;
+	static const char *const bad[] = { "text/plain",
+	    "application/xml; charset=\"iso-8859-1\"", "application/xmlx",
+	    "application/json; charset=utf-8" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		set_header(e, "Content-Type", bad[i]);
+		run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames",
+		    NS_TPD));
+		expect(e, 400, NULL);
+	}
+	set_header(e, "Content-Type", NULL);
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, NULL);
+}
+
+static void
+test_protocol_version(void **state)
+{
+	struct env *e = *state;
+
+	set_header(e, "CIMProtocolVersion", "2.0");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 501, "unsupported-protocol-version");
+	set_header(e, "CIMProtocolVersion", "1.1");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "header-mismatch");
+}
+
+static void
+test_header_mismatch(void **state)
+{
+	struct env *e = *state;
+
+	set_header(e, "CIMMethod", "GetInstance");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "header-mismatch");
+	set_header(e, "CIMMethod", NULL);
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "header-mismatch");
+	set_header(e, "CIMMethod", "EnumerateInstanceNames");
+	set_header(e, "CIMObject", "root/other");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "header-mismatch");
+	set_header(e, "CIMObject", NULL);
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "header-mismatch");
+	/* %-encoded namespace is decoded first. */
+	set_header(e, "CIMObject", "root%2Ftpd");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	set_header(e, "CIMObject", "root%2");
+	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "header-mismatch");
+}
+
+static void
+test_extrinsic_object(void **state)
+{
+	struct env *e = *state;
+
+	set_header(e, "CIMMethod", "KillJob");
+	set_header(e, "CIMObject", SVC_OBJ("root/tpd"));
+	run(e, "POST", METHOD_BODY);
+	expect(e, 200, NULL);
+	body_has(e, "<METHODRESPONSE NAME=\"KillJob\">");
+	body_has(e, "<MESSAGE ID=\"7\"");
+	/* wbemcli style: percent-encoded. */
+	set_header(e, "CIMObject", "root%2Ftpd%3ATPD_StorageConfigurationService"
+	    ".CreationClassName=%22TPD_StorageConfigurationService%22,"
+	    "Name=%22StorageConfigurationService%22,SystemCreationClassName="
+	    "%22TPD_StorageSystem%22,SystemName=%22" SYS "%22");
+	run(e, "POST", METHOD_BODY);
+	expect(e, 200, NULL);
+	/* Another object. */
+	set_header(e, "CIMObject", "root/tpd:TPD_StorageConfigurationService."
+	    "CreationClassName=\"TPD_StorageConfigurationService\",Name=\"X\","
+	    "SystemCreationClassName=\"TPD_StorageSystem\",SystemName=\""
+	    SYS "\"");
+	run(e, "POST", METHOD_BODY);
+	expect(e, 400, "header-mismatch");
+	set_header(e, "CIMObject", "root/tpd");
+	run(e, "POST", METHOD_BODY);
+	expect(e, 400, "header-mismatch");
+}
+
+static void
+test_body_errors(void **state)
+{
+	struct env *e = *state;
+
+	run(e, "POST", "this is not xml");
+	expect(e, 400, "request-not-well-formed");
+	assert_true(e->resp.close);
+	run(e, "POST", "<?xml version=\"1.0\"?><!DOCTYPE CIM [<!ENTITY x "
+	    "\"y\">]><CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"/>");
+	expect(e, 400, "request-not-valid");
+	run(e, "POST", "<?xml version=\"1.0\"?><CIM CIMVERSION=\"2.0\" "
+	    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
+	    "<SIMPLEREQ></SIMPLEREQ></MESSAGE></CIM>");
+	expect(e, 400, "request-not-valid");
+	run(e, "POST", "<?xml version=\"1.0\"?><CIM CIMVERSION=\"3.0\" "
+	    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
+	    "<SIMPLEREQ><IMETHODCALL NAME=\"EnumerateInstanceNames\">"
+	    "<LOCALNAMESPACEPATH>" NS_TPD "</LOCALNAMESPACEPATH>"
+	    "</IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>");
+	expect(e, 501, "unsupported-cim-version");
+	run(e, "POST", "");
+	assert_int_equal(e->resp.status, 400);
+}
+
+static void
+test_namespace(void **state)
+{
+	struct env *e = *state;
+
+	set_header(e, "CIMObject", "root/nothere");
+	run(e, "POST", ENUM_BODY("9", "EnumerateInstanceNames",
+	    "<NAMESPACE NAME=\"root\"/><NAMESPACE NAME=\"nothere\"/>"));
+	expect(e, 200, NULL);
+	body_has(e, "<ERROR CODE=\"3\"");
+	body_has(e, "<MESSAGE ID=\"9\"");
+	set_header(e, "CIMObject", "root/interop");
+	run(e, "POST", ENUM_BODY("9", "EnumerateInstanceNames",
+	    "<NAMESPACE NAME=\"root\"/><NAMESPACE NAME=\"interop\"/>"));
+	expect(e, 200, NULL);
+	body_has(e, "<IRETURNVALUE></IRETURNVALUE>");
+	/* HOST from the Host header without its port. */
+	set_header(e, "CIMMethod", "AssociatorNames");
+	set_header(e, "CIMObject", "interop");
+	run(e, "POST", "<?xml version=\"1.0\"?><CIM CIMVERSION=\"2.0\" "
+	    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
+	    "<SIMPLEREQ><IMETHODCALL NAME=\"AssociatorNames\">"
+	    "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"interop\"/>"
+	    "</LOCALNAMESPACEPATH><IPARAMVALUE NAME=\"ObjectName\">"
+	    "<INSTANCENAME CLASSNAME=\"CIM_RegisteredProfile\"><KEYBINDING "
+	    "NAME=\"InstanceID\"><KEYVALUE>SNIA:Array</KEYVALUE></KEYBINDING>"
+	    "</INSTANCENAME></IPARAMVALUE></IMETHODCALL></SIMPLEREQ>"
+	    "</MESSAGE></CIM>");
+	expect(e, 200, NULL);
+	body_has(e, "<HOST>array1.example</HOST>");
+}
+
+static void
+test_mpost(void **state)
+{
+	struct env *e = *state;
+
+	run(e, "M-POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 501, NULL);
+	set_header(e, "Man", "http://www.dmtf.org/cim/mapping/http/v1.0 ; ns=73");
+	set_header(e, "CIMOperation", NULL);
+	set_header(e, "CIMMethod", NULL);
+	set_header(e, "CIMObject", NULL);
+	set_header(e, "73-CIMOperation", "MethodCall");
+	set_header(e, "73-CIMMethod", "EnumerateInstanceNames");
+	set_header(e, "73-CIMObject", "root%2Ftpd");
+	run(e, "M-POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	set_header(e, "73-CIMOperation", NULL);
+	run(e, "M-POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 400, "unsupported-operation");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_method_and_shutdown, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cimoperation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_content_type, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_protocol_version, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_header_mismatch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_extrinsic_object, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_body_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_namespace, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_mpost, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
