@@ -161,7 +161,6 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	    p->sync_state, ev);
 	struct job_ent *je = p->job_id != 0 ? replica__job(rs, p->job_id) : NULL;
 	uint32_t src = p->src_id, tgt = p->tgt_id;
-	struct rvolume *wv;
 	uint64_t jid;
 	int werr = 0;
 
@@ -183,8 +182,8 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 		unsigned fin = (r.actions & SM_A_JOB_COMPLETED) ? JOB_COMPLETED :
 		    (r.actions & SM_A_JOB_EXCEPTION) ? JOB_EXCEPTION :
 		    (r.actions & SM_A_JOB_TERMINATED) ? JOB_TERMINATED : 0;
+		struct rvolume *wv = replica_written_vol(rs, &je->j);
 
-		wv = replica_written_vol(rs, &je->j);
 		if (wv != NULL && (r.actions & (SM_A_WRITTEN_FAILED |
 		    SM_A_WRITTEN_OK))) {
 			wv->failed = (r.actions & SM_A_WRITTEN_FAILED) != 0;
@@ -218,7 +217,6 @@ replica_copy_begin(struct replica_set *rs, struct rpair *p,
 {
 	const struct rvolume *from = replica__vol(rs, je->j.src_id);
 	const struct rvolume *to = replica__vol(rs, je->j.tgt_id);
-	char detail[160];
 	int rc = -ENOENT;
 
 	if (je->j.kind == JOB_KIND_RESTORE) {
@@ -231,6 +229,8 @@ replica_copy_begin(struct replica_set *rs, struct rpair *p,
 		rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
 		    replica_job_mode(je->j.kind), resume_from);
 	if (rc < 0) {
+		char detail[160];
+
 		snprintf(detail, sizeof(detail), "cannot start copy: %s",
 		    strerror(-rc));
 		return replica__apply(rs, p, SM_EV_COPY_FAILED, rc, detail,
@@ -451,11 +451,12 @@ replica_resume_pair(struct replica_set *rs, struct rpair *p)
 	struct job_ent *je = p->job_id != 0 ? replica__job(rs, p->job_id) : NULL;
 	const struct rvolume *s = replica__vol(rs, p->src_id);
 	const struct rvolume *t = replica__vol(rs, p->tgt_id);
-	char detail[128];
 
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	if (s->missing || t->missing) {
+		char detail[128];
+
 		snprintf(detail, sizeof(detail), "volume %u vanished",
 		    s->missing ? s->id : t->id);
 		return replica__apply(rs, p, SM_EV_VOLUME_LOST, -ENOENT, detail,
