@@ -56,7 +56,10 @@ expect_eq "wbemcli gcd SCS exit" 0 "$WRC"
 expect_match "gcd: METHOD CreateReplica" '<METHOD NAME="CreateReplica"' "$WOUT"
 expect_match "gcd: METHOD ModifySynchronization" '<METHOD NAME="ModifySynchronization"' "$WOUT"
 expect_match "gcd: PARAMETER" '<PARAMETER' "$WOUT"
-expect_match "gcd: Key qualifier" '<QUALIFIER NAME="Key"' "$WOUT"
+# gcd sends IncludeQualifiers=FALSE; cm/cmx send TRUE and need Key qualifiers:
+cim_imethod GetClass root/tpd "$(ip ClassName "$(cn TPD_StorageConfigurationService)")$(ip LocalOnly "$(val FALSE)")$(ip IncludeQualifiers "$(val TRUE)")$(ip IncludeClassOrigin "$(val TRUE)")"
+expect_eq "GetClass as cm sends it: Key on CreationClassName" 1 "$(xq qualifier CreationClassName Key)"
+expect_eq "GetClass as cm sends it: Key on SystemName" 1 "$(xq qualifier SystemName Key)"
 wbem gi -noverify "$(wurl "root/tpd:TPD_StorageVolume.CreationClassName=\"TPD_StorageVolume\",DeviceID=\"101\",SystemCreationClassName=\"TPD_StorageSystem\",SystemName=\"$SYS\"")" ElementName,NumberOfBlocks
 expect_eq "wbemcli gi volume exit" 0 "$WRC"
 expect_match "gi volume ElementName" 'ElementName="vol0"' "$WOUT"
@@ -69,10 +72,10 @@ expect_eq "wbemcli -cte exit" 0 "$WRC"
 expect_eq "wbemcli -cte volumes" 5 "$(echo "$WOUT" | grep -c 'TPD_StorageVolume\.')"
 wbem ein -cacert "$TEST_DIR/state/tls.crt" "$(wurl root/tpd:CIM_StorageVolume)"
 if [ "$WRC" = 0 ]; then pass "wbemcli -cacert state/tls.crt verifies"; else note "WARN: wbemcli -cacert fails ($WOUT) - cert lacks 127.0.0.1?"; fi
-WPW=wrong wbem ein -noverify "$(wurl root/tpd:CIM_StorageVolume)"
+WPW=wrong; wbem ein -noverify "$(wurl root/tpd:CIM_StorageVolume)"; unset WPW
 expect_eq "wrong password: wbemcli exit" 16 "$WRC"
 expect_match "wrong password message" 'Invalid username/password' "$WOUT"
-WUSER=browse WPW=$BROWSE_PW wbem ein -noverify "$(wurl root/tpd:CIM_StorageVolume)"
+WUSER=browse; WPW=$BROWSE_PW; wbem ein -noverify "$(wurl root/tpd:CIM_StorageVolume)"; unset WUSER WPW
 expect_eq "browse user reads with wbemcli" 0 "$WRC"
 
 finish
