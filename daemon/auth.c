@@ -36,7 +36,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "daemon/auth.h"
@@ -71,7 +72,7 @@ struct auth_db {
 	struct auth_user	*users;
 	size_t			 n;
 	struct auth_user	 dummy;	/* hashed against for unknown users */
-	unsigned char		 key[32];	/* HMAC key of the cache */
+	EVP_MAC_CTX		*mac;	/* HMAC-SHA256 keyed for the cache */
 	struct auth_slot	 cache[AUTH_CACHE_SLOTS];
 	unsigned		 next;	/* round-robin victim */
 };
@@ -284,6 +285,50 @@ auth_db_read(struct auth_db *db, FILE *fp, const char *path, char *errbuf,
 	return err;
 }
 
+/*
+ * Keys the cache's HMAC with fresh random bytes, fetched once per db: a
+ * one-shot HMAC() fetches the algorithm on every call, which costs more
+ * than the MAC itself on the hit path.
+ */
+static int
+auth_mac_new(struct auth_db *db)
+{
+	unsigned char key[32];
+	OSSL_PARAM params[2];
+	EVP_MAC *mac;
+	int err = -EIO;
+
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return -EIO;
+	db->mac = EVP_MAC_CTX_new(mac);
+	EVP_MAC_free(mac);	/* the ctx holds its own reference */
+	if (db->mac == NULL)
+		return -ENOMEM;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (RAND_bytes(key, sizeof(key)) == 1 &&
+	    EVP_MAC_init(db->mac, key, sizeof(key), params) == 1)
+		err = 0;
+	OPENSSL_cleanse(key, sizeof(key));
+	return err;
+}
+
+/* HMAC of the header under the db's key; re-init keeps the key. */
+static int
+auth_mac(struct auth_db *db, const char *h, size_t len,
+    unsigned char out[AUTH_HASH_LEN])
+{
+	size_t outlen = 0;
+
+	if (EVP_MAC_init(db->mac, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(db->mac, (const unsigned char *)h, len) != 1 ||
+	    EVP_MAC_final(db->mac, out, &outlen, AUTH_HASH_LEN) != 1 ||
+	    outlen != AUTH_HASH_LEN)
+		return -EIO;
+	return 0;
+}
+
 /* *out is a new db owned by the caller (auth_db_free). */
 int
 auth_db_load(const char *path, struct auth_db **out, char *errbuf,
@@ -300,8 +345,11 @@ auth_db_load(const char *path, struct auth_db **out, char *errbuf,
 		return -ENOMEM;
 	db->dummy.iter = auth_iterations;
 	db->dummy.saltlen = AUTH_SALT_LEN;
-	if (RAND_bytes(db->key, sizeof(db->key)) != 1 ||
-	    RAND_bytes(db->dummy.salt, AUTH_SALT_LEN) != 1 ||
+	if ((err = auth_mac_new(db)) != 0) {
+		snprintf(errbuf, errlen, "cannot set up HMAC-SHA256");
+		goto out_free;
+	}
+	if (RAND_bytes(db->dummy.salt, AUTH_SALT_LEN) != 1 ||
 	    RAND_bytes(db->dummy.hash, AUTH_HASH_LEN) != 1) {
 		snprintf(errbuf, errlen, "no random numbers");
 		err = -EIO;
@@ -336,6 +384,7 @@ auth_db_free(struct auth_db *db)
 	if (db->users != NULL)
 		OPENSSL_cleanse(db->users, db->n * sizeof(*db->users));
 	free(db->users);
+	EVP_MAC_CTX_free(db->mac);
 	OPENSSL_cleanse(db, sizeof(*db));
 	free(db);
 }
@@ -442,14 +491,12 @@ auth_check_header(struct auth_db *db, const char *header, char *user,
 	const char *name, *pass;
 	struct auth_slot *slot;
 	size_t hlen, plen;
-	unsigned maclen = sizeof(mac);
 	bool ok;
 
 	if (db == NULL || header == NULL ||
 	    (hlen = strnlen(header, AUTH_HEADER_MAX + 1)) > AUTH_HEADER_MAX)
 		return AUTH_NONE;
-	if (HMAC(EVP_sha256(), db->key, sizeof(db->key),
-	    (const unsigned char *)header, hlen, mac, &maclen) == NULL)
+	if (auth_mac(db, header, hlen, mac) != 0)
 		return AUTH_NONE;
 	if ((hit = auth_cache_find(db, mac)) != NULL) {
 		auth_copy_user(user, userlen, hit->name);
