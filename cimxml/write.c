@@ -258,22 +258,24 @@ void
 cimxml_write_error(struct cim_buf *b, enum cim_status code, const char *fmt,
     ...)
 {
-	char small[512], *text = small;
+	char small[512], *text = small, *big = NULL;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
 		small[0] = '\0';
-	else if ((size_t)n >= sizeof(small) && (text = malloc((size_t)n + 1))
-	    != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(text, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	} else if (text == NULL) {
-		text = small;	/* truncated beats nothing */
+	} else if ((size_t)n >= sizeof(small)) {
+		/* Long message: format again into the heap; on failure the
+		 * truncated copy in `small` is better than nothing. */
+		if ((big = malloc((size_t)n + 1)) != NULL) {
+			va_start(ap, fmt);
+			vsnprintf(big, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			text = big;
+		}
 	}
 	cim_buf_printf(b, "<ERROR CODE=\"%d\" DESCRIPTION=\"%s", (int)code,
 	    cim_status_name(code));
@@ -282,8 +284,7 @@ cimxml_write_error(struct cim_buf *b, enum cim_status code, const char *fmt,
 		cim_buf_escape(b, text);
 	}
 	cim_buf_puts(b, "\"/>");
-	if (text != small)
-		free(text);
+	free(big);
 }
 
 /* ---------------------------------------------------------------- paths */

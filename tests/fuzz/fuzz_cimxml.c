@@ -100,6 +100,20 @@ write_all(const struct cim_request *r, struct cim_arena *a)
 	cim_buf_release(&b);
 }
 
+/*
+ * The writer drops C0 controls and replaces invalid UTF-8 (XML cannot carry
+ * them), so header strings holding such bytes cannot read back equal.
+ */
+static bool
+writable_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' &&
+		    *s != '\r') || (unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -130,7 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 65536 && (s = cim_arena_strndup(a, (const char *)data,
 	    size)) != NULL) {
 		if (cimxml_parse_objhdr(s, a, &p) == 0 && p.classname != NULL &&
-		    !p.is_class)
+		    !p.is_class && writable_text(s))
 			roundtrip_ref(&p);
 		(void)cimxml_pct_decode(a, s);
 	}
