@@ -41,7 +41,7 @@
 #define TLSCERT_DAYS		3653		/* ten years */
 #define TLSCERT_FILE_MAX	(1024 * 1024)
 
-/* Host name (letters, digits, '.', '-') or an IPv4/IPv6 literal. */
+/* Host name (letters, digits, '.', '-', '_') or an IPv4/IPv6 literal. */
 static bool
 tlscert_name_is_ip(const char *cn)
 {
@@ -62,7 +62,7 @@ tlscert_name_ok(const char *cn)
 		return true;
 	for (size_t i = 0; i < n; i++)
 		if (!isalnum((unsigned char)cn[i]) && cn[i] != '.' &&
-		    cn[i] != '-')
+		    cn[i] != '-' && cn[i] != '_')
 			return false;
 	return true;
 }
@@ -254,7 +254,7 @@ int
 tlscert_ensure(const char *cert_path, const char *key_path,
     const char *common_name, char *errbuf, size_t errlen)
 {
-	char *cert_tmp = NULL, *key_tmp = NULL;
+	char *cert_tmp = NULL, *key_tmp = NULL, cn[80];
 	int hc, hk, err;
 
 	if ((hc = tlscert_exists(cert_path)) < 0 ||
@@ -272,14 +272,22 @@ tlscert_ensure(const char *cert_path, const char *key_path,
 		    hc ? cert_path : key_path, hc ? key_path : cert_path);
 		return -EEXIST;
 	}
-	if (common_name == NULL || !tlscert_name_ok(common_name)) {
+	/* "[::1]" (a host_name as URLs spell it) means ::1 */
+	if (common_name != NULL && common_name[0] == '[' &&
+	    strlen(common_name) < sizeof(cn) &&
+	    common_name[strlen(common_name) - 1] == ']')
+		snprintf(cn, sizeof(cn), "%.*s", (int)strlen(common_name) - 2,
+		    common_name + 1);
+	else
+		snprintf(cn, sizeof(cn), "%s", common_name != NULL ?
+		    common_name : "");
+	if (!tlscert_name_ok(cn)) {
 		snprintf(errbuf, errlen, "'%s' is not a host name or address "
 		    "for a certificate", common_name != NULL ? common_name :
 		    "");
 		return -EINVAL;
 	}
-	err = tlscert_generate(common_name, cert_path, key_path, &cert_tmp,
-	    &key_tmp);
+	err = tlscert_generate(cn, cert_path, key_path, &cert_tmp, &key_tmp);
 	if (err == 0 && rename(key_tmp, key_path) == -1)
 		err = -errno;
 	if (err == 0 && rename(cert_tmp, cert_path) == -1) {

@@ -283,8 +283,25 @@ test_bad_inputs(void **state)
 	    -EINVAL);
 	assert_int_equal(tlscert_ensure(c, k, "", err, sizeof(err)), -EINVAL);
 	assert_int_equal(tlscert_ensure(c, k, NULL, err, sizeof(err)), -EINVAL);
+	assert_int_equal(tlscert_ensure(c, k, "[::1", err, sizeof(err)),
+	    -EINVAL);
 	assert_int_equal(access(c, F_OK), -1);
 	assert_int_equal(access(k, F_OK), -1);
+	/* a bracketed IPv6 host_name is taken as the address */
+	assert_int_equal(tlscert_ensure(c, k, "[2001:db8::5]", err,
+	    sizeof(err)), 0);
+	{
+		char *cert, *key;
+		X509 *x;
+
+		assert_int_equal(tlscert_load(c, k, &cert, &key, err,
+		    sizeof(err)), 0);
+		x = parse_cert(cert);
+		assert_int_equal(X509_check_ip_asc(x, "2001:db8::5", 0), 1);
+		X509_free(x);
+		free(cert);
+		free(key);
+	}
 	/* a folder that does not exist */
 	assert_int_equal(tlscert_ensure("/nonexistent-dir/c.pem",
 	    "/nonexistent-dir/k.pem", "localhost", err, sizeof(err)), -ENOENT);
