@@ -156,7 +156,7 @@ mpost_prefix(struct op *o)
 	if (ns == NULL)
 		return -EINVAL;
 	ns += 3;
-	while (isdigit((unsigned char)ns[n]) && n < 4)
+	while (n < 4 && isdigit((unsigned char)ns[n]))
 		n++;
 	if (n == 0 || (ns[n] != '\0' && ns[n] != ' ' && ns[n] != ';'))
 		return -EINVAL;

@@ -19,6 +19,16 @@
 
 #define S_SYS	"TPD_StorageSystem"
 
+/* Reference keys of associations, also their roles (class table). */
+#define ROLES_k_pair "SystemElement", "SyncedElement"
+#define ROLES_k_gp "GroupComponent", "PartComponent"
+#define ROLES_k_ad "Antecedent", "Dependent"
+#define ROLES_k_ec "ManagedElement", "Capabilities"
+#define ROLES_k_oje "OwningElement", "OwnedElement"
+#define ROLES_k_aje "AffectedElement", "AffectingElement"
+#define ROLES_k_ajmr "Job", "JobParameters"
+#define ROLES_k_ectp "ConformantStandard", "ManagedElement"
+
 static const char *const k_ccn_name[] = { "CreationClassName", "Name" };
 static const char *const k_iid[] = { "InstanceID" };
 static const char *const k_sysdev[] = { "CreationClassName", "DeviceID",
@@ -28,14 +38,15 @@ static const char *const k_svc[] = { "CreationClassName", "Name",
 static const char *const k_ns[] = { "CreationClassName", "Name",
 	"ObjectManagerCreationClassName", "ObjectManagerName",
 	"SystemCreationClassName", "SystemName" };
-static const char *const k_pair[] = { "SystemElement", "SyncedElement" };
-static const char *const k_gp[] = { "GroupComponent", "PartComponent" };
-static const char *const k_ad[] = { "Antecedent", "Dependent" };
-static const char *const k_ec[] = { "ManagedElement", "Capabilities" };
-static const char *const k_oje[] = { "OwningElement", "OwnedElement" };
-static const char *const k_aje[] = { "AffectedElement", "AffectingElement" };
-static const char *const k_ajmr[] = { "Job", "JobParameters" };
-static const char *const k_ectp[] = { "ConformantStandard", "ManagedElement" };
+static const char *const k_pair[] = { ROLES_k_pair };
+static const char *const k_gp[] = { ROLES_k_gp };
+static const char *const k_ad[] = { ROLES_k_ad };
+static const char *const k_ec[] = { ROLES_k_ec };
+static const char *const k_oje[] = { ROLES_k_oje };
+static const char *const k_aje[] = { ROLES_k_aje };
+static const char *const k_ajmr[] = { ROLES_k_ajmr };
+static const char *const k_ectp[] = { ROLES_k_ectp };
+
 
 #define ME	"CIM_ManagedElement"
 #define MSE	"CIM_ManagedSystemElement", "CIM_LogicalElement"
@@ -79,7 +90,7 @@ static const char *const s_rprof[] = { "CIM_Dependency", NULL };
 #define CLS(n, ns, k, keys, sup) \
 	{ n, ns, k, sizeof(keys) / sizeof(keys[0]), keys, sup, { 0 }, { 0 } }
 #define ASC(n, ns, k, keys, sup, r0, r1) \
-	{ n, ns, k, 2, keys, sup, { keys[0], keys[1] }, { r0, r1 } }
+	{ n, ns, k, 2, keys, sup, { ROLES_##keys }, { r0, r1 } }
 
 /* Order matters for enumeration: the order clients see. */
 static const struct model_class classes[] = {

@@ -366,7 +366,7 @@ static int
 resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
     const struct cim_path *p, struct cim_link *out)
 {
-	struct find_arg f = { out, false };
+	struct find_arg f;
 	int i, rc;
 
 	if (p->nkeys != 2)
@@ -384,6 +384,8 @@ resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
 			return -ENOENT;
 	}
 	out->assoc = mc;
+	f.want = out;
+	f.found = false;
 	/* The ctx is the request's; only its arena is written here. */
 	model_links_all((struct cim_ctx *)c, mc, find_cb, &f);
 	return f.found ? 0 : -ENOENT;

@@ -69,12 +69,13 @@ job_status(const struct rjob *j, size_t *nos, uint16_t os[2],
 static void
 job_times(struct model_ib *b, const struct rjob *j)
 {
-	int64_t end, elapsed = 0;
+	int64_t elapsed = 0;
 
 	model_ib_time(b, "TimeSubmitted", j->submitted_us);
 	model_ib_time(b, "StartTime", j->started_us);
 	if (j->started_us > 0) {
-		end = j->ended_us > 0 ? j->ended_us : model_now_us();
+		int64_t end = j->ended_us > 0 ? j->ended_us : model_now_us();
+
 		elapsed = end - j->started_us;
 	}
 	model_ib_interval(b, "ElapsedTime", elapsed);
