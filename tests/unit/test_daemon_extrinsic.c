@@ -1,0 +1,1479 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_daemon_extrinsic.c - cim_extrinsic() driven with real METHODCALL
+ * bodies (parsed by cimxml_parse_request) against a replica_set on fake
+ * ops in a mkdtemp() folder.  Asserts on the METHODRESPONSE content: the
+ * CIM error codes of the contract's validation order, the return values
+ * and output parameters of every method, and the wire details clients
+ * depend on (RETURNVALUE PARAMTYPE, PARAMVALUE attributes, HOST in output
+ * references, the escaped embedded CIM_Error of GetError).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/fake_replica.h"
+
+#include <expat.h>
+#include <sys/stat.h>
+
+#include "cimxml/cimxml.h"
+#include "conf/conf.h"
+#include "daemon/cim.h"
+#include "daemon/log.h"
+#include "replica/replica.h"
+
+/* Volumes of fake_rep_open(). */
+#define VA	101u
+#define VB	102u
+#define VC	103u
+#define VSMALL	104u
+
+struct fx {
+	struct fake_rep f;
+	struct replica_set *rs;
+	struct conf conf;
+	struct conf_pool pools[2];
+	char p1dir[300];
+	char n0[4], n1[4];	/* pool names "p0", "p1" */
+	char sys[64];
+	char *resp;		/* last response, NUL-terminated, malloc'd */
+};
+
+/* ------------------------------------------------------------ fixture */
+
+static struct fx *
+fx_open(void)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+
+	assert_non_null(x);
+	fake_rep_init(&x->f);
+	x->rs = fake_rep_open(&x->f, 2, true);
+	assert_non_null(x->rs);
+	snprintf(x->p1dir, sizeof(x->p1dir), "%s/p1", x->f.dir);
+	memcpy(x->n0, "p0", 3);
+	memcpy(x->n1, "p1", 3);
+	assert_int_equal(mkdir(x->p1dir, 0700), 0);
+	assert_int_equal(replica_pool_add(x->rs, "p1", x->p1dir), 0);
+	x->pools[0].name = x->n0;
+	x->pools[0].path = x->f.dir;
+	x->pools[1].name = x->n1;
+	x->pools[1].path = x->p1dir;
+	x->conf.pools = x->pools;
+	x->conf.npools = 2;
+	snprintf(x->sys, sizeof(x->sys), "%s", replica_system_name(x->rs));
+	assert_true(strlen(x->sys) > 0);
+	return x;
+}
+
+static void
+fx_close(struct fx *x)
+{
+	free(x->resp);
+	replica_set_free(x->rs);
+	fake_rep_cleanup(&x->f);
+	free(x);
+}
+
+static int
+setup(void **state)
+{
+	*state = fx_open();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	return 0;
+}
+
+/* ------------------------------------------------- request building */
+
+/* printf into a fresh malloc'd string. */
+static char *
+fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	assert_non_null(s);
+	return s;
+}
+
+/* Path forms of the test paths. */
+enum form { F_NAME, F_LOCAL, F_FULL };
+
+static const char *
+ns_xml(void)
+{
+	return "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"root\"/>"
+	    "<NAMESPACE NAME=\"tpd\"/></LOCALNAMESPACEPATH>";
+}
+
+/* Wrap an INSTANCENAME in the requested form; frees `iname`. */
+static char *
+wrap(char *iname, enum form fm)
+{
+	char *s;
+
+	if (fm == F_NAME)
+		return iname;
+	if (fm == F_LOCAL)
+		s = fmt("<LOCALINSTANCEPATH>%s%s</LOCALINSTANCEPATH>", ns_xml(),
+		    iname);
+	else
+		s = fmt("<INSTANCEPATH><NAMESPACEPATH><HOST>client.example"
+		    "</HOST>%s</NAMESPACEPATH>%s</INSTANCEPATH>", ns_xml(),
+		    iname);
+	free(iname);
+	return s;
+}
+
+static char *
+kb(const char *name, const char *v)
+{
+	return fmt("<KEYBINDING NAME=\"%s\"><KEYVALUE VALUETYPE=\"string\">"
+	    "%s</KEYVALUE></KEYBINDING>", name, v);
+}
+
+/* A volume path with all four keys, in key order `shuffled` or not. */
+static char *
+vol_path(const struct fx *x, uint32_t id, enum form fm, bool shuffled)
+{
+	char dev[16];
+	char *k[4], *s;
+
+	snprintf(dev, sizeof(dev), "%u", (unsigned)id);
+	k[0] = kb("CreationClassName", "TPD_StorageVolume");
+	k[1] = kb("DeviceID", dev);
+	k[2] = kb("SystemCreationClassName", "TPD_StorageSystem");
+	k[3] = kb("SystemName", x->sys);
+	if (shuffled)
+		s = fmt("<INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">"
+		    "%s%s%s%s</INSTANCENAME>", k[3], k[1], k[0], k[2]);
+	else
+		s = fmt("<INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">"
+		    "%s%s%s%s</INSTANCENAME>", k[0], k[1], k[2], k[3]);
+	for (int i = 0; i < 4; i++)
+		free(k[i]);
+	return wrap(s, fm);
+}
+
+/* What wbemcli users type: DeviceID and SystemName only, numeric guess. */
+static char *
+vol_partial(const char *cls, uint32_t id, const char *sys, enum form fm)
+{
+	return wrap(fmt("<INSTANCENAME CLASSNAME=\"%s\">"
+	    "<KEYBINDING NAME=\"DeviceID\"><KEYVALUE VALUETYPE=\"numeric\">%u"
+	    "</KEYVALUE></KEYBINDING><KEYBINDING NAME=\"SystemName\">"
+	    "<KEYVALUE>%s</KEYVALUE></KEYBINDING></INSTANCENAME>", cls,
+	    (unsigned)id, sys), fm);
+}
+
+/* A StorageSynchronized path around two nested volume references. */
+static char *
+pair_path(const char *cls, char *src, char *tgt, enum form fm, bool tgtfirst)
+{
+	char *se = fmt("<KEYBINDING NAME=\"SystemElement\"><VALUE.REFERENCE>"
+	    "%s</VALUE.REFERENCE></KEYBINDING>", src);
+	char *sy = fmt("<KEYBINDING NAME=\"SyncedElement\"><VALUE.REFERENCE>"
+	    "%s</VALUE.REFERENCE></KEYBINDING>", tgt);
+	char *s = fmt("<INSTANCENAME CLASSNAME=\"%s\">%s%s</INSTANCENAME>",
+	    cls, tgtfirst ? sy : se, tgtfirst ? se : sy);
+
+	free(src);
+	free(tgt);
+	free(se);
+	free(sy);
+	return wrap(s, fm);
+}
+
+static char *
+pair_of(const struct fx *x, uint32_t src, uint32_t tgt)
+{
+	return pair_path("TPD_StorageSynchronized",
+	    vol_path(x, src, F_NAME, false), vol_path(x, tgt, F_NAME, false),
+	    F_NAME, false);
+}
+
+static char *
+pool_path(const char *iid)
+{
+	char *k = kb("InstanceID", iid);
+	char *s = fmt("<INSTANCENAME CLASSNAME=\"TPD_StoragePool\">%s"
+	    "</INSTANCENAME>", k);
+
+	free(k);
+	return s;
+}
+
+/* The path of configured pool `name` of this system. */
+static char *
+pool_of(const struct fx *x, const char *name)
+{
+	char iid[128];
+
+	snprintf(iid, sizeof(iid), "TPD:%s:%s", x->sys, name);
+	return pool_path(iid);
+}
+
+/* <PARAMVALUE> with a reference (untyped when type is NULL); frees path. */
+static char *
+pref(const char *name, char *path, const char *type)
+{
+	char *s = fmt("<PARAMVALUE NAME=\"%s\"%s%s%s><VALUE.REFERENCE>%s"
+	    "</VALUE.REFERENCE></PARAMVALUE>", name,
+	    type ? " PARAMTYPE=\"" : "", type ? type : "", type ? "\"" : "",
+	    path);
+
+	free(path);
+	return s;
+}
+
+/* <PARAMVALUE> with a scalar (untyped when type is NULL). */
+static char *
+pval(const char *name, const char *v, const char *type)
+{
+	return fmt("<PARAMVALUE NAME=\"%s\"%s%s%s><VALUE>%s</VALUE>"
+	    "</PARAMVALUE>", name, type ? " PARAMTYPE=\"" : "",
+	    type ? type : "", type ? "\"" : "", v);
+}
+
+/* Concatenate up to 6 parameters (NULL-terminated), freeing them. */
+static char *
+params(char *a, ...)
+{
+	va_list ap;
+	char *acc = strdup(""), *p, *n;
+
+	assert_non_null(acc);
+	va_start(ap, a);
+	for (p = a; p != NULL; p = va_arg(ap, char *)) {
+		n = fmt("%s%s", acc, p);
+		free(acc);
+		free(p);
+		acc = n;
+	}
+	va_end(ap);
+	return acc;
+}
+
+static char *
+svc_target(const struct fx *x, const char *sys, const char *name)
+{
+	char *k[4], *s;
+
+	k[0] = kb("CreationClassName", "TPD_StorageConfigurationService");
+	k[1] = kb("SystemCreationClassName", "TPD_StorageSystem");
+	k[2] = kb("SystemName", sys != NULL ? sys : x->sys);
+	k[3] = kb("Name", name != NULL ? name : "StorageConfigurationService");
+	s = fmt("<INSTANCENAME CLASSNAME=\"TPD_StorageConfigurationService\">"
+	    "%s%s%s%s</INSTANCENAME>", k[2], k[0], k[3], k[1]);
+	for (int i = 0; i < 4; i++)
+		free(k[i]);
+	return s;
+}
+
+static char *
+job_target(const struct fx *x, uint64_t job)
+{
+	char iid[128];
+	char *k, *s;
+
+	snprintf(iid, sizeof(iid), "TPD:%s:%llu", x->sys,
+	    (unsigned long long)job);
+	k = kb("InstanceID", iid);
+	s = fmt("<INSTANCENAME CLASSNAME=\"TPD_ConcreteJob\">%s</INSTANCENAME>",
+	    k);
+	free(k);
+	return s;
+}
+
+/* ---------------------------------------------------- response checks */
+
+/* Is the response content well-formed XML (inside a wrapper)? */
+static bool
+well_formed(const char *s)
+{
+	XML_Parser p = XML_ParserCreate("UTF-8");
+	bool ok;
+
+	assert_non_null(p);
+	ok = XML_Parse(p, "<R>", 3, 0) == XML_STATUS_OK &&
+	    XML_Parse(p, s, (int)strlen(s), 0) == XML_STATUS_OK &&
+	    XML_Parse(p, "</R>", 4, 1) == XML_STATUS_OK;
+	if (!ok)
+		fprintf(stderr, "not well-formed: %s\n%s\n",
+		    XML_ErrorString(XML_GetErrorCode(p)), s);
+	XML_ParserFree(p);
+	return ok;
+}
+
+static unsigned
+count(const char *s, const char *needle)
+{
+	unsigned n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * Wire rules every response obeys: one ERROR xor one RETURNVALUE with
+ * PARAMTYPE="uint32"; output PARAMVALUEs carry only NAME and PARAMTYPE
+ * (GetError's Error also EmbeddedObject="instance").
+ */
+static void
+check_wire(const char *r)
+{
+	const char *p = r;
+
+	assert_true(well_formed(r));
+	if (count(r, "<ERROR") != 0) {
+		assert_int_equal(count(r, "<ERROR"), 1);
+		assert_int_equal(count(r, "<RETURNVALUE"), 0);
+		assert_int_equal(count(r, "<PARAMVALUE"), 0);
+		return;
+	}
+	assert_int_equal(count(r, "<RETURNVALUE"), 1);
+	assert_int_equal(count(r, "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>"),
+	    1);
+	assert_int_equal(strncmp(r, "<RETURNVALUE", 12), 0);
+	while ((p = strstr(p, "<PARAMVALUE ")) != NULL) {
+		const char *end = strchr(p, '>');
+		char tag[256];
+
+		assert_non_null(end);
+		assert_true((size_t)(end - p) < sizeof(tag));
+		memcpy(tag, p, (size_t)(end - p));
+		tag[end - p] = '\0';
+		if (strcmp(tag, "<PARAMVALUE NAME=\"Error\" PARAMTYPE=\"string\" "
+		    "EmbeddedObject=\"instance\"") != 0) {
+			assert_int_equal(count(tag, "="), 2);
+			assert_non_null(strstr(tag, "<PARAMVALUE NAME=\""));
+			assert_non_null(strstr(tag, "\" PARAMTYPE=\""));
+		}
+		p = end;
+	}
+}
+
+/* Run one METHODCALL as `role`; the response content is in x->resp. */
+static const char *
+call_as(struct fx *x, enum auth_role role, const char *method, char *target,
+    char *prm)
+{
+	struct cim_arena *a = cim_arena_new(4u << 20);
+	struct cim_request req;
+	struct cimxml_err err;
+	struct cim_buf out;
+	struct cim_ctx c;
+	char *body;
+
+	assert_non_null(a);
+	body = fmt("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1001\" "
+	    "PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><METHODCALL NAME=\"%s\">"
+	    "<LOCALINSTANCEPATH>%s%s</LOCALINSTANCEPATH>%s</METHODCALL>"
+	    "</SIMPLEREQ></MESSAGE></CIM>", method, ns_xml(), target,
+	    prm != NULL ? prm : "");
+	free(target);
+	free(prm);
+	memset(&req, 0, sizeof(req));
+	if (cimxml_parse_request(body, strlen(body), NULL, a, &req,
+	    &err) != 0)
+		fail_msg("parse: %s (%s)\n%s", err.msg, err.token, body);
+	memset(&c, 0, sizeof(c));
+	c.conf = &x->conf;
+	c.rs = x->rs;
+	c.host = "testhost";
+	c.user = "alice";
+	c.role = role;
+	c.arena = a;
+	c.req = &req;
+	c.ns = model_ns_canon(req.ns);
+	assert_string_equal(c.ns, CIM_NS_TPD);
+	cim_buf_init(&out);
+	c.out = &out;
+	cim_extrinsic(&c);
+	assert_false(out.oom);
+	free(x->resp);
+	x->resp = strndup(out.data != NULL ? out.data : "", out.len);
+	assert_non_null(x->resp);
+	cim_buf_release(&out);
+	cim_arena_free(a);
+	free(body);
+	if (getenv("EXTRINSIC_TRACE") != NULL)
+		fprintf(stderr, "%s -> %s\n", method, x->resp);
+	check_wire(x->resp);
+	return x->resp;
+}
+
+static const char *
+call(struct fx *x, const char *method, char *prm)
+{
+	return call_as(x, AUTH_EDIT, method, svc_target(x, NULL, NULL), prm);
+}
+
+static const char *
+call_job(struct fx *x, const char *method, uint64_t job, char *prm)
+{
+	return call_as(x, AUTH_EDIT, method, job_target(x, job), prm);
+}
+
+/* ERROR CODE of the response, -1 when it has none. */
+static long
+err_code(const char *r)
+{
+	const char *p = strstr(r, "<ERROR CODE=\"");
+
+	return p != NULL ? strtol(p + 13, NULL, 10) : -1;
+}
+
+/* RETURNVALUE of the response, -1 when it has none. */
+static long
+ret_val(const char *r)
+{
+	static const char tag[] = "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>";
+	const char *p = strstr(r, tag);
+
+	return p != NULL ? strtol(p + sizeof(tag) - 1, NULL, 10) : -1;
+}
+
+static bool
+has_out(const char *r, const char *name)
+{
+	char tag[96];
+
+	snprintf(tag, sizeof(tag), "<PARAMVALUE NAME=\"%s\"", name);
+	return strstr(r, tag) != NULL;
+}
+
+#define assert_error(r, code) do { \
+	const char *r_ = (r); \
+	if (err_code(r_) != (code)) \
+		fail_msg("expected ERROR %d, got: %s", (int)(code), r_); \
+} while (0)
+
+#define assert_rc(r, v) do { \
+	const char *r_ = (r); \
+	if (ret_val(r_) != (long)(v)) \
+		fail_msg("expected return value %ld, got: %s", (long)(v), r_); \
+} while (0)
+
+/*
+ * The id in an output reference NAME (Job: InstanceID "TPD:<sys>:<n>",
+ * TargetElement: DeviceID), after checking it is an INSTANCEPATH with the
+ * context's HOST in root/tpd.
+ */
+static uint64_t
+out_id(const char *r, const char *name)
+{
+	char tag[256];
+	const char *p, *e, *k;
+
+	snprintf(tag, sizeof(tag), "<PARAMVALUE NAME=\"%s\" "
+	    "PARAMTYPE=\"reference\"><VALUE.REFERENCE><INSTANCEPATH>"
+	    "<NAMESPACEPATH><HOST>testhost</HOST><LOCALNAMESPACEPATH>"
+	    "<NAMESPACE NAME=\"root\"", name);
+	p = strstr(r, tag);
+	if (p == NULL)
+		fail_msg("no %s INSTANCEPATH with HOST in %s", name, r);
+	e = strstr(p, "</PARAMVALUE>");
+	assert_non_null(e);
+	if (strcmp(name, "Job") == 0) {
+		const char *ke;
+
+		assert_non_null(strstr(p, "CLASSNAME=\"TPD_ConcreteJob\""));
+		k = strstr(p, "<KEYVALUE");
+		assert_true(k != NULL && k < e);
+		ke = strstr(k, "</KEYVALUE>");
+		assert_true(ke != NULL && ke < e);
+		while (ke > k && ke[-1] != ':')
+			ke--;
+		return strtoull(ke, NULL, 10);
+	}
+	k = strstr(p, "NAME=\"DeviceID\"");
+	assert_true(k != NULL && k < e);
+	k = strstr(k, "<KEYVALUE");
+	k = strchr(k, '>') + 1;
+	return strtoull(k, NULL, 10);
+}
+
+/* ----------------------------------------------------- state helpers */
+
+/* AttachOrModifyReplica src -> tgt with CopyType ct; the job id. */
+static uint64_t
+attach(struct fx *x, uint32_t src, uint32_t tgt, const char *ct)
+{
+	const char *r = call(x, "AttachOrModifyReplica", params(
+	    pval("CopyType", ct, NULL),
+	    pref("SourceElement", vol_path(x, src, F_FULL, false), NULL),
+	    pref("TargetElement", vol_path(x, tgt, F_FULL, false), NULL),
+	    NULL));
+
+	assert_rc(r, 4096);
+	return out_id(r, "Job");
+}
+
+/* A physical copy a -> b (CopyType 4) whose copy finished: Frozen. */
+static uint64_t
+frozen_pc(struct fx *x)
+{
+	uint64_t job = attach(x, VA, VB, "4");
+
+	assert_true(fake_rep_finish(&x->f, x->rs, job, 0, NULL));
+	assert_int_equal(replica_pair_find(x->rs, VA, VB)->sync_state,
+	    SYNC_FROZEN);
+	return job;
+}
+
+/* A virtual copy of a, named "snap", in Idle; its volume id. */
+static uint32_t
+idle_vc(struct fx *x)
+{
+	const char *r = call(x, "CreateReplica", params(
+	    pval("ElementName", "snap", NULL), pval("CopyType", "4", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_LOCAL, false), NULL),
+	    NULL));
+	uint32_t snap;
+
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Job"));
+	snap = (uint32_t)out_id(r, "TargetElement");
+	/* The snapshot's internal (hidden) copy finishes. */
+	if (replica_pair_find(x->rs, VA, snap)->sync_state != SYNC_IDLE) {
+		assert_true(x->f.ncopies > 0);
+		assert_true(fake_rep_finish(&x->f, x->rs,
+		    x->f.copies[x->f.ncopies - 1].job, 0, NULL));
+	}
+	assert_int_equal(replica_pair_find(x->rs, VA, snap)->sync_state,
+	    SYNC_IDLE);
+	return snap;
+}
+
+static const char *
+modify(struct fx *x, const char *op, char *sync)
+{
+	return call(x, "ModifySynchronization", params(
+	    pval("Operation", op, NULL), pref("Synchronization", sync, NULL),
+	    NULL));
+}
+
+/* ------------------------------------------------ validation order */
+
+static void
+test_browse_role_denied(void **state)
+{
+	struct fx *x = *state;
+
+	assert_error(call_as(x, AUTH_BROWSE, "CreateReplica",
+	    svc_target(x, NULL, NULL), params(
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    NULL)), 2);
+	/* Role before target existence and before method lookup. */
+	assert_error(call_as(x, AUTH_BROWSE, "Frobnicate",
+	    svc_target(x, "FOREIGN", NULL), NULL), 2);
+	assert_error(call_as(x, AUTH_NONE, "GetError", job_target(x, 1),
+	    NULL), 2);
+	assert_int_equal(replica_volume_count(x->rs), 4);
+}
+
+static void
+test_unknown_target(void **state)
+{
+	struct fx *x = *state;
+
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	    svc_target(x, "0123456789ABCDEF", NULL), NULL), 6);
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	    svc_target(x, NULL, "OtherService"), NULL), 6);
+	/* Before method lookup: an unknown method on a missing target is 6. */
+	assert_error(call_as(x, AUTH_EDIT, "Frobnicate",
+	    svc_target(x, "0123456789ABCDEF", NULL), NULL), 6);
+	/* A volume that does not exist. */
+	assert_error(call_as(x, AUTH_EDIT, "RequestStateChange",
+	    vol_path(x, 999, F_NAME, false), NULL), 6);
+	/* A job that never existed. */
+	assert_error(call_job(x, "GetError", 77, NULL), 6);
+	/* A class no one knows. */
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	    strdup("<INSTANCENAME CLASSNAME=\"TPD_Nothing\"><KEYBINDING "
+	    "NAME=\"Name\"><KEYVALUE>x</KEYVALUE></KEYBINDING></INSTANCENAME>"),
+	    NULL), 6);
+}
+
+static void
+test_unknown_method(void **state)
+{
+	struct fx *x = *state;
+
+	assert_error(call(x, "Frobnicate", NULL), 17);
+	/* Known on the service, not on the job. */
+	assert_error(call_job(x, "CreateReplica", frozen_pc(x), NULL), 17);
+	/* Method lookup before parameter checks. */
+	assert_error(call(x, "Frobnicate", pval("Bogus", "1", NULL)), 17);
+}
+
+static void
+test_unknown_param(void **state)
+{
+	struct fx *x = *state;
+
+	assert_error(call(x, "CreateReplica", params(
+	    pval("CopyType", "4", NULL), pval("Bogus", "1", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    NULL)), 4);
+	/* An output-only parameter is not an input. */
+	assert_error(call(x, "CreateReplica", params(
+	    pval("CopyType", "4", NULL),
+	    pref("TargetElement", vol_path(x, VB, F_FULL, false), NULL),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    NULL)), 4);
+	assert_error(call_job(x, "GetError", frozen_pc(x),
+	    pval("Error", "x", "string")), 4);
+	/* Nothing was created by the refused calls. */
+	assert_int_equal(replica_volume_count(x->rs), 4);
+}
+
+static void
+test_duplicate_param(void **state)
+{
+	struct fx *x = *state;
+
+	assert_error(call(x, "CreateReplica", params(
+	    pval("CopyType", "4", NULL), pval("copytype", "4", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    NULL)), 4);
+	assert_error(call(x, "AttachOrModifyReplica", params(
+	    pval("CopyType", "4", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    pref("TargetElement", vol_path(x, VB, F_FULL, false), NULL),
+	    NULL)), 4);
+	assert_int_equal(replica_pair_count(x->rs), 0);
+}
+
+static void
+test_missing_required(void **state)
+{
+	struct fx *x = *state;
+
+	frozen_pc(x);
+	assert_error(call(x, "ModifySynchronization", params(
+	    pref("Synchronization", pair_of(x, VA, VB), NULL), NULL)), 4);
+	assert_error(call(x, "ModifySynchronization", params(
+	    pval("Operation", "2", NULL), NULL)), 4);
+	/* A required parameter given as NULL is missing too. */
+	assert_error(call(x, "ModifySynchronization", params(
+	    strdup("<PARAMVALUE NAME=\"Operation\" PARAMTYPE=\"uint16\"/>"),
+	    pref("Synchronization", pair_of(x, VA, VB), NULL), NULL)), 4);
+	assert_non_null(replica_pair_find(x->rs, VA, VB));
+	/* AttachOrModifyReplica needs all three. */
+	assert_error(call(x, "AttachOrModifyReplica", params(
+	    pref("SourceElement", vol_path(x, VC, F_FULL, false), NULL),
+	    pref("TargetElement", vol_path(x, VSMALL, F_FULL, false), NULL),
+	    NULL)), 4);
+	assert_error(call(x, "AttachOrModifyReplica", params(
+	    pval("CopyType", "4", NULL),
+	    pref("TargetElement", vol_path(x, VC, F_FULL, false), NULL),
+	    NULL)), 4);
+	assert_error(call(x, "AttachOrModifyReplica", params(
+	    pval("CopyType", "4", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    NULL)), 4);
+	assert_error(call(x, "CreateReplica", params(
+	    pval("CopyType", "4", NULL), NULL)), 4);
+	assert_int_equal(replica_pair_count(x->rs), 1);
+}
+
+static void
+test_unparsable_and_wrong_type(void **state)
+{
+	struct fx *x = *state;
+	static const char *const bad[] = { "abc", "70000", "-1", "", "4.0",
+	    "4 4" };
+	uint64_t job = frozen_pc(x);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_error(modify(x, bad[i], pair_of(x, VA, VB)), 4);
+		assert_error(call(x, "ModifySynchronization", params(
+		    pval("Operation", bad[i], "uint16"),
+		    pref("Synchronization", pair_of(x, VA, VB), "reference"),
+		    NULL)), 4);
+	}
+	/* A reference given as a scalar. */
+	assert_error(call(x, "ModifySynchronization", params(
+	    pval("Operation", "2", NULL),
+	    pval("Synchronization", "TPD_StorageSynchronized", NULL),
+	    NULL)), 4);
+	assert_error(call(x, "ModifySynchronization", params(
+	    pval("Operation", "2", NULL),
+	    pval("Synchronization", "x", "reference"), NULL)), 4);
+	/* A scalar given as a reference, and PARAMTYPEs that disagree. */
+	assert_error(call(x, "ModifySynchronization", params(
+	    pref("Operation", vol_path(x, VA, F_NAME, false), NULL),
+	    pref("Synchronization", pair_of(x, VA, VB), NULL), NULL)), 4);
+	assert_error(call(x, "ModifySynchronization", params(
+	    pval("Operation", "2", "string"),
+	    pref("Synchronization", pair_of(x, VA, VB), NULL), NULL)), 4);
+	assert_error(call(x, "ModifySynchronization", params(
+	    pval("Operation", "2", NULL),
+	    pref("Synchronization", pair_of(x, VA, VB), "string"), NULL)), 4);
+	/* An array where a scalar is declared. */
+	assert_error(call(x, "ModifySynchronization", params(
+	    strdup("<PARAMVALUE NAME=\"Operation\"><VALUE.ARRAY><VALUE>2"
+	    "</VALUE></VALUE.ARRAY></PARAMVALUE>"),
+	    pref("Synchronization", pair_of(x, VA, VB), NULL), NULL)), 4);
+	/* A datetime and a boolean that do not parse. */
+	assert_error(call_job(x, "RequestStateChange", job, params(
+	    pval("RequestedState", "4", NULL),
+	    pval("TimeoutPeriod", "tomorrow", NULL), NULL)), 4);
+	assert_error(call_job(x, "KillJob", job,
+	    pval("DeleteOnKill", "maybe", NULL)), 4);
+	/* The pair survived every refused call. */
+	assert_int_equal(replica_pair_find(x->rs, VA, VB)->sync_state,
+	    SYNC_FROZEN);
+}
+
+/* Typed parameters (pywbem) are accepted like untyped ones (wbemcli). */
+static void
+test_typed_params(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	r = call(x, "AttachOrModifyReplica", params(
+	    pval("CopyType", "4", "uint16"),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), "reference"),
+	    pref("TargetElement", vol_path(x, VB, F_FULL, false), "reference"),
+	    pval("Goal", "", "string"), NULL));
+	assert_rc(r, 4096);
+	/* A hex literal of the declared type. */
+	r = call(x, "CreateReplica", params(pval("CopyType", "0x4", "uint16"),
+	    pval("ElementName", "hexsnap", "string"),
+	    pref("SourceElement", vol_path(x, VC, F_NAME, false), "reference"),
+	    NULL));
+	assert_rc(r, 0);
+	assert_non_null(replica_volume_by_name(x->rs, "hexsnap"));
+}
+
+/* ---------------------------------------------- reference path forms */
+
+/* Every wire form and spelling of SourceElement names volume a. */
+static void
+test_source_forms(void **state)
+{
+	struct fx *x = *state;
+	char *src[9];
+	char name[16];
+	const char *r;
+	uint32_t id;
+
+	src[0] = vol_path(x, VA, F_NAME, false);
+	src[1] = vol_path(x, VA, F_LOCAL, true);
+	src[2] = vol_path(x, VA, F_FULL, true);
+	src[3] = vol_partial("TPD_StorageVolume", VA, x->sys, F_NAME);
+	src[4] = vol_partial("tpd_storagevolume", VA, x->sys, F_FULL);
+	src[5] = vol_partial("CIM_StorageVolume", VA, x->sys, F_LOCAL);
+	src[6] = vol_partial("CIM_LogicalElement", VA, x->sys, F_NAME);
+	{
+		/* Lower-case class, key names and CreationClassName value. */
+		char *k = fmt("<INSTANCENAME CLASSNAME=\"tpd_storagevolume\">"
+		    "<KEYBINDING NAME=\"systemname\"><KEYVALUE>%s</KEYVALUE>"
+		    "</KEYBINDING><KEYBINDING NAME=\"deviceid\"><KEYVALUE>%u"
+		    "</KEYVALUE></KEYBINDING><KEYBINDING NAME="
+		    "\"creationclassname\"><KEYVALUE>tpd_storagevolume"
+		    "</KEYVALUE></KEYBINDING><KEYBINDING NAME="
+		    "\"systemcreationclassname\"><KEYVALUE>tpd_storagesystem"
+		    "</KEYVALUE></KEYBINDING></INSTANCENAME>", x->sys, VA);
+		src[7] = wrap(k, F_LOCAL);
+	}
+	src[8] = vol_partial("CIM_ManagedElement", VA, x->sys, F_FULL);
+	for (size_t i = 0; i < 9; i++) {
+		snprintf(name, sizeof(name), "s%zu", i);
+		r = call(x, "CreateReplica", params(pval("ElementName", name,
+		    NULL), pval("CopyType", "4", NULL),
+		    pref("SourceElement", src[i], NULL), NULL));
+		assert_rc(r, 0);
+		id = (uint32_t)out_id(r, "TargetElement");
+		assert_int_equal(replica_volume_by_id(x->rs, id)->parent_id,
+		    VA);
+		assert_string_equal(replica_volume_by_id(x->rs, id)->name,
+		    name);
+	}
+}
+
+/* References that name nothing are a semantic failure (4), not an error. */
+static void
+test_source_not_found(void **state)
+{
+	struct fx *x = *state;
+	char *src[6];
+
+	src[0] = vol_path(x, 999, F_NAME, false);
+	src[1] = vol_partial("TPD_StorageVolume", VA, "0123456789ABCDEF",
+	    F_NAME);
+	src[2] = vol_partial("TPD_StoragePool", VA, x->sys, F_NAME);
+	src[3] = wrap(fmt("<INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">"
+	    "<KEYBINDING NAME=\"DeviceID\"><KEYVALUE>101</KEYVALUE>"
+	    "</KEYBINDING><KEYBINDING NAME=\"CreationClassName\"><KEYVALUE>"
+	    "TPD_StoragePool</KEYVALUE></KEYBINDING></INSTANCENAME>"), F_NAME);
+	src[4] = pool_path("TPD:x:p0");
+	/* The volume in another namespace. */
+	src[5] = strdup("<LOCALINSTANCEPATH><LOCALNAMESPACEPATH><NAMESPACE "
+	    "NAME=\"interop\"/></LOCALNAMESPACEPATH><INSTANCENAME CLASSNAME="
+	    "\"TPD_StorageVolume\"><KEYBINDING NAME=\"DeviceID\"><KEYVALUE>101"
+	    "</KEYVALUE></KEYBINDING></INSTANCENAME></LOCALINSTANCEPATH>");
+	for (size_t i = 0; i < 6; i++)
+		assert_rc(call(x, "CreateReplica", params(
+		    pval("CopyType", "4", NULL),
+		    pref("SourceElement", src[i], NULL), NULL)), 4);
+	assert_int_equal(replica_volume_count(x->rs), 4);
+}
+
+/* The nested references of Synchronization, in every form. */
+static void
+test_sync_forms(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+	char *sync[6];
+
+	for (int i = 0; i < 6; i++) {
+		/* A fresh Frozen PC for each detach. */
+		if (i > 0) {
+			fx_close(x);
+			*state = x = fx_open();
+		}
+		frozen_pc(x);
+		switch (i) {
+		case 0:
+			sync[i] = pair_of(x, VA, VB);
+			break;
+		case 1:
+			sync[i] = pair_path("TPD_StorageSynchronized",
+			    vol_path(x, VA, F_LOCAL, true),
+			    vol_path(x, VB, F_FULL, false), F_LOCAL, true);
+			break;
+		case 2:
+			sync[i] = pair_path("tpd_storagesynchronized",
+			    vol_path(x, VA, F_FULL, true),
+			    vol_path(x, VB, F_LOCAL, true), F_FULL, false);
+			break;
+		case 3:	/* wbemcli: partial keys inside */
+			sync[i] = pair_path("TPD_StorageSynchronized",
+			    vol_partial("TPD_StorageVolume", VA, x->sys,
+			    F_FULL), vol_partial("TPD_StorageVolume", VB,
+			    x->sys, F_FULL), F_NAME, true);
+			break;
+		case 4:
+			sync[i] = pair_path("CIM_StorageSynchronized",
+			    vol_partial("CIM_StorageVolume", VA, x->sys,
+			    F_NAME), vol_path(x, VB, F_NAME, true), F_LOCAL,
+			    false);
+			break;
+		default:
+			sync[i] = pair_path("CIM_Synchronized",
+			    vol_path(x, VA, F_NAME, false),
+			    vol_partial("tpd_storagevolume", VB, x->sys,
+			    F_LOCAL), F_FULL, false);
+			break;
+		}
+		r = modify(x, "2", sync[i]);
+		assert_rc(r, 0);
+		assert_false(has_out(r, "Job"));
+		assert_null(replica_pair_find(x->rs, VA, VB));
+	}
+}
+
+/* A Synchronization path that names no pair: return value 4. */
+static void
+test_sync_no_pair(void **state)
+{
+	struct fx *x = *state;
+
+	frozen_pc(x);
+	/* Reversed direction, other volumes, a missing volume, foreign. */
+	assert_rc(modify(x, "2", pair_of(x, VB, VA)), 4);
+	assert_rc(modify(x, "4", pair_of(x, VA, VC)), 4);
+	assert_rc(modify(x, "12", pair_of(x, VA, 999)), 4);
+	assert_rc(modify(x, "13", pair_path("TPD_StorageSynchronized",
+	    vol_partial("TPD_StorageVolume", VA, "0123456789ABCDEF", F_NAME),
+	    vol_partial("TPD_StorageVolume", VB, x->sys, F_NAME), F_NAME,
+	    false)), 4);
+	/* Not a synchronization at all. */
+	assert_rc(modify(x, "2", vol_path(x, VA, F_NAME, false)), 4);
+	assert_rc(modify(x, "2", pair_path("TPD_StorageSynchronized",
+	    vol_path(x, VA, F_NAME, false), vol_path(x, VB, F_NAME, false),
+	    F_NAME, false) /* keys fine */), 0);
+	assert_null(replica_pair_find(x->rs, VA, VB));
+}
+
+/* ------------------------------------------------- AttachOrModifyReplica */
+
+static const char *
+attach_call(struct fx *x, const char *method, uint32_t src, uint32_t tgt,
+    const char *ct, char *extra)
+{
+	return call(x, method, params(pval("CopyType", ct, NULL),
+	    extra != NULL ? extra : strdup(""),
+	    pref("SourceElement", vol_path(x, src, F_LOCAL, false), NULL),
+	    pref("TargetElement", vol_path(x, tgt, F_NAME, true), NULL),
+	    NULL));
+}
+
+static void
+test_attach_job(void **state)
+{
+	struct fx *x = *state;
+	const struct rjob *j;
+	const char *r;
+	uint64_t job;
+
+	r = attach_call(x, "AttachOrModifyReplica", VA, VB, "4", NULL);
+	assert_rc(r, 4096);
+	assert_false(has_out(r, "TargetElement"));
+	job = out_id(r, "Job");
+	j = replica_job_by_id(x->rs, job);
+	assert_non_null(j);
+	assert_int_equal(j->src_id, VA);
+	assert_int_equal(j->tgt_id, VB);
+	assert_string_equal(j->owner, "alice");
+	assert_string_equal(j->method, "AttachOrModifyReplica");
+	assert_int_equal(replica_pair_find(x->rs, VA, VB)->kind, PAIR_PC);
+	assert_int_equal(replica_pair_find(x->rs, VA, VB)->copy_type, 4);
+	/* The Job reference is usable as a method target. */
+	assert_rc(call_job(x, "GetError", job, NULL), 0);
+	/* AttachReplica, CopyType 5, method spelled as the client did. */
+	r = attach_call(x, "attachreplica", VA, VC, "5", NULL);
+	assert_rc(r, 4096);
+	j = replica_job_by_id(x->rs, out_id(r, "Job"));
+	assert_non_null(j);
+	assert_string_equal(j->method, "attachreplica");
+	assert_int_equal(replica_pair_find(x->rs, VA, VC)->copy_type, 5);
+}
+
+static void
+test_attach_refused(void **state)
+{
+	struct fx *x = *state;
+	static const char *const bad_ct[] = { "0", "2", "3", "6", "9",
+	    "32768" };
+
+	for (size_t i = 0; i < sizeof(bad_ct) / sizeof(bad_ct[0]); i++)
+		assert_rc(attach_call(x, "AttachOrModifyReplica", VA, VB,
+		    bad_ct[i], NULL), 5);
+	/* ReplicationPipe non-NULL: remote only. */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VA, VB, "4",
+	    pref("ReplicationPipe", strdup("<INSTANCENAME CLASSNAME="
+	    "\"CIM_NetworkPipe\"><KEYBINDING NAME=\"InstanceID\"><KEYVALUE>p"
+	    "</KEYVALUE></KEYBINDING></INSTANCENAME>"), NULL)), 5);
+	/* A NULL pipe is no pipe. */
+	assert_int_equal(replica_pair_count(x->rs), 0);
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VA, VSMALL, "4",
+	    NULL), 4);			/* target smaller */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VA, VA, "4", NULL),
+	    4);				/* same volume */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VA, 999, "4", NULL),
+	    4);				/* no target */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", 999, VB, "5", NULL),
+	    4);				/* no source */
+	assert_int_equal(replica_pair_count(x->rs), 0);
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VA, VB, "4",
+	    strdup("<PARAMVALUE NAME=\"ReplicationPipe\" "
+	    "PARAMTYPE=\"reference\"/>")), 4096);
+	/* b is already the replica of a: In Use. */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VC, VB, "4", NULL),
+	    6);
+	/* AttachReplica: TargetElement and CopyType are optional there. */
+	assert_rc(call(x, "AttachReplica", params(
+	    pref("SourceElement", vol_path(x, VC, F_FULL, false), NULL),
+	    NULL)), 5);
+	assert_rc(call(x, "AttachReplica", params(pval("CopyType", "4", NULL),
+	    pref("SourceElement", vol_path(x, VC, F_FULL, false), NULL),
+	    NULL)), 4);
+	/* A snapshot is not a base volume. */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VC, idle_vc(x), "4",
+	    NULL), 4);
+	assert_int_equal(replica_pair_count(x->rs), 2);
+}
+
+/* ----------------------------------------------------- CreateReplica */
+
+static const char *
+create_call(struct fx *x, const char *name, const char *ct, char *extra)
+{
+	return call(x, "CreateReplica", params(
+	    name != NULL ? pval("ElementName", name, NULL) : strdup(""),
+	    pval("CopyType", ct, NULL), extra != NULL ? extra : strdup(""),
+	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
+	    NULL));
+}
+
+static void
+test_create_snapshot(void **state)
+{
+	struct fx *x = *state;
+	const struct rvolume *v;
+	const char *r;
+	uint32_t id;
+
+	r = create_call(x, "vc1", "4", NULL);
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Job"));
+	id = (uint32_t)out_id(r, "TargetElement");
+	v = replica_volume_by_id(x->rs, id);
+	assert_non_null(v);
+	assert_true(v->is_snapshot);
+	assert_string_equal(v->name, "vc1");
+	assert_string_equal(v->pool, "p0");
+	assert_int_equal(replica_pair_find(x->rs, VA, id)->kind, PAIR_VC);
+	/* No name: the default one.  TargetPool = the source's pool. */
+	r = create_call(x, NULL, "4", pref("TargetPool", pool_of(x, "p0"),
+	    NULL));
+	assert_rc(r, 0);
+	id = (uint32_t)out_id(r, "TargetElement");
+	assert_true(replica_volume_by_id(x->rs, id)->is_snapshot);
+	/* The source's delta pool exists now and is accepted too. */
+	r = create_call(x, "vc3", "4", pref("TargetPool", wrap(fmt(
+	    "<INSTANCENAME CLASSNAME=\"TPD_DeltaReplicaStoragePool\">"
+	    "<KEYBINDING NAME=\"InstanceID\"><KEYVALUE>TPD:%s:SA.%u"
+	    "</KEYVALUE></KEYBINDING></INSTANCENAME>", x->sys, VA), F_FULL),
+	    NULL));
+	assert_rc(r, 0);
+	/* TargetSettingGoal is ignored. */
+	r = create_call(x, "vc4", "4", pref("TargetSettingGoal", strdup(
+	    "<INSTANCENAME CLASSNAME=\"CIM_StorageSetting\"><KEYBINDING "
+	    "NAME=\"InstanceID\"><KEYVALUE>g</KEYVALUE></KEYBINDING>"
+	    "</INSTANCENAME>"), NULL));
+	assert_rc(r, 0);
+	assert_int_equal(replica_volume_count(x->rs), 8);
+}
+
+static void
+test_create_clone(void **state)
+{
+	struct fx *x = *state;
+	const struct rvolume *v;
+	const char *r;
+	uint32_t id;
+	uint64_t job;
+
+	r = create_call(x, "full1", "5", NULL);
+	assert_rc(r, 4096);
+	job = out_id(r, "Job");
+	id = (uint32_t)out_id(r, "TargetElement");
+	v = replica_volume_by_id(x->rs, id);
+	assert_non_null(v);
+	assert_false(v->is_snapshot);
+	assert_string_equal(v->pool, "p0");
+	assert_int_equal(v->size, replica_volume_by_id(x->rs, VA)->size);
+	assert_int_equal(replica_job_by_id(x->rs, job)->tgt_id, id);
+	/* CopyType 5 may go into another configured pool. */
+	r = create_call(x, "full2", "5", pref("TargetPool", pool_of(x, "p1"),
+	    NULL));
+	assert_rc(r, 4096);
+	v = replica_volume_by_id(x->rs, (uint32_t)out_id(r, "TargetElement"));
+	assert_string_equal(v->pool, "p1");
+}
+
+static void
+test_create_refused(void **state)
+{
+	struct fx *x = *state;
+	static const char *const bad_ct[] = { "2", "3", "0", "6", "32768" };
+	static const char *const bad_name[] = { "bad name", "x/y",
+	    "0123456789012345678901234567890123" };
+
+	for (size_t i = 0; i < sizeof(bad_ct) / sizeof(bad_ct[0]); i++)
+		assert_rc(create_call(x, "n", bad_ct[i], NULL), 5);
+	for (size_t i = 0; i < sizeof(bad_name) / sizeof(bad_name[0]); i++)
+		assert_rc(create_call(x, bad_name[i], "4", NULL), 5);
+	/* A foreign pool: another system, an unknown pool, not a pool. */
+	assert_rc(create_call(x, "n", "4", pref("TargetPool",
+	    pool_path("TPD:0123456789ABCDEF:p0"), NULL)), 5);
+	assert_rc(create_call(x, "n", "5", pref("TargetPool",
+	    pool_of(x, "nopool"), NULL)), 5);
+	assert_rc(create_call(x, "n", "4", pref("TargetPool",
+	    vol_path(x, VB, F_NAME, false), NULL)), 5);
+	/* A snapshot cannot go into another pool than its source's. */
+	assert_rc(create_call(x, "n", "4", pref("TargetPool",
+	    pool_of(x, "p1"), NULL)), 5);
+	/* Name in use (a volume, then a snapshot). */
+	assert_rc(create_call(x, "b", "4", NULL), 4);
+	assert_rc(create_call(x, "once", "4", NULL), 0);
+	assert_rc(create_call(x, "once", "5", NULL), 4);
+	/* Source missing. */
+	assert_rc(call(x, "CreateReplica", params(pval("CopyType", "4", NULL),
+	    pref("SourceElement", vol_path(x, 999, F_NAME, false), NULL),
+	    NULL)), 4);
+	assert_int_equal(replica_volume_count(x->rs), 5);
+}
+
+/* ------------------------------------------------ ModifySynchronization */
+
+/* CONTRACT §4's table: return value per operation 0..14. */
+static const long pc_frozen_rc[15] = {
+	5, 5, 0, 1, 4096, 5, 1, 1, 1, 1, 1, 1, 4096, 4, 5
+};
+static const long vc_idle_rc[15] = {
+	5, 5, 5, 1, 5, 4096, 1, 1, 1, 1, 1, 1, 5, 5, 5
+};
+
+static void
+test_modify_pc_frozen(void **state)
+{
+	struct fx *x = *state;
+	const struct rpair *p;
+	const char *r;
+	char op[8];
+
+	for (int i = 0; i < 15; i++) {
+		fx_close(x);
+		*state = x = fx_open();
+		frozen_pc(x);
+		snprintf(op, sizeof(op), "%d", i);
+		r = modify(x, op, pair_of(x, VA, VB));
+		if (ret_val(r) != pc_frozen_rc[i])
+			fail_msg("PC Frozen, op %d: want %ld, got %s", i,
+			    pc_frozen_rc[i], r);
+		assert_int_equal(has_out(r, "Job"), pc_frozen_rc[i] == 4096);
+		assert_false(has_out(r, "TargetElement"));
+		p = replica_pair_find(x->rs, VA, VB);
+		if (i == 2) {		/* Detach: pair gone */
+			assert_null(p);
+			continue;
+		}
+		assert_non_null(p);
+		if (i == 4)
+			assert_int_equal(p->sync_state,
+			    SYNC_RESYNC_IN_PROGRESS);
+		else if (i == 12)
+			assert_int_equal(p->sync_state, SYNC_COPY_IN_PROGRESS);
+		else
+			assert_int_equal(p->sync_state, SYNC_FROZEN);
+		if (pc_frozen_rc[i] == 4096) {
+			const struct rjob *j = replica_job_by_id(x->rs,
+			    out_id(r, "Job"));
+
+			assert_non_null(j);
+			assert_int_equal(j->operation, i);
+			assert_int_equal(j->state == JOB_RUNNING ||
+			    j->state == JOB_NEW, 1);
+		}
+	}
+}
+
+static void
+test_modify_vc_idle(void **state)
+{
+	struct fx *x = *state;
+	const struct rpair *p;
+	const char *r;
+	uint32_t snap;
+	char op[8];
+
+	for (int i = 0; i < 15; i++) {
+		fx_close(x);
+		*state = x = fx_open();
+		snap = idle_vc(x);
+		snprintf(op, sizeof(op), "%d", i);
+		r = modify(x, op, pair_path("TPD_StorageSynchronized",
+		    vol_path(x, VA, F_NAME, false),
+		    vol_path(x, snap, F_LOCAL, true), F_NAME, true));
+		if (ret_val(r) != vc_idle_rc[i])
+			fail_msg("VC Idle, op %d: want %ld, got %s", i,
+			    vc_idle_rc[i], r);
+		assert_int_equal(has_out(r, "Job"), vc_idle_rc[i] == 4096);
+		p = replica_pair_find(x->rs, VA, snap);
+		assert_non_null(p);
+		assert_int_equal(p->sync_state, i == 5 ?
+		    SYNC_RESTORE_IN_PROGRESS : SYNC_IDLE);
+	}
+}
+
+/* States that do not allow an operation: 4. */
+static void
+test_modify_state_refused(void **state)
+{
+	struct fx *x = *state;
+	uint64_t job;
+
+	/* A copy running: Resync, Detach and Start Copy fail; Stop works. */
+	job = attach(x, VA, VB, "4");
+	assert_rc(modify(x, "4", pair_of(x, VA, VB)), 4);
+	assert_rc(modify(x, "2", pair_of(x, VA, VB)), 4);
+	assert_rc(modify(x, "12", pair_of(x, VA, VB)), 4);
+	assert_rc(modify(x, "13", pair_of(x, VA, VB)), 0);
+	assert_null(replica_pair_find(x->rs, VA, VB));
+	(void)fake_rep_finish(&x->f, x->rs, job, -ECANCELED, NULL);
+	assert_int_equal(replica_job_by_id(x->rs, job)->state,
+	    JOB_TERMINATED);
+	/* Broken: Resync fails, Start Copy restarts the copy. */
+	job = attach(x, VA, VC, "4");
+	assert_true(fake_rep_finish(&x->f, x->rs, job, -EIO, "read error"));
+	assert_int_equal(replica_pair_find(x->rs, VA, VC)->sync_state,
+	    SYNC_BROKEN);
+	assert_rc(modify(x, "4", pair_of(x, VA, VC)), 4);
+	assert_rc(modify(x, "13", pair_of(x, VA, VC)), 4);
+	assert_rc(modify(x, "12", pair_of(x, VA, VC)), 4096);
+}
+
+/* ------------------------------------------------------ job methods */
+
+static void
+test_request_state_change(void **state)
+{
+	struct fx *x = *state;
+	static const char *const unsupported[] = { "2", "3", "5", "6" };
+	static const char *const invalid[] = { "7", "0", "1", "32768",
+	    "65535" };
+	uint64_t job = attach(x, VA, VB, "4");
+	const char *r;
+
+	for (size_t i = 0; i < 4; i++)
+		assert_rc(call_job(x, "RequestStateChange", job,
+		    pval("RequestedState", unsupported[i], NULL)), 1);
+	for (size_t i = 0; i < 5; i++)
+		assert_rc(call_job(x, "RequestStateChange", job,
+		    pval("RequestedState", invalid[i], NULL)), 5);
+	assert_rc(call_job(x, "RequestStateChange", job, NULL), 5);
+	/* A timeout we cannot keep, before anything else. */
+	assert_rc(call_job(x, "RequestStateChange", job, params(
+	    pval("RequestedState", "4", NULL),
+	    pval("TimeoutPeriod", "00000000000005.000000:000", NULL), NULL)),
+	    4098);
+	assert_rc(call_job(x, "RequestStateChange", job, params(
+	    pval("RequestedState", "4", NULL),
+	    pval("TimeoutPeriod", "20300101000000.000000+000", "datetime"),
+	    NULL)), 4098);
+	assert_int_equal(replica_job_by_id(x->rs, job)->state, JOB_RUNNING);
+	/* Terminate (with a zero timeout = none): 4096, job stops. */
+	r = call_job(x, "RequestStateChange", job, params(
+	    pval("RequestedState", "4", "uint16"),
+	    pval("TimeoutPeriod", "00000000000000.000000:000", "datetime"),
+	    NULL));
+	assert_rc(r, 4096);
+	assert_false(has_out(r, "Job"));
+	assert_true(x->f.ncancels > 0 || replica_job_by_id(x->rs,
+	    job)->state == JOB_TERMINATED);
+	(void)fake_rep_finish(&x->f, x->rs, job, -ECANCELED, NULL);
+	assert_int_equal(replica_job_by_id(x->rs, job)->state,
+	    JOB_TERMINATED);
+	/* Finished jobs: 4. */
+	assert_rc(call_job(x, "RequestStateChange", job,
+	    pval("RequestedState", "4", NULL)), 4);
+	job = attach(x, VA, VC, "5");
+	assert_true(fake_rep_finish(&x->f, x->rs, job, 0, NULL));
+	assert_int_equal(replica_job_by_id(x->rs, job)->state, JOB_COMPLETED);
+	assert_rc(call_job(x, "RequestStateChange", job,
+	    pval("RequestedState", "4", NULL)), 4);
+}
+
+/* Undo the XML escaping of a VALUE. */
+static char *
+unescape(const char *s, size_t n)
+{
+	static const struct { const char *e; char c; } ents[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
+		{ "&apos;", '\'' }, { "&amp;", '&' },
+	};
+	char *out = malloc(n + 1), *o = out;
+	size_t i = 0, k;
+
+	assert_non_null(out);
+	while (i < n) {
+		for (k = 0; k < 5; k++) {
+			size_t l = strlen(ents[k].e);
+
+			if (i + l <= n && strncmp(s + i, ents[k].e, l) == 0) {
+				*o++ = ents[k].c;
+				i += l;
+				break;
+			}
+		}
+		if (k == 5)
+			*o++ = s[i++];
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+test_get_error(void **state)
+{
+	struct fx *x = *state;
+	static const char head[] = "<PARAMVALUE NAME=\"Error\" "
+	    "PARAMTYPE=\"string\" EmbeddedObject=\"instance\"><VALUE>";
+	uint64_t run = attach(x, VA, VB, "4");
+	uint64_t bad = attach(x, VA, VC, "5");
+	const char *r, *p, *e;
+	char *inst;
+
+	/* Running: no error. */
+	r = call_job(x, "GetError", run, NULL);
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Error"));
+	/* Completed: no error. */
+	assert_true(fake_rep_finish(&x->f, x->rs, run, 0, NULL));
+	r = call_job(x, "geterror", run, NULL);
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Error"));
+	/* Exception: the CIM_Error, escaped. */
+	assert_true(fake_rep_finish(&x->f, x->rs, bad, -EIO,
+	    "read <error> & \"more\""));
+	assert_int_equal(replica_job_by_id(x->rs, bad)->state, JOB_EXCEPTION);
+	r = call_job(x, "GetError", bad, NULL);
+	assert_rc(r, 0);
+	p = strstr(r, head);
+	assert_non_null(p);
+	p += sizeof(head) - 1;
+	e = strstr(p, "</VALUE></PARAMVALUE>");
+	assert_non_null(e);
+	assert_null(memchr(p, '<', (size_t)(e - p)));	/* escaped */
+	inst = unescape(p, (size_t)(e - p));
+	assert_true(well_formed(inst));
+	assert_non_null(strstr(inst, "<INSTANCE CLASSNAME=\"CIM_Error\""));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"OwningEntity\" "
+	    "TYPE=\"string\"><VALUE>SNIA</VALUE>"));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"MessageID\" "
+	    "TYPE=\"string\"><VALUE>DRM26</VALUE>"));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"Message\" "
+	    "TYPE=\"string\"><VALUE>Operation has failed</VALUE>"));
+	assert_non_null(strstr(inst, "<PROPERTY.ARRAY NAME=\"MessageArguments\""
+	    " TYPE=\"string\"><VALUE.ARRAY><VALUE>Operation has failed</VALUE>"
+	    "</VALUE.ARRAY>"));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"PerceivedSeverity\" "
+	    "TYPE=\"uint16\"><VALUE>2</VALUE>"));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"ProbableCause\" "
+	    "TYPE=\"uint16\"><VALUE>8</VALUE>"));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"CIMStatusCode\" "
+	    "TYPE=\"uint32\"><VALUE>2</VALUE>"));
+	assert_non_null(strstr(inst, "<PROPERTY NAME=\"CIMStatusCodeDescription"
+	    "\" TYPE=\"string\"><VALUE>CIM_ERR_ACCESS_DENIED</VALUE>"));
+	/* The job's own description travels along, escaped once more. */
+	assert_non_null(strstr(inst, "read &lt;error&gt; &amp;"));
+	free(inst);
+}
+
+static void
+test_get_error_terminated(void **state)
+{
+	struct fx *x = *state;
+	uint64_t job = attach(x, VA, VB, "4");
+	const char *r;
+
+	assert_rc(modify(x, "13", pair_of(x, VA, VB)), 0);
+	(void)fake_rep_finish(&x->f, x->rs, job, -ECANCELED, NULL);
+	assert_int_equal(replica_job_by_id(x->rs, job)->state,
+	    JOB_TERMINATED);
+	r = call_job(x, "GetError", job, NULL);
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Error"));
+}
+
+static void
+test_kill_job_and_others(void **state)
+{
+	struct fx *x = *state;
+	uint64_t job = attach(x, VA, VB, "4");
+
+	assert_rc(call_job(x, "KillJob", job, NULL), 1);
+	assert_rc(call_job(x, "KillJob", job,
+	    pval("DeleteOnKill", "true", NULL)), 1);
+	assert_rc(call_job(x, "GetErrors", job, NULL), 1);
+	assert_int_equal(replica_job_by_id(x->rs, job)->state, JOB_RUNNING);
+	/* Other DMTF methods of the service: Not Supported. */
+	assert_rc(call(x, "ReturnToStoragePool", params(pref("TheElement",
+	    vol_path(x, VC, F_NAME, false), NULL), NULL)), 1);
+	assert_rc(call(x, "CreateOrModifyElementFromStoragePool", params(
+	    pval("ElementName", "v9", NULL), pval("ElementType", "2", NULL),
+	    pval("Size", "1048576", NULL),
+	    pref("InPool", pool_of(x, "p0"), NULL), NULL)), 1);
+	assert_rc(call(x, "CreateOrModifyStoragePool", NULL), 1);
+	assert_rc(call(x, "StartService", NULL), 1);
+	assert_rc(call(x, "RequestStateChange",
+	    pval("RequestedState", "2", NULL)), 1);
+	/* Their parameters are still checked. */
+	assert_error(call(x, "CreateOrModifyElementFromStoragePool",
+	    pval("Size", "big", NULL)), 4);
+	assert_int_equal(replica_volume_count(x->rs), 4);
+}
+
+static void
+test_update_snapspace(void **state)
+{
+	struct fx *x = *state;
+	uint32_t snap = idle_vc(x);
+	char *refs, *snap_xml;
+
+	assert_rc(call(x, "UpdateDeltaSnapshotSpace", NULL), 0);
+	refs = fmt("<PARAMVALUE NAME=\"SnapshotVolume\"><VALUE.REFARRAY>"
+	    "<VALUE.REFERENCE>%s</VALUE.REFERENCE></VALUE.REFARRAY>"
+	    "</PARAMVALUE>", snap_xml = vol_path(x, snap, F_NAME, false));
+	free(snap_xml);
+	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refs), 0);
+	/* A base volume is not a snapshot: "Volume does not exist". */
+	refs = fmt("<PARAMVALUE NAME=\"SnapshotVolume\" PARAMTYPE=\"reference\">"
+	    "<VALUE.REFARRAY><VALUE.REFERENCE>%s</VALUE.REFERENCE>"
+	    "</VALUE.REFARRAY></PARAMVALUE>",
+	    snap_xml = vol_path(x, VB, F_NAME, false));
+	free(snap_xml);
+	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refs), 32768);
+	/* A single reference where an array is declared. */
+	assert_error(call(x, "UpdateDeltaSnapshotSpace", pref("SnapshotVolume",
+	    vol_path(x, snap, F_NAME, false), NULL)), 4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_browse_role_denied),
+		T(test_unknown_target),
+		T(test_unknown_method),
+		T(test_unknown_param),
+		T(test_duplicate_param),
+		T(test_missing_required),
+		T(test_unparsable_and_wrong_type),
+		T(test_typed_params),
+		T(test_source_forms),
+		T(test_source_not_found),
+		T(test_sync_forms),
+		T(test_sync_no_pair),
+		T(test_attach_job),
+		T(test_attach_refused),
+		T(test_create_snapshot),
+		T(test_create_clone),
+		T(test_create_refused),
+		T(test_modify_pc_frozen),
+		T(test_modify_vc_idle),
+		T(test_modify_state_refused),
+		T(test_request_state_change),
+		T(test_get_error),
+		T(test_get_error_terminated),
+		T(test_kill_job_and_others),
+		T(test_update_snapspace),
+#undef T
+	};
+
+	log_init(true, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
