@@ -4,8 +4,9 @@
  * methods of TPD_StorageConfigurationService and the job methods of
  * TPD_ConcreteJob.
  *
- * Validation follows CONTRACT.md §4 in its order: role (2), target exists
- * (6), method known for the class (17), parameter syntax (unknown,
+ * Validation follows CONTRACT.md §4 in its order: namespace (3, normally
+ * already refused by cimop.c), role (2), target exists (6), method known
+ * for the class (17), parameter syntax (unknown,
  * duplicate, missing required, unparsable, wrong type: 4), and only then
  * the semantic checks, which answer with a method return value inside a
  * normal METHODRESPONSE.  Parameters are typed from the class repository,
@@ -50,10 +51,26 @@ write_rc(struct cim_ctx *c, uint32_t rc)
 	    rc);
 }
 
-/* An output reference parameter, always as an INSTANCEPATH with HOST. */
+/* The authenticated user for logs ("-" when the caller has none). */
+static const char *
+who_name(const struct cim_ctx *c)
+{
+	return c->user != NULL ? c->user : "-";
+}
+
+/*
+ * An output reference parameter, always as an INSTANCEPATH with HOST.  A
+ * path the arena could not hold marks the buffer out of memory, which
+ * cimop.c turns into CIM_ERR_FAILED: an rc without its Job would strand
+ * the client.
+ */
 static void
 write_ref_param(struct cim_ctx *c, const char *name, const struct cim_path *p)
 {
+	if (p == NULL) {
+		c->out->oom = true;
+		return;
+	}
 	cim_buf_printf(c->out, "<PARAMVALUE NAME=\"%s\" PARAMTYPE=\"reference\">"
 	    "<VALUE.REFERENCE>", name);
 	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host, CIM_NS_TPD);
@@ -112,8 +129,9 @@ value_fits(const struct cim_value *v, const struct cim_class_param *d)
 	case CIM_V_REFARRAY:
 		return d->type == CIM_T_REFERENCE && d->is_array;
 	case CIM_V_SCALAR:
+		/* An empty VALUE is no number: only strings may be "". */
 		return d->type != CIM_T_REFERENCE && !d->is_array &&
-		    scalar_fits(v->text, d->type);
+		    scalar_fits(v->text != NULL ? v->text : "", d->type);
 	case CIM_V_ARRAY:
 		if (d->type == CIM_T_REFERENCE || !d->is_array)
 			return false;
@@ -121,6 +139,10 @@ value_fits(const struct cim_value *v, const struct cim_class_param *d)
 			if (!scalar_fits(v->items[i], d->type))
 				return false;
 		return true;
+	case CIM_V_INSTANCE:
+		/* An INSTANCE element for an EmbeddedInstance string (Goal). */
+		return d->type == CIM_T_STRING && !d->is_array &&
+		    d->q.embedded_instance != NULL;
 	default:
 		return false;
 	}
@@ -212,7 +234,7 @@ arg_uint(const struct bound *b, const char *name, bool *present)
 	uint64_t uv = 0;
 
 	*present = false;
-	if (v == NULL || v->kind != CIM_V_SCALAR)
+	if (v == NULL || v->kind != CIM_V_SCALAR || v->text == NULL)
 		return 0;
 	if (cim_parse_int(v->text, CIM_T_UINT64, &sv, &uv) != 0)
 		return 0;
@@ -264,8 +286,14 @@ resolve_volume(const struct cim_ctx *c, const struct cim_path *p, uint32_t *id)
 	if (k != NULL && (k->value == NULL ||
 	    !schema_isa(k->value, "CIM_StorageVolume")))
 		return -ENOENT;
+	k = cim_path_key(p, "SystemCreationClassName");
+	if (k != NULL && (k->value == NULL ||
+	    !schema_isa(k->value, "CIM_System")))
+		return -ENOENT;
 	k = cim_path_key(p, "DeviceID");
-	if (k == NULL || k->value == NULL || k->value[0] == '\0')
+	/* Digits only: strtoul alone would take " 42", "+42" and "-1". */
+	if (k == NULL || k->kind == CIM_KEY_REF || k->value == NULL ||
+	    k->value[0] < '0' || k->value[0] > '9')
 		return -ENOENT;
 	errno = 0;
 	v = strtoul(k->value, &end, 10);
@@ -331,10 +359,10 @@ log_result(const struct cim_ctx *c, const char *what,
     const struct replica_result *res)
 {
 	if (res->job_id != 0)
-		log_info("%s by %s: %u (job %llu)", what, c->user, res->rc,
-		    (unsigned long long)res->job_id);
+		log_info("%s by %s: %u (job %llu)", what, who_name(c),
+		    res->rc, (unsigned long long)res->job_id);
 	else
-		log_info("%s by %s: %u", what, c->user, res->rc);
+		log_info("%s by %s: %u", what, who_name(c), res->rc);
 }
 
 static void
@@ -374,18 +402,18 @@ call_attach(struct cim_ctx *c, const struct bound *b)
 }
 
 /*
- * TargetPool of CreateReplica.  CopyType 4 (a snapshot) lives in the
- * source's delta pool, so only that pool (or the source's own pool, which
- * feeds it) is acceptable; CopyType 5 (a new base volume) may go into any
- * configured pool.  Returns 0 and the pool name (NULL = default), or
- * -EINVAL for a foreign pool (return value 5).
+ * TargetPool of CreateReplica.  A configured pool is handed to replica/,
+ * which knows that a snapshot (CopyType 4) must stay in its source's pool
+ * and orders that check after "source missing" (4).  The source's own
+ * delta pool means the default for a snapshot.  Returns 0 and the pool
+ * name (NULL = default), or -EINVAL for anything else: a pool of another
+ * system, no pool at all, another volume's delta pool (return value 5).
  */
 static int
 target_pool(struct cim_ctx *c, const struct bound *b, uint32_t src,
     uint64_t ct, const char **pool)
 {
 	const struct cim_path *p = arg_ref(b, "TargetPool");
-	const struct rvolume *sv = replica_volume_by_id(c->rs, src);
 	struct cim_obj o;
 
 	*pool = NULL;
@@ -394,12 +422,10 @@ target_pool(struct cim_ctx *c, const struct bound *b, uint32_t src,
 	if (model_resolve(c, p, &o) != 0)
 		return -EINVAL;
 	if (o.kind == OBJ_POOL) {
-		if (ct == 4 && (sv == NULL || strcmp(sv->pool, o.name) != 0))
-			return -EINVAL;
 		*pool = o.name;
 		return 0;
 	}
-	if (o.kind == OBJ_DELTA_POOL && ct == 4 && sv != NULL &&
+	if (o.kind == OBJ_DELTA_POOL && ct == 4 && src != 0 &&
 	    o.vol_id == src)
 		return 0;
 	return -EINVAL;
@@ -560,8 +586,11 @@ call_get_error(struct cim_ctx *c, const struct rjob *j)
 		return;
 	in = job_error_instance(c, j);
 	text = in != NULL ? cimxml_instance_to_string(c->arena, in) : NULL;
-	if (text == NULL)
+	if (text == NULL) {
+		/* Arena full: cimop.c answers CIM_ERR_FAILED, not a bare 0. */
+		c->out->oom = true;
 		return;
+	}
 	cim_buf_puts(c->out, "<PARAMVALUE NAME=\"Error\" PARAMTYPE=\"string\" "
 	    "EmbeddedObject=\"instance\"><VALUE>");
 	cim_buf_escape(c->out, text);
@@ -593,7 +622,8 @@ call_request_state(struct cim_ctx *c, const struct bound *b, uint64_t job)
 		return;
 	}
 	log_info("job %llu: RequestStateChange(%llu) by %s: %u",
-	    (unsigned long long)job, (unsigned long long)state, c->user, rc);
+	    (unsigned long long)job, (unsigned long long)state, who_name(c),
+	    rc);
 	write_rc(c, rc);
 }
 
@@ -627,9 +657,14 @@ cim_extrinsic(struct cim_ctx *c)
 	struct cim_obj o;
 	struct bound b;
 
+	if (c->ns == NULL) {
+		cimxml_write_error(c->out, CIM_ERR_INVALID_NAMESPACE,
+		    "namespace %s does not exist", r->ns != NULL ? r->ns : "");
+		return;
+	}
 	if (c->role < AUTH_EDIT) {
 		cimxml_write_error(c->out, CIM_ERR_ACCESS_DENIED,
-		    "user %s (role %s) may not invoke methods", c->user,
+		    "user %s (role %s) may not invoke methods", who_name(c),
 		    auth_role_name(c->role));
 		return;
 	}

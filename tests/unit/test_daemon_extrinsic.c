@@ -43,6 +43,13 @@ struct fx {
 	char *resp;		/* last response, NUL-terminated, malloc'd */
 };
 
+/*
+ * The target's LOCALNAMESPACEPATH when not NULL (default root/tpd), and
+ * whether the context pretends cimop.c let an unknown namespace through.
+ */
+static const char *g_target_ns;
+static bool g_ctx_ns_null;
+
 /* ------------------------------------------------------------ fixture */
 
 static struct fx *
@@ -82,6 +89,8 @@ fx_close(struct fx *x)
 static int
 setup(void **state)
 {
+	g_target_ns = NULL;
+	g_ctx_ns_null = false;
 	*state = fx_open();
 	return 0;
 }
@@ -390,7 +399,8 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1001\" "
 	    "PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><METHODCALL NAME=\"%s\">"
 	    "<LOCALINSTANCEPATH>%s%s</LOCALINSTANCEPATH>%s</METHODCALL>"
-	    "</SIMPLEREQ></MESSAGE></CIM>", method, ns_xml(), target,
+	    "</SIMPLEREQ></MESSAGE></CIM>", method,
+	    g_target_ns != NULL ? g_target_ns : ns_xml(), target,
 	    prm != NULL ? prm : "");
 	free(target);
 	free(prm);
@@ -406,8 +416,9 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 	c.role = role;
 	c.arena = a;
 	c.req = &req;
-	c.ns = model_ns_canon(req.ns);
-	assert_string_equal(c.ns, CIM_NS_TPD);
+	c.ns = g_ctx_ns_null ? NULL : model_ns_canon(req.ns);
+	if (g_target_ns == NULL && !g_ctx_ns_null)
+		assert_string_equal(c.ns, CIM_NS_TPD);
 	cim_buf_init(&out);
 	c.out = &out;
 	cim_extrinsic(&c);
@@ -1441,6 +1452,115 @@ test_update_snapspace(void **state)
 	    vol_path(x, snap, F_NAME, false), NULL)), 4);
 }
 
+/* ------------------------------------------------- review additions */
+
+static void
+test_namespace(void **state)
+{
+	struct fx *x = *state;
+
+	/* cimop.c refuses unknown namespaces; a context without one is 3. */
+	g_ctx_ns_null = true;
+	assert_error(call_as(x, AUTH_BROWSE, "CreateReplica",
+	    svc_target(x, NULL, NULL), NULL), 3);
+	g_ctx_ns_null = false;
+	/* The service does not live in interop. */
+	g_target_ns = "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"interop\"/>"
+	    "</LOCALNAMESPACEPATH>";
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	    svc_target(x, NULL, NULL), NULL), 6);
+	g_target_ns = NULL;
+}
+
+static void
+test_partial_keys_strict(void **state)
+{
+	struct fx *x = *state;
+	static const char *const devs[] = { " 101", "+101", "-1", "0x65",
+	    "", "101 " };
+	char *s;
+
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		s = fmt("<INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">"
+		    "<KEYBINDING NAME=\"DeviceID\"><KEYVALUE>%s</KEYVALUE>"
+		    "</KEYBINDING></INSTANCENAME>", devs[i]);
+		assert_rc(call(x, "CreateReplica", params(
+		    pval("CopyType", "4", NULL), pref("SourceElement", s,
+		    NULL), NULL)), 4);
+	}
+	/* All four keys but the system class is not a system. */
+	s = fmt("<INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">"
+	    "<KEYBINDING NAME=\"DeviceID\"><KEYVALUE>101</KEYVALUE>"
+	    "</KEYBINDING><KEYBINDING NAME=\"SystemName\"><KEYVALUE>%s"
+	    "</KEYVALUE></KEYBINDING><KEYBINDING NAME=\"CreationClassName\">"
+	    "<KEYVALUE>TPD_StorageVolume</KEYVALUE></KEYBINDING><KEYBINDING "
+	    "NAME=\"SystemCreationClassName\"><KEYVALUE>TPD_StoragePool"
+	    "</KEYVALUE></KEYBINDING></INSTANCENAME>", x->sys);
+	assert_rc(call(x, "CreateReplica", params(pval("CopyType", "4", NULL),
+	    pref("SourceElement", s, NULL), NULL)), 4);
+	/* Only DeviceID: accepted (the only key that tells volumes apart). */
+	assert_rc(call(x, "CreateReplica", params(pval("CopyType", "4", NULL),
+	    pref("SourceElement", strdup("<INSTANCENAME CLASSNAME="
+	    "\"TPD_StorageVolume\"><KEYBINDING NAME=\"DeviceID\"><KEYVALUE>"
+	    "101</KEYVALUE></KEYBINDING></INSTANCENAME>"), NULL), NULL)), 0);
+	assert_int_equal(replica_volume_count(x->rs), 5);
+}
+
+static void
+test_goal_and_pool_order(void **state)
+{
+	struct fx *x = *state;
+
+	/* Goal as an embedded INSTANCE element: ignored, the copy starts. */
+	assert_rc(attach_call(x, "AttachOrModifyReplica", VA, VB, "4",
+	    strdup("<PARAMVALUE NAME=\"Goal\" PARAMTYPE=\"string\" "
+	    "EmbeddedObject=\"instance\"><INSTANCE CLASSNAME="
+	    "\"CIM_SettingData\"></INSTANCE></PARAMVALUE>")), 4096);
+	/* Source missing outranks "snapshot into another pool". */
+	assert_rc(call(x, "CreateReplica", params(pval("CopyType", "4", NULL),
+	    pref("TargetPool", pool_of(x, "p1"), NULL),
+	    pref("SourceElement", vol_path(x, 999, F_NAME, false), NULL),
+	    NULL)), 4);
+	/* An empty name is not a valid name. */
+	assert_rc(create_call(x, "", "4", NULL), 5);
+	/* Another volume's delta pool is foreign. */
+	assert_rc(call(x, "CreateReplica", params(pval("ElementName", "sc",
+	    NULL), pval("CopyType", "4", NULL), pref("SourceElement",
+	    vol_path(x, VC, F_NAME, false), NULL), NULL)), 0);
+	assert_rc(create_call(x, "n", "4", pref("TargetPool", fmt(
+	    "<INSTANCENAME CLASSNAME=\"TPD_DeltaReplicaStoragePool\">"
+	    "<KEYBINDING NAME=\"InstanceID\"><KEYVALUE>TPD:%s:SA.%u"
+	    "</KEYVALUE></KEYBINDING></INSTANCENAME>", x->sys, VC), NULL)), 5);
+}
+
+/* Terminating a queued (New) copy job. */
+static void
+test_terminate_queued(void **state)
+{
+	struct fx *x = *state;
+	uint64_t j1 = attach(x, VA, VB, "4");
+	uint64_t j2 = attach(x, VA, VC, "4");
+	uint32_t d;
+	uint64_t j3;
+	const char *r;
+
+	(void)j1;
+	(void)j2;
+	/* A third copy waits (max_copy_tasks 2): a clone of c. */
+	r = call(x, "CreateReplica", params(pval("ElementName", "q", NULL),
+	    pval("CopyType", "5", NULL), pref("SourceElement",
+	    vol_path(x, VSMALL, F_NAME, false), NULL), NULL));
+	assert_rc(r, 4096);
+	j3 = out_id(r, "Job");
+	d = (uint32_t)out_id(r, "TargetElement");
+	assert_int_equal(replica_job_by_id(x->rs, j3)->state, JOB_NEW);
+	assert_int_equal(replica_pair_find(x->rs, VSMALL, d)->sync_state,
+	    SYNC_INITIALIZED);
+	assert_rc(call_job(x, "RequestStateChange", j3,
+	    pval("RequestedState", "4", NULL)), 4096);
+	assert_int_not_equal(replica_job_by_id(x->rs, j3)->state, JOB_NEW);
+}
+
 int
 main(void)
 {
@@ -1471,6 +1591,10 @@ main(void)
 		T(test_get_error_terminated),
 		T(test_kill_job_and_others),
 		T(test_update_snapspace),
+		T(test_namespace),
+		T(test_partial_keys_strict),
+		T(test_goal_and_pool_order),
+		T(test_terminate_queued),
 #undef T
 	};
 
