@@ -71,8 +71,8 @@ write_ref_param(struct cim_ctx *c, const char *name, const struct cim_path *p)
 		c->out->oom = true;
 		return;
 	}
-	cim_buf_printf(c->out, "<PARAMVALUE NAME=\"%s\" PARAMTYPE=\"reference\">"
-	    "<VALUE.REFERENCE>", name);
+	cim_buf_printf(c->out, "<PARAMVALUE NAME=\"%s\" "
+	    "PARAMTYPE=\"reference\"><VALUE.REFERENCE>", name);
 	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host, CIM_NS_TPD);
 	cim_buf_puts(c->out, "</VALUE.REFERENCE></PARAMVALUE>");
 }
@@ -149,8 +149,51 @@ value_fits(const struct cim_value *v, const struct cim_class_param *d)
 }
 
 /*
- * Match the request's PARAMVALUEs to the method's declared parameters.
- * Returns 0, or writes ERROR 4 and returns -EINVAL.
+ * Bind one PARAMVALUE: it must be an input of the method, not given
+ * before, and typed and shaped as declared.  Returns 0, or writes
+ * ERROR 4 and returns -EINVAL.
+ */
+static int
+bind_one(struct cim_ctx *c, const struct cim_param *p, struct bound *b)
+{
+	const struct cim_class_param *d = schema_param(b->m, p->name);
+	size_t j;
+
+	if (d == NULL || (d->q.out && !d->q.in)) {
+		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		    "%s is not an input parameter of %s", p->name, b->m->name);
+		return -EINVAL;
+	}
+	for (j = 0; j < b->n; j++) {
+		if (b->decl[j] == d) {
+			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+			    "parameter %s given twice", d->name);
+			return -EINVAL;
+		}
+	}
+	if (!paramtype_fits(p->paramtype, d) ||
+	    !value_fits(&p->value, d)) {
+		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		    "parameter %s: not a valid %s%s", d->name,
+		    d->type == CIM_T_REFERENCE ? "reference" :
+		    cim_type_name(d->type), d->is_array ? " array" : "");
+		return -EINVAL;
+	}
+	if (b->n == MAX_PARAMS) {
+		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		    "too many parameters");
+		return -EINVAL;
+	}
+	b->decl[b->n] = d;
+	b->val[b->n] = p;
+	b->n++;
+	return 0;
+}
+
+/*
+ * Match the request's PARAMVALUEs to the method's declared parameters,
+ * then check that every Required one has a value.  Returns 0, or writes
+ * ERROR 4 and returns -EINVAL.
  */
 static int
 bind_params(struct cim_ctx *c, const struct cim_class_method *m,
@@ -162,46 +205,16 @@ bind_params(struct cim_ctx *c, const struct cim_class_method *m,
 
 	memset(b, 0, sizeof(*b));
 	b->m = m;
-	for (i = 0; i < r->nparams; i++) {
-		const struct cim_param *p = &r->params[i];
-
-		d = schema_param(m, p->name);
-		if (d == NULL || (d->q.out && !d->q.in)) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
-			    "%s is not an input parameter of %s", p->name,
-			    m->name);
+	for (i = 0; i < r->nparams; i++)
+		if (bind_one(c, &r->params[i], b) != 0)
 			return -EINVAL;
-		}
-		for (j = 0; j < b->n; j++) {
-			if (b->decl[j] == d) {
-				cimxml_write_error(c->out,
-				    CIM_ERR_INVALID_PARAMETER,
-				    "parameter %s given twice", d->name);
-				return -EINVAL;
-			}
-		}
-		if (!paramtype_fits(p->paramtype, d) || !value_fits(&p->value, d)) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
-			    "parameter %s: not a valid %s%s", d->name,
-			    d->type == CIM_T_REFERENCE ? "reference" :
-			    cim_type_name(d->type), d->is_array ? " array" : "");
-			return -EINVAL;
-		}
-		if (b->n == MAX_PARAMS) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
-			    "too many parameters");
-			return -EINVAL;
-		}
-		b->decl[b->n] = d;
-		b->val[b->n] = p;
-		b->n++;
-	}
 	for (i = 0; i < m->nparams; i++) {
 		d = &m->params[i];
 		if (!d->q.required)
 			continue;
 		for (j = 0; j < b->n; j++)
-			if (b->decl[j] == d && b->val[j]->value.kind != CIM_V_NULL)
+			if (b->decl[j] == d &&
+			    b->val[j]->value.kind != CIM_V_NULL)
 				break;
 		if (j == b->n) {
 			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
@@ -606,7 +619,7 @@ call_request_state(struct cim_ctx *c, const struct bound *b, uint64_t job)
 	uint32_t rc;
 	int err;
 
-	/* A zero interval asks for nothing; any other timeout we cannot keep. */
+	/* A zero interval asks for nothing; another timeout we cannot keep. */
 	if (to != NULL && to->kind == CIM_V_SCALAR &&
 	    strncmp(to->text, "00000000000000.000000:000", 25) != 0) {
 		write_rc(c, RC_TIMEOUT_NOT_SUPPORTED);

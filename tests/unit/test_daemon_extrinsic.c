@@ -372,8 +372,8 @@ check_wire(const char *r)
 		assert_true((size_t)(end - p) < sizeof(tag));
 		memcpy(tag, p, (size_t)(end - p));
 		tag[end - p] = '\0';
-		if (strcmp(tag, "<PARAMVALUE NAME=\"Error\" PARAMTYPE=\"string\" "
-		    "EmbeddedObject=\"instance\"") != 0) {
+		if (strcmp(tag, "<PARAMVALUE NAME=\"Error\" "
+		    "PARAMTYPE=\"string\" EmbeddedObject=\"instance\"") != 0) {
 			assert_int_equal(count(tag, "="), 2);
 			assert_non_null(strstr(tag, "<PARAMVALUE NAME=\""));
 			assert_non_null(strstr(tag, "\" PARAMTYPE=\""));
@@ -1427,26 +1427,33 @@ test_kill_job_and_others(void **state)
 	assert_int_equal(replica_volume_count(x->rs), 4);
 }
 
+/* SnapshotVolume[] with one reference; frees path. */
+static char *
+refarray(char *path, const char *type)
+{
+	char *s = fmt("<PARAMVALUE NAME=\"SnapshotVolume\"%s%s%s>"
+	    "<VALUE.REFARRAY><VALUE.REFERENCE>%s</VALUE.REFERENCE>"
+	    "</VALUE.REFARRAY></PARAMVALUE>", type ? " PARAMTYPE=\"" : "",
+	    type ? type : "", type ? "\"" : "", path);
+
+	free(path);
+	return s;
+}
+
 static void
 test_update_snapspace(void **state)
 {
 	struct fx *x = *state;
 	uint32_t snap = idle_vc(x);
-	char *refs, *snap_xml;
 
 	assert_rc(call(x, "UpdateDeltaSnapshotSpace", NULL), 0);
-	refs = fmt("<PARAMVALUE NAME=\"SnapshotVolume\"><VALUE.REFARRAY>"
-	    "<VALUE.REFERENCE>%s</VALUE.REFERENCE></VALUE.REFARRAY>"
-	    "</PARAMVALUE>", snap_xml = vol_path(x, snap, F_NAME, false));
-	free(snap_xml);
-	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refs), 0);
+	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refarray(
+	    vol_path(x, snap, F_NAME, false), NULL)), 0);
 	/* A base volume is not a snapshot: "Volume does not exist". */
-	refs = fmt("<PARAMVALUE NAME=\"SnapshotVolume\" PARAMTYPE=\"reference\">"
-	    "<VALUE.REFARRAY><VALUE.REFERENCE>%s</VALUE.REFERENCE>"
-	    "</VALUE.REFARRAY></PARAMVALUE>",
-	    snap_xml = vol_path(x, VB, F_NAME, false));
-	free(snap_xml);
-	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refs), 32768);
+	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refarray(
+	    vol_path(x, snap, F_LOCAL, true), "reference")), 0);
+	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refarray(
+	    vol_path(x, VB, F_NAME, false), "reference")), 32768);
 	/* A single reference where an array is declared. */
 	assert_error(call(x, "UpdateDeltaSnapshotSpace", pref("SnapshotVolume",
 	    vol_path(x, snap, F_NAME, false), NULL)), 4);
