@@ -126,7 +126,7 @@ localns(struct bctx *c, const struct xnode *n, const char **out)
 		return nomem(c, n);
 	for (k = n->child; k != NULL; k = k->next) {
 		nm = attr(k, "NAME");
-		if (o > 0)
+		if (k != n->child)	/* empty segments keep their '/' */
 			s[o++] = '/';
 		memcpy(s + o, nm, strlen(nm));
 		o += strlen(nm);
