@@ -212,6 +212,13 @@ int cimxml_parse_request(const char *body, size_t len,
     const struct cimxml_limits *lim, struct cim_arena *arena,
     struct cim_request *out, struct cimxml_err *err);
 
+/*
+ * The parser keeps one expat parser per thread between calls (creating one
+ * per request costs a getrandom() and its tables).  Call this at thread or
+ * process exit to free it; parsing again afterwards is fine.
+ */
+void cimxml_parser_cache_free(void);
+
 /* Find a parameter by name, case-insensitive; NULL if absent. */
 const struct cim_param *cim_request_param(const struct cim_request *r,
     const char *name);

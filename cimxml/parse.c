@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "cimxml/cimxml.h"
 #include "cimxml/cimxml_int.h"
@@ -406,14 +408,45 @@ limits_apply(struct cimxml_limits *l, const struct cimxml_limits *in)
 		l->max_text = DEF_TEXT;
 }
 
-static XML_Parser
-parser_new(struct pstate *ps)
+/*
+ * One expat parser per thread is kept between requests: creating one costs
+ * a getrandom() for the hash salt plus its tables, which dominated a small
+ * GetInstance.  The salt is drawn once per thread instead (still unknown
+ * to clients, so attribute-name hash flooding stays impractical).
+ */
+static __thread XML_Parser parser_cache;
+static __thread unsigned long parser_salt;
+
+static unsigned long
+salt_get(void)
 {
-	XML_Parser xp;
+	unsigned long s = 0;
+
+	if (parser_salt != 0)
+		return parser_salt;
+	if (getrandom(&s, sizeof(s), 0) != (ssize_t)sizeof(s) || s == 0)
+		s = (unsigned long)time(NULL) ^ (unsigned long)(uintptr_t)&s;
+	parser_salt = s != 0 ? s : 1;
+	return parser_salt;
+}
+
+/* Returns a parser owned by the caller (parser_put) or NULL. */
+static XML_Parser
+parser_get(struct pstate *ps)
+{
+	XML_Parser xp = parser_cache;
 
 	/* "UTF-8" overrides the declaration; on_xmldecl refuses others. */
-	if ((xp = XML_ParserCreate("UTF-8")) == NULL)
+	if (xp != NULL) {
+		parser_cache = NULL;	/* reentrancy: never shared */
+		if (XML_ParserReset(xp, "UTF-8") != XML_TRUE) {
+			XML_ParserFree(xp);
+			xp = NULL;
+		}
+	}
+	if (xp == NULL && (xp = XML_ParserCreate("UTF-8")) == NULL)
 		return NULL;
+	XML_SetHashSalt(xp, salt_get());
 	XML_SetUserData(xp, ps);
 	XML_SetElementHandler(xp, on_start, on_end);
 	XML_SetCharacterDataHandler(xp, on_text);
@@ -429,6 +462,23 @@ parser_new(struct pstate *ps)
 #endif
 #endif
 	return xp;
+}
+
+static void
+parser_put(XML_Parser xp)
+{
+	if (parser_cache == NULL)
+		parser_cache = xp;
+	else
+		XML_ParserFree(xp);
+}
+
+void
+cimxml_parser_cache_free(void)
+{
+	if (parser_cache != NULL)
+		XML_ParserFree(parser_cache);
+	parser_cache = NULL;
 }
 
 /* Map an expat failure that no handler of ours caused. */
@@ -482,14 +532,14 @@ cimxml_parse_request(const char *body, size_t len,
 	limits_apply(&ps.lim, lim);
 	ps.a = arena;
 	ps.err = err;
-	if ((ps.xp = parser_new(&ps)) == NULL)
+	if ((ps.xp = parser_get(&ps)) == NULL)
 		return cimxml__err(err, -ENOMEM, 413, NULL, 1, 1, "%s",
 		    "out of memory");
 	if (XML_Parse(ps.xp, body, (int)len, XML_TRUE) == XML_STATUS_ERROR)
 		rc = ps.rc != 0 ? ps.rc : expat_error(&ps);
 	else
 		rc = ps.rc;
-	XML_ParserFree(ps.xp);
+	parser_put(ps.xp);
 	free(ps.tbuf);
 	if (rc != 0)
 		return rc;
