@@ -200,7 +200,6 @@ bind_params(struct cim_ctx *c, const struct cim_class_method *m,
     struct bound *b)
 {
 	const struct cim_request *r = c->req;
-	const struct cim_class_param *d;
 	size_t i, j;
 
 	memset(b, 0, sizeof(*b));
@@ -209,7 +208,8 @@ bind_params(struct cim_ctx *c, const struct cim_class_method *m,
 		if (bind_one(c, &r->params[i], b) != 0)
 			return -EINVAL;
 	for (i = 0; i < m->nparams; i++) {
-		d = &m->params[i];
+		const struct cim_class_param *d = &m->params[i];
+
 		if (!d->q.required)
 			continue;
 		for (j = 0; j < b->n; j++)
@@ -506,11 +506,12 @@ static void
 call_update_snapspace(struct cim_ctx *c, const struct bound *b)
 {
 	const struct cim_value *v = arg(b, "SnapshotVolume");
-	const struct rvolume *vol;
 	uint32_t id;
 	size_t i;
 
 	for (i = 0; v != NULL && i < v->n; i++) {
+		const struct rvolume *vol;
+
 		if (v->refs[i] == NULL ||
 		    resolve_volume(c, v->refs[i], &id) != 0 ||
 		    (vol = replica_volume_by_id(c->rs, id)) == NULL ||
@@ -551,39 +552,37 @@ call_service(struct cim_ctx *c, const struct bound *b)
 static struct cim_instance *
 job_error_instance(struct cim_ctx *c, const struct rjob *j)
 {
-	static const char *const args[] = { "Operation has failed" };
-	struct cim_instance *in;
-	struct cim_prop *p;
-	size_t n = 0;
+	static const char failed[] = "Operation has failed";
+	const char *why = j->error_desc[0] != '\0' ?
+	    cim_arena_strdup(c->arena, j->error_desc) : NULL;
+	const char **args = cim_arena_alloc(c->arena, sizeof(*args));
+	const struct cim_prop props[] = {
+		{ .name = "OwningEntity", .type = CIM_T_STRING,
+		  .text = "SNIA" },
+		{ .name = "MessageID", .type = CIM_T_STRING, .text = "DRM26" },
+		{ .name = "Message", .type = CIM_T_STRING, .text = failed },
+		{ .name = "MessageArguments", .type = CIM_T_STRING,
+		  .is_array = true, .n = 1, .items = args },
+		{ .name = "PerceivedSeverity", .type = CIM_T_UINT16,
+		  .text = "2" },
+		{ .name = "ProbableCause", .type = CIM_T_UINT16, .text = "8" },
+		{ .name = "ProbableCauseDescription", .type = CIM_T_STRING,
+		  .text = why, .is_null = why == NULL },
+		{ .name = "CIMStatusCode", .type = CIM_T_UINT32, .text = "2" },
+		{ .name = "CIMStatusCodeDescription", .type = CIM_T_STRING,
+		  .text = "CIM_ERR_ACCESS_DENIED" },
+	};
+	struct cim_instance *in = cim_arena_alloc(c->arena, sizeof(*in));
+	struct cim_prop *p = cim_arena_alloc(c->arena, sizeof(props));
 
-	in = cim_arena_alloc(c->arena, sizeof(*in));
-	p = cim_arena_alloc(c->arena, 10 * sizeof(*p));
-	if (in == NULL || p == NULL)
+	if (in == NULL || p == NULL || args == NULL ||
+	    (j->error_desc[0] != '\0' && why == NULL))
 		return NULL;
+	args[0] = failed;
+	memcpy(p, props, sizeof(props));
 	in->classname = "CIM_Error";
-	p[n++] = (struct cim_prop){ .name = "OwningEntity",
-	    .type = CIM_T_STRING, .text = "SNIA" };
-	p[n++] = (struct cim_prop){ .name = "MessageID",
-	    .type = CIM_T_STRING, .text = "DRM26" };
-	p[n++] = (struct cim_prop){ .name = "Message",
-	    .type = CIM_T_STRING, .text = "Operation has failed" };
-	p[n++] = (struct cim_prop){ .name = "MessageArguments",
-	    .type = CIM_T_STRING, .is_array = true, .n = 1,
-	    .items = (const char **)args };
-	p[n++] = (struct cim_prop){ .name = "PerceivedSeverity",
-	    .type = CIM_T_UINT16, .text = "2" };
-	p[n++] = (struct cim_prop){ .name = "ProbableCause",
-	    .type = CIM_T_UINT16, .text = "8" };
-	p[n++] = (struct cim_prop){ .name = "ProbableCauseDescription",
-	    .type = CIM_T_STRING,
-	    .text = j->error_desc[0] != '\0' ? j->error_desc : NULL,
-	    .is_null = j->error_desc[0] == '\0' };
-	p[n++] = (struct cim_prop){ .name = "CIMStatusCode",
-	    .type = CIM_T_UINT32, .text = "2" };
-	p[n++] = (struct cim_prop){ .name = "CIMStatusCodeDescription",
-	    .type = CIM_T_STRING, .text = "CIM_ERR_ACCESS_DENIED" };
 	in->props = p;
-	in->nprops = n;
+	in->nprops = sizeof(props) / sizeof(props[0]);
 	return in;
 }
 

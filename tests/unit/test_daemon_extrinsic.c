@@ -261,22 +261,24 @@ pval(const char *name, const char *v, const char *type)
 	    type ? type : "", type ? "\"" : "", v);
 }
 
-/* Concatenate up to 6 parameters (NULL-terminated), freeing them. */
+/*
+ * Concatenate parameters, freeing them.  A macro over an array rather
+ * than varargs, so the NULL that ends the list is a real char *.
+ */
+#define params(...)	params_of((char *[]){ __VA_ARGS__ })
+
 static char *
-params(char *a, ...)
+params_of(char *const *v)
 {
-	va_list ap;
-	char *acc = strdup(""), *p, *n;
+	char *acc = strdup(""), *n;
 
 	assert_non_null(acc);
-	va_start(ap, a);
-	for (p = a; p != NULL; p = va_arg(ap, char *)) {
-		n = fmt("%s%s", acc, p);
+	for (; *v != NULL; v++) {
+		n = fmt("%s%s", acc, *v);
 		free(acc);
-		free(p);
+		free(*v);
 		acc = n;
 	}
-	va_end(ap);
 	return acc;
 }
 
@@ -793,8 +795,6 @@ test_source_forms(void **state)
 	struct fx *x = *state;
 	char *src[9];
 	char name[16];
-	const char *r;
-	uint32_t id;
 
 	src[0] = vol_path(x, VA, F_NAME, false);
 	src[1] = vol_path(x, VA, F_LOCAL, true);
@@ -817,6 +817,9 @@ test_source_forms(void **state)
 	}
 	src[8] = vol_partial("CIM_ManagedElement", VA, x->sys, F_FULL);
 	for (size_t i = 0; i < 9; i++) {
+		const char *r;
+		uint32_t id;
+
 		snprintf(name, sizeof(name), "s%zu", i);
 		r = call(x, "CreateReplica", params(pval("ElementName", name,
 		    NULL), pval("CopyType", "4", NULL),
@@ -1151,11 +1154,12 @@ static void
 test_modify_pc_frozen(void **state)
 {
 	struct fx *x = *state;
-	const struct rpair *p;
-	const char *r;
 	char op[8];
 
 	for (int i = 0; i < 15; i++) {
+		const struct rpair *p;
+		const char *r;
+
 		fx_close(x);
 		*state = x = fx_open();
 		frozen_pc(x);
@@ -1195,12 +1199,13 @@ static void
 test_modify_vc_idle(void **state)
 {
 	struct fx *x = *state;
-	const struct rpair *p;
-	const char *r;
-	uint32_t snap;
 	char op[8];
 
 	for (int i = 0; i < 15; i++) {
+		const struct rpair *p;
+		const char *r;
+		uint32_t snap;
+
 		fx_close(x);
 		*state = x = fx_open();
 		snap = idle_vc(x);
@@ -1449,9 +1454,9 @@ test_update_snapspace(void **state)
 	assert_rc(call(x, "UpdateDeltaSnapshotSpace", NULL), 0);
 	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refarray(
 	    vol_path(x, snap, F_NAME, false), NULL)), 0);
-	/* A base volume is not a snapshot: "Volume does not exist". */
 	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refarray(
 	    vol_path(x, snap, F_LOCAL, true), "reference")), 0);
+	/* A base volume is not a snapshot: "Volume does not exist". */
 	assert_rc(call(x, "UpdateDeltaSnapshotSpace", refarray(
 	    vol_path(x, VB, F_NAME, false), "reference")), 32768);
 	/* A single reference where an array is declared. */
