@@ -660,6 +660,24 @@ call_job(struct cim_ctx *c, const struct bound *b, uint64_t job_id)
 
 /* ----------------------------------------------------------- dispatch */
 
+/* A call on a class path: none of our methods is static. */
+static void
+call_static(struct cim_ctx *c)
+{
+	const struct cim_request *r = c->req;
+	const struct cim_class *cls = r->target != NULL ?
+	    schema_class(r->target->classname) : NULL;
+
+	if (cls == NULL)
+		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND, "no such class");
+	else if (schema_method(cls, r->method) == NULL)
+		cimxml_write_error(c->out, CIM_ERR_METHOD_NOT_FOUND,
+		    "%s has no method %s", cls->name, r->method);
+	else
+		cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
+		    "%s is not a static method", r->method);
+}
+
 void
 cim_extrinsic(struct cim_ctx *c)
 {
@@ -681,19 +699,7 @@ cim_extrinsic(struct cim_ctx *c)
 		return;
 	}
 	if (r->target == NULL || r->target->is_class) {
-		cls = r->target != NULL ? schema_class(r->target->classname) :
-		    NULL;
-		if (cls == NULL) {
-			cimxml_write_error(c->out, CIM_ERR_NOT_FOUND,
-			    "no such class");
-			return;
-		}
-		if (schema_method(cls, r->method) == NULL)
-			cimxml_write_error(c->out, CIM_ERR_METHOD_NOT_FOUND,
-			    "%s has no method %s", cls->name, r->method);
-		else
-			cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
-			    "%s is not a static method", r->method);
+		call_static(c);
 		return;
 	}
 	if (model_resolve(c, r->target, &o) != 0) {

@@ -394,15 +394,17 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 	struct cimxml_err err;
 	struct cim_buf out;
 	struct cim_ctx c;
+	const char *tag = strncmp(target, "<CLASSNAME", 10) == 0 ?
+	    "LOCALCLASSPATH" : "LOCALINSTANCEPATH";
 	char *body;
 
 	assert_non_null(a);
 	body = fmt("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
 	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1001\" "
 	    "PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><METHODCALL NAME=\"%s\">"
-	    "<LOCALINSTANCEPATH>%s%s</LOCALINSTANCEPATH>%s</METHODCALL>"
-	    "</SIMPLEREQ></MESSAGE></CIM>", method,
-	    g_target_ns != NULL ? g_target_ns : ns_xml(), target,
+	    "<%s>%s%s</%s>%s</METHODCALL></SIMPLEREQ></MESSAGE></CIM>",
+	    method, tag, g_target_ns != NULL ? g_target_ns : ns_xml(), target,
+	    tag,
 	    prm != NULL ? prm : "");
 	free(target);
 	free(prm);
@@ -636,6 +638,22 @@ test_unknown_method(void **state)
 {
 	struct fx *x = *state;
 
+	/* Class paths: no method of ours is static. */
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica", strdup(
+	    "<CLASSNAME NAME=\"TPD_StorageConfigurationService\"/>"), NULL),
+	    7);
+	assert_error(call_as(x, AUTH_EDIT, "Frobnicate", strdup(
+	    "<CLASSNAME NAME=\"tpd_storageconfigurationservice\"/>"), NULL),
+	    17);
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica", strdup(
+	    "<CLASSNAME NAME=\"TPD_Nothing\"/>"), NULL), 6);
+	assert_error(call_as(x, AUTH_BROWSE, "CreateReplica", strdup(
+	    "<CLASSNAME NAME=\"TPD_StorageConfigurationService\"/>"), NULL),
+	    2);
+	/* Instances without methods of that name. */
+	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	    vol_path(x, VA, F_NAME, false), NULL), 17);
+
 	assert_error(call(x, "Frobnicate", NULL), 17);
 	/* Known on the service, not on the job. */
 	assert_error(call_job(x, "CreateReplica", frozen_pc(x), NULL), 17);
@@ -784,6 +802,18 @@ test_typed_params(void **state)
 	    NULL));
 	assert_rc(r, 0);
 	assert_non_null(replica_volume_by_name(x->rs, "hexsnap"));
+	/* A path straight inside PARAMVALUE (no VALUE.REFERENCE). */
+	{
+		char *v = vol_path(x, VC, F_FULL, true);
+
+		r = call(x, "CreateReplica", params(pval("CopyType", "4", NULL),
+		    pval("ElementName", "bare", NULL),
+		    fmt("<PARAMVALUE NAME=\"SourceElement\">%s</PARAMVALUE>",
+		    v), NULL));
+		free(v);
+	}
+	assert_rc(r, 0);
+	assert_int_equal(replica_volume_by_name(x->rs, "bare")->parent_id, VC);
 }
 
 /* ---------------------------------------------- reference path forms */
@@ -1424,6 +1454,10 @@ test_kill_job_and_others(void **state)
 	    pref("InPool", pool_of(x, "p0"), NULL), NULL)), 1);
 	assert_rc(call(x, "CreateOrModifyStoragePool", NULL), 1);
 	assert_rc(call(x, "StartService", NULL), 1);
+	/* Methods of other objects: Not Supported either. */
+	assert_rc(call_as(x, AUTH_EDIT, "RequestStateChange",
+	    vol_path(x, VA, F_NAME, false), pval("RequestedState", "3",
+	    NULL)), 1);
 	assert_rc(call(x, "RequestStateChange",
 	    pval("RequestedState", "2", NULL)), 1);
 	/* Their parameters are still checked. */
