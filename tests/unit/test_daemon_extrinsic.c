@@ -678,6 +678,11 @@ test_unknown_param(void **state)
 	    NULL)), 4);
 	assert_error(call_job(x, "GetError", frozen_pc(x),
 	    pval("Error", "x", "string")), 4);
+	/* Names from the request are escaped in the description. */
+	assert_error(call(x, "CreateReplica", params(
+	    pval("a&amp;b&lt;c&quot;d", "1", NULL), NULL)), 4);
+	assert_non_null(strstr(x->resp, "a&amp;b&lt;c&quot;d"));
+	assert_error(call(x, "x&lt;y&gt;", NULL), 17);
 	/* Nothing was created by the refused calls. */
 	assert_int_equal(replica_volume_count(x->rs), 4);
 }
