@@ -6,12 +6,13 @@
  *
  * Validation follows CONTRACT.md §4 in its order: namespace (3, normally
  * already refused by cimop.c), role (2), target exists (6), method known
- * for the class (17), parameter syntax (unknown,
- * duplicate, missing required, unparsable, wrong type: 4), and only then
- * the semantic checks, which answer with a method return value inside a
- * normal METHODRESPONSE.  Parameters are typed from the class repository,
- * so untyped PARAMVALUEs (wbemcli, cimcli) work.  This file decides nothing
+ * for the class (17), parameter syntax (unknown, duplicate, missing
+ * required, unparsable, wrong type: 4), and only then the semantic
+ * checks, which answer with a method return value inside a normal
+ * METHODRESPONSE.  Parameters are typed from the class repository, so
+ * untyped PARAMVALUEs (wbemcli, cimcli) work.  This file decides nothing
  * about replica states: replica/ does, and returns the value to send.
+ * Everything built for the response lives in c->arena.
  */
 #include "daemon/cim.h"
 
@@ -547,7 +548,7 @@ call_service(struct cim_ctx *c, const struct bound *b)
  * The CIM_Error of a job that failed on its own, as 3PAR builds it
  * (SPEC.md §4.3): the odd CIMStatusCode 2 is documented and reproduced;
  * the real reason is in ProbableCauseDescription and the job's
- * ErrorDescription.
+ * ErrorDescription.  Allocated in c->arena; NULL when it is full.
  */
 static struct cim_instance *
 job_error_instance(struct cim_ctx *c, const struct rjob *j)
