@@ -326,14 +326,11 @@ get_target(struct cim_ctx *c, const struct iargs *a, struct cim_obj *o,
 	rc = model_resolve(c, a->inst, o);
 	if (rc == 0 && o->kind == OBJ_ASSOC)
 		rc = model_resolve_link(c, a->inst, l);
-	if (rc == -EINVAL && mc != NULL && mc->nkeys != a->inst->nkeys) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
-		    "InstanceName: wrong key set for %s", mc->name);
-		return -1;
-	}
+	/* Missing or extra keys match nothing (SPEC.md §1.7): NOT_FOUND. */
 	if (rc != 0) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND,
-		    "no such instance of %s", a->inst->classname);
+		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND, "%s %s",
+		    rc == -EINVAL ? "wrong key set for" : "no such instance of",
+		    mc != NULL ? mc->name : a->inst->classname);
 		return -1;
 	}
 	return 0;

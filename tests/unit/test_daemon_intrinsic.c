@@ -207,11 +207,11 @@ test_get_instance_forms(void **state)
 	    KB("SystemCreationClassName", "TPD_StorageSystem")
 	    KB("SystemName", "OTHER") "</INSTANCENAME>"));
 	HAS(o, "<ERROR CODE=\"6\"");
-	/* Missing key: invalid parameter. */
+	/* Missing key: matches nothing. */
 	o = call(e, "root/tpd", "GetInstance", INAME(
 	    "<INSTANCENAME CLASSNAME=\"TPD_StorageVolume\">"
 	    KB("DeviceID", "101") "</INSTANCENAME>"));
-	HAS(o, "<ERROR CODE=\"4\"");
+	HAS(o, "<ERROR CODE=\"6\"");
 	/* No such volume. */
 	o = call(e, "root/tpd", "GetInstance", INAME(VOLNAME("999")));
 	HAS(o, "<ERROR CODE=\"6\"");
