@@ -113,6 +113,6 @@ expect_eq "duplicate ElementName rc" 4 "$(wrc)"
 scs_call NoSuchMethod "$(pv X uint16 1)"
 expect_error 17 "unknown method (curl)"
 wbem cmx -noverify "$SCS_URL" "NoSuchMethod.X=1"
-[ "$WRC" != 0 ] && pass "wbemcli unknown method fails ($WRC)" || fail "wbemcli unknown method succeeded: $WOUT"
+expect_match "wbemcli cmx unknown method: ERROR 17" 'ERROR CODE="17"' "$WOUT"
 
 finish

@@ -35,6 +35,8 @@ job_call "$job" GetError ""
 expect_rc 0 "GetError on a running job"
 expect_eq "GetError Error NULL while running" "" "$(xq outparam Error)"
 
+cim_imethod DeleteInstance root/tpd "$(ip InstanceName "$(job_in "$job")")"
+expect_error 1 "DeleteInstance of a running job"
 modsync 13 101 102
 expect_rc 0 "Stop Copy"
 expect_eq "Stop Copy returns no Job" "" "$JOB"

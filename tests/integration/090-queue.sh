@@ -5,7 +5,7 @@
 # PercentComplete 0, and runs when a slot frees; all targets end identical.
 . "$(dirname "$0")/lib.sh"
 
-start_daemon "max_copy_tasks = 2" "copy_rate_limit = 8388608"
+start_daemon "max_copy_tasks = 2" "copy_rate_limit = 2097152"
 fill_dense "$(volpath 101)" 24
 
 attach 101 102 4; expect_rc 4096 "attach 1"; j1=$JOB
