@@ -32,7 +32,7 @@
 
 #include "daemon/log.h"
 
-#define HTTP_MEMORY_LIMIT	(128 * 1024)
+#define HTTP_MEMORY_LIMIT	(32 * 1024)
 /* A denied request's body up to this size is drained so keep-alive holds. */
 #define HTTP_DRAIN_MAX		(64 * 1024)
 #define HTTP_BODY_MIN_ALLOC	4096
