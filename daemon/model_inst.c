@@ -472,8 +472,8 @@ inst_conf_caps(struct cim_ctx *c)
 	model_ib_u16s(&b, "SupportedStorageElementTypes", 1, el_types);
 	model_ib_u16s(&b, "SupportedAsynchronousActions", 3, async_act);
 	model_ib_u16s(&b, "SupportedSynchronousActions", 2, sync_act);
-	model_ib_null(&b, "SupportedStorageElementFeatures", CIM_T_UINT16,
-	    true);
+	/* Empty, not NULL: smispy tests membership in it. */
+	model_ib_u16s(&b, "SupportedStorageElementFeatures", 0, NULL);
 	return model_ib_done(&b);
 }
 
