@@ -48,6 +48,12 @@ struct cim_ctx {
  */
 void cim_intrinsic(struct cim_ctx *c);
 void cim_extrinsic(struct cim_ctx *c);
+/*
+ * In practice (cimxml.h): cimxml_begin_response/cimxml_end_response write
+ * the (I)METHODRESPONSE start and end tags, so cim_intrinsic and
+ * cim_extrinsic write only what goes between them (ERROR, IRETURNVALUE,
+ * RETURNVALUE, PARAMVALUE; nothing for a void operation).
+ */
 
 /* ------------------------------------------------------------------ model */
 
