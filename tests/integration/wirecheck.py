@@ -330,8 +330,9 @@ def cim_headers(method, cimobject, quote_all=False, pct_ns=False,
          ('CIMObject', co)]
     if protover:
         h.append(('CIMProtocolVersion', '1.0'))
-    if quote_all:
-        h = [(urllib.parse.quote(k), urllib.parse.quote(val)) for k, val in h]
+    if quote_all:	# the VMAX https.py way: every CIM header quoted
+        h = [(urllib.parse.quote(k), urllib.parse.quote(val))
+             if k.startswith('CIM') else (k, val) for k, val in h]
     return h
 
 

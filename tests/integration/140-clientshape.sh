@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# 140-clientshape: runs clientshape.py (CLIENTS.md section 5 T1.y) against a
+# fresh daemon: pywbem, smispy, Cinder, wbemcli and Pegasus request shapes.
+. "$(dirname "$0")/lib.sh"
+
+start_daemon
+ca=()
+[ "${CURL_TLS[0]}" = --cacert ] && ca=(--cacert "$CACERT")
+if python3 "$IT/clientshape.py" --port "$PORT" --password "$EDIT_PW" --system "$SYS" "${ca[@]+"${ca[@]}"}"; then
+	pass "clientshape"
+else
+	fail "clientshape (see above)"
+fi
+finish
