@@ -95,6 +95,21 @@ struct copy_spec {
 	uint64_t length;		/* bytes to copy; 0 = source size */
 	uint64_t resume_from;		/* checkpoint to resume from (chunk aligned) */
 	uint64_t rate_limit;		/* bytes/s, 0 = unlimited */
+	/*
+	 * Digest map of the target (NULL: none).  Any copy removes it before
+	 * writing the target; a full or differential copy that started at 0
+	 * and succeeds leaves a new one (per-chunk XXH3-128 of the source,
+	 * sealed after the target's fdatasync).  A DIFF copy from 0 that
+	 * finds a valid map reads only the source and writes the chunks whose
+	 * digest changed; without one it reads both sides.  Valid means: same
+	 * source and target (dev/ino), chunk size and length, and the target's
+	 * size and mtime unchanged since the map was sealed.  Nothing may write
+	 * a paired target outside the engine (a block device's writes cannot
+	 * be detected).  The folder must exist; `<path>.tmp` is used too.
+	 */
+	const char *digest_path;
+	/* Who the source is, for the map (0: its dev/ino); e.g. a volume id. */
+	uint64_t digest_src_id;
 };
 
 struct copy_progress {

@@ -51,6 +51,9 @@ int bdev__fstat(int fd, struct bdev_info *out);
 int bdev__zero_range(int fd, bool is_blk, uint64_t off, uint64_t len,
     const void *zbuf, size_t zlen);
 
+/* fsync the folder that holds `path` (a new or removed name).  0 or -errno. */
+int bdev__sync_parent(const char *path);
+
 /*
  * Next data offset at or after `off` in fd (SEEK_DATA); *out = `end` when
  * there is none before end.  Where the fd cannot seek data (devices), *out =

@@ -156,6 +156,63 @@ chunk_copy_range(struct copy_job *job, struct copy_chunk *c)
 }
 
 /*
+ * Differential over a source hole with a valid map: the chunks whose old
+ * digest is the zero digest are skipped without reading the target; at
+ * the first one that is not, the chunk stops there (or, if it is the first,
+ * zeroes it alone) so that accounting stays per chunk.  Returns 0, -errno
+ * of the target, or 1 when the map cannot be read (read the target then).
+ */
+static int
+chunk_hole_map(struct copy_job *job, struct copy_chunk *c, uint64_t hole_end)
+{
+	struct copy_digest old[64];
+	uint64_t cs = job->chunk_size, off = c->off;
+
+	while (off < hole_end) {
+		uint64_t idx = off / cs, left = (hole_end - off + cs - 1) / cs;
+		unsigned n = left < 64 ? (unsigned)left : 64;
+
+		if (copy__map_get(job, idx, n, old) != 0)
+			return 1;
+		for (unsigned i = 0; i < n; i++, off += cs) {
+			if (memcmp(&old[i], copy__digest_zero(job, off),
+			    sizeof(old[i])) == 0)
+				continue;
+			if (off > c->off) {
+				c->end = off;
+				return 0;
+			}
+			c->end = c->off + c->len;
+			c->skipped = false;
+			return zero_range(job, c, c->off, c->len);
+		}
+	}
+	return 0;
+}
+
+/* Record the zero digest for the chunks of [c->off, c->end). */
+static void
+chunk_hole_digests(struct copy_job *job, struct copy_chunk *c)
+{
+	uint64_t cs = job->chunk_size, end = c->end < job->length ?
+	    c->end : job->length;
+	uint64_t first = c->off / cs, last = (end + cs - 1) / cs;
+	uint64_t full = last - first;
+
+	if (!job->map.write_new)
+		return;
+	/* Every chunk but the volume's last has the full-size zero digest. */
+	if (end == job->length && job->length % cs != 0) {
+		full--;
+		c->map_err = copy__map_put(job, last - 1, 1,
+		    copy__digest_zero(job, (last - 1) * cs));
+	}
+	if (full > 0 && c->map_err == 0)
+		c->map_err = copy__map_put(job, first, full,
+		    copy__digest_zero(job, 0));
+}
+
+/*
  * The source has no data in [c->off, hole_end).  The target must read as
  * zeros there: nothing to do on an empty target; in differential mode only
  * where the target has non-zero data (checked for this chunk alone).
@@ -172,6 +229,9 @@ chunk_hole(struct copy_job *job, struct copy_chunk *c, uint64_t hole_end)
 		return 0;
 	if (job->mode != COPY_DIFF)
 		return zero_range(job, c, c->off, hole_end - c->off);
+	if (job->map.use_old && (err = chunk_hole_map(job, c, hole_end)) != 1)
+		return err;
+	c->end = hole_end;	/* the map could not be read: read the target */
 	if (!job->dst_blk) {
 		if ((err = bdev__next_data(job->dfd, c->off, hole_end, &d)) != 0)
 			return err;
@@ -179,6 +239,7 @@ chunk_hole(struct copy_job *job, struct copy_chunk *c, uint64_t hole_end)
 			return 0;	/* hole on both sides */
 	}
 	c->end = c->off + c->len;
+	c->target_read = true;
 	err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
 	if (err != 0 || buf_is_zero(c->buf2, (size_t)c->len))
 		return err;
@@ -200,6 +261,56 @@ chunk_clone(struct copy_job *job, struct copy_chunk *c)
 	return 0;
 }
 
+/*
+ * Differential data chunk: is the target already equal to the source in
+ * c->buf?  With a valid map its old digest says so without reading the
+ * target; otherwise (or if the map cannot be read) the target is read.
+ */
+static int
+chunk_same(struct copy_job *job, struct copy_chunk *c,
+    const struct copy_digest *dig, bool *same)
+{
+	struct copy_digest old;
+	int err;
+
+	if (job->map.use_old &&
+	    copy__map_get(job, c->off / job->chunk_size, 1, &old) == 0) {
+		*same = memcmp(&old, dig, sizeof(old)) == 0;
+		return 0;
+	}
+	c->target_read = true;
+	err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
+	if (err == 0)
+		*same = memcmp(c->buf, c->buf2, (size_t)c->len) == 0;
+	return err;
+}
+
+static int
+chunk_data(struct copy_job *job, struct copy_chunk *c)
+{
+	struct copy_digest dig;
+	bool same = false, want = job->map.write_new || job->map.use_old;
+	int err;
+
+	err = read_full(job->sfd, job->sfd_direct, c->buf, c->len, c->off);
+	if (err != 0)
+		return err;
+	c->io_bytes = c->len;
+	if (want)
+		copy__digest(c->buf, c->len, &dig);
+	if (job->mode == COPY_DIFF &&
+	    (err = chunk_same(job, c, want ? &dig : NULL, &same)) != 0)
+		return err;
+	if (same)
+		c->skipped = true;
+	else if ((err = chunk_apply(job, c, c->buf)) == 0 && c->written == 0)
+		c->skipped = true;
+	if (err == 0 && job->map.write_new)
+		c->map_err = copy__map_put(job, c->off / job->chunk_size, 1,
+		    &dig);
+	return err;
+}
+
 void
 copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 {
@@ -210,6 +321,8 @@ copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 	c->end = c->off + c->len;
 	c->io_bytes = c->written = 0;
 	c->skipped = false;
+	c->map_err = 0;
+	c->target_read = false;
 	if (c->clone) {
 		c->err = chunk_clone(job, c);
 		return;
@@ -221,28 +334,15 @@ copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 		if (hole_end < c->off + c->len)
 			hole_end = c->off + c->len;
 		err = chunk_hole(job, c, hole_end);
+		if (err == 0)
+			chunk_hole_digests(job, c);
 		goto out;
 	}
 	if (job->mode == COPY_FULL && job->method == COPY_IO_CFR && !job->dst_blk) {
 		err = chunk_copy_range(job, c);
 		goto out;
 	}
-	err = read_full(job->sfd, job->sfd_direct, c->buf, c->len, c->off);
-	if (err != 0)
-		goto out;
-	c->io_bytes = c->len;
-	if (job->mode == COPY_DIFF) {
-		err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
-		if (err != 0)
-			goto out;
-		if (memcmp(c->buf, c->buf2, (size_t)c->len) == 0) {
-			c->skipped = true;
-			goto out;
-		}
-	}
-	err = chunk_apply(job, c, c->buf);
-	if (err == 0 && c->written == 0)
-		c->skipped = true;
+	err = chunk_data(job, c);
 out:
 	c->err = err;
 }

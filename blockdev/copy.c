@@ -232,6 +232,7 @@ job_finish(struct copy_job *job, int status, uint64_t err_off)
 {
 	job->done = true;
 	job_unlink(job);
+	copy__map_close(job);
 	job_close_fds(job);
 	job->prog.checkpoint = job_checkpoint(job);
 	if (status == 0)
@@ -248,6 +249,9 @@ on_sync_work(uv_work_t *w)
 	job->sync_err = 0;
 	if (bdev__io->fdatasync(job->dfd) == -1)
 		job->sync_err = -errno;
+	/* A map that fails to seal is only missing: the next resync reads both. */
+	else if (job->map.write_new && !job->map.failed)
+		(void)copy__map_commit(job);
 }
 
 static void
@@ -343,6 +347,8 @@ on_chunk_done(uv_work_t *w, int status)
 		else
 			job->mode = COPY_FULL;
 	}
+	if (c->map_err != 0)
+		job->map.failed = true;
 	if (c->err == 0) {
 		chunk_account(job, c);
 	} else {
@@ -383,7 +389,7 @@ job_ready_slot(struct copy_job *job)
 	uint64_t now, allowed;
 
 	if (job->done || job->syncing || job->cancelled || job->err != 0 ||
-	    job->cloning || job->next_off >= job->length)
+	    job->cloning || !job->map_ready || job->next_off >= job->length)
 		return NULL;
 	if (job->inflight >= job->nchunks ||
 	    e->inflight >= e->opts.max_inflight_total)
@@ -439,6 +445,49 @@ job_dispatch(struct copy_job *job, struct copy_chunk *c)
 	return 0;
 }
 
+static void
+on_map_work(uv_work_t *w)
+{
+	struct copy_job *job = container_of(w, struct copy_job, map_work);
+
+	job->map_err = copy__map_prepare(job);
+}
+
+static void
+on_map_done(uv_work_t *w, int status)
+{
+	struct copy_job *job = container_of(w, struct copy_job, map_work);
+
+	job->map_busy = false;
+	job->map_ready = true;
+	if (status != 0)
+		job->map_err = status;
+	if (job->map_err != 0 && job->err == 0) {
+		/* The old map could not be removed: writing would make it lie. */
+		job->err = job->map_err;
+		job->err_off = job->start_off;
+	}
+	engine_pump(job->e);
+}
+
+/* Before its first chunk, a job with a map path prepares the map. */
+static void
+job_map_start(struct copy_job *job)
+{
+	int err;
+
+	if (job->map_ready || job->map_busy || job->cancelled || job->err != 0)
+		return;
+	err = uv_queue_work(job->e->loop, &job->map_work, on_map_work,
+	    on_map_done);
+	if (err != 0) {
+		job->err = err;
+		job->err_off = job->start_off;
+		return;
+	}
+	job->map_busy = true;
+}
+
 /* Round-robin one chunk per job per pass until the bounds are reached. */
 static void
 engine_pump(struct copy_engine *e)
@@ -448,6 +497,8 @@ engine_pump(struct copy_engine *e)
 	bool more = true;
 	int err;
 
+	for (job = e->head; job != NULL; job = job->next)
+		job_map_start(job);
 	while (more) {
 		more = false;
 		for (job = e->head; job != NULL; job = next) {
@@ -464,7 +515,7 @@ engine_pump(struct copy_engine *e)
 	}
 	for (job = e->head; job != NULL; job = next) {
 		next = job->next;
-		if (job->inflight > 0 || job->syncing)
+		if (job->inflight > 0 || job->syncing || job->map_busy)
 			continue;
 		if (job->err != 0 || job->cancelled || job->next_off >= job->length)
 			job_end_or_sync(job);
@@ -534,6 +585,8 @@ job_alloc(struct copy_engine *e, struct copy_job **out)
 		job->chunks[i].job = job;
 	job->e = e;
 	job->sfd = job->dfd = job->sfd_direct = job->dfd_direct = -1;
+	job->map.old_fd = job->map.new_fd = -1;
+	job->map_ready = true;
 	job->chunk_size = e->opts.chunk_size;
 	job->method = e->method;
 	job->ckpt_limit = UINT64_MAX;
@@ -564,6 +617,12 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 	if ((err = job_open(job, spec, e->opts.use_direct_io)) != 0 ||
 	    (err = job_check(job, spec)) != 0)
 		goto out_close_fds;
+	if (spec->digest_path != NULL) {
+		if ((err = copy__map_init(job, spec->digest_path)) != 0)
+			goto out_close_fds;
+		job->map.src_id = spec->digest_src_id;
+		job->map_ready = false;
+	}
 	if ((err = uv_timer_init(e->loop, &job->timer)) != 0)
 		goto out_close_fds;
 	job->mode = spec->mode;
@@ -588,6 +647,7 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 	return 0;
 
 out_close_fds:
+	copy__map_close(job);
 	job_close_fds(job);
 	free(job->chunks);
 	free(job);

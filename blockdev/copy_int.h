@@ -19,6 +19,24 @@
 
 #define COPY_BLOCK	4096u		/* zero-detection and O_DIRECT unit */
 
+/* One chunk's digest: XXH3-128 in canonical (big-endian) byte order. */
+struct copy_digest {
+	unsigned char b[16];
+};
+
+/* The digest map of a job's target (digest.c); fds and flags set by the
+ * map's prepare work before the first chunk, read-only for chunks. */
+struct copy_map {
+	char *path, *tmp;		/* NULL: no map for this job */
+	uint64_t src_id;		/* caller's source identity, 0 = dev/ino */
+	int old_fd;			/* valid previous map (DIFF), or -1 */
+	int new_fd;			/* <path>.tmp being built, or -1 */
+	bool use_old, write_new;
+	bool failed;			/* loop: an entry could not be stored */
+	bool committed;			/* sync work: renamed into place */
+	struct copy_digest zero_full, zero_tail;
+};
+
 struct copy_chunk {
 	uv_work_t work;
 	struct copy_job *job;
@@ -32,6 +50,8 @@ struct copy_chunk {
 	uint64_t io_bytes;		/* bytes read from the source */
 	uint64_t written;		/* bytes written or zeroed on the target */
 	bool skipped;			/* nothing written (hole, equal, zero) */
+	int map_err;			/* the new map entry was not stored */
+	bool target_read;		/* DIFF compared by reading the target */
 };
 
 struct copy_job {
@@ -56,6 +76,11 @@ struct copy_job {
 	uint64_t rate_t0, rate_bytes;
 	uv_timer_t timer;		/* rate limit waits and deferred pumps */
 	uv_work_t sync_work;
+	struct copy_map map;
+	uv_work_t map_work;
+	bool map_busy;			/* loop: the map's prepare work runs */
+	bool map_ready;			/* loop: prepared (or no map asked) */
+	int map_err;
 	int sync_err;
 	bool cloning, clone_tried;
 	bool cancelled, syncing, done;
@@ -81,5 +106,18 @@ struct copy_engine {
 
 /* chunk.c: run one chunk on a thread-pool thread; fills the worker fields. */
 void copy__chunk_run(struct copy_job *job, struct copy_chunk *c);
+
+/* digest.c: the digest map (see there for the rules). */
+int copy__map_init(struct copy_job *job, const char *path);
+int copy__map_prepare(struct copy_job *job);
+int copy__map_get(const struct copy_job *job, uint64_t idx, unsigned n,
+    struct copy_digest *out);
+int copy__map_put(const struct copy_job *job, uint64_t idx, uint64_t n,
+    const struct copy_digest *d);
+int copy__map_commit(struct copy_job *job);
+void copy__map_close(struct copy_job *job);
+void copy__digest(const void *buf, uint64_t len, struct copy_digest *out);
+const struct copy_digest *copy__digest_zero(const struct copy_job *job,
+    uint64_t off);
 
 #endif /* ARRAYD_BLOCKDEV_COPY_INT_H */

@@ -104,8 +104,8 @@ bdev_stat(const char *path, struct bdev_info *out)
 	return err;
 }
 
-static int
-sync_parent(const char *path)
+int
+bdev__sync_parent(const char *path)
 {
 	char dir[PATH_MAX];
 	char *slash;
@@ -143,7 +143,7 @@ bdev_create(const char *path, uint64_t size)
 	}
 	close(fd);
 	/* The new name must survive a crash like the pair that refers to it. */
-	return sync_parent(path);
+	return bdev__sync_parent(path);
 
 out_unlink:
 	close(fd);

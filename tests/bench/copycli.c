@@ -6,7 +6,9 @@
  * not part of arrayd and must not grow features the daemon does not have.
  *
  *   copycli [-m full|diff|clone] [-c CHUNK] [-j PER_JOB] [-q TOTAL]
- *           [-b] (buffered, no O_DIRECT) [-r] (copy_file_range) SRC DST
+ *           [-b] (buffered, no O_DIRECT) [-r] (copy_file_range)
+ *           [-d MAP] (digest map path) [-i SRCID] (source id for the map)
+ *           SRC DST
  *
  * DST is created sparse at the source's size when missing.
  */
@@ -57,7 +59,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: copycli [-m full|diff|clone] [-c CHUNK] "
-	    "[-j PER_JOB] [-q TOTAL] [-b] [-r] SRC DST\n");
+	    "[-j PER_JOB] [-q TOTAL] [-b] [-r] [-d MAP] [-i SRCID] SRC DST\n");
 	return 2;
 }
 
@@ -74,7 +76,7 @@ main(int argc, char **argv)
 	bool cfr = false;
 	int c, err;
 
-	while ((c = getopt(argc, argv, "m:c:j:q:br")) != -1) {
+	while ((c = getopt(argc, argv, "m:c:j:q:brd:i:")) != -1) {
 		switch (c) {
 		case 'm':
 			if (strcmp(optarg, "diff") == 0)
@@ -89,6 +91,8 @@ main(int argc, char **argv)
 		case 'q': o.max_inflight_total = (unsigned)atoi(optarg); break;
 		case 'b': o.use_direct_io = false; break;
 		case 'r': cfr = true; break;
+		case 'd': spec.digest_path = optarg; break;
+		case 'i': spec.digest_src_id = strtoull(optarg, NULL, 10); break;
 		default: return usage();
 		}
 	}
