@@ -154,6 +154,8 @@ struct fb_faults {
 	pthread_t loop_thread;
 	atomic_int on_loop;			/* I/O seen on the loop thread */
 	int pread_delay_us;
+	ino_t watch_ino;			/* count reads of this file */
+	atomic_ullong watch_read;		/* bytes read from it */
 };
 
 static struct fb_faults fb_f;
@@ -186,6 +188,12 @@ fb_pread(int fd, void *buf, size_t len, off_t off)
 	}
 	r = n == fb_f.pread_short_at ? 0 : pread(fd, buf, len, off);
 	atomic_fetch_sub(&fb_f.active, 1);
+	if (r > 0 && fb_f.watch_ino != 0) {
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && st.st_ino == fb_f.watch_ino)
+			atomic_fetch_add(&fb_f.watch_read, (unsigned long long)r);
+	}
 	return r;
 }
 
@@ -228,6 +236,18 @@ fb_faults_install(void)
 	memset(&fb_f, 0, sizeof(fb_f));
 	fb_f.loop_thread = pthread_self();
 	bdev__io = &fb_io;
+}
+
+/* Count the bytes the engine reads from `path` (fb_f.watch_read). */
+static inline void
+fb_watch(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		abort();
+	fb_f.watch_ino = st.st_ino;
+	atomic_store(&fb_f.watch_read, 0);
 }
 
 static inline void

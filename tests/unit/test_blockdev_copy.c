@@ -15,6 +15,8 @@
 #include <sys/mount.h>
 #include <time.h>
 
+#include <linux/falloc.h>
+
 #include "blockdev/blockdev.h"
 #include "tests/unit/fake_blockdev.h"
 
@@ -641,6 +643,222 @@ test_engine_opts(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* ---------------------------------------------------------- digest map */
+
+#define MAPLEN	(1 * MiB + 8 * KiB)	/* the last chunk is short */
+
+static bool
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Map source: data chunks 0-3, a hole, data 8-9, the short tail chunk. */
+static void
+make_map_src(const char *src)
+{
+	fb_truncate(src, MAPLEN);
+	fb_write(src, 0, 4 * CS, 1);
+	fb_write(src, 8 * CS, 2 * CS, 2);
+	fb_write(src, 16 * CS, 8 * KiB, 3);
+}
+
+/* A full copy that leaves a map; returns after checking it is there. */
+static void
+map_full(const struct copy_engine_opts *o, struct copy_spec *sp)
+{
+	struct res r = { 0 };
+	char tmp[160];
+
+	sp->mode = COPY_FULL;
+	sp->resume_from = 0;
+	assert_int_equal(run_copy(o, sp, &r), 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(fb_cmp(sp->src_path, sp->dst_path, MAPLEN), 0);
+	assert_true(file_exists(sp->digest_path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", sp->digest_path);
+	assert_false(file_exists(tmp));
+	/* The target's mtime has a coarse tick: later writes must change it. */
+	usleep(20000);
+}
+
+/* A DIFF copy; returns the bytes it read from the target. */
+static uint64_t
+map_diff(const struct copy_engine_opts *o, struct copy_spec *sp,
+    struct res *r)
+{
+	memset(r, 0, sizeof(*r));
+	sp->mode = COPY_DIFF;
+	fb_faults_install();
+	fb_watch(sp->dst_path);
+	assert_int_equal(run_copy(o, sp, r), 0);
+	fb_faults_remove();
+	return atomic_load(&fb_f.watch_read);
+}
+
+static void
+test_map_resync(void **state)
+{
+	struct copy_engine_opts o = opts_cs(CS, true);
+	char s[128], d[128], m[128];
+	struct copy_spec sp = { .src_path = fb_path(s, "src"),
+	    .dst_path = fb_path(d, "dst"), .digest_path = fb_path(m, "map") };
+	struct res r;
+	int fd;
+
+	(void)state;
+	make_map_src(s);
+	assert_int_equal(bdev_create(d, MAPLEN), 0);
+	map_full(&o, &sp);
+	/* Host writes on the source while the pair is split. */
+	fb_write(s, 1 * CS + 10, 100, 7);		/* data changed */
+	fb_write(s, 5 * CS, 4 * KiB, 7);		/* hole gets data */
+	fb_write(s, 16 * CS, 8 * KiB, 8);		/* short tail chunk */
+	fd = open(s, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fallocate(fd, FALLOC_FL_PUNCH_HOLE |
+	    FALLOC_FL_KEEP_SIZE, 8 * CS, CS), 0);	/* data becomes a hole */
+	close(fd);
+	fb_write(s, 3 * CS, CS, 3);
+	fb_write(s, 3 * CS, CS, 1);			/* rewritten, same bytes */
+	assert_int_equal(map_diff(&o, &sp, &r), 0);	/* source only */
+	assert_int_equal(r.status, 0);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	assert_int_equal(r.p.chunks_written, 4);
+	assert_true(r.p.bytes_written <= 4 * CS);
+	assert_false(fb_has_data(d, 8 * CS, CS));
+	assert_true(file_exists(m));
+	usleep(20000);
+	/* In sync: the next resync reads the source only and writes nothing. */
+	assert_int_equal(map_diff(&o, &sp, &r), 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.p.bytes_written, 0);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+}
+
+static void
+corrupt_byte(const char *path, off_t off)
+{
+	unsigned char b;
+	int fd = open(path, O_RDWR);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &b, 1, off), 1);
+	b ^= 0x40;
+	assert_int_equal(pwrite(fd, &b, 1, off), 1);
+	close(fd);
+}
+
+/* Each way a map stops describing the target: the resync reads both. */
+static void
+test_map_invalid(void **state)
+{
+	struct copy_engine_opts o = opts_cs(CS, true), o2 = opts_cs(2 * CS, true);
+	char s[128], d[128], m[128];
+	struct copy_spec sp = { .src_path = fb_path(s, "src"),
+	    .dst_path = fb_path(d, "dst"), .digest_path = fb_path(m, "map") };
+	struct res r;
+
+	(void)state;
+	make_map_src(s);
+	assert_int_equal(bdev_create(d, MAPLEN), 0);
+	/* 1. a host wrote the target outside the engine (mtime changed) */
+	map_full(&o, &sp);
+	fb_write(d, 2 * CS, 4 * KiB, 9);
+	assert_true(map_diff(&o, &sp, &r) > 0);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.p.chunks_written, 1);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	/* 2. corrupt entry, 3. corrupt header */
+	for (off_t off = 200; off >= 20; off -= 180) {
+		map_full(&o, &sp);
+		corrupt_byte(m, off);
+		fb_write(s, 0, 4 * KiB, 5);	/* the source moves on */
+		assert_true(map_diff(&o, &sp, &r) > 0);
+		assert_int_equal(r.status, 0);
+		assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+		fb_write(s, 0, 4 * KiB, 1);
+	}
+	/* 4. another chunk size */
+	map_full(&o, &sp);
+	assert_true(map_diff(&o2, &sp, &r) > 0);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	/* 5. truncated map, 6. not a map */
+	map_full(&o, &sp);
+	fb_truncate(m, 300);
+	assert_true(map_diff(&o, &sp, &r) > 0);
+	fb_write(m, 0, 4 * KiB, 4);
+	assert_true(map_diff(&o, &sp, &r) > 0);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	/* 7. another source identity */
+	sp.digest_src_id = 41;
+	map_full(&o, &sp);
+	sp.digest_src_id = 42;
+	assert_true(map_diff(&o, &sp, &r) > 0);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	/* 8. a copy told of no map wrote the target: its mtime gives it away */
+	sp.digest_src_id = 0;
+	map_full(&o, &sp);
+	fb_write(s, 8 * CS, 4 * KiB, 6);
+	sp.digest_path = NULL;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(run_copy(&o, &sp, &r), 0);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	fb_write(s, 8 * CS, 4 * KiB, 2);
+	sp.digest_path = m;
+	assert_true(map_diff(&o, &sp, &r) > 0);
+	assert_int_equal(r.p.chunks_written, 1);
+	assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+	/* 9. a map in a folder that does not exist: copy works, no map */
+	sp.digest_path = fb_path(m, "nodir/map");
+	assert_true(map_diff(&o, &sp, &r) > 0);
+	assert_int_equal(r.status, 0);
+	assert_false(file_exists(m));
+}
+
+/* A cancelled resync drops the map; its resume is byte-identical. */
+static void
+test_map_cancel_resume(void **state)
+{
+	struct copy_engine_opts o = opts_cs(CS, true);
+	char s[128], d[128], m[128], t[160];
+	struct copy_spec sp = { .src_path = fb_path(s, "src"),
+	    .dst_path = fb_path(d, "dst"), .digest_path = fb_path(m, "map") };
+	struct res r;
+
+	(void)state;
+	make_map_src(s);
+	assert_int_equal(bdev_create(d, MAPLEN), 0);
+	snprintf(t, sizeof(t), "%s.tmp", m);
+	for (int cancel = 1; cancel <= 4; cancel++) {
+		map_full(&o, &sp);
+		fb_write(s, 0, 10 * CS, (unsigned)(10 + cancel));
+		memset(&r, 0, sizeof(r));
+		r.cancel_after = cancel;
+		sp.mode = COPY_DIFF;
+		assert_int_equal(run_copy(&o, &sp, &r), 0);
+		assert_int_equal(r.status, -ECANCELED);
+		assert_false(file_exists(m));	/* the target moved */
+		assert_false(file_exists(t));
+		assert_int_equal(fb_cmp(s, d, r.p.checkpoint), 0);
+		sp.resume_from = r.p.checkpoint;
+		assert_true(map_diff(&o, &sp, &r) > 0 ||
+		    sp.resume_from >= 10 * CS);
+		assert_int_equal(r.status, 0);
+		assert_int_equal(fb_cmp(s, d, MAPLEN), 0);
+		assert_false(file_exists(m));	/* resumed: no map */
+		sp.resume_from = 0;
+		assert_true(map_diff(&o, &sp, &r) > 0);	/* rebuilds it */
+		assert_true(file_exists(m));
+		usleep(20000);
+		assert_int_equal(map_diff(&o, &sp, &r), 0);
+		assert_int_equal(r.p.bytes_written, 0);
+		fb_write(s, 0, 10 * CS, 1);
+	}
+}
+
 int
 main(void)
 {
@@ -661,6 +879,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_source_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_larger_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_engine_opts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_cancel_resume, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
