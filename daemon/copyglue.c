@@ -10,12 +10,15 @@
  */
 #include "daemon/copyglue.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -40,6 +43,7 @@ struct copyglue {
 	uint64_t		 rate_limit;
 	struct glue_job		**jobs;
 	size_t			 njobs, cap;
+	char			*digest_dir;	/* NULL: keep no digest maps */
 };
 
 struct copyglue *
@@ -64,7 +68,37 @@ copyglue_free(struct copyglue *g)
 	for (size_t i = 0; i < g->njobs; i++)
 		free(g->jobs[i]);
 	free(g->jobs);
+	free(g->digest_dir);
 	free(g);
+}
+
+int
+copyglue_set_digest_dir(struct copyglue *g, const char *dir)
+{
+	char *d;
+
+	free(g->digest_dir);
+	g->digest_dir = NULL;
+	if (dir == NULL || dir[0] == '\0')
+		return -EINVAL;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -errno;
+	if ((d = strdup(dir)) == NULL)
+		return -ENOMEM;
+	g->digest_dir = d;
+	return 0;
+}
+
+/* The digest map path of volume `id` in buf, or NULL when none is kept. */
+static const char *
+glue_map_path(const struct copyglue *g, uint32_t id, char *buf, size_t len)
+{
+	int n;
+
+	if (g->digest_dir == NULL)
+		return NULL;
+	n = snprintf(buf, len, "%s/%" PRIu32 ".map", g->digest_dir, id);
+	return n > 0 && (size_t)n < len ? buf : NULL;
 }
 
 void
@@ -212,6 +246,7 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	struct copyglue *g = ctx;
 	struct copy_spec spec;
 	struct glue_job *gj, **nj;
+	char map[4096];
 	int err;
 
 	if (glue_find(g, job_id, NULL) != NULL)
@@ -239,6 +274,9 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	spec.length = src->size;
 	spec.resume_from = resume_from;
 	spec.rate_limit = g->rate_limit;
+	/* The map follows the target; the source is named by its DeviceID. */
+	spec.digest_path = glue_map_path(g, tgt->id, map, sizeof(map));
+	spec.digest_src_id = (1ull << 32) | src->id;
 	g->jobs[g->njobs++] = gj;
 	err = copy_job_start(g->eng, &spec, on_copy_progress, on_copy_done,
 	    gj, &gj->job);
@@ -269,7 +307,12 @@ glue_volume_create(void *ctx, const struct rvolume *v)
 static int
 glue_volume_remove(void *ctx, const struct rvolume *v)
 {
-	(void)ctx;
+	char map[4096];
+	const char *mp = glue_map_path(ctx, v->id, map, sizeof(map));
+
+	/* A later volume with this DeviceID must not find the old map. */
+	if (mp != NULL && unlink(mp) == -1 && errno != ENOENT)
+		log_warn_err(-errno, "%s", mp);
 	return bdev_remove(v->path);
 }
 

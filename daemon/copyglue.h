@@ -30,6 +30,14 @@ void copyglue_free(struct copyglue *g);
 void copyglue_set_replica_set(struct copyglue *g, struct replica_set *rs);
 /* Fill ops (ctx = g) for replica_set_open. */
 void copyglue_ops(struct copyglue *g, struct replica_ops *ops);
+/*
+ * Keep per-chunk digest maps of copy targets in `dir` (created 0700 if
+ * missing; copied), as <dir>/<target DeviceID>.map, so a resync reads only
+ * the source.  Without this call no map is kept and every resync reads
+ * both volumes.  Returns 0 or -errno (then no maps are kept).  The daemon
+ * calls it with <state_dir>/digests right after copyglue_new.
+ */
+int copyglue_set_digest_dir(struct copyglue *g, const char *dir);
 /* New per-copy rate limit, applied to running copies too. */
 void copyglue_set_rate(struct copyglue *g, uint64_t rate_limit);
 /* Copies the engine still runs. */
