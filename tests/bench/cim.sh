@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# cim.sh - CIM-XML request throughput, latency and memory of arrayd.
+#
+# Starts its own daemon (tests/integration/lib.sh) on a loopback port with
+# 16 extra 1 MiB volumes, then runs wrk (cimreq.lua, adapted from
+# /work/shared/bench/cim/cimxml.lua) over HTTPS keep-alive for GetInstance
+# of a volume, GetInstance of a job and EnumerateInstanceNames at 1, 16 and
+# 64 connections; reports req/s, p50/p99, idle and loaded RSS (VmRSS), and
+# the ModifySynchronization (Resync) request->4096 latency at 16 concurrent
+# clients.  Everything is bounded (wrk -d, timeout).
+# Targets: 16 connections >= 20000 GetInstance/s, p99 < 5 ms, RSS < 16 MiB.
+# Environment: DURATION (s, default 5), CONNS (default "1 16 64").
+set -u
+. "$(dirname "$0")/../integration/lib.sh"
+TEST_NAME=bench-cim
+DURATION=${DURATION:-5}
+CONNS=${CONNS:-"1 16 64"}
+BENCH=$TOP/tests/bench
+command -v wrk > /dev/null || { echo "wrk not found"; exit 2; }
+
+EXTRA_CONF=$(for i in $(seq 0 31); do
+	printf '[volume b%d]\npool = pool0\npath = %s\nsize = 1M\nid = %d\n\n' "$i" "@DIR@/pool0/b$i.img" $((200 + i))
+done)
+# lib.sh makes TEST_DIR inside setup_array; the volume paths need it first
+setup_array_orig=$(declare -f setup_array)
+eval "${setup_array_orig/setup_array/_setup_array}"
+setup_array() { _setup_array "$@"; sed -i "s|@DIR@|$TEST_DIR|g" "$CONF"; }
+start_daemon "log_level = warning" > /dev/null
+for i in $(seq 0 2 31); do write_data "$TEST_DIR/pool0/b$i.img" 0; done
+
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
+AUTH="Authorization: Basic $(printf 'edit:%s' "$EDIT_PW" | base64 -w0)"
+URL="https://127.0.0.1:$PORT/cimom"
+
+# a finished job to GetInstance
+attach 101 102 4
+wait_job "$JOB" 30 > /dev/null
+JOBID=$JOB
+envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(vol_in 101)")</IMETHODCALL>" > "$TEST_DIR/gi_vol.xml"
+envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(job_in "$JOBID")")</IMETHODCALL>" > "$TEST_DIR/gi_job.xml"
+envelope "<IMETHODCALL NAME=\"EnumerateInstanceNames\">$(nsx root/tpd)$(ip ClassName "$(cn CIM_StorageVolume)")</IMETHODCALL>" > "$TEST_DIR/ein.xml"
+
+idle=$(rss)
+peak=$idle
+printf '%-26s %6s %10s %9s %9s %8s\n' operation conns req/s p50_ms p99_ms errors
+for spec in "gi_vol GetInstance" "gi_job GetInstance" "ein EnumerateInstanceNames"; do
+	set -- $spec
+	for c in $CONNS; do
+		t=$(( c < 2 ? 1 : 2 ))
+		( sleep $(( DURATION / 2 )); rss > "$TEST_DIR/rss.mid" ) &
+		sampler=$!
+		out=$(timeout $((DURATION + 20)) wrk -t$t -c"$c" -d"${DURATION}s" --latency --timeout 5s \
+		    -H "$AUTH" -s "$BENCH/cimreq.lua" "$URL" -- "$TEST_DIR/$1.xml" "$2" root/tpd 2>&1)
+		wait "$sampler"
+		m=$(cat "$TEST_DIR/rss.mid" 2>/dev/null || echo 0)
+		[ "${m:-0}" -gt "$peak" ] && peak=$m
+		echo "$out" > "$TEST_DIR/wrk_${1}_$c.txt"
+		python3 - "$1" "$c" <<PY
+import re, sys
+t = open("$TEST_DIR/wrk_%s_%s.txt" % (sys.argv[1], sys.argv[2])).read()
+def ms(s):
+    m = re.match(r'([\d.]+)(us|ms|s)$', s)
+    return float(m.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[m.group(2)] if m else float('nan')
+rps = re.search(r'Requests/sec:\s+([\d.]+)', t)
+p50 = re.search(r'\s50%\s+(\S+)', t); p99 = re.search(r'\s99%\s+(\S+)', t)
+ck = re.search(r'CIMCHECK responses=(\d+) cim_errors=(\d+) not_response=(\d+)', t)
+err = int(ck.group(2)) + int(ck.group(3)) if ck else -1
+print('%-26s %6s %10.0f %9.2f %9.2f %8d' % (sys.argv[1] + ' ' + "$2", sys.argv[2],
+      float(rps.group(1)) if rps else 0, ms(p50.group(1)) if p50 else float('nan'),
+      ms(p99.group(1)) if p99 else float('nan'), err))
+PY
+	done
+done
+echo "RSS idle ${idle} KiB, under load (peak sample) ${peak} KiB"
+
+# ModifySynchronization latency: 16 clients, each Resyncs its own Frozen pair
+for i in $(seq 0 2 31); do attach $((200 + i)) $((201 + i)) 4; echo "$JOB" >> "$TEST_DIR/pairjobs"; done
+while read -r j; do wait_job "$j" 30 > /dev/null; done < "$TEST_DIR/pairjobs"
+timeout 120 python3 - "$IT" "$PORT" "$EDIT_PW" "$SYS" <<'PY'
+import sys, threading, time, statistics
+sys.path.insert(0, sys.argv[1])
+import wirecheck as w
+port, pw, sysname = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+def vol(d):
+    return w.Path('TPD_StorageVolume', [('CreationClassName', 'TPD_StorageVolume'), ('DeviceID', str(d)),
+        ('SystemCreationClassName', 'TPD_StorageSystem'), ('SystemName', sysname)], 'root/tpd')
+scs = w.Path('TPD_StorageConfigurationService', [('CreationClassName', 'TPD_StorageConfigurationService'),
+    ('Name', 'StorageConfigurationService'), ('SystemCreationClassName', 'TPD_StorageSystem'),
+    ('SystemName', sysname)], 'root/tpd')
+lat, errs = [], []
+def client(k):
+    c = w.Client('127.0.0.1', port, 'edit', pw)
+    pair = w.Path('TPD_StorageSynchronized', [('SyncedElement', vol(201 + 2 * k)), ('SystemElement', vol(200 + 2 * k))], 'root/tpd')
+    body = w.methodcall('ModifySynchronization', scs, [('Operation', 'uint16', w.v(4)),
+                        ('Synchronization', 'reference', w.ref(pair))])
+    probe = w.imethodcall('GetInstance', 'root/tpd', [('InstanceName', pair.to_xml('name', nested='local'))])
+    t_end = time.time() + 20
+    for it in range(20):
+        if time.time() > t_end: break
+        t0 = time.perf_counter()
+        r = c.raw('POST', '/cimom', w.cim_headers('ModifySynchronization', scs.wbem_uri()), body)
+        dt = time.perf_counter() - t0
+        rc = w.returnvalue(r.xml()) if r.status == 200 else None
+        if rc != '4096':
+            errs.append(rc); continue
+        lat.append(dt * 1000)
+        while time.time() < t_end:	# wait for Frozen before the next Resync
+            g = c.raw('POST', '/cimom', w.cim_headers('GetInstance', 'root/tpd'), probe)
+            ins = w.instances(g.xml())
+            if ins and w.prop_value(ins[0], 'SyncState') == '14': break
+            time.sleep(0.02)
+ts = [threading.Thread(target=client, args=(k,)) for k in range(16)]
+for t in ts: t.start()
+for t in ts: t.join()
+lat.sort()
+if lat:
+    print("ModifySynchronization(Resync) request->4096 at 16 clients: n=%d p50 %.2f ms p99 %.2f ms max %.2f ms, non-4096 %d"
+          % (len(lat), statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.99))], lat[-1], len(errs)))
+else:
+    print("ModifySynchronization: no successful Resync (%s)" % errs[:5])
+PY
+echo "RSS after the ModifySynchronization run $(rss) KiB"
+finish
