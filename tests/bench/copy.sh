@@ -10,6 +10,11 @@
 #        CACHES="cold warm"  CASES="A B C"  SWEEP=1 (engine variants on A, C)
 # Cases (mkdata.sh): A 2 GiB dense; B 16 GiB sparse, 1 GiB in 4 MiB extents;
 # C 8 GiB resync, existing target differs in 2% of its 1 MiB chunks.
+# C with a digest map: the engine's resync when the pair's map is valid.  A
+# PC target is not host-written while paired, so the set-up swaps roles: an
+# untimed engine copy makes C.tgt = C.src and seals its map; the timed run
+# resyncs C.tgt from C.dst (2% of chunks differ) reading only C.dst, and is
+# verified against C.dst.  Needs 8 GiB more in DATA_DIR.
 # Every run is charged for a final `sync` of the target and is verified.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +43,13 @@ RES=$OUT/results.tsv
 run() {
 	local c=$1 cache=$2 name=$3 cmd=$4 tf log rc t0 t1 e rss outb wr verify
 	SRC=$DATA_DIR/$c.src; DST=$DATA_DIR/$c.dst
-	if [ "$c" = C ]; then
+	if [[ $name == *"digest map"* ]]; then
+		# In sync with C.src and its map sealed (untimed), then resync from C.dst.
+		"$CLI" -m diff -d "$DATA_DIR/C.tgt.map" -i 1 "$SRC" "$DATA_DIR/C.tgt" >/dev/null 2>&1 ||
+		    { echo "copy.sh: digest map set-up failed"; return; }
+		SRC=$DATA_DIR/C.dst; DST=$DATA_DIR/C.tgt; MAP=$DATA_DIR/C.tgt.map
+		export MAP
+	elif [ "$c" = C ]; then
 		"$BIN/gen" perturb "$DST" 1M 2 3 >/dev/null 2>&1	# back to the stale copy
 	else
 		rm -f "$DST"
@@ -69,12 +80,15 @@ run() {
 # Tools: CASES|NAME|COMMAND ($SRC, $DST, $CLI)
 TOOLS=(
 "AB|engine (1M, O_DIRECT, default)|\$CLI \"\$SRC\" \"\$DST\""
+"AB|engine (1M, O_DIRECT, 6 in flight)|UV_THREADPOOL_SIZE=8 \$CLI -j 6 -q 6 \"\$SRC\" \"\$DST\""
 "AB|engine (1M, O_DIRECT, 3 in flight)|\$CLI -j 3 -q 3 \"\$SRC\" \"\$DST\""
 "AB|cp --sparse=always|cp --sparse=always \"\$SRC\" \"\$DST\""
 "AB|dd bs=1M conv=sparse,fsync|dd if=\"\$SRC\" of=\"\$DST\" bs=1M conv=sparse,fsync status=none"
 "AB|qemu-img convert|qemu-img convert -f raw -O raw \"\$SRC\" \"\$DST\""
 "AB|qemu-img convert -W -m 8 -t none -T none|qemu-img convert -W -m 8 -t none -T none -f raw -O raw \"\$SRC\" \"\$DST\""
 "C|engine diff (1M, O_DIRECT, default)|\$CLI -m diff \"\$SRC\" \"\$DST\""
+"C|engine diff, digest map (1M, O_DIRECT, default)|\$CLI -m diff -d \"\$MAP\" -i 1 \"\$SRC\" \"\$DST\""
+"C|engine diff, digest map (1M, O_DIRECT, 6 in flight)|UV_THREADPOOL_SIZE=8 \$CLI -m diff -j 6 -q 6 -d \"\$MAP\" -i 1 \"\$SRC\" \"\$DST\""
 "C|engine diff (1M, O_DIRECT, 3 in flight)|\$CLI -m diff -j 3 -q 3 \"\$SRC\" \"\$DST\""
 "C|engine full (1M, O_DIRECT)|\$CLI -m full \"\$SRC\" \"\$DST\""
 "C|rsync --inplace --no-whole-file|rsync --inplace --no-whole-file \"\$SRC\" \"\$DST\""
@@ -114,6 +128,7 @@ for c in $CASES; do
 	fi
 	[ "$c" != C ] && rm -f "$DATA_DIR/$c.dst"
 done
+rm -f "$DATA_DIR/C.tgt" "$DATA_DIR/C.tgt.map"
 [ $COLD_OK = 1 ] || echo "WARNING: could not drop caches: 'cold' runs are not cold"
 
 # Summary: ratio = best stock tool time / engine time (higher is better).
@@ -127,20 +142,27 @@ for c, cache, name, t, rc, wr, al, rss, ok in rows:
     t = float(t)
     print(f"| {c} | {cache} | {name} | {t:.2f} | {vol[c]/t/1e6:.0f} | {wr} | {100*int(wr)/vol[c]:.2f} | {al} | {rss} | {ok} |")
 print()
+print("ratios: A, B = best stock tool time / best engine time (target A >= 1.3);"
+      " C = engine full time / engine diff time (target >= 2), diff writes <= 2.5%")
 for c in 'ABC':
     for cache in ('cold', 'warm'):
         rs = [r for r in rows if r[0] == c and r[1] == cache and not r[2].startswith('sweep')]
-        eng = [r for r in rs if r[2].startswith('engine') and ('diff' in r[2] or c != 'C')]
+        eng = [r for r in rs if r[2].startswith('engine') and ('diff' in r[2] or c != 'C') and r[8] == 'ok']
         stock = [r for r in rs if not r[2].startswith('engine') and r[8] == 'ok']
         if not eng or not stock:
             continue
         eng.sort(key=lambda r: float(r[3])); te = float(eng[0][3]); best = min(stock, key=lambda r: float(r[3]))
         line = f"{c} {cache}: {eng[0][2]} {te:.2f} s vs best stock ({best[2]}) {float(best[3]):.2f} s: ratio {float(best[3])/te:.2f}x"
+        rss = max(int(r[7] or 0) for r in rows if r[2].startswith('engine') or r[2].startswith('sweep'))
+        line = line.replace(" s vs best", f" s (peak RSS of any engine run {rss} KiB) vs best", 1)
         if c == 'C':
             full = sorted([r for r in rows if r[0] == c and 'full' in r[2] and r[3] and r[1] == cache], key=lambda r: float(r[3]))
             if full:
                 line += f"; engine full {float(full[0][3]):.2f} s = {float(full[0][3])/te:.2f}x the diff time"
             line += f"; diff wrote {100*int(eng[0][5])/vol[c]:.2f}% of the volume"
+            rb = sorted([r for r in eng if 'digest' not in r[2]], key=lambda r: float(r[3]))
+            if rb and full:
+                line += f"; read-both diff {float(rb[0][3]):.2f} s = {float(full[0][3])/float(rb[0][3]):.2f}x"
         if c == 'B':
             src_alloc = os.stat(os.path.join(sys.argv[2], 'B.src')).st_blocks * 512
             line += f"; target alloc {eng[0][6]} vs source {src_alloc}"
