@@ -208,7 +208,7 @@ int
 copy__map_prepare(struct copy_job *job)
 {
 	struct copy_map *m = &job->map;
-	int fd, err;
+	int fd;
 
 	map_digest_zeros(job->chunk_size, &m->zero_full);
 	map_digest_zeros(job->length % job->chunk_size != 0 ?
@@ -223,7 +223,9 @@ copy__map_prepare(struct copy_job *job)
 		}
 	}
 	if (unlink(m->path) == 0) {
-		if ((err = bdev__sync_parent(m->path)) != 0)
+		int err = bdev__sync_parent(m->path);
+
+		if (err != 0)
 			return err;
 	} else if (errno != ENOENT) {
 		return -errno;
