@@ -440,9 +440,44 @@ enumerate(struct cim_ctx *c, struct iargs *a, bool names)
 	cim_buf_puts(c->out, "</IRETURNVALUE>");
 }
 
+/*
+ * DeepInheritance FALSE (DSP0200 §5.3.2.11): instances of subclasses come
+ * without the properties the subclasses added.  Done by narrowing the
+ * PropertyList to the requested class's properties; -ENOMEM on no memory.
+ */
+static int
+shallow_plist(struct cim_ctx *c, struct iargs *a)
+{
+	const struct cim_class *cls = schema_class(a->cls);
+	const char **names;
+	size_t i, j, n = 0;
+
+	if (a->deep != 0 || cls == NULL)
+		return 0;
+	names = cim_arena_alloc(c->arena, (cls->nprops + 1) * sizeof(*names));
+	if (names == NULL)
+		return -ENOMEM;
+	for (i = 0; i < cls->nprops; i++) {
+		for (j = 0; a->has_plist && j < a->nplist; j++)
+			if (a->plist[j] != NULL &&
+			    strcasecmp(a->plist[j], cls->props[i].name) == 0)
+				break;
+		if (!a->has_plist || j < a->nplist)
+			names[n++] = cls->props[i].name;
+	}
+	a->has_plist = true;
+	a->plist = names;
+	a->nplist = n;
+	return 0;
+}
+
 static void
 op_enum_instances(struct cim_ctx *c, struct iargs *a)
 {
+	if (model_class_known(a->cls) && shallow_plist(c, a) != 0) {
+		intrinsic_fail(c, c->out->len, -ENOMEM);
+		return;
+	}
 	enumerate(c, a, false);
 }
 

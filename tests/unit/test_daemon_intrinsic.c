@@ -338,6 +338,42 @@ test_enumerate(void **state)
 	HAS(o, "<VALUE.ARRAY><VALUE>4</VALUE><VALUE>5</VALUE></VALUE.ARRAY>");
 }
 
+/* DeepInheritance FALSE drops what subclasses added (DSP0200 5.3.2.11). */
+static void
+test_enumerate_shallow(void **state)
+{
+	struct env *e = *state;
+	const char *o;
+
+	o = call(e, "root/tpd", "EnumerateInstances", CLS("CIM_StorageExtent")
+	    "<IPARAMVALUE NAME=\"DeepInheritance\"><VALUE>FALSE</VALUE>"
+	    "</IPARAMVALUE>");
+	assert_int_equal(count(o, "<INSTANCE CLASSNAME=\"TPD_StorageVolume\""),
+	    4);
+	HAS(o, "NAME=\"BlockSize\"");
+	HAS(o, "NAME=\"DeviceID\"");
+	o = call(e, "root/tpd", "EnumerateInstances", CLS("CIM_ManagedElement")
+	    "<IPARAMVALUE NAME=\"DeepInheritance\"><VALUE>FALSE</VALUE>"
+	    "</IPARAMVALUE>");
+	LACKS(o, "NAME=\"BlockSize\"");
+	LACKS(o, "NAME=\"JobState\"");
+	HAS(o, "NAME=\"ElementName\"");
+	/* Keys stay, and a PropertyList narrows further. */
+	o = call(e, "root/tpd", "EnumerateInstances", CLS("CIM_StorageExtent")
+	    "<IPARAMVALUE NAME=\"DeepInheritance\"><VALUE>FALSE</VALUE>"
+	    "</IPARAMVALUE>" PLIST("<VALUE>BlockSize</VALUE>"
+	    "<VALUE>NoSuchProperty</VALUE>"));
+	HAS(o, "NAME=\"BlockSize\"");
+	HAS(o, "NAME=\"DeviceID\"");
+	LACKS(o, "NAME=\"ElementName\"");
+	LACKS(o, "NoSuchProperty");
+	/* TRUE (and absent) keep every property. */
+	o = call(e, "root/tpd", "EnumerateInstances", CLS("CIM_ManagedElement")
+	    "<IPARAMVALUE NAME=\"DeepInheritance\"><VALUE>TRUE</VALUE>"
+	    "</IPARAMVALUE>");
+	HAS(o, "NAME=\"BlockSize\"");
+}
+
 static void
 test_associators(void **state)
 {
@@ -589,6 +625,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_job_instance, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enumerate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enumerate_shallow, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_associators, setup,
 		    teardown),
