@@ -387,14 +387,14 @@ test_bad_values(void **state)
 	    ":17: timeout: '0' is out of range 1..3600",
 	    ":18: max_connections: '12x' is not a number",
 	    ":19: listen: duplicate key (first at line 2)",
-	    NULL);
+	    (const char *)NULL);
 	load_fails("[server]\nlisten =\nsystem_name = "
 	    "abcdefghijabcdefghijabcdefghijabc\nchunk_size = 128M\n",
 	    ":2: listen: needs at least one address",
 	    ":3: system_name: 'abcdefghijabcdefghijabcdefghijabc' is not "
 	    "1-32 characters of A-Z a-z 0-9 _ . -",
 	    ":4: chunk_size: '128M' is out of range 65536..67108864",
-	    NULL);
+	    (const char *)NULL);
 }
 
 static void
@@ -450,7 +450,7 @@ test_structure_errors(void **state)
 	    ":24: pool: no [pool ghost] section",
 	    ":26: [server x]: [server] takes no name",
 	    ":27: syntax error: expected 'key = value'",
-	    NULL);
+	    (const char *)NULL);
 }
 
 static void
@@ -477,11 +477,11 @@ test_cross_field(void **state)
 	    ":10: id: duplicate volume id 7 (also volume 'a' at line 6)",
 	    ":10: path: duplicate volume path '/p/a.img' (also volume 'a' at "
 	    "line 6)",
-	    NULL);
+	    (const char *)NULL);
 	load_fails("[server]\ntls_key = k.pem\nhttp_port = 5989\n",
 	    ": tls_key: set without tls_cert (give both or neither)",
 	    ": http_port: same port as https_port",
-	    NULL);
+	    (const char *)NULL);
 }
 
 static void
