@@ -41,6 +41,7 @@
 #include <openssl/rand.h>
 
 #include "daemon/auth.h"
+#include "daemon/fileio.h"
 
 #define AUTH_SCHEME		"pbkdf2-sha256"
 #define AUTH_NAME_MAX		63
@@ -557,44 +558,9 @@ auth_make_line(const char *name, enum auth_role role, const char *password,
 static int
 auth_read_file(const char *path, char **out, size_t *len)
 {
-	struct stat st;
-	ssize_t r;
-	size_t got = 0;
-	char *buf;
-	int fd, err = 0;
+	int err = fileio_read_all(path, AUTH_FILE_MAX, out, len, NULL);
 
-	*out = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &st) == -1) {
-		err = -errno;
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > AUTH_FILE_MAX) {
-		err = -EINVAL;
-		goto out_close;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		err = -ENOMEM;
-		goto out_close;
-	}
-	while (got < (size_t)st.st_size &&
-	    (r = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			err = -errno;
-			free(buf);
-			goto out_close;
-		}
-		got += (size_t)r;
-	}
-	*out = buf;
-	*len = got;
-out_close:
-	close(fd);
-	return err;
+	return err == -ENOENT ? 0 : err;
 }
 
 /* Old content with `name`'s line replaced (or appended) by `line`. */

@@ -36,6 +36,7 @@
 #include <openssl/x509v3.h>
 
 #include "daemon/tlscert.h"
+#include "daemon/fileio.h"
 
 #define TLSCERT_BITS		2048
 #define TLSCERT_DAYS		3653		/* ten years */
@@ -311,47 +312,15 @@ tlscert_ensure(const char *cert_path, const char *key_path,
 static int
 tlscert_read(const char *path, char **out, char *errbuf, size_t errlen)
 {
-	struct stat st;
-	size_t got = 0;
-	ssize_t r;
-	char *buf;
-	int fd, err = 0;
+	const char *step;
+	int err = fileio_read_all(path, TLSCERT_FILE_MAX, out, NULL, &step);
 
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		err = -errno;
-		snprintf(errbuf, errlen, "%s: cannot open: %s", path,
-		    strerror(-err));
-		return err;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > TLSCERT_FILE_MAX) {
+	if (err == -EINVAL)
 		snprintf(errbuf, errlen, "%s: not a regular file of at most "
 		    "1 MiB", path);
-		err = -EINVAL;
-		goto out_close;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		err = -ENOMEM;
-		goto out_close;
-	}
-	while (got < (size_t)st.st_size &&
-	    (r = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			err = -errno;
-			snprintf(errbuf, errlen, "%s: cannot read: %s", path,
-			    strerror(-err));
-			free(buf);
-			goto out_close;
-		}
-		got += (size_t)r;
-	}
-	buf[got] = '\0';
-	*out = buf;
-out_close:
-	close(fd);
+	else if (err != 0)
+		snprintf(errbuf, errlen, "%s: cannot %s: %s", path, step,
+		    strerror(-err));
 	return err;
 }
 
