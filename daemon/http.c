@@ -484,7 +484,7 @@ static int
 http_socket_listen(const struct sockaddr_storage *ss, socklen_t sslen,
     unsigned *port_out)
 {
-	struct sockaddr_storage got;
+	struct sockaddr_storage got = { 0 };	/* getsockname fills it */
 	socklen_t gotlen = sizeof(got);
 	int fd, one = 1, err;
 
