@@ -101,7 +101,11 @@ replica__txn_begin(struct replica_set *rs)
 int
 replica__txn_commit(struct replica_set *rs, int err)
 {
-	if (err == 0 && (err = store_commit(rs->store)) == 0)
+	bool durable = rs->durable_commit;
+
+	rs->durable_commit = false;
+	if (err == 0 && (err = durable ? store_commit_durable(rs->store) :
+	    store_commit(rs->store)) == 0)
 		return 0;
 	replica__log(rs, 0, "state store: change not saved: %s (%s)",
 	    strerror(-err), store_errmsg(rs->store));
@@ -302,13 +306,33 @@ replica__put_job(struct replica_set *rs, const struct rjob *j)
  * Hand out the next task id.  The counter is written in the caller's
  * transaction, which commits before the id reaches any client; the
  * in-memory counter moves even if that commit fails, so an id is never
- * handed out twice.
+ * handed out twice.  Commits are not synced (store.c), so a power cut
+ * could lose the counter's last value: ids are therefore reserved in
+ * blocks, and the commit that moves the reservation is synced.  A start
+ * continues above the reservation, so an id is never reused even then.
  */
+#define TASK_ID_BLOCK 1024
+
+static int
+replica_reserve_task_ids(struct replica_set *rs)
+{
+	char buf[32];
+
+	rs->task_id_reserved = rs->next_task_id + TASK_ID_BLOCK;
+	rs->durable_commit = true;
+	snprintf(buf, sizeof(buf), "%" PRIu64, rs->task_id_reserved);
+	return store_meta_set(rs->store, "task_id_reserved", buf);
+}
+
 int
 replica__alloc_task_id(struct replica_set *rs, uint64_t *id)
 {
 	char buf[32];
+	int err;
 
+	if (rs->next_task_id >= rs->task_id_reserved &&
+	    (err = replica_reserve_task_ids(rs)) != 0)
+		return err;
 	*id = rs->next_task_id++;
 	snprintf(buf, sizeof(buf), "%" PRIu64, rs->next_task_id);
 	return store_meta_set(rs->store, "next_task_id", buf);
@@ -379,12 +403,18 @@ replica_init_meta(struct replica_set *rs, const char *want, char *errbuf,
 	/* Never below a stored job, whatever the counter says. */
 	if (rs->njobs > 0 && rs->next_task_id <= rs->jobs[rs->njobs - 1].j.id)
 		rs->next_task_id = rs->jobs[rs->njobs - 1].j.id + 1;
+	/* Ids up to the reservation may have gone out before a power cut. */
+	if (store_meta_get(rs->store, "task_id_reserved", buf,
+	    sizeof(buf)) == 0 && strtoull(buf, NULL, 10) > rs->next_task_id)
+		rs->next_task_id = strtoull(buf, NULL, 10);
 	if ((err = store_begin(rs->store)) == 0 &&
 	    (err = store_meta_set(rs->store, "system_name",
-	    rs->system_name)) == 0) {
+	    rs->system_name)) == 0 &&
+	    (err = replica_reserve_task_ids(rs)) == 0) {
 		snprintf(buf, sizeof(buf), "%" PRIu64, rs->next_task_id);
 		if ((err = store_meta_set(rs->store, "next_task_id", buf)) == 0)
-			err = store_commit(rs->store);
+			err = store_commit_durable(rs->store);
+		rs->durable_commit = false;
 	}
 	if (err != 0) {
 		snprintf(errbuf, errlen, "state store: %s",

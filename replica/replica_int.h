@@ -36,6 +36,8 @@ struct replica_set {
 	char system_name[65];
 	unsigned max_copy_tasks;
 	uint64_t next_task_id;		/* persisted before use */
+	uint64_t task_id_reserved;	/* ids below are reserved durably */
+	bool durable_commit;		/* the open transaction must be synced */
 	bool started;			/* replica_set_start ran */
 	bool shutting_down;
 

@@ -30,6 +30,8 @@ void store_close(struct store *st);	/* accepts NULL */
 
 int store_begin(struct store *st);
 int store_commit(struct store *st);
+/* Commit with the WAL fsync'ed before returning (rare, must-survive changes). */
+int store_commit_durable(struct store *st);
 void store_rollback(struct store *st);
 
 /* -ENOENT when the key is absent. */

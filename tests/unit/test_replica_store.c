@@ -172,6 +172,44 @@ test_task_ids(void **state)
 	replica_set_free(rs);
 }
 
+/*
+ * A power cut can lose the last, unsynced commits, including the task-id
+ * counter's newest value.  Rolling the stored counter back, as such a loss
+ * would, must not make a reopened set hand out an id again.
+ */
+static void
+test_task_ids_after_lost_commit(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_set *rs = fake_rep_open(f, 2, true);
+	struct replica_result r;
+	uint64_t first, last = 0;
+	sqlite3 *db;
+
+	assert_int_equal(replica_create(rs, 101, NULL, NULL, 5, &who, &r), 0);
+	first = r.job_id;
+	for (int i = 0; i < 5; i++) {
+		fake_rep_finish(f, rs, r.job_id, 0, NULL);
+		assert_int_equal(replica_job_delete(rs, r.job_id), 0);
+		assert_int_equal(replica_create(rs, 101, NULL, NULL, 5, &who,
+		    &r), 0);
+		last = r.job_id;
+	}
+	fake_rep_finish(f, rs, last, 0, NULL);
+	assert_int_equal(replica_job_delete(rs, last), 0);
+	replica_set_free(rs);
+	engine_reset(f);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '1' "
+	    "WHERE key = 'next_task_id'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	rs = fake_rep_open(f, 2, true);
+	assert_int_equal(replica_create(rs, 101, NULL, NULL, 5, &who, &r), 0);
+	assert_true(first < last);
+	assert_true(r.job_id > last);
+	replica_set_free(rs);
+}
+
 static void
 test_volume_vanished(void **state)
 {
@@ -312,6 +350,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_crash_resume, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_task_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_task_ids_after_lost_commit,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_vanished, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
