@@ -16,6 +16,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "daemon/cim.h"
 #include "daemon/cimop.h"
 #include "daemon/http.h"
+#include "daemon/log.h"
 #include "daemon/metrics.h"
 
 #define ARENA_CAP	(64u << 20)	/* per request: parse + build */
@@ -90,11 +92,19 @@ hdr(const struct op *o, const char *name)
 	return o->in->header(o->in->header_arg, full);
 }
 
+/* Count the request and, at debug level, log it with its CIM operation. */
 static void
 finish(struct op *o)
 {
+	int64_t dur = o->in->age_us + (mono_us() - o->t0);
+
 	metrics_observe_request(o->s->metrics, o->opname, o->resp->status,
-	    o->cim_status, o->in->age_us + (mono_us() - o->t0));
+	    o->cim_status, dur);
+	if (log_enabled(LOG_LVL_DEBUG))
+		log_debug("cim: %s by %s: status %u, CIM %u, %" PRId64 "us",
+		    o->opname != NULL ? o->opname : "-",
+		    o->in->user != NULL && o->in->user[0] != '\0' ?
+		    o->in->user : "-", o->resp->status, o->cim_status, dur);
 }
 
 /* A protocol-level failure: status, CIMError token (or NULL), no body. */

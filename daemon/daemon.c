@@ -28,6 +28,7 @@
 #include "daemon/auth.h"
 #include "daemon/control.h"
 #include "daemon/copyglue.h"
+#include "daemon/dbckpt.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
@@ -307,6 +308,8 @@ daemon_replicas(struct daemon *d)
 	if (err != 0)
 		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
 		    strerror(-err));
+	else if ((err = dbckpt_start(&d->loop, db, 1000, &d->ckpt)) != 0)
+		log_errorx("%s: checkpointer: %s", db, strerror(-err));
 	free(db);
 	if (err != 0)
 		return err;
@@ -487,6 +490,11 @@ daemon_close_all(struct daemon *d)
 		d->closing++;
 		copy_engine_close(d->eng, on_module_closed, d);
 		d->eng = NULL;
+	}
+	if (d->ckpt != NULL) {
+		d->closing++;
+		dbckpt_close(d->ckpt, on_module_closed, d);
+		d->ckpt = NULL;
 	}
 }
 

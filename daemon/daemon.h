@@ -22,6 +22,7 @@ struct copyglue;
 struct metrics;
 struct http_server;
 struct control;
+struct dbckpt;
 
 struct daemon {
 	uv_loop_t		 loop;
@@ -38,6 +39,7 @@ struct daemon {
 	struct copy_engine	*eng;
 	struct copyglue		*glue;
 	struct replica_set	*rs;
+	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
 	struct cimop_server	 cimop;
 	struct control		*ctl;
 	struct http_server	*http;

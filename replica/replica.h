@@ -283,6 +283,13 @@ const struct rjob *replica_job_at(const struct replica_set *rs, size_t i);
 const struct rjob *replica_job_by_id(const struct replica_set *rs,
     uint64_t id);
 
+/*
+ * Checkpoint the state database's WAL (fsyncs it and the file) through a
+ * connection of its own.  Touches no replica_set, so it may run on a worker
+ * thread while the loop keeps committing.  Returns 0 or -errno.
+ */
+int replica_checkpoint_db(const char *db_path);
+
 /* Is this a valid volume name (1-31 of A-Z a-z 0-9 _ . -)? */
 bool replica_name_valid(const char *name);
 

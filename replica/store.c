@@ -33,6 +33,7 @@
 
 #include <sqlite3.h>
 
+#include "replica/replica.h"
 #include "replica/store.h"
 
 enum {
@@ -265,6 +266,14 @@ store_check_schema(struct store *st, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/*
+ * A checkpoint fsyncs the WAL and the database: on the loop thread that is
+ * a stall of up to tens of milliseconds.  The daemon checkpoints on its
+ * thread pool (replica_checkpoint_db) every second; SQLite's own automatic
+ * checkpoint only steps in as a safety net when the WAL reaches 40 MB.
+ */
+#define STORE_AUTOCKPT_PAGES "10000"
+
 /* Switch to WAL and prove we can write (a read-only folder fails here). */
 static int
 store_setup(struct store *st, char *errbuf, size_t errlen)
@@ -286,6 +295,7 @@ store_setup(struct store *st, char *errbuf, size_t errlen)
 	}
 	sqlite3_finalize(s);
 	rc = sqlite3_exec(st->db, "PRAGMA synchronous=NORMAL;"
+	    "PRAGMA wal_autocheckpoint=" STORE_AUTOCKPT_PAGES ";"
 	    "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE; COMMIT;", NULL, NULL,
 	    NULL);
 	if (rc != SQLITE_OK) {
@@ -689,4 +699,25 @@ store_load(struct store *st, const struct store_load_cb *cb, char *errbuf,
 	    (err = store_load_table(st, Q_PAIR_ALL, cb, errbuf, errlen)) != 0)
 		return err;
 	return store_load_table(st, Q_JOB_ALL, cb, errbuf, errlen);
+}
+
+/*
+ * Checkpoint the WAL of the database at `path` through a connection of its
+ * own.  Safe on any thread while the loop's connection keeps working
+ * (PASSIVE never blocks readers or writers).  Returns 0 or -errno.
+ */
+int
+replica_checkpoint_db(const char *path)
+{
+	sqlite3 *db = NULL;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_wal_checkpoint_v2(db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	sqlite3_close(db);
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+		return 0;
+	return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
 }
