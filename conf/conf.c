@@ -63,7 +63,7 @@ check_blocks(uint64_t v)
 	X(max_connections, CT_UINT, 1, 1000000, "1024", 0, NULL)	\
 	X(max_copy_tasks, CT_UINT, 1, 64, "2", 0, NULL)			\
 	X(chunk_size, CT_SIZE32, 64 * KIB, 64 * MIB, "1M", 0, check_chunk) \
-	X(copy_inflight, CT_UINT, 1, 64, "3", 0, NULL)			\
+	X(copy_inflight, CT_UINT, 1, 64, "6", 0, NULL)			\
 	X(copy_rate_limit, CT_SIZE64, 0, UINT64_MAX, "0", 0, NULL)
 
 #define POOL_KEYS(X)							\

@@ -278,6 +278,22 @@ daemon_volume_add(struct daemon *d, const struct conf_volume *v)
 	return 0;
 }
 
+/*
+ * Per-target digest maps let a Resync read only the source.  Without the
+ * folder copies still work, they just read both sides: log and go on.
+ */
+static void
+daemon_digest_dir(struct daemon *d)
+{
+	char *dir = daemon_path_join(d->conf->state_dir, "digests");
+	int err = dir != NULL ? copyglue_set_digest_dir(d->glue, dir) : -ENOMEM;
+
+	if (err != 0)
+		log_warn_err(err, "digest maps in %s: resyncs will read both "
+		    "volumes", dir != NULL ? dir : d->conf->state_dir);
+	free(dir);
+}
+
 static int
 daemon_replicas(struct daemon *d)
 {
@@ -291,7 +307,9 @@ daemon_replicas(struct daemon *d)
 	memset(&eo, 0, sizeof(eo));
 	eo.chunk_size = c->chunk_size;
 	eo.max_inflight_total = c->copy_inflight;
-	eo.max_inflight_job = c->copy_inflight < 2 ? c->copy_inflight : 2;
+	/* One copy alone may use every slot: more I/O in flight is what
+	 * this kind of disk rewards (tests/bench/copy.sh). */
+	eo.max_inflight_job = c->copy_inflight;
 	if ((err = copy_engine_new(&d->loop, &eo, &d->eng)) != 0) {
 		log_errorx("copy engine: %s", strerror(-err));
 		return err;
@@ -300,6 +318,7 @@ daemon_replicas(struct daemon *d)
 	if (d->glue == NULL || (db = daemon_path_join(c->state_dir,
 	    "arrayd.db")) == NULL)
 		return -ENOMEM;
+	daemon_digest_dir(d);
 	copyglue_ops(d->glue, &ops);
 	rc.db_path = db;
 	rc.system_name = c->system_name;

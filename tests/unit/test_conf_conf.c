@@ -125,7 +125,7 @@ test_defaults(void **state)
 	assert_string_equal(c->log_level, "info");
 	assert_int_equal(c->max_copy_tasks, 2);
 	assert_int_equal(c->chunk_size, 1024 * 1024);
-	assert_int_equal(c->copy_inflight, 3);
+	assert_int_equal(c->copy_inflight, 6);
 	assert_int_equal(c->copy_rate_limit, 0);
 	assert_int_equal(c->max_body, 4 * 1024 * 1024);
 	assert_int_equal(c->max_depth, 64);
