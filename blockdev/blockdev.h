@@ -137,10 +137,22 @@ typedef void (*copy_done_cb)(struct copy_job *job, int status,
     uint64_t err_offset, const struct copy_progress *p, void *arg);
 
 /*
- * Start a copy.  Checks run synchronously (source readable, target writable,
- * target at least `length`, source != target): on failure returns -errno and
- * calls no callback.  On success *out (may be NULL) is the job, owned by the
- * engine until done_cb returns.
+ * Start a copy.  Only the checks that need no system call run synchronously
+ * (arguments, mode, src_path != dst_path, resume_from chunk aligned and not
+ * beyond a non-zero `length`, engine not closing): on failure returns -errno
+ * (-EINVAL, -ECANCELED, -ENOMEM) and calls no callback.  On success *out (may
+ * be NULL) is the job, owned by the engine until done_cb returns.
+ *
+ * The volumes are opened and checked on the thread pool before the first
+ * chunk (an open can block for tens of milliseconds; the loop must not), so
+ * after copy_job_start returned 0 those failures arrive through done_cb,
+ * never from within copy_job_start, with the errno and err_offset =
+ * resume_from and nothing written: -ENOENT, -EACCES, -EROFS, -EISDIR,
+ * -ENOTBLK (neither a file nor a device), -EINVAL (source and target are the
+ * same volume, `length` beyond the source or resume_from beyond the copy),
+ * -ENOSPC (target smaller than the copy), or the digest map's -errno.  Until
+ * then the progress has bytes_total = `length` (0 if the source size is not
+ * known yet) and checkpoint = resume_from; copy_job_cancel works as always.
  */
 int copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
     copy_progress_cb progress_cb, copy_done_cb done_cb, void *arg,

@@ -3,8 +3,11 @@
  * copy.c - the loop half of the copy engine: jobs, scheduling of chunks on
  * libuv's thread pool under a per-job and a global bound, rate limits,
  * progress and checkpoints, cancellation and the final fdatasync.  It does
- * no disk I/O of a copy on the loop thread (chunk.c does it on workers);
- * only copy_job_start opens and checks the two volumes, synchronously.
+ * no disk I/O on the loop thread: chunk.c does a copy's I/O on workers, and
+ * a job's prepare work (opening and checking the two volumes, preparing
+ * the digest map) runs on a worker before its first chunk, because an open
+ * or a stat can block for tens of milliseconds under load and the request
+ * that starts a copy must not pay it.
  *
  * Checkpoint rule: chunks are dispatched in offset order, so everything
  * below the lowest chunk still in flight (or below the next chunk to
@@ -127,6 +130,9 @@ job_checkpoint(const struct copy_job *job)
 {
 	uint64_t ck = job->next_off;
 
+	if (!job->prepared)	/* nothing done yet; the length may be unknown */
+		return job->start_off;
+
 	for (unsigned i = 0; i < job->nchunks; i++)
 		if (job->chunks[i].busy && job->chunks[i].off < ck)
 			ck = job->chunks[i].off;
@@ -172,6 +178,8 @@ copy_job_cancel(struct copy_job *job)
 		return;
 	job->cancelled = true;
 	/* Chunks not yet started are dropped whole: no torn chunk. */
+	if (job->prep_busy)
+		uv_cancel((uv_req_t *)&job->prep_work);
 	for (unsigned i = 0; i < job->nchunks; i++)
 		if (job->chunks[i].busy)
 			uv_cancel((uv_req_t *)&job->chunks[i].work);
@@ -191,6 +199,8 @@ on_job_timer_closed(uv_handle_t *h)
 		free(job->chunks[i].buf2);
 	}
 	free(job->chunks);
+	free(job->src_path);
+	free(job->dst_path);
 	free(job);
 	e->njobs--;
 	engine_maybe_free(e);
@@ -389,7 +399,7 @@ job_ready_slot(struct copy_job *job)
 	uint64_t now, allowed;
 
 	if (job->done || job->syncing || job->cancelled || job->err != 0 ||
-	    job->cloning || !job->map_ready || job->next_off >= job->length)
+	    job->cloning || !job->prepared || job->next_off >= job->length)
 		return NULL;
 	if (job->inflight >= job->nchunks ||
 	    e->inflight >= e->opts.max_inflight_total)
@@ -445,47 +455,106 @@ job_dispatch(struct copy_job *job, struct copy_chunk *c)
 	return 0;
 }
 
-static void
-on_map_work(uv_work_t *w)
-{
-	struct copy_job *job = container_of(w, struct copy_job, map_work);
+/* ---------------------------------------------------------------- prepare */
 
-	job->map_err = copy__map_prepare(job);
+/* Worker: open both volumes (fds closed by job_finish). */
+static int
+job_open(struct copy_job *job)
+{
+	if ((job->sfd = open(job->src_path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	if ((job->dfd = open(job->dst_path, O_RDWR | O_CLOEXEC)) == -1)
+		return -errno;
+	if (!job->direct)
+		return 0;
+	/* A filesystem without O_DIRECT (EINVAL) just gets buffered I/O. */
+	job->sfd_direct = open(job->src_path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	job->dfd_direct = open(job->dst_path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	return 0;
+}
+
+/* Worker: the checks that need the open volumes; sets the job's length. */
+static int
+job_check(struct copy_job *job)
+{
+	struct stat ss, ds;
+	struct bdev_info si, di;
+	uint64_t len;
+	int err;
+
+	if (fstat(job->sfd, &ss) == -1 || fstat(job->dfd, &ds) == -1)
+		return -errno;
+	if ((S_ISREG(ss.st_mode) && ss.st_dev == ds.st_dev &&
+	    ss.st_ino == ds.st_ino) ||
+	    (S_ISBLK(ss.st_mode) && S_ISBLK(ds.st_mode) &&
+	    ss.st_rdev == ds.st_rdev))
+		return -EINVAL;		/* copying a volume onto itself */
+	if ((err = bdev__fstat(job->sfd, &si)) != 0 ||
+	    (err = bdev__fstat(job->dfd, &di)) != 0)
+		return err;
+	len = job->req_length != 0 ? job->req_length : si.size;
+	if (len > si.size)
+		return -EINVAL;
+	if (di.size < len)
+		return -ENOSPC;		/* target smaller than the copy */
+	if (job->start_off > len)
+		return -EINVAL;
+	job->length = len;
+	job->dst_blk = di.kind == BDEV_BLOCK;
+	job->dst_empty = di.kind == BDEV_FILE && ds.st_blocks == 0;
+	return 0;
 }
 
 static void
-on_map_done(uv_work_t *w, int status)
+on_prep_work(uv_work_t *w)
 {
-	struct copy_job *job = container_of(w, struct copy_job, map_work);
+	struct copy_job *job = container_of(w, struct copy_job, prep_work);
 
-	job->map_busy = false;
-	job->map_ready = true;
+	if ((job->prep_err = job_open(job)) != 0 ||
+	    (job->prep_err = job_check(job)) != 0)
+		return;
+	if (job->map.path != NULL)
+		job->prep_err = copy__map_prepare(job);
+}
+
+static void
+on_prep_done(uv_work_t *w, int status)
+{
+	struct copy_job *job = container_of(w, struct copy_job, prep_work);
+
+	job->prep_busy = false;
 	if (status != 0)
-		job->map_err = status;
-	if (job->map_err != 0 && job->err == 0) {
-		/* The old map could not be removed: writing would make it lie. */
-		job->err = job->map_err;
+		job->prep_err = status;	/* UV_ECANCELED: cancelled before it ran */
+	if (job->prep_err == 0) {
+		job->prepared = true;
+		job->prog.bytes_total = job->length;
+	} else if (job->err == 0 && job->prep_err != UV_ECANCELED) {
+		/*
+		 * A volume that cannot be opened or checked, or an old map
+		 * that could not be removed (writing would make it lie).
+		 */
+		job->err = job->prep_err;
 		job->err_off = job->start_off;
 	}
 	engine_pump(job->e);
 }
 
-/* Before its first chunk, a job with a map path prepares the map. */
+/* Before its first chunk, a job is prepared on the thread pool. */
 static void
-job_map_start(struct copy_job *job)
+job_prep_start(struct copy_job *job)
 {
 	int err;
 
-	if (job->map_ready || job->map_busy || job->cancelled || job->err != 0)
+	if (job->prepared || job->prep_busy || job->cancelled || job->err != 0)
 		return;
-	err = uv_queue_work(job->e->loop, &job->map_work, on_map_work,
-	    on_map_done);
+	err = uv_queue_work(job->e->loop, &job->prep_work, on_prep_work,
+	    on_prep_done);
 	if (err != 0) {
 		job->err = err;
 		job->err_off = job->start_off;
 		return;
 	}
-	job->map_busy = true;
+	job->prep_busy = true;
 }
 
 /* Round-robin one chunk per job per pass until the bounds are reached. */
@@ -498,7 +567,7 @@ engine_pump(struct copy_engine *e)
 	int err;
 
 	for (job = e->head; job != NULL; job = job->next)
-		job_map_start(job);
+		job_prep_start(job);
 	while (more) {
 		more = false;
 		for (job = e->head; job != NULL; job = next) {
@@ -515,69 +584,34 @@ engine_pump(struct copy_engine *e)
 	}
 	for (job = e->head; job != NULL; job = next) {
 		next = job->next;
-		if (job->inflight > 0 || job->syncing || job->map_busy)
+		if (job->inflight > 0 || job->syncing || job->prep_busy)
 			continue;
-		if (job->err != 0 || job->cancelled || job->next_off >= job->length)
+		if (job->err != 0 || job->cancelled ||
+		    (job->prepared && job->next_off >= job->length))
 			job_end_or_sync(job);
 	}
 }
 
 /* ---------------------------------------------------------------- start */
 
+/* Returns a new job owned by the caller in *out (free with job_free). */
 static int
-job_open(struct copy_job *job, const struct copy_spec *spec, bool direct)
-{
-	if ((job->sfd = open(spec->src_path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -errno;
-	if ((job->dfd = open(spec->dst_path, O_RDWR | O_CLOEXEC)) == -1)
-		return -errno;
-	if (!direct)
-		return 0;
-	/* A filesystem without O_DIRECT (EINVAL) just gets buffered I/O. */
-	job->sfd_direct = open(spec->src_path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	job->dfd_direct = open(spec->dst_path, O_RDWR | O_DIRECT | O_CLOEXEC);
-	return 0;
-}
-
-static int
-job_check(struct copy_job *job, const struct copy_spec *spec)
-{
-	struct stat ss, ds;
-	struct bdev_info si, di;
-	int err;
-
-	if (fstat(job->sfd, &ss) == -1 || fstat(job->dfd, &ds) == -1)
-		return -errno;
-	if ((S_ISREG(ss.st_mode) && ss.st_dev == ds.st_dev &&
-	    ss.st_ino == ds.st_ino) ||
-	    (S_ISBLK(ss.st_mode) && S_ISBLK(ds.st_mode) &&
-	    ss.st_rdev == ds.st_rdev))
-		return -EINVAL;		/* copying a volume onto itself */
-	if ((err = bdev__fstat(job->sfd, &si)) != 0 ||
-	    (err = bdev__fstat(job->dfd, &di)) != 0)
-		return err;
-	job->length = spec->length != 0 ? spec->length : si.size;
-	if (job->length > si.size)
-		return -EINVAL;
-	if (di.size < job->length)
-		return -ENOSPC;		/* target smaller than the copy */
-	if (spec->resume_from > job->length ||
-	    spec->resume_from % job->chunk_size != 0)
-		return -EINVAL;
-	job->dst_blk = di.kind == BDEV_BLOCK;
-	job->dst_empty = di.kind == BDEV_FILE && ds.st_blocks == 0;
-	return 0;
-}
-
-static int
-job_alloc(struct copy_engine *e, struct copy_job **out)
+job_alloc(struct copy_engine *e, const struct copy_spec *spec,
+    struct copy_job **out)
 {
 	struct copy_job *job;
 
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return -ENOMEM;
 	job->nchunks = e->opts.max_inflight_job;
-	if ((job->chunks = calloc(job->nchunks, sizeof(*job->chunks))) == NULL) {
+	job->chunks = calloc(job->nchunks, sizeof(*job->chunks));
+	job->src_path = strdup(spec->src_path);
+	job->dst_path = strdup(spec->dst_path);
+	if (job->chunks == NULL || job->src_path == NULL ||
+	    job->dst_path == NULL) {
+		free(job->chunks);
+		free(job->src_path);
+		free(job->dst_path);
 		free(job);
 		return -ENOMEM;
 	}
@@ -586,17 +620,47 @@ job_alloc(struct copy_engine *e, struct copy_job **out)
 	job->e = e;
 	job->sfd = job->dfd = job->sfd_direct = job->dfd_direct = -1;
 	job->map.old_fd = job->map.new_fd = -1;
-	job->map_ready = true;
 	job->chunk_size = e->opts.chunk_size;
 	job->method = e->method;
+	job->direct = e->opts.use_direct_io;
 	job->ckpt_limit = UINT64_MAX;
 	*out = job;
 	return 0;
 }
 
+/* Undo job_alloc (and copy__map_init) for a job that never started. */
+static void
+job_free(struct copy_job *job)
+{
+	copy__map_close(job);
+	free(job->chunks);
+	free(job->src_path);
+	free(job->dst_path);
+	free(job);
+}
+
+/* The checks that need no system call. */
+static int
+spec_check(const struct copy_engine *e, const struct copy_spec *spec)
+{
+	if (spec->src_path == NULL || spec->dst_path == NULL ||
+	    spec->src_path[0] == '\0' || spec->dst_path[0] == '\0' ||
+	    (unsigned)spec->mode > COPY_CLONE)
+		return -EINVAL;
+	if (strcmp(spec->src_path, spec->dst_path) == 0)
+		return -EINVAL;		/* copying a volume onto itself */
+	if (spec->resume_from % e->opts.chunk_size != 0 ||
+	    (spec->length != 0 && spec->resume_from > spec->length))
+		return -EINVAL;
+	if (spec->digest_path != NULL && spec->digest_path[0] == '\0')
+		return -EINVAL;
+	return 0;
+}
+
 /*
  * Start a copy.  On success the job is owned by the engine and freed after
- * done_cb returns; on failure nothing is left behind and no callback runs.
+ * done_cb returns (which reports the failures of opening and checking the
+ * volumes too); on failure nothing is left behind and no callback runs.
  */
 int
 copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
@@ -606,30 +670,27 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 	struct copy_job *job;
 	int err;
 
-	if (e == NULL || spec == NULL || done_cb == NULL ||
-	    spec->src_path == NULL || spec->dst_path == NULL ||
-	    (unsigned)spec->mode > COPY_CLONE)
+	if (e == NULL || spec == NULL || done_cb == NULL)
 		return -EINVAL;
+	if ((err = spec_check(e, spec)) != 0)
+		return err;
 	if (e->closing)
 		return -ECANCELED;
-	if ((err = job_alloc(e, &job)) != 0)
+	if ((err = job_alloc(e, spec, &job)) != 0)
 		return err;
-	if ((err = job_open(job, spec, e->opts.use_direct_io)) != 0 ||
-	    (err = job_check(job, spec)) != 0)
-		goto out_close_fds;
 	if (spec->digest_path != NULL) {
 		if ((err = copy__map_init(job, spec->digest_path)) != 0)
-			goto out_close_fds;
+			goto out_free_job;
 		job->map.src_id = spec->digest_src_id;
-		job->map_ready = false;
 	}
 	if ((err = uv_timer_init(e->loop, &job->timer)) != 0)
-		goto out_close_fds;
+		goto out_free_job;
 	job->mode = spec->mode;
+	job->req_length = job->length = spec->length;
 	job->next_off = job->skip_mark = job->start_off = spec->resume_from;
 	job->rate = spec->rate_limit;
 	job->rate_t0 = uv_now(e->loop);
-	job->prog.bytes_total = job->length;
+	job->prog.bytes_total = spec->length;
 	job->prog.bytes_done = job->prog.checkpoint = spec->resume_from;
 	job->progress_cb = progress_cb;
 	job->done_cb = done_cb;
@@ -641,15 +702,12 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 		e->head = job;
 	e->tail = job;
 	e->njobs++;
-	job_kick(job);
+	job_kick(job);		/* the prepare work starts from the loop */
 	if (out != NULL)
 		*out = job;
 	return 0;
 
-out_close_fds:
-	copy__map_close(job);
-	job_close_fds(job);
-	free(job->chunks);
-	free(job);
+out_free_job:
+	job_free(job);
 	return err;
 }

@@ -77,10 +77,18 @@ struct copy_job {
 	uv_timer_t timer;		/* rate limit waits and deferred pumps */
 	uv_work_t sync_work;
 	struct copy_map map;
-	uv_work_t map_work;
-	bool map_busy;			/* loop: the map's prepare work runs */
-	bool map_ready;			/* loop: prepared (or no map asked) */
-	int map_err;
+	/*
+	 * Before its first chunk a job is prepared on the thread pool: the
+	 * volumes opened and checked, then the map (if any) prepared.  The
+	 * paths and the asked length are only read by that work.
+	 */
+	char *src_path, *dst_path;
+	uint64_t req_length;		/* spec->length (0 = source size) */
+	bool direct;			/* try O_DIRECT fds too */
+	uv_work_t prep_work;
+	bool prep_busy;			/* loop: the prepare work runs */
+	bool prepared;			/* loop: volumes open and checked */
+	int prep_err;			/* worker: result of the prepare */
 	int sync_err;
 	bool cloning, clone_tried;
 	bool cancelled, syncing, done;

@@ -111,6 +111,34 @@ run_copy(const struct copy_engine_opts *o, const struct copy_spec *spec,
 	return err;
 }
 
+/* A check copy_job_start makes itself: -err, no callback. */
+static void
+expect_sync_err(const struct copy_engine_opts *o, const struct copy_spec *sp,
+    int err)
+{
+	struct res r = { 0 };
+
+	assert_int_equal(run_copy(o, sp, &r), err);
+}
+
+/*
+ * A check of the prepare work: copy_job_start succeeds, done_cb reports
+ * -err at resume_from, with no progress call and nothing written.
+ */
+static void
+expect_async_err(const struct copy_engine_opts *o, const struct copy_spec *sp,
+    int err)
+{
+	struct res r = { 0 };
+
+	assert_int_equal(run_copy(o, sp, &r), 0);
+	assert_int_equal(r.status, err);
+	assert_int_equal(r.err_off, sp->resume_from);
+	assert_int_equal(r.p.checkpoint, sp->resume_from);
+	assert_int_equal(r.p.bytes_written, 0);
+	assert_int_equal(r.progress_calls, 0);
+}
+
 static int
 setup(void **state)
 {
@@ -263,51 +291,128 @@ test_bad_input(void **state)
 	char s[128], d[128], l[128], m[128], dir[128];
 	struct copy_spec sp = { .src_path = fb_path(s, "src"),
 	    .dst_path = fb_path(d, "dst"), .mode = COPY_FULL };
-	struct res r = { 0 };
 
 	(void)state;
 	fb_write(s, 0, 4 * CS, 1);
 	fb_truncate(d, 2 * CS);
-	assert_int_equal(run_copy(&o, &sp, &r), -ENOSPC);	/* target too small */
+	expect_async_err(&o, &sp, -ENOSPC);	/* target too small */
 	assert_int_equal(fb_alloc(d), 0);
 	sp.dst_path = s;
-	assert_int_equal(run_copy(&o, &sp, &r), -EINVAL);	/* same file */
+	expect_sync_err(&o, &sp, -EINVAL);	/* same file */
 	assert_int_equal(link(s, fb_path(l, "hardlink")), 0);
 	sp.dst_path = l;
-	assert_int_equal(run_copy(&o, &sp, &r), -EINVAL);	/* same inode */
+	expect_async_err(&o, &sp, -EINVAL);	/* same inode */
 	sp.dst_path = d;
 	sp.src_path = fb_path(m, "missing");
-	assert_int_equal(run_copy(&o, &sp, &r), -ENOENT);
+	expect_async_err(&o, &sp, -ENOENT);
 	sp.src_path = s;
 	sp.dst_path = m;
-	assert_int_equal(run_copy(&o, &sp, &r), -ENOENT);
+	expect_async_err(&o, &sp, -ENOENT);
+	sp.resume_from = 2 * CS;		/* reported at the checkpoint */
+	expect_async_err(&o, &sp, -ENOENT);
+	sp.resume_from = 0;
 	fb_truncate(d, 4 * CS);
 	sp.dst_path = d;
 	sp.length = 5 * CS;
-	assert_int_equal(run_copy(&o, &sp, &r), -EINVAL);	/* beyond source */
+	expect_async_err(&o, &sp, -EINVAL);	/* beyond source */
+	sp.resume_from = 6 * CS;
+	expect_sync_err(&o, &sp, -EINVAL);	/* resume beyond length */
 	sp.length = 0;
+	expect_async_err(&o, &sp, -EINVAL);	/* resume beyond source */
 	sp.resume_from = 100;
-	assert_int_equal(run_copy(&o, &sp, &r), -EINVAL);	/* unaligned resume */
+	expect_sync_err(&o, &sp, -EINVAL);	/* unaligned resume */
 	sp.resume_from = 0;
 	sp.mode = (enum copy_mode)7;
-	assert_int_equal(run_copy(&o, &sp, &r), -EINVAL);
+	expect_sync_err(&o, &sp, -EINVAL);
 	sp.mode = COPY_FULL;
+	sp.src_path = "";
+	expect_sync_err(&o, &sp, -EINVAL);
+	sp.src_path = NULL;
+	expect_sync_err(&o, &sp, -EINVAL);
+	sp.src_path = s;
+	sp.digest_path = "";
+	expect_sync_err(&o, &sp, -EINVAL);
+	sp.digest_path = NULL;
 	sp.src_path = fb_dir;
-	assert_int_equal(run_copy(&o, &sp, &r), -ENOTBLK);	/* a folder */
+	expect_async_err(&o, &sp, -ENOTBLK);	/* a folder */
 	sp.src_path = s;
 	snprintf(dir, sizeof(dir), "%s", fb_dir);
 	sp.dst_path = dir;
-	assert_int_equal(run_copy(&o, &sp, &r), -EISDIR);
+	expect_async_err(&o, &sp, -EISDIR);
 	assert_int_equal(fb_alloc(d), 0);
 	/* Unreadable source and read-only target (as non-root: modes). */
 	if (geteuid() != 0) {
 		chmod(s, 0);
 		sp.dst_path = d;
-		assert_int_equal(run_copy(&o, &sp, &r), -EACCES);
+		expect_async_err(&o, &sp, -EACCES);
 		chmod(s, 0600);
 		chmod(d, 0400);
-		assert_int_equal(run_copy(&o, &sp, &r), -EACCES);
+		expect_async_err(&o, &sp, -EACCES);
 	}
+}
+
+/* Cancelled or closed before the prepare work ran or came back. */
+static void
+test_cancel_before_prepare(void **state)
+{
+	struct copy_engine_opts o = opts_cs(CS, true);
+	char s[128], d[128];
+	struct copy_spec sp = { .src_path = fb_path(s, "src"),
+	    .dst_path = fb_path(d, "dst"), .mode = COPY_FULL,
+	    .resume_from = 2 * CS };
+	struct copy_engine *e;
+	struct copy_job *job;
+	uv_loop_t loop;
+	struct res r;
+	int closed;
+
+	(void)state;
+	fb_write(s, 0, 8 * CS, 1);
+	assert_int_equal(bdev_create(d, 8 * CS), 0);
+	for (int way = 0; way < 3; way++) {
+		memset(&r, 0, sizeof(r));
+		closed = 0;
+		assert_int_equal(uv_loop_init(&loop), 0);
+		assert_int_equal(copy_engine_new(&loop, &o, &e), 0);
+		assert_int_equal(copy_job_start(e, &sp, on_progress, on_done,
+		    &r, &job), 0);
+		assert_int_equal(r.calls, 0);	/* never from within start */
+		if (way == 1)		/* prepare queued, maybe running */
+			uv_run(&loop, UV_RUN_NOWAIT);
+		if (way < 2)
+			copy_job_cancel(job);
+		copy_engine_close(e, on_closed, &closed);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		assert_int_equal(closed, 1);
+		assert_int_equal(uv_loop_close(&loop), 0);
+		assert_int_equal(r.calls, 1);
+		assert_int_equal(r.status, -ECANCELED);
+		if (way == 1) {
+			/* The prepare and first chunks may have come back. */
+			assert_true(r.p.checkpoint >= 2 * CS);
+			assert_true(r.p.checkpoint <= 8 * CS);
+			fb_write(d, 0, 2 * CS, 1);	/* as copied before */
+			assert_int_equal(fb_cmp(s, d, r.p.checkpoint), 0);
+			fb_truncate(d, 0);
+			fb_truncate(d, 8 * CS);
+			continue;
+		}
+		assert_int_equal(r.p.checkpoint, 2 * CS);
+		assert_int_equal(r.p.bytes_written, 0);
+		assert_int_equal(fb_alloc(d), 0);
+	}
+	/* A job started on a closing engine is refused at once. */
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(copy_engine_new(&loop, &o, &e), 0);
+	closed = 0;
+	copy_engine_close(e, on_closed, &closed);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(copy_job_start(e, &sp, NULL, on_done, &r, NULL),
+	    -ECANCELED);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(closed, 1);
+	assert_int_equal(r.calls, 0);
+	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
 static void
@@ -316,7 +421,6 @@ test_readonly_target_root(void **state)
 	struct copy_engine_opts o = opts_cs(CS, false);
 	char s[128], mnt[128], d[160], opt[64];
 	struct copy_spec sp = { .src_path = fb_path(s, "src"), .mode = COPY_FULL };
-	struct res r = { 0 };
 
 	(void)state;
 	if (geteuid() != 0)
@@ -332,7 +436,7 @@ test_readonly_target_root(void **state)
 	assert_int_equal(mount("arrayd-test", mnt, "tmpfs",
 	    MS_REMOUNT | MS_RDONLY, opt), 0);
 	sp.dst_path = d;
-	assert_int_equal(run_copy(&o, &sp, &r), -EROFS);
+	expect_async_err(&o, &sp, -EROFS);
 	assert_int_equal(umount(mnt), 0);
 }
 
@@ -869,6 +973,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_before_prepare, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_target_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enospc_tmpfs_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
