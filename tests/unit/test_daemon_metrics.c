@@ -255,6 +255,17 @@ test_histogram_cumulative(void **state)
 	/* 0 and negative durations land in the first bucket (with 100, 400). */
 	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
 	    "{op=\"EnumerateInstances\",le=\"0.0005\"}") == 4);
+	/* The fine bounds below 5 ms (ModifySynchronization's p99 target). */
+	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
+	    "{op=\"EnumerateInstances\",le=\"0.00025\"}") == 3);
+	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
+	    "{op=\"EnumerateInstances\",le=\"0.0015\"}") == 6);
+	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
+	    "{op=\"EnumerateInstances\",le=\"0.003\"}") == 6);
+	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
+	    "{op=\"ModifySynchronization\",le=\"0.002\"}") == 0);
+	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
+	    "{op=\"ModifySynchronization\",le=\"0.003\"}") == 1);
 	/* 60 s is above every finite bound: only +Inf holds it. */
 	assert_true(sample(t, "arrayd_request_duration_seconds_bucket"
 	    "{op=\"EnumerateInstances\",le=\"2.5\"}") == 11);
