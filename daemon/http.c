@@ -11,6 +11,16 @@
  * before accept) and handed to MHD.  This file enforces the body cap (413
  * before reading), Basic authentication (401 decided after the headers) and
  * accumulates the body; it must not know anything about CIM.
+ *
+ * A handler may defer its answer (http_req_defer): the connection is
+ * suspended (MHD_ALLOW_SUSPEND_RESUME) and the request sits in the
+ * server's deferred list until http_req_complete() builds the response,
+ * resumes the connection and kicks the listener's timer so MHD runs at
+ * once (MHD's ITC in its epoll set would wake the uv_poll too; the kick
+ * does not depend on it).  MHD then calls the access handler again, which
+ * queues the stored response.  MHD must not be stopped with a suspended
+ * connection: http_server_close() answers the ones left with 503 and
+ * runs MHD a few times so the answers reach the clients.
  */
 #include "daemon/http.h"
 
@@ -36,6 +46,8 @@
 /* A denied request's body up to this size is drained so keep-alive holds. */
 #define HTTP_DRAIN_MAX		(64 * 1024)
 #define HTTP_BODY_MIN_ALLOC	4096
+/* MHD runs at close to flush answers to requests that were deferred. */
+#define HTTP_CLOSE_FLUSH_RUNS	8
 
 struct http_listener {
 	struct http_server	*srv;
@@ -59,6 +71,9 @@ struct http_server {
 	http_handler_fn		 handler;
 	void			*handler_arg;
 	unsigned		 nconn;
+	struct http_req		*deferred;	/* suspended, owner holds them */
+	unsigned		 ndeferred;
+	unsigned		 nflush;	/* answered after a deferral, unsent */
 	unsigned		 closing;	/* uv handles not yet closed */
 	void			(*close_cb)(void *);
 	void			*close_arg;
@@ -79,6 +94,16 @@ struct http_req {
 	uint64_t		 start_ns;
 	enum http_deny		 deny;
 	unsigned		 status;
+	/* Deferral: see http_req_defer(). */
+	struct http_listener	*l;
+	bool			 deferred;	/* suspended, in srv->deferred */
+	bool			 answered;	/* http_req_complete() ran */
+	bool			 flushing;	/* counted in srv->nflush */
+	http_cancel_fn		 cancel;
+	void			*cancel_arg;
+	struct MHD_Response	*ready;		/* to queue on the next call */
+	unsigned		 ready_status;
+	struct http_req		*dnext, **dprev;
 };
 
 /* ------------------------------------------------------------ accessors */
@@ -166,9 +191,12 @@ http_send_denied(struct http_req *r, bool must_close)
 	return http_queue(r, MHD_HTTP_UNAUTHORIZED, resp);
 }
 
-/* Build the MHD response from what the handler filled; takes body. */
-static enum MHD_Result
-http_send(struct http_req *r, struct http_resp *h)
+/*
+ * Build the MHD response from what the handler filled; takes body.
+ * Returns the response (owned by the caller) or NULL when out of memory.
+ */
+static struct MHD_Response *
+http_build(struct http_resp *h)
 {
 	struct MHD_Response *resp;
 
@@ -184,7 +212,7 @@ http_send(struct http_req *r, struct http_resp *h)
 	}
 	h->body = NULL;
 	if (resp == NULL)
-		return MHD_NO;
+		return NULL;
 	if (h->content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    h->content_type);
@@ -197,7 +225,13 @@ http_send(struct http_req *r, struct http_resp *h)
 	if (h->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
-	return http_queue(r, h->status != 0 ? h->status : 200, resp);
+	return resp;
+}
+
+static enum MHD_Result
+http_send(struct http_req *r, struct http_resp *h)
+{
+	return http_queue(r, h->status != 0 ? h->status : 200, http_build(h));
 }
 
 /* ------------------------------------------------------ access handler */
@@ -286,6 +320,82 @@ http_req_data(struct http_req *r, const char *data, size_t n)
 	return MHD_YES;
 }
 
+/* ------------------------------------------------------------ deferral */
+
+static void on_http_timer(uv_timer_t *h);
+
+static void
+http_defer_unlink(struct http_req *r)
+{
+	if (!r->deferred)
+		return;
+	if (r->dnext != NULL)
+		r->dnext->dprev = r->dprev;
+	*r->dprev = r->dnext;
+	r->deferred = false;
+	r->srv->ndeferred--;
+}
+
+/*
+ * The handle of the request being handled, kept past the handler.  The
+ * const is the handler's view; the request is ours and stays valid until
+ * http_req_complete() or `cancel`.
+ */
+struct http_req *
+http_req_defer(const struct http_req *cr, http_cancel_fn cancel, void *arg)
+{
+	struct http_req *r = (struct http_req *)(uintptr_t)cr;
+	struct http_server *s = r->srv;
+
+	if (r->deferred || r->answered || r->status != 0)
+		return r;	/* already deferred or answered: same handle */
+	r->deferred = true;
+	r->cancel = cancel;
+	r->cancel_arg = arg;
+	r->dnext = s->deferred;
+	r->dprev = &s->deferred;
+	if (s->deferred != NULL)
+		s->deferred->dprev = &r->dnext;
+	s->deferred = r;
+	s->ndeferred++;
+	return r;
+}
+
+void
+http_req_complete(struct http_req *r, struct http_resp *resp)
+{
+	if (!r->deferred || r->answered) {
+		log_warnx("http: %s %s: answered twice", r->method, r->url);
+		free(resp->body);
+		resp->body = NULL;
+		return;
+	}
+	http_defer_unlink(r);
+	r->answered = true;
+	r->ready_status = resp->status != 0 ? resp->status : 200;
+	r->ready = http_build(resp);	/* NULL: the access handler says no */
+	if (r->status != 0 || !r->flushing)
+		return;		/* completed inside the handler: dispatch sends */
+	MHD_resume_connection(r->conn);
+	if (r->srv->closing == 0)
+		uv_timer_start(&r->l->timer, on_http_timer, 0, 0);
+}
+
+/* Queue the stored answer of a deferred request (access handler). */
+static enum MHD_Result
+http_send_ready(struct http_req *r)
+{
+	struct MHD_Response *resp = r->ready;
+
+	r->ready = NULL;
+	if (resp == NULL) {
+		log_debug("http: %s %s: deferred answer lost (out of memory)",
+		    r->method, r->url);
+		return MHD_NO;
+	}
+	return http_queue(r, r->ready_status, resp);
+}
+
 static void
 http_req_dispatch(struct http_req *r)
 {
@@ -296,9 +406,42 @@ http_req_dispatch(struct http_req *r)
 	if (r->body != NULL)
 		r->body[r->len] = '\0';
 	r->srv->handler(r->srv->handler_arg, r, &h);
+	if (r->deferred || r->answered) {
+		free(h.body);
+		if (r->answered) {
+			(void)http_send_ready(r);
+			return;
+		}
+		/* Counted from now on: complete() must resume and flush. */
+		r->flushing = true;
+		r->srv->nflush++;
+		MHD_suspend_connection(r->conn);
+		return;
+	}
+	if (h.deferred) {
+		log_warnx("http: %s %s: deferred without a handle", r->method,
+		    r->url);
+		free(h.body);
+		memset(&h, 0, sizeof(h));
+		h.status = 500;
+		h.close = true;
+	}
 	if (http_send(r, &h) != MHD_YES)
 		log_debug("http: cannot queue response to %s %s", r->method,
 		    r->url);
+}
+
+/* The listener whose MHD daemon serves `conn`. */
+static struct http_listener *
+http_listener_of(struct http_server *srv, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+	for (size_t i = 0; ci != NULL && i < srv->nls; i++)
+		if (srv->ls[i].mhd == ci->daemon)
+			return &srv->ls[i];
+	return &srv->ls[0];
 }
 
 static enum MHD_Result
@@ -319,6 +462,7 @@ on_http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->url = url;
 		r->version = version;
 		r->start_ns = uv_hrtime();
+		r->l = http_listener_of(srv, conn);
 		*con_cls = r;
 		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 		    srv->timeout);
@@ -328,6 +472,8 @@ on_http_access(void *cls, struct MHD_Connection *conn, const char *url,
 			return http_send_denied(r, true);
 		return MHD_YES;
 	}
+	if (r->answered && r->status == 0)
+		return http_send_ready(r);	/* resumed after a deferral */
 	if (r->status != 0) {
 		/* Answered early: swallow whatever MHD still hands us. */
 		*upload_data_size = 0;
@@ -355,6 +501,16 @@ on_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	if (r == NULL)
 		return;
+	if (r->deferred) {
+		/* MHD dropped it while suspended: the owner lets go. */
+		http_defer_unlink(r);
+		if (r->cancel != NULL)
+			r->cancel(r->cancel_arg, r);
+	}
+	if (r->flushing && r->srv->nflush > 0)
+		r->srv->nflush--;
+	if (r->ready != NULL)
+		MHD_destroy_response(r->ready);
 	if (log_enabled(LOG_LVL_DEBUG))
 		log_debug("http: %s %s user=%s status=%u %" PRId64 "us%s",
 		    r->method, r->url, r->user[0] != '\0' ? r->user : "-",
@@ -406,8 +562,6 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* -------------------------------------------------------- loop glue */
-
-static void on_http_timer(uv_timer_t *h);
 
 static void
 http_listener_run(struct http_listener *l)
@@ -546,7 +700,7 @@ http_listener_start(struct http_server *srv, struct http_listener *l,
 	}
 	snprintf(l->name, sizeof(l->name), "%s://%s:%u",
 	    tls ? "https" : "http", host, bound);
-	flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 #define OPT(o_, v_, p_) opts[n++] = (struct MHD_OptionItem){ (o_), (v_), (p_) }
@@ -716,6 +870,42 @@ http_server_connections(const struct http_server *s)
 	return s->nconn;
 }
 
+unsigned
+http_server_deferred(const struct http_server *s)
+{
+	return s->ndeferred;
+}
+
+/*
+ * MHD must not stop with a suspended connection: answer every request
+ * still deferred with 503 (the owner is told first, so it drops its
+ * handle) and run MHD a few times so the answers are written.
+ */
+static void
+http_server_flush_deferred(struct http_server *s)
+{
+	struct http_resp h;
+	struct http_req *r;
+
+	while ((r = s->deferred) != NULL) {
+		log_debug("http: %s %s: answering 503, shutting down",
+		    r->method, r->url);
+		if (r->cancel != NULL)
+			r->cancel(r->cancel_arg, r);
+		if (r != s->deferred)
+			continue;	/* the owner completed it itself */
+		memset(&h, 0, sizeof(h));
+		h.status = 503;
+		h.close = true;
+		http_req_complete(r, &h);
+	}
+	for (unsigned run = 0; run < HTTP_CLOSE_FLUSH_RUNS && s->nflush > 0;
+	    run++)
+		for (size_t i = 0; i < s->nls; i++)
+			if (s->ls[i].mhd != NULL)
+				MHD_run(s->ls[i].mhd);
+}
+
 static void
 http_server_free(struct http_server *s)
 {
@@ -742,6 +932,7 @@ http_server_close(struct http_server *s, void (*cb)(void *arg), void *arg)
 {
 	struct http_listener *l;
 
+	http_server_flush_deferred(s);
 	s->close_cb = cb;
 	s->close_arg = arg;
 	s->closing = 1;		/* held until every handle is closing */

@@ -48,10 +48,34 @@ struct http_resp {
 	bool cim_response;		/* add CIMOperation: MethodResponse */
 	bool close;			/* Connection: close */
 	const char *allow;		/* Allow header for 405 */
+	/*
+	 * Set by a handler that called http_req_defer(): nothing is sent
+	 * now, the answer comes with http_req_complete().  A handler that
+	 * sets it without deferring gets a 500 sent in its place.
+	 */
+	bool deferred;
 };
 
 typedef void (*http_handler_fn)(void *arg, const struct http_req *req,
     struct http_resp *resp);
+
+/*
+ * Deferred answers (addition to the interface).  From inside the handler
+ * only, http_req_defer() keeps the request open after the handler returns
+ * (MHD suspends the connection) and returns the handle to answer it with.
+ * The handle stays valid until exactly one of: the owner calls
+ * http_req_complete(), or the server answers by itself (503, Connection:
+ * close, when http_server_close() finds it still waiting) and calls
+ * `cancel` first so the owner drops the handle.  A suspended connection
+ * has no idle timeout (MHD stops its clock; it restarts once the answer
+ * is queued) and a client that hangs up is only noticed after the answer:
+ * the owner must bound the wait itself.  Loop thread only.
+ */
+typedef void (*http_cancel_fn)(void *arg, struct http_req *r);
+struct http_req *http_req_defer(const struct http_req *r,
+    http_cancel_fn cancel, void *arg);
+/* Send the answer of a deferred request; takes resp->body.  Ends `r`. */
+void http_req_complete(struct http_req *r, struct http_resp *resp);
 
 struct http_opts {
 	const char *const *listen;	/* addresses */
@@ -92,6 +116,8 @@ void http_server_set_limits(struct http_server *s, uint64_t max_body,
 void http_server_quiesce(struct http_server *s);
 /* Connections still open. */
 unsigned http_server_connections(const struct http_server *s);
+/* Requests deferred and not yet answered. */
+unsigned http_server_deferred(const struct http_server *s);
 /* Stop MHD, close the uv handles; `cb` runs once they are closed. */
 void http_server_close(struct http_server *s, void (*cb)(void *arg),
     void *arg);

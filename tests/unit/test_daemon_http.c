@@ -5,7 +5,10 @@
  * client thread doing blocking socket I/O (curl for TLS).  Checks the
  * response headers, keep-alive, 401 + realm, 413 before the body, the
  * chunked cap, the connection limit, the idle timeout, quiesce, and that
- * close leaves uv_loop_close() == 0.
+ * close leaves uv_loop_close() == 0.  Deferred answers: completed later
+ * from a uv_timer (order across connections, keep-alive afterwards),
+ * completed inside the handler, and still waiting at close (503 +
+ * Connection: close, the owner's cancel called once).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -43,7 +46,10 @@ static struct auth_db *users;
 
 struct fix {
 	uv_loop_t		 loop;
-	uv_async_t		 done, quiesce;
+	uv_async_t		 done, quiesce, stop;
+	bool			 srv_closed;
+	unsigned		 ncancel;	/* deferred requests cancelled */
+	unsigned		 deferred_at_stop;
 	sem_t			 quiesced;
 	struct http_server	*srv;
 	unsigned		 port;
@@ -66,14 +72,89 @@ struct fix {
 
 /* ------------------------------------------------------------- handler */
 
+/* A deferred request answered by a timer: "deferred <url> after <ms>". */
+struct later {
+	uv_timer_t		 t;
+	struct http_req		*r;
+	char			 url[64];
+	unsigned		 ms;
+};
+
+static void
+on_later_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void
+on_later(uv_timer_t *t)
+{
+	struct later *l = t->data;
+	struct http_resp resp;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.status = 200;
+	if (asprintf(&resp.body, "deferred %s after %u", l->url, l->ms) < 0)
+		resp.body = NULL;
+	resp.body_len = resp.body != NULL ? strlen(resp.body) : 0;
+	resp.content_type = "text/plain";
+	http_req_complete(l->r, &resp);
+	uv_close((uv_handle_t *)&l->t, on_later_closed);
+}
+
+static void
+on_cancel(void *arg, struct http_req *r)
+{
+	(void)r;
+	((struct fix *)arg)->ncancel++;
+}
+
+/*
+ * "/defer/<ms>": answer from a timer after ms; "/defer/never": only the
+ * server's close answers; "/defer/now": completed inside the handler;
+ * "/defer/nohandle": claims deferred without a handle (500).
+ */
+static void
+defer_handler(struct fix *f, const struct http_req *req,
+    struct http_resp *resp)
+{
+	const char *what = http_req_url(req) + 7;
+	struct http_req *r;
+	struct later *l;
+
+	resp->deferred = true;
+	if (strcmp(what, "nohandle") == 0)
+		return;
+	r = http_req_defer(req, on_cancel, f);
+	if (strcmp(what, "never") == 0)
+		return;
+	if (strcmp(what, "now") == 0) {
+		struct http_resp now = { .status = 202 };
+
+		http_req_complete(r, &now);
+		return;
+	}
+	l = calloc(1, sizeof(*l));
+	assert_non_null(l);
+	l->r = r;
+	l->ms = (unsigned)strtoul(what, NULL, 10);
+	snprintf(l->url, sizeof(l->url), "%s", http_req_url(req));
+	l->t.data = l;
+	uv_timer_init(&f->loop, &l->t);
+	uv_timer_start(&l->t, on_later, l->ms, 0);
+}
+
 static void
 test_handler(void *arg, const struct http_req *req, struct http_resp *resp)
 {
 	const char *url = http_req_url(req), *body;
 	size_t len;
 
-	(void)arg;
 	body = http_req_body(req, &len);
+	if (strncmp(url, "/defer/", 7) == 0) {
+		defer_handler(arg, req, resp);
+		return;
+	}
 	if (strcmp(url, "/405") == 0) {
 		resp->status = 405;
 		resp->allow = "POST";
@@ -191,6 +272,22 @@ on_done(uv_async_t *a)
 
 	uv_close((uv_handle_t *)&f->done, NULL);
 	uv_close((uv_handle_t *)&f->quiesce, NULL);
+	uv_close((uv_handle_t *)&f->stop, NULL);
+	if (!f->srv_closed)
+		http_server_close(f->srv, on_closed, f);
+	f->srv_closed = true;
+}
+
+/* The client asks for the server's close while it still talks to it. */
+static void
+on_stop(uv_async_t *a)
+{
+	struct fix *f = a->data;
+
+	if (f->srv_closed)
+		return;
+	f->deferred_at_stop = http_server_deferred(f->srv);
+	f->srv_closed = true;
 	http_server_close(f->srv, on_closed, f);
 }
 
@@ -231,6 +328,9 @@ read_file(const char *path)
 	return s[which];
 }
 
+/* What the last run_with() saw, for the test to assert on. */
+static unsigned last_cancels, last_deferred_at_stop;
+
 /* Run `client` against a server with these limits; https if tls. */
 static void
 run_with(void (*client)(struct fix *), bool tls, unsigned max_conn,
@@ -262,6 +362,7 @@ run_with(void (*client)(struct fix *), bool tls, unsigned max_conn,
 	o.max_connections = max_conn;
 	o.realm = "arrayd-test";
 	o.handler = test_handler;
+	o.handler_arg = &f;
 	{
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		struct sockaddr_in sin = { .sin_family = AF_INET };
@@ -287,7 +388,8 @@ run_with(void (*client)(struct fix *), bool tls, unsigned max_conn,
 	sem_init(&f.quiesced, 0, 0);
 	uv_async_init(&f.loop, &f.done, on_done);
 	uv_async_init(&f.loop, &f.quiesce, on_quiesce);
-	f.done.data = f.quiesce.data = &f;
+	uv_async_init(&f.loop, &f.stop, on_stop);
+	f.done.data = f.quiesce.data = f.stop.data = &f;
 	assert_int_equal(pthread_create(&f.th, NULL, client_main, &f), 0);
 	assert_int_equal(uv_run(&f.loop, UV_RUN_DEFAULT), 0);
 	pthread_join(f.th, NULL);
@@ -295,6 +397,8 @@ run_with(void (*client)(struct fix *), bool tls, unsigned max_conn,
 	assert_true(f.closed);
 	assert_int_equal(uv_loop_close(&f.loop), 0);
 	sem_destroy(&f.quiesced);
+	last_cancels = f.ncancel;
+	last_deferred_at_stop = f.deferred_at_stop;
 }
 
 /* --------------------------------------------------------------- cases */
@@ -485,6 +589,89 @@ out:
 		close(fd2);
 }
 
+/* Microseconds since t0 (uv_hrtime). */
+static uint64_t
+since_us(uint64_t t0)
+{
+	return (uv_hrtime() - t0) / 1000;
+}
+
+static void
+cli_defer(struct fix *f)
+{
+	char buf[4096], buf2[4096];
+	int fd = cli_connect(f->port), fd2 = cli_connect(f->port);
+	uint64_t t0;
+
+	CHECK(fd >= 0 && fd2 >= 0);
+	/* Answered by the timer, not before. */
+	t0 = uv_hrtime();
+	CHECK(cli_send(fd, POST("/defer/150", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	/* uv_now() is in whole ms, the timer may fire a ms early. */
+	CHECK(since_us(t0) >= 140000);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	CHECK(strstr(buf, "Content-Type: text/plain") != NULL);
+	CHECK(strstr(buf, "deferred /defer/150 after 150") != NULL);
+	/* Keep-alive holds after a deferred answer, deferred or not. */
+	CHECK(cli_send(fd, POST("/cimom", AUTH_OK, 2) "ab"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "len=2 first=a") != NULL);
+	/* Two connections waiting at once; the later one answered first. */
+	CHECK(cli_send(fd, POST("/defer/300", AUTH_OK, 0)));
+	CHECK(cli_send(fd2, POST("/defer/20", AUTH_OK, 0)));
+	CHECK(cli_read(fd2, buf2, sizeof(buf2)) > 0);
+	CHECK(strstr(buf2, "after 20") != NULL);
+	/* The other connection is still served while one waits. */
+	CHECK(cli_send(fd2, POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd2, buf2, sizeof(buf2)) > 0);
+	CHECK(strncmp(buf2, "HTTP/1.1 200", 12) == 0);
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "after 300") != NULL);
+	/* Completed inside the handler; then a body-ful request again. */
+	CHECK(cli_send(fd, POST("/defer/now", AUTH_OK, 3) "xyz"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 202", 12) == 0);
+	CHECK(cli_send(fd, POST("/defer/0", AUTH_OK, 0)));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "after 0") != NULL);
+	/* Claiming a deferral without a handle is a handler bug: 500. */
+	CHECK(cli_send(fd2, POST("/defer/nohandle", AUTH_OK, 0)));
+	CHECK(cli_read(fd2, buf2, sizeof(buf2)) > 0);
+	CHECK(strncmp(buf2, "HTTP/1.1 500", 12) == 0);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+}
+
+static void
+cli_defer_shutdown(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port), fd2 = cli_connect(f->port);
+
+	CHECK(fd >= 0 && fd2 >= 0);
+	CHECK(cli_send(fd, POST("/defer/never", AUTH_OK, 0)));
+	CHECK(cli_send(fd2, POST("/defer/never", AUTH_OK, 4) "body"));
+	/* Suspended: no idle timeout (1 s here) and no answer. */
+	CHECK(cli_read_ms(fd, buf, sizeof(buf), 1500) < 0);
+	uv_async_send(&f->stop);
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 503", 12) == 0);
+	CHECK(strcasestr(buf, "Connection: close") != NULL);
+	CHECK(cli_closed(fd));
+	CHECK(cli_read(fd2, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 503", 12) == 0);
+	CHECK(cli_closed(fd2));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+}
+
 static int
 curl(struct fix *f, const char *tlsopt, char *out, size_t cap)
 {
@@ -560,6 +747,23 @@ test_https(void **state)
 {
 	(void)state;
 	run_with(cli_https, true, 16, 5);
+}
+
+static void
+test_defer(void **state)
+{
+	(void)state;
+	run_with(cli_defer, false, 16, 5);
+	assert_int_equal(last_cancels, 0);
+}
+
+static void
+test_defer_shutdown(void **state)
+{
+	(void)state;
+	run_with(cli_defer_shutdown, false, 16, 1);
+	assert_int_equal(last_deferred_at_stop, 2);
+	assert_int_equal(last_cancels, 2);
 }
 
 static void
@@ -659,6 +863,8 @@ main(void)
 		cmocka_unit_test(test_limit_timeout),
 		cmocka_unit_test(test_quiesce),
 		cmocka_unit_test(test_https),
+		cmocka_unit_test(test_defer),
+		cmocka_unit_test(test_defer_shutdown),
 		cmocka_unit_test(test_bind_errors),
 	};
 
