@@ -36,6 +36,15 @@ struct cim_ctx {
 	const struct cim_request *req;
 	const char *ns;			/* canonical: CIM_NS_TPD or CIM_NS_INTEROP */
 	struct cim_buf *out;		/* the response body being written */
+	/*
+	 * Deferred answers (addition).  cimop.c sets can_defer when it can
+	 * hold the answer.  CreateReplica CopyType 4 then leaves the new pair
+	 * in defer_pair_src/tgt and writes nothing while the snapshot's
+	 * background copy runs; cimop.c answers once the pair has left
+	 * ResyncInProgress, with cim_extrinsic_deferred().
+	 */
+	bool can_defer;
+	uint32_t defer_pair_src, defer_pair_tgt;
 };
 
 /*
@@ -48,6 +57,20 @@ struct cim_ctx {
  */
 void cim_intrinsic(struct cim_ctx *c);
 void cim_extrinsic(struct cim_ctx *c);
+/*
+ * Is the snapshot pair (src, tgt) still being filled (Initialized or
+ * ResyncInProgress)?  Then a deferred CreateReplica keeps waiting.
+ */
+bool cim_snapshot_copying(const struct replica_set *rs, uint32_t src,
+    uint32_t tgt);
+/*
+ * The content of the METHODRESPONSE of a deferred CreateReplica for the
+ * pair c->defer_pair_src/tgt: RETURNVALUE 0 + TargetElement once the
+ * snapshot is durable (Idle, or already restoring from it), else
+ * RETURNVALUE 4 (copy failed: Broken, pair gone, or still copying when
+ * cimop.c gives up), logged with the reason.
+ */
+void cim_extrinsic_deferred(struct cim_ctx *c);
 /*
  * In practice (cimxml.h): cimxml_begin_response/cimxml_end_response write
  * the (I)METHODRESPONSE start and end tags, so cim_intrinsic and

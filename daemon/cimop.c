@@ -13,6 +13,12 @@
  * without such a Man header gets 501 (not extended), so clients fall back
  * to POST.  CIMMethod is compared case-insensitively (lenient); the response
  * echoes the body's spelling.
+ *
+ * Deferred answers (CreateReplica CopyType 4, see cimop.h): the request
+ * keeps its arena (the parsed request, host and user live there) in a
+ * struct cimop_pending until a tick of s->timer finds its pair out of
+ * ResyncInProgress; the answer is then written exactly as an immediate
+ * one would be and counted in the metrics with its full duration.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -29,9 +35,27 @@
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "replica/replica.h"
 
 #define ARENA_CAP	(64u << 20)	/* per request: parse + build */
 #define CT_XML		"application/xml; charset=\"utf-8\""
+#define PENDING_TICK_MS	5
+#define STALL_DEFAULT_S	30
+
+/* A CreateReplica CopyType 4 waiting for its snapshot to be durable. */
+struct cimop_pending {
+	struct cimop_pending *next;
+	void *token;			/* the transport's handle */
+	void (*complete)(void *token, struct http_resp *resp);
+	struct cim_arena *arena;	/* the request's, kept until answered */
+	struct cim_request req;		/* its strings live in arena */
+	const char *host, *user;	/* in arena */
+	enum auth_role role;
+	uint32_t src, tgt;
+	int64_t t0;			/* request start, mono_us (age included) */
+	int64_t progress_t;		/* when the copy last moved */
+	uint64_t progress;		/* bytes copied then */
+};
 
 /*
  * One spare arena, reused by the next request: the handler runs on the loop
@@ -331,15 +355,21 @@ written_status(const struct cim_buf *b, size_t mark)
 	return (unsigned)strtoul(b->data + mark + sizeof(tag) - 1, NULL, 10);
 }
 
-/* Write the whole 200 response for a parsed request into `b`. */
-static void
+/*
+ * Write the whole 200 response for a parsed request into `b`.  Returns
+ * true when the operation asked to defer its answer (the pair in src, tgt).
+ */
+static bool
 respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b)
+    struct cim_buf *b, uint32_t *src, uint32_t *tgt)
 {
 	struct cim_ctx c;
 	size_t mark;
 
 	memset(&c, 0, sizeof(c));
+	c.can_defer = o->s->loop != NULL && !o->s->closed &&
+	    !o->s->shutting_down && o->in->defer != NULL &&
+	    o->in->complete != NULL;
 	c.conf = o->s->conf;
 	c.rs = o->s->rs;
 	c.host = pick_host(o, arena);
@@ -359,10 +389,15 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 		cim_intrinsic(&c);
 	else
 		cim_extrinsic(&c);
+	if (c.defer_pair_tgt != 0 && !b->oom) {
+		*src = c.defer_pair_src;
+		*tgt = c.defer_pair_tgt;
+		return true;
+	}
 	o->cim_status = written_status(b, mark);
 	cimxml_end_response(b, r->intrinsic);
 	if (!b->oom)
-		return;
+		return false;
 	/* Out of memory while writing: a short error response instead. */
 	cim_buf_release(b);
 	cim_buf_init(b);
@@ -371,14 +406,269 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	cimxml_write_error(b, CIM_ERR_FAILED, "response too large");
 	cimxml_end_response(b, r->intrinsic);
 	o->cim_status = CIM_ERR_FAILED;
+	return false;
+}
+
+/* ------------------------------------------------------ deferred answers */
+
+static void on_pending_tick(uv_timer_t *t);
+
+/* No progress for this long: give up (conf timeout, 30 s by default). */
+static int64_t
+stall_us(const struct cimop_server *s)
+{
+	unsigned sec = s->conf != NULL && s->conf->timeout != 0 ?
+	    s->conf->timeout : STALL_DEFAULT_S;
+
+	return (int64_t)sec * 1000000;
+}
+
+/*
+ * Hold request `r` until its snapshot pair is durable.  The pending entry
+ * (owned by s->pending) takes `arena`.  Returns 0, or -ENOMEM / -EIO with
+ * nothing held (the caller answers at once).
+ */
+static int
+pending_add(struct op *o, const struct cim_request *r,
+    struct cim_arena *arena, uint32_t src, uint32_t tgt)
+{
+	struct cimop_server *s = o->s;
+	struct cimop_pending *p;
+	const char *user = o->in->user != NULL ? o->in->user : "";
+
+	if (!s->timer_init) {
+		if (uv_timer_init(s->loop, &s->timer) != 0)
+			return -EIO;
+		s->timer.data = s;
+		s->timer_init = true;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	p->req = *r;
+	p->host = cim_arena_strdup(arena, pick_host(o, arena));
+	p->user = cim_arena_strdup(arena, user);
+	if (p->host == NULL || p->user == NULL) {
+		free(p);
+		return -ENOMEM;
+	}
+	p->token = o->in->defer(o->in->defer_arg, s);
+	if (p->token == NULL) {
+		free(p);
+		return -EIO;
+	}
+	p->complete = o->in->complete;
+	p->arena = arena;
+	p->role = o->in->role;
+	p->src = src;
+	p->tgt = tgt;
+	p->t0 = o->t0 - o->in->age_us;
+	p->progress_t = mono_us();
+	p->next = s->pending;
+	s->pending = p;
+	if (s->npending++ == 0)
+		uv_timer_start(&s->timer, on_pending_tick, PENDING_TICK_MS,
+		    PENDING_TICK_MS);
+	return 0;
 }
 
 static void
+pending_unlink(struct cimop_server *s, struct cimop_pending *p)
+{
+	struct cimop_pending **pp;
+
+	for (pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			s->npending--;
+			break;
+		}
+	}
+	if (s->pending == NULL && s->timer_init)
+		uv_timer_stop(&s->timer);
+}
+
+/* The METHODRESPONSE of a deferred request into resp (200, or 500). */
+static void
+pending_body(struct cimop_server *s, struct cimop_pending *p,
+    struct http_resp *resp)
+{
+	struct cim_ctx c;
+	struct cim_buf b;
+
+	memset(&c, 0, sizeof(c));
+	c.conf = s->conf;
+	c.rs = s->rs;
+	c.host = p->host;
+	c.user = p->user;
+	c.role = p->role;
+	c.arena = p->arena;
+	c.req = &p->req;
+	c.ns = model_ns_canon(p->req.ns);
+	c.defer_pair_src = p->src;
+	c.defer_pair_tgt = p->tgt;
+	cim_buf_init(&b);
+	c.out = &b;
+	cimxml_begin_response(&b, p->req.msg_id ? p->req.msg_id : "", false,
+	    p->req.method);
+	cim_extrinsic_deferred(&c);
+	cimxml_end_response(&b, false);
+	if (b.oom) {
+		cim_buf_release(&b);
+		resp->status = 500;
+		resp->close = true;
+		return;
+	}
+	resp->status = 200;
+	resp->content_type = CT_XML;
+	resp->cim_response = true;
+	resp->body = cim_buf_steal(&b, &resp->body_len);
+}
+
+/*
+ * Answer and free one waiting request: its METHODRESPONSE, or `status`
+ * without a body (503 while shutting down).  Counted in the metrics with
+ * its whole duration.
+ */
+static void
+pending_answer(struct cimop_server *s, struct cimop_pending *p,
+    unsigned status)
+{
+	struct http_resp resp;
+	int64_t dur = mono_us() - p->t0;
+
+	memset(&resp, 0, sizeof(resp));
+	pending_unlink(s, p);
+	if (status == 200)
+		pending_body(s, p, &resp);
+	else {
+		resp.status = status;
+		resp.close = true;
+	}
+	metrics_observe_request(s->metrics, p->req.method, resp.status, 0,
+	    dur);
+	log_debug("cim: %s by %s: status %u (deferred), %" PRId64 "us",
+	    p->req.method, p->user[0] != '\0' ? p->user : "-", resp.status,
+	    dur);
+	p->complete(p->token, &resp);
+	free(resp.body);	/* complete() took it unless it failed */
+	arena_put(p->arena);
+	free(p);
+}
+
+/* Is the snapshot still being filled, and still making progress? */
+static bool
+pending_wait(struct cimop_server *s, struct cimop_pending *p, int64_t now)
+{
+	const struct rpair *pr;
+	const struct rjob *j;
+
+	if (!cim_snapshot_copying(s->rs, p->src, p->tgt))
+		return false;
+	pr = replica_pair_find(s->rs, p->src, p->tgt);
+	j = pr->job_id != 0 ? replica_job_by_id(s->rs, pr->job_id) : NULL;
+	if (j != NULL && j->bytes_done != p->progress) {
+		p->progress = j->bytes_done;
+		p->progress_t = now;
+	}
+	if (now - p->progress_t < stall_us(s))
+		return true;
+	log_warnx("%s: snapshot %u of volume %u: no copy progress for %" PRId64
+	    " s, giving up", p->req.method, p->tgt, p->src,
+	    stall_us(s) / 1000000);
+	return false;
+}
+
+static void
+on_pending_tick(uv_timer_t *t)
+{
+	struct cimop_server *s = t->data;
+	struct cimop_pending *p, *next;
+	int64_t now = mono_us();
+
+	for (p = s->pending; p != NULL; p = next) {
+		next = p->next;
+		if (s->shutting_down)
+			pending_answer(s, p, 503);
+		else if (!pending_wait(s, p, now))
+			pending_answer(s, p, 200);
+	}
+}
+
+void
+cimop_cancel(struct cimop_server *s, void *token)
+{
+	struct cimop_pending *p;
+
+	for (p = s->pending; p != NULL; p = p->next)
+		if (p->token == token)
+			break;
+	if (p == NULL)
+		return;
+	pending_unlink(s, p);
+	metrics_observe_request(s->metrics, p->req.method, 503, 0,
+	    mono_us() - p->t0);
+	log_debug("cim: %s by %s: given up by the transport", p->req.method,
+	    p->user[0] != '\0' ? p->user : "-");
+	arena_put(p->arena);
+	free(p);
+}
+
+static void
+on_cimop_timer_closed(uv_handle_t *h)
+{
+	struct cimop_server *s = h->data;
+
+	s->timer_init = false;
+	if (s->close_cb != NULL)
+		s->close_cb(s->close_arg);
+}
+
+void
+cimop_close(struct cimop_server *s, void (*cb)(void *arg), void *arg)
+{
+	s->closed = true;
+	while (s->pending != NULL)
+		pending_answer(s, s->pending, 503);
+	if (!s->timer_init) {
+		if (cb != NULL)
+			cb(arg);
+		return;
+	}
+	s->close_cb = cb;
+	s->close_arg = arg;
+	uv_close((uv_handle_t *)&s->timer, on_cimop_timer_closed);
+}
+
+/* Cannot hold a deferred request: the answer its pair allows now. */
+static void
+respond_now(struct op *o, const struct cim_request *r,
+    struct cim_arena *arena, uint32_t src, uint32_t tgt)
+{
+	struct cimop_pending now;
+
+	log_warnx("%s: cannot wait for snapshot %u: answering now", r->method,
+	    tgt);
+	memset(&now, 0, sizeof(now));
+	now.req = *r;
+	now.arena = arena;
+	now.host = pick_host(o, arena);
+	now.user = o->in->user != NULL ? o->in->user : "";
+	now.role = o->in->role;
+	now.src = src;
+	now.tgt = tgt;
+	pending_body(o->s, &now, o->resp);
+	finish(o);
+}
+
+/* Returns true when a deferred answer kept the arena. */
+static bool
 process_body(struct op *o, struct cim_arena *arena)
 {
 	struct cim_request r;
 	struct cimxml_err err;
 	struct cim_buf b;
+	uint32_t src = 0, tgt = 0;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -387,22 +677,30 @@ process_body(struct op *o, struct cim_arena *arena)
 	    o->in->body_len, &o->s->limits, arena, &r, &err);
 	if (rc == -ENOMEM) {
 		fail(o, 413, NULL, true);
-		return;
+		return false;
 	}
 	if (rc != 0) {
 		fail(o, err.http_status ? (unsigned)err.http_status : 400,
 		    err.token ? err.token : "request-not-valid", true);
-		return;
+		return false;
 	}
 	o->opname = r.method;
 	if (check_consistency(o, &r, arena) != 0)
-		return;
+		return false;
 	cim_buf_init(&b);
-	respond(o, &r, arena, &b);
+	if (respond(o, &r, arena, &b, &src, &tgt)) {
+		cim_buf_release(&b);
+		if (pending_add(o, &r, arena, src, tgt) == 0) {
+			o->resp->deferred = true;
+			return true;
+		}
+		respond_now(o, &r, arena, src, tgt);
+		return false;
+	}
 	if (b.oom) {
 		cim_buf_release(&b);
 		fail(o, 500, NULL, true);
-		return;
+		return false;
 	}
 	o->resp->status = 200;
 	o->resp->content_type = CT_XML;
@@ -410,6 +708,7 @@ process_body(struct op *o, struct cim_arena *arena)
 	o->resp->body = cim_buf_steal(&b, &o->resp->body_len);
 	/* The op name lives in the arena: record metrics before reuse. */
 	finish(o);
+	return false;
 }
 
 void
@@ -445,7 +744,8 @@ cimop_process(struct cimop_server *s, const struct cimop_in *in,
 		fail(&o, 503, NULL, true);
 		return;
 	}
-	process_body(&o, arena);
+	if (process_body(&o, arena))
+		return;		/* the pending entry owns the arena */
 	o.opname = "-";		/* arena memory is about to be reused */
 	arena_put(arena);
 }
@@ -454,6 +754,24 @@ static const char *
 req_header(const void *arg, const char *name)
 {
 	return http_req_header(arg, name);
+}
+
+static void
+on_http_cancel(void *arg, struct http_req *r)
+{
+	cimop_cancel(arg, r);
+}
+
+static void *
+http_defer(const void *defer_arg, struct cimop_server *s)
+{
+	return http_req_defer(defer_arg, on_http_cancel, s);
+}
+
+static void
+http_complete(void *token, struct http_resp *resp)
+{
+	http_req_complete(token, resp);
 }
 
 void
@@ -474,5 +792,8 @@ cimop_handle(void *arg, const struct http_req *req, struct http_resp *resp)
 	in.user = http_req_user(req);
 	in.role = http_req_role(req);
 	in.age_us = http_req_age_us(req);
+	in.defer = http_defer;
+	in.complete = http_complete;
+	in.defer_arg = req;
 	cimop_process(arg, &in, resp);
 }

@@ -5,6 +5,14 @@
  * CIMProtocolVersion, CIMBatch, Content-Type), parses the body, checks
  * versions and namespace, dispatches to cim_intrinsic/cim_extrinsic and
  * writes the envelope.  Also routes GET /metrics.
+ *
+ * A CreateReplica CopyType 4 is answered only once its snapshot is
+ * durable (SPEC.md §3.3: the call is synchronous): the request is held
+ * (http_req_defer) and a 5 ms timer, running only while requests wait,
+ * answers each when its pair leaves ResyncInProgress: Idle gives 0 +
+ * TargetElement, Broken or a vanished pair 4.  A copy that makes no
+ * progress for conf->timeout seconds gets 4 (logged; the snapshot is
+ * left as it is).  While shutting down the waiting requests get 503.
  */
 #ifndef ARRAYD_CIMOP_H
 #define ARRAYD_CIMOP_H
@@ -12,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <uv.h>
 
 #include "cimxml/cimxml.h"
 #include "daemon/auth.h"
@@ -21,6 +31,7 @@ struct replica_set;
 struct metrics;
 struct http_req;
 struct http_resp;
+struct cimop_pending;
 
 /* Handler state; the daemon owns it and updates conf on reload. */
 struct cimop_server {
@@ -29,7 +40,25 @@ struct cimop_server {
 	struct metrics *metrics;
 	struct cimxml_limits limits;
 	bool shutting_down;		/* answer 503 */
+	/*
+	 * Additions: the loop for deferred answers, set by the daemon before
+	 * the first request (NULL: CreateReplica CopyType 4 answers at once,
+	 * as before).  The rest is cimop.c's own; zero it at start.
+	 */
+	uv_loop_t *loop;
+	struct cimop_pending *pending;	/* requests waiting for their pair */
+	unsigned npending;
+	uv_timer_t timer;
+	bool timer_init, closed;
+	void (*close_cb)(void *arg);
+	void *close_arg;
 };
+
+/*
+ * Answer every waiting request (503) and close the timer; `cb` runs once
+ * it is closed (at once if it never existed).  No deferral afterwards.
+ */
+void cimop_close(struct cimop_server *s, void (*cb)(void *arg), void *arg);
 
 /* An http_handler_fn; `arg` is a struct cimop_server *. */
 void cimop_handle(void *arg, const struct http_req *req,
@@ -50,7 +79,21 @@ struct cimop_in {
 	const char *user;
 	enum auth_role role;
 	int64_t age_us;			/* time spent before the handler */
+	/*
+	 * Deferral (addition; NULL defer: the transport cannot hold a
+	 * request).  defer() is called at most once, from cimop_process(),
+	 * which then sets resp->deferred and returns without an answer; the
+	 * token it returns is handed to complete() with the answer later
+	 * (body ownership passes), exactly once unless the transport gives
+	 * the request up first by calling cimop_cancel() with that token.
+	 */
+	void *(*defer)(const void *defer_arg, struct cimop_server *s);
+	void (*complete)(void *token, struct http_resp *resp);
+	const void *defer_arg;
 };
+
+/* The transport answered a deferred request itself: forget it. */
+void cimop_cancel(struct cimop_server *s, void *token);
 
 /* Everything cimop_handle does after adapting the http_req. */
 void cimop_process(struct cimop_server *s, const struct cimop_in *in,

@@ -495,6 +495,9 @@ daemon_close_all(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sig_int, NULL);
 	uv_close((uv_handle_t *)&d->sig_hup, NULL);
 	uv_close((uv_handle_t *)&d->drain_timer, NULL);
+	/* Before http: its waiting requests get their 503 while MHD runs. */
+	d->closing++;
+	cimop_close(&d->cimop, on_module_closed, d);
 	if (d->http != NULL) {
 		d->closing++;
 		http_server_close(d->http, on_module_closed, d);
@@ -654,6 +657,7 @@ daemon_start(struct daemon *d)
 		return err;
 	d->cimop.rs = d->rs;
 	d->cimop.metrics = d->metrics;
+	d->cimop.loop = &d->loop;	/* deferred CreateReplica answers */
 	daemon_cimop_limits(d);
 	daemon_signals(d);
 	return daemon_listen(d);

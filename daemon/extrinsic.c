@@ -13,6 +13,12 @@
  * untyped PARAMVALUEs (wbemcli, cimcli) work.  This file decides nothing
  * about replica states: replica/ does, and returns the value to send.
  * Everything built for the response lives in c->arena.
+ *
+ * CreateReplica CopyType 4 is synchronous on 3PAR: the snapshot exists
+ * and is a point-in-time image when the call returns.  arrayd fills the
+ * snapshot with a background copy, so when cimop.c can hold the answer
+ * (c->can_defer) the call leaves the pair in c->defer_pair_src/tgt and
+ * the answer (cim_extrinsic_deferred) comes once the copy is durable.
  */
 #include "daemon/cim.h"
 
@@ -445,6 +451,40 @@ target_pool(struct cim_ctx *c, const struct bound *b, uint32_t src,
 	return -EINVAL;
 }
 
+bool
+cim_snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
+{
+	const struct rpair *p = replica_pair_find(rs, src, tgt);
+
+	return p != NULL && (p->sync_state == SYNC_INITIALIZED ||
+	    p->sync_state == SYNC_RESYNC_IN_PROGRESS);
+}
+
+void
+cim_extrinsic_deferred(struct cim_ctx *c)
+{
+	const struct rpair *p = replica_pair_find(c->rs, c->defer_pair_src,
+	    c->defer_pair_tgt);
+	struct replica_result res = { 0 };
+
+	/* Restore needs Idle: restoring from it means it was complete. */
+	if (p != NULL && (p->sync_state == SYNC_IDLE ||
+	    p->sync_state == SYNC_RESTORE_IN_PROGRESS)) {
+		res.rc = REPLICA_RC_OK;
+		res.target_id = c->defer_pair_tgt;
+		write_result(c, &res);
+		return;
+	}
+	log_warnx("%s by %s: snapshot %u of volume %u %s: answering %u",
+	    c->req->method, who_name(c), c->defer_pair_tgt,
+	    c->defer_pair_src, p == NULL ? "is gone" :
+	    p->sync_state == SYNC_BROKEN ? "could not be filled (Broken)" :
+	    cim_snapshot_copying(c->rs, p->src_id, p->tgt_id) ?
+	    "is still being copied" : sync_state_name(p->sync_state),
+	    REPLICA_RC_FAILED);
+	write_rc(c, REPLICA_RC_FAILED);
+}
+
 static void
 call_create_replica(struct cim_ctx *c, const struct bound *b)
 {
@@ -470,7 +510,18 @@ call_create_replica(struct cim_ctx *c, const struct bound *b)
 		return;
 	}
 	log_result(c, c->req->method, &res);
-	write_result(c, &res);
+	if (ct != 4 || res.rc != REPLICA_RC_OK || res.target_id == 0 ||
+	    !c->can_defer) {
+		write_result(c, &res);
+		return;
+	}
+	/* Not before the snapshot is durable: answered now only if it is. */
+	c->defer_pair_src = src;
+	c->defer_pair_tgt = res.target_id;
+	if (cim_snapshot_copying(c->rs, src, res.target_id))
+		return;
+	cim_extrinsic_deferred(c);
+	c->defer_pair_src = c->defer_pair_tgt = 0;
 }
 
 static void
