@@ -5,9 +5,9 @@
  * progress and checkpoints, cancellation and the final fdatasync.  It does
  * no disk I/O on the loop thread: chunk.c does a copy's I/O on workers, and
  * a job's prepare work (opening and checking the two volumes, preparing
- * the digest map) runs on a worker before its first chunk, because an open
- * or a stat can block for tens of milliseconds under load and the request
- * that starts a copy must not pay it.
+ * the digest map) runs on a worker before its first chunk, and its end
+ * work (closing them) before done_cb, because an open, a stat or a close
+ * can block for milliseconds under load and the loop serves requests.
  *
  * Checkpoint rule: chunks are dispatched in offset order, so everything
  * below the lowest chunk still in flight (or below the next chunk to
@@ -236,19 +236,51 @@ job_unlink(struct copy_job *job)
 	job->prev = job->next = NULL;
 }
 
-/* Report the end exactly once, then free the job from its timer's close. */
+/* Worker (or loop as a fallback): a close can block on a busy disk. */
+static void
+job_release(struct copy_job *job)
+{
+	copy__map_close(job);
+	job_close_fds(job);
+}
+
+static void
+on_end_work(uv_work_t *w)
+{
+	job_release(container_of(w, struct copy_job, end_work));
+}
+
+/* Call done_cb, then free the job from its timer's close. */
+static void
+on_end_done(uv_work_t *w, int status)
+{
+	struct copy_job *job = container_of(w, struct copy_job, end_work);
+
+	(void)status;		/* never cancelled; released either way */
+	job_release(job);	/* no-op unless the work did not run */
+	job->done_cb(job, job->end_status, job->end_off, &job->prog,
+	    job->arg);
+	uv_close((uv_handle_t *)&job->timer, on_job_timer_closed);
+}
+
+/*
+ * Report the end exactly once: the job leaves the schedule now; its files
+ * are closed on the pool, then done_cb runs (so a next copy of the same
+ * target never overlaps this one's descriptors).
+ */
 static void
 job_finish(struct copy_job *job, int status, uint64_t err_off)
 {
 	job->done = true;
 	job_unlink(job);
-	copy__map_close(job);
-	job_close_fds(job);
 	job->prog.checkpoint = job_checkpoint(job);
 	if (status == 0)
 		job->prog.checkpoint = job->length;
-	job->done_cb(job, status, err_off, &job->prog, job->arg);
-	uv_close((uv_handle_t *)&job->timer, on_job_timer_closed);
+	job->end_status = status;
+	job->end_off = err_off;
+	if (uv_queue_work(job->e->loop, &job->end_work, on_end_work,
+	    on_end_done) != 0)
+		on_end_done(&job->end_work, 0);
 }
 
 static void

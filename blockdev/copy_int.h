@@ -76,6 +76,9 @@ struct copy_job {
 	uint64_t rate_t0, rate_bytes;
 	uv_timer_t timer;		/* rate limit waits and deferred pumps */
 	uv_work_t sync_work;
+	uv_work_t end_work;		/* closes fds and map off the loop */
+	int end_status;			/* loop: what done_cb will report */
+	uint64_t end_off;
 	struct copy_map map;
 	/*
 	 * Before its first chunk a job is prepared on the thread pool: the

@@ -321,7 +321,8 @@ copy__map_commit(struct copy_job *job)
 	return bdev__sync_parent(m->path);
 }
 
-/* Loop thread, at the end of the job: close, drop an unsealed map. */
+/* At the end of the job (a worker; the loop as a fallback): close, drop
+ * an unsealed map. */
 void
 copy__map_close(struct copy_job *job)
 {
