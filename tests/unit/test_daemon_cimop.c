@@ -5,6 +5,10 @@
  * CIMProtocolVersion, CIMMethod, CIMObject with %-decoding, M-POST), body
  * errors with their CIMError tokens, 503 while shutting down, namespace
  * errors inside a 200, MESSAGE ID echo and the method's spelling.
+ * CreateReplica CopyType 4 on a private loop: the answer is held until
+ * the fake snapshot copy ends (0 + TargetElement, or 4 when it failed or
+ * stalls), 503 at shutdown and close, cancel by the transport, and the
+ * loop closes cleanly.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +34,37 @@ struct env {
 	struct http_resp resp;
 	const char *hdrs[16][2];
 	size_t nhdrs;
+	/* Deferred answers: what complete() got. */
+	uv_loop_t loop;
+	bool loop_init;
+	int token;			/* its address is the token */
+	unsigned ndefer, ncomplete;
+	struct http_resp done;
+	bool closed;
 };
+
+static void *
+fake_defer(const void *arg, struct cimop_server *s)
+{
+	struct env *e = (struct env *)(uintptr_t)arg;
+
+	assert_ptr_equal(s, &e->s);
+	e->ndefer++;
+	return &e->token;
+}
+
+/* The env is found from the token: it is a field of it. */
+static void
+fake_complete(void *token, struct http_resp *resp)
+{
+	struct env *e = (struct env *)(void *)((char *)token -
+	    offsetof(struct env, token));
+
+	e->ncomplete++;
+	free(e->done.body);
+	e->done = *resp;
+	resp->body = NULL;
+}
 
 static const char *
 get_header(const void *arg, const char *name)
@@ -102,6 +136,12 @@ teardown(void **state)
 	struct env *e = *state;
 
 	free(e->resp.body);
+	free(e->done.body);
+	if (e->loop_init) {
+		cimop_close(&e->s, NULL, NULL);
+		uv_run(&e->loop, UV_RUN_DEFAULT);
+		assert_int_equal(uv_loop_close(&e->loop), 0);
+	}
 	metrics_free(e->m);
 	replica_set_free(e->rs);
 	conf_free(e->conf);
@@ -152,6 +192,9 @@ run(struct env *e, const char *method, const char *body)
 	in.body_len = body ? strlen(body) : 0;
 	in.user = "tester";
 	in.role = AUTH_EDIT;
+	in.defer = fake_defer;
+	in.complete = fake_complete;
+	in.defer_arg = e;
 	cimop_process(&e->s, &in, &e->resp);
 	if (getenv("SHOW_XML") && e->resp.body)
 		fprintf(stderr, "%u %.*s\n", e->resp.status,
@@ -433,6 +476,185 @@ test_mpost(void **state)
 	expect(e, 400, "unsupported-operation");
 }
 
+/* ------------------------------------------- deferred CreateReplica */
+
+#define VOL_REF(id) "<VALUE.REFERENCE><LOCALINSTANCEPATH><LOCALNAMESPACEPATH>" \
+	NS_TPD "</LOCALNAMESPACEPATH><INSTANCENAME CLASSNAME=\"" \
+	"TPD_StorageVolume\"><KEYBINDING NAME=\"DeviceID\"><KEYVALUE>" id \
+	"</KEYVALUE></KEYBINDING></INSTANCENAME></LOCALINSTANCEPATH>" \
+	"</VALUE.REFERENCE>"
+#define CREATE_BODY(id, name, ct) "<?xml version=\"1.0\" encoding=\"utf-8\" ?>" \
+	"<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"" id "\" " \
+	"PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><METHODCALL NAME=\"createReplica\">" \
+	SVC_PATH "<PARAMVALUE NAME=\"ElementName\"><VALUE>" name "</VALUE>" \
+	"</PARAMVALUE><PARAMVALUE NAME=\"CopyType\"><VALUE>" ct "</VALUE>" \
+	"</PARAMVALUE><PARAMVALUE NAME=\"SourceElement\" PARAMTYPE=\"reference\">" \
+	VOL_REF("101") "</PARAMVALUE></METHODCALL></SIMPLEREQ></MESSAGE></CIM>"
+
+/* A private loop for the deferral timer; CreateReplica headers. */
+static void
+defer_env(struct env *e)
+{
+	assert_int_equal(uv_loop_init(&e->loop), 0);
+	e->loop_init = true;
+	e->s.loop = &e->loop;
+	set_header(e, "CIMMethod", "CreateReplica");
+	set_header(e, "CIMObject", SVC_OBJ("root/tpd"));
+}
+
+/* Run the loop until complete() was called n times (bounded: 3 s). */
+static void
+defer_wait(struct env *e, unsigned n)
+{
+	for (int i = 0; i < 600 && e->ncomplete < n; i++)
+		uv_run(&e->loop, UV_RUN_ONCE);
+	assert_int_equal(e->ncomplete, n);
+}
+
+/* The last snapshot copy the fake engine was asked for. */
+static uint64_t
+last_copy(struct env *e)
+{
+	assert_true(e->f.ncopies > 0);
+	return e->f.copies[e->f.ncopies - 1].job;
+}
+
+static bool
+done_has(struct env *e, const char *s)
+{
+	return e->done.body != NULL && memmem(e->done.body, e->done.body_len,
+	    s, strlen(s)) != NULL;
+}
+
+#define METRIC_CR_200 \
+	"arrayd_requests_total{op=\"CreateReplica\",status=\"200\"} 1\n"
+
+static void
+test_defer_create(void **state)
+{
+	struct env *e = *state;
+	struct cim_buf b;
+
+	defer_env(e);
+	run(e, "POST", CREATE_BODY("55", "sv1", "4"));
+	assert_true(e->resp.deferred);
+	assert_null(e->resp.body);
+	assert_int_equal(e->ndefer, 1);
+	assert_int_equal(e->s.npending, 1);
+	/* Ticks pass; the copy runs: no answer. */
+	for (int i = 0; i < 5; i++)
+		uv_run(&e->loop, UV_RUN_ONCE);
+	assert_int_equal(e->ncomplete, 0);
+	assert_true(fake_rep_finish(&e->f, e->rs, last_copy(e), 0, NULL));
+	defer_wait(e, 1);
+	assert_int_equal(e->done.status, 200);
+	assert_true(e->done.cim_response);
+	assert_string_equal(e->done.content_type,
+	    "application/xml; charset=\"utf-8\"");
+	assert_true(done_has(e, "<MESSAGE ID=\"55\" PROTOCOLVERSION=\"1.0\">"));
+	assert_true(done_has(e, "<METHODRESPONSE NAME=\"createReplica\">"
+	    "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>0</VALUE></RETURNVALUE>"
+	    "<PARAMVALUE NAME=\"TargetElement\" PARAMTYPE=\"reference\">"
+	    "<VALUE.REFERENCE><INSTANCEPATH><NAMESPACEPATH><HOST>array1.example"
+	    "</HOST>"));
+	assert_true(done_has(e, "<KEYBINDING NAME=\"DeviceID\"><KEYVALUE "
+	    "VALUETYPE=\"string\" TYPE=\"string\">102</KEYVALUE>"));
+	assert_false(done_has(e, "\"Job\""));
+	assert_true(done_has(e, "</METHODRESPONSE></SIMPLERSP></MESSAGE></CIM>"));
+	assert_int_equal(replica_pair_find(e->rs, 101, 102)->sync_state,
+	    SYNC_IDLE);
+	assert_int_equal(e->s.npending, 0);
+	/* Counted once the answer went out. */
+	cim_buf_init(&b);
+	metrics_render(e->m, e->rs, &b);
+	assert_non_null(memmem(b.data, b.len, METRIC_CR_200,
+	    strlen(METRIC_CR_200)));
+	cim_buf_release(&b);
+	/* CopyType 5 is not held: 4096 + Job at once. */
+	run(e, "POST", CREATE_BODY("56", "cl1", "5"));
+	assert_false(e->resp.deferred);
+	body_has(e, "<VALUE>4096</VALUE>");
+	/* A refused CopyType 4 is answered at once too. */
+	run(e, "POST", CREATE_BODY("57", "sv1", "4"));
+	assert_false(e->resp.deferred);
+	body_has(e, "<VALUE>4</VALUE>");
+	assert_int_equal(e->ndefer, 1);
+}
+
+static void
+test_defer_failed(void **state)
+{
+	struct env *e = *state;
+
+	defer_env(e);
+	run(e, "POST", CREATE_BODY("60", "sv1", "4"));
+	assert_true(e->resp.deferred);
+	assert_true(fake_rep_finish(&e->f, e->rs, last_copy(e), -EIO,
+	    "read error"));
+	defer_wait(e, 1);
+	assert_int_equal(e->done.status, 200);
+	assert_true(done_has(e, "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>4"
+	    "</VALUE></RETURNVALUE></METHODRESPONSE>"));
+	assert_false(done_has(e, "TargetElement"));
+	/* No progress for conf->timeout (1 s): 4, the copy left running. */
+	e->conf->timeout = 1;
+	run(e, "POST", CREATE_BODY("61", "sv2", "4"));
+	assert_true(e->resp.deferred);
+	defer_wait(e, 2);
+	assert_true(done_has(e, "<VALUE>4</VALUE></RETURNVALUE>"
+	    "</METHODRESPONSE>"));
+	assert_true(fake_rep_finish(&e->f, e->rs, last_copy(e), 0, NULL));
+}
+
+static void
+on_cimop_closed(void *arg)
+{
+	((struct env *)arg)->closed = true;
+}
+
+static void
+test_defer_shutdown(void **state)
+{
+	struct env *e = *state;
+
+	defer_env(e);
+	run(e, "POST", CREATE_BODY("70", "sv1", "4"));
+	assert_true(e->resp.deferred);
+	/* Shutting down: the next tick answers 503. */
+	e->s.shutting_down = true;
+	defer_wait(e, 1);
+	assert_int_equal(e->done.status, 503);
+	assert_true(e->done.close);
+	assert_null(e->done.body);
+	/* A new one while shutting down is refused before any work. */
+	run(e, "POST", CREATE_BODY("71", "sv2", "4"));
+	expect(e, 503, NULL);
+	e->s.shutting_down = false;
+	/* The transport gives one up: no answer, nothing left. */
+	run(e, "POST", CREATE_BODY("72", "sv3", "4"));
+	assert_true(e->resp.deferred);
+	assert_int_equal(e->s.npending, 1);
+	cimop_cancel(&e->s, &e->token);
+	assert_int_equal(e->s.npending, 0);
+	uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 1);
+	/* Close answers the one still waiting and closes the timer. */
+	run(e, "POST", CREATE_BODY("73", "sv4", "4"));
+	assert_true(e->resp.deferred);
+	cimop_close(&e->s, on_cimop_closed, e);
+	assert_int_equal(e->ncomplete, 2);
+	assert_int_equal(e->done.status, 503);
+	assert_int_equal(uv_run(&e->loop, UV_RUN_DEFAULT), 0);
+	assert_true(e->closed);
+	/* After close: no deferral, answered at once as without a loop. */
+	run(e, "POST", CREATE_BODY("74", "sv5", "4"));
+	assert_false(e->resp.deferred);
+	body_has(e, "<VALUE>0</VALUE>");
+	assert_int_equal(e->ndefer, 3);
+	assert_int_equal(uv_loop_close(&e->loop), 0);
+	e->loop_init = false;
+}
+
 int
 main(void)
 {
@@ -456,6 +678,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_namespace, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_mpost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defer_create, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_defer_failed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_defer_shutdown, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
