@@ -6,7 +6,10 @@
  * CIM error codes of the contract's validation order, the return values
  * and output parameters of every method, and the wire details clients
  * depend on (RETURNVALUE PARAMTYPE, PARAMVALUE attributes, HOST in output
- * references, the escaped embedded CIM_Error of GetError).
+ * references, the escaped embedded CIM_Error of GetError).  With
+ * can_defer, CreateReplica CopyType 4 leaves its pair for cimop.c and
+ * cim_extrinsic_deferred() answers: 0 + TargetElement only once the
+ * snapshot copy finished, 4 when it failed, is gone or still runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +52,9 @@ struct fx {
  */
 static const char *g_target_ns;
 static bool g_ctx_ns_null;
+/* Calls made with can_defer, and the pair the last one left deferred. */
+static bool g_can_defer;
+static uint32_t g_defer_src, g_defer_tgt;
 
 /* ------------------------------------------------------------ fixture */
 
@@ -91,6 +97,7 @@ setup(void **state)
 {
 	g_target_ns = NULL;
 	g_ctx_ns_null = false;
+	g_can_defer = false;
 	*state = fx_open();
 	return 0;
 }
@@ -425,8 +432,11 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 		assert_string_equal(c.ns, CIM_NS_TPD);
 	cim_buf_init(&out);
 	c.out = &out;
+	c.can_defer = g_can_defer;
 	cim_extrinsic(&c);
 	assert_false(out.oom);
+	g_defer_src = c.defer_pair_src;
+	g_defer_tgt = c.defer_pair_tgt;
 	free(x->resp);
 	x->resp = strndup(out.data != NULL ? out.data : "", out.len);
 	assert_non_null(x->resp);
@@ -435,7 +445,10 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 	free(body);
 	if (getenv("EXTRINSIC_TRACE") != NULL)
 		fprintf(stderr, "%s -> %s\n", method, x->resp);
-	check_wire(x->resp);
+	if (g_defer_tgt != 0)
+		assert_string_equal(x->resp, "");	/* nothing yet */
+	else
+		check_wire(x->resp);
 	return x->resp;
 }
 
@@ -1612,6 +1625,110 @@ test_terminate_queued(void **state)
 	assert_int_not_equal(replica_job_by_id(x->rs, j3)->state, JOB_NEW);
 }
 
+/* ------------------------------------------- deferred CreateReplica */
+
+/* What cimop.c writes for a deferred pair, into x->resp. */
+static const char *
+deferred_answer(struct fx *x, uint32_t src, uint32_t tgt)
+{
+	struct cim_arena *a = cim_arena_new(1u << 20);
+	struct cim_request req;
+	struct cim_buf out;
+	struct cim_ctx c;
+
+	assert_non_null(a);
+	memset(&req, 0, sizeof(req));
+	req.method = "CreateReplica";
+	memset(&c, 0, sizeof(c));
+	c.conf = &x->conf;
+	c.rs = x->rs;
+	c.host = "testhost";
+	c.user = "alice";
+	c.role = AUTH_EDIT;
+	c.arena = a;
+	c.req = &req;
+	c.ns = CIM_NS_TPD;
+	c.defer_pair_src = src;
+	c.defer_pair_tgt = tgt;
+	cim_buf_init(&out);
+	c.out = &out;
+	cim_extrinsic_deferred(&c);
+	assert_false(out.oom);
+	free(x->resp);
+	x->resp = strndup(out.data != NULL ? out.data : "", out.len);
+	assert_non_null(x->resp);
+	cim_buf_release(&out);
+	cim_arena_free(a);
+	check_wire(x->resp);
+	return x->resp;
+}
+
+static void
+test_create_snapshot_deferred(void **state)
+{
+	struct fx *x = *state;
+	uint64_t job;
+	uint32_t snap;
+	const char *r;
+
+	g_can_defer = true;
+	(void)create_call(x, "dv1", "4", NULL);
+	assert_int_equal(g_defer_src, VA);
+	snap = g_defer_tgt;
+	assert_true(replica_volume_by_id(x->rs, snap)->is_snapshot);
+	assert_true(cim_snapshot_copying(x->rs, VA, snap));
+	/* Still copying: what a give-up answers. */
+	assert_rc(deferred_answer(x, VA, snap), 4);
+	assert_false(has_out(x->resp, "TargetElement"));
+	job = x->f.copies[x->f.ncopies - 1].job;
+	assert_true(fake_rep_finish(&x->f, x->rs, job, 0, NULL));
+	assert_false(cim_snapshot_copying(x->rs, VA, snap));
+	r = deferred_answer(x, VA, snap);
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Job"));
+	assert_int_equal(out_id(r, "TargetElement"), snap);
+	assert_non_null(strstr(r, "<INSTANCEPATH><NAMESPACEPATH><HOST>testhost"
+	    "</HOST>"));
+	/* Already restoring from it: it was complete, still 0. */
+	assert_rc(modify(x, "5", pair_of(x, VA, snap)), 4096);
+	assert_int_equal(replica_pair_find(x->rs, VA, snap)->sync_state,
+	    SYNC_RESTORE_IN_PROGRESS);
+	assert_rc(deferred_answer(x, VA, snap), 0);
+	/* No such pair: 4. */
+	assert_false(cim_snapshot_copying(x->rs, VB, snap));
+	assert_rc(deferred_answer(x, VB, snap), 4);
+	assert_false(has_out(x->resp, "TargetElement"));
+}
+
+static void
+test_create_snapshot_deferred_fail(void **state)
+{
+	struct fx *x = *state;
+	uint32_t snap;
+
+	g_can_defer = true;
+	(void)create_call(x, "dv2", "4", NULL);
+	snap = g_defer_tgt;
+	assert_int_not_equal(snap, 0);
+	assert_true(fake_rep_finish(&x->f, x->rs,
+	    x->f.copies[x->f.ncopies - 1].job, -EIO, "read error"));
+	assert_int_equal(replica_pair_find(x->rs, VA, snap)->sync_state,
+	    SYNC_BROKEN);
+	assert_false(cim_snapshot_copying(x->rs, VA, snap));
+	assert_rc(deferred_answer(x, VA, snap), 4);
+	assert_false(has_out(x->resp, "TargetElement"));
+	/* Not held: refusals, CopyType 5, and a copy that cannot start. */
+	assert_rc(create_call(x, "dv2", "4", NULL), 4);
+	assert_int_equal(g_defer_tgt, 0);
+	assert_rc(create_call(x, "dv3", "5", NULL), 4096);
+	assert_int_equal(g_defer_tgt, 0);
+	/* The snapshot copy cannot start: the state says so at once. */
+	x->f.start_err = -EIO;
+	assert_rc(create_call(x, "dv4", "4", NULL), 4);
+	assert_false(has_out(x->resp, "TargetElement"));
+	assert_int_equal(g_defer_tgt, 0);
+}
+
 int
 main(void)
 {
@@ -1646,6 +1763,8 @@ main(void)
 		T(test_partial_keys_strict),
 		T(test_goal_and_pool_order),
 		T(test_terminate_queued),
+		T(test_create_snapshot_deferred),
+		T(test_create_snapshot_deferred_fail),
 #undef T
 	};
 
