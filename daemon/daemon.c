@@ -248,6 +248,43 @@ daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 	return err;
 }
 
+/*
+ * A sparse file needs no space to exist, only to be written: a file this
+ * start must create on a full filesystem could never hold a copy, so that
+ * is a start-up error; an existing file with holes there is only a warning
+ * (its allocated blocks are still writable).
+ */
+static int
+daemon_volume_space(const struct conf_volume *v)
+{
+	struct statvfs vfs;
+	struct stat st;
+	char *dir, *slash;
+	int err = 0;
+
+	if (stat(v->path, &st) == 0) {
+		if (S_ISREG(st.st_mode) && statvfs(v->path, &vfs) == 0 &&
+		    vfs.f_bavail == 0 && (uint64_t)st.st_blocks * 512 <
+		    (uint64_t)st.st_size)
+			log_warnx("volume %s: %s: no space left on device: "
+			    "writes into its holes will fail", v->name,
+			    v->path);
+		return 0;
+	}
+	if (errno != ENOENT || v->size == 0 || (dir = strdup(v->path)) == NULL)
+		return 0;	/* bdev_ensure says what is wrong */
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (statvfs(slash != NULL ? dir : ".", &vfs) == 0 &&
+	    vfs.f_bavail == 0) {
+		log_errorx("volume %s: %s: no space left on device", v->name,
+		    v->path);
+		err = -ENOSPC;
+	}
+	free(dir);
+	return err;
+}
+
 static int
 daemon_volume_add(struct daemon *d, const struct conf_volume *v)
 {
@@ -255,6 +292,8 @@ daemon_volume_add(struct daemon *d, const struct conf_volume *v)
 	uint32_t id = 0;
 	int err;
 
+	if ((err = daemon_volume_space(v)) != 0)
+		return err;
 	err = bdev_ensure(v->path, v->size, &bi);
 	if (err == -ENOENT && v->size == 0) {
 		log_errorx("volume %s: %s does not exist and no size is "
@@ -262,15 +301,26 @@ daemon_volume_add(struct daemon *d, const struct conf_volume *v)
 		return err;
 	}
 	if (err != 0) {
-		log_errorx("volume %s: %s: %s", v->name, v->path,
+		log_errorx("volume %s: %s: %s", v->name, v->path, err ==
+		    -ENOTBLK ? "neither a regular file nor a block device" :
 		    strerror(-err));
 		return err;
+	}
+	if (bi.size == 0) {
+		log_errorx("volume %s: %s: empty (0 bytes)", v->name, v->path);
+		return -EINVAL;
+	}
+	if (bi.size % 512 != 0) {
+		log_errorx("volume %s: %s: %" PRIu64 " bytes is not a whole "
+		    "number of 512-byte blocks", v->name, v->path, bi.size);
+		return -EINVAL;
 	}
 	err = replica_volume_configure(d->rs, v->name, v->pool, v->path,
 	    bi.size, v->id, &id);
 	if (err != 0) {
-		log_errorx("volume %s: %s", v->name, err == -EEXIST ?
-		    "id or name belongs to another volume" : strerror(-err));
+		log_errorx("volume %s: %s: %s", v->name, v->path,
+		    err == -EEXIST ? "id or name belongs to another volume" :
+		    strerror(-err));
 		return err;
 	}
 	log_debug("volume %s: id %" PRIu32 ", %s, %" PRIu64 " bytes", v->name,

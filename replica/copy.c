@@ -444,6 +444,22 @@ replica_check_volumes(struct replica_set *rs)
 	return err;
 }
 
+/*
+ * A configured volume takes its size from its file at every start, so a
+ * file truncated (or a source grown) while arrayd was down can leave a
+ * target too small for its source: its data no longer matches (PC), or a
+ * copy into it would fail half way.  A VC at rest keeps its snapshot: the
+ * image is intact even when its base grew.  A Broken pair stays as it is.
+ */
+static bool
+replica_pair_shrunk(const struct rpair *p, const struct rvolume *s,
+    const struct rvolume *t, bool has_job)
+{
+	if (t->size >= s->size || p->sync_state == SYNC_BROKEN)
+		return false;
+	return p->kind != PAIR_VC || has_job;
+}
+
 /* Resume, break or leave one pair as the last run left it. */
 static int
 replica_resume_pair(struct replica_set *rs, struct rpair *p)
@@ -460,6 +476,15 @@ replica_resume_pair(struct replica_set *rs, struct rpair *p)
 		snprintf(detail, sizeof(detail), "volume %u vanished",
 		    s->missing ? s->id : t->id);
 		return replica__apply(rs, p, SM_EV_VOLUME_LOST, -ENOENT, detail,
+		    NULL);
+	}
+	if (replica_pair_shrunk(p, s, t, je != NULL)) {
+		char detail[160];
+
+		snprintf(detail, sizeof(detail), "volume %u (%" PRIu64 " bytes) "
+		    "is smaller than its source %u (%" PRIu64 " bytes)", t->id,
+		    t->size, s->id, s->size);
+		return replica__apply(rs, p, SM_EV_VOLUME_LOST, -ENOSPC, detail,
 		    NULL);
 	}
 	if (je == NULL && (p->sync_state == SYNC_INITIALIZED ||

@@ -266,7 +266,9 @@ replica_job_kind_of_op(unsigned op)
 
 /*
  * Cross-pair checks for an operation that starts a copy: the volume it
- * writes must be idle, the one it reads must not be written by a copy.
+ * writes must be idle, the one it reads must not be written by a copy,
+ * and the target must still hold the source (as at attach: a file may
+ * have been truncated or grown while arrayd was down).
  */
 static uint32_t
 replica_modify_check(struct replica_set *rs, const struct rpair *p,
@@ -275,7 +277,7 @@ replica_modify_check(struct replica_set *rs, const struct rpair *p,
 	const struct rvolume *s = replica__vol(rs, p->src_id);
 	const struct rvolume *t = replica__vol(rs, p->tgt_id);
 
-	if (s->missing || t->missing)
+	if (s->missing || t->missing || t->size < s->size)
 		return REPLICA_RC_FAILED;
 	if (op == REPLICA_OP_RESTORE)
 		return replica__vol_busy(rs, p->src_id) ||
