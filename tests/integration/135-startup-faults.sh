@@ -43,7 +43,7 @@ expect_refused() {
 	fi
 	if grep -q "listening on" <<< "$out"; then fail "$1: served before failing"
 	else pass "$1: nothing served"; fi
-	if grep -qE 'Segmentation|AddressSanitizer|runtime error|leaked' <<< "$out"; then
+	if grep -qE 'Segmentation|AddressSanitizer|LeakSanitizer|runtime error|leaked' <<< "$out"; then
 		fail "$1: forbidden output"; fi
 	out=$("$ARRAYD" -t -c "$2" 2>&1); rc=$?
 	if [ "$rc" = 0 ]; then pass "$1: arrayd -t exit 0 (no disk checks)"
