@@ -596,7 +596,7 @@ on_pending_tick(uv_timer_t *t)
 }
 
 void
-cimop_cancel(struct cimop_server *s, void *token)
+cimop_cancel(struct cimop_server *s, const void *token)
 {
 	struct cimop_pending *p;
 

@@ -93,7 +93,7 @@ struct cimop_in {
 };
 
 /* The transport answered a deferred request itself: forget it. */
-void cimop_cancel(struct cimop_server *s, void *token);
+void cimop_cancel(struct cimop_server *s, const void *token);
 
 /* Everything cimop_handle does after adapting the http_req. */
 void cimop_process(struct cimop_server *s, const struct cimop_in *in,
