@@ -16,8 +16,9 @@
  * suspended (MHD_ALLOW_SUSPEND_RESUME) and the request sits in the
  * server's deferred list until http_req_complete() builds the response,
  * resumes the connection and kicks the listener's timer so MHD runs at
- * once (MHD's ITC in its epoll set would wake the uv_poll too; the kick
- * does not depend on it).  MHD then calls the access handler again, which
+ * once: MHD 0.9.75's ITC alone does not get a resumed connection served
+ * in external epoll mode (without the kick test_defer stalls until other
+ * traffic).  MHD then calls the access handler again, which
  * queues the stored response.  MHD must not be stopped with a suspended
  * connection: http_server_close() answers the ones left with 503 and
  * runs MHD a few times so the answers reach the clients.
