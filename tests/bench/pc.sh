@@ -133,13 +133,13 @@ echo "pc.sh: A.src $(stat -c %s "$SRC") bytes in $DATA_DIR ($(findmnt -no FSTYPE
 printf '%-6s %-58s %9s %9s\n' cache run seconds MB/s
 tgt=302
 for cache in $CACHES; do
-	# The daemon's engine does buffered I/O (use_direct_io false in its
-	# copy_engine_opts) and keeps a digest map of the target; copycli -b
-	# -d does the same.  O_DIRECT without a map (copy.sh's row) for reference.
-	engine daemon-like -c 1M -j "$INFLIGHT" -q "$INFLIGHT" -b -d "$WORK/eng.map" -i 1; te=$T
+	# The daemon's engine uses O_DIRECT and keeps a digest map of the
+	# target; copycli -d does the same.  O_DIRECT without a map (copy.sh's
+	# row) for reference.
+	engine daemon-like -c 1M -j "$INFLIGHT" -q "$INFLIGHT" -d "$WORK/eng.map" -i 1; te=$T
 	engine direct -c 1M -j "$INFLIGHT" -q "$INFLIGHT"; td=$T
 	e2e "$cache" "$tgt"; tp=$T
-	for row in "engine as the daemon (copycli -b -d MAP -j $INFLIGHT -q $INFLIGHT)|$te" \
+	for row in "engine as the daemon (copycli -d MAP -j $INFLIGHT -q $INFLIGHT)|$te" \
 	    "engine (copycli -c 1M -j $INFLIGHT -q $INFLIGHT, O_DIRECT)|$td" \
 	    "end to end (AttachOrModifyReplica 4 -> JobState 7)|$tp"; do
 		IFS='|' read -r name t <<< "$row"
