@@ -9,7 +9,7 @@
 # the call waits, other requests are served and see ResyncInProgress (5).
 . "$(dirname "$0")/lib.sh"
 
-RATE=33554432
+RATE=16777216	# 4 s for 64 MiB: long enough to be seen copying on a slow (sanitized) build
 start_daemon "copy_rate_limit = $RATE"
 
 fill_dense "$(volpath 101)" 64
@@ -97,7 +97,7 @@ cmp -s "$(volpath 101)" "$TEST_DIR/vol0.before" && pass "source back to its imag
 # exits cleanly (the snapshot copy resumes at the next start).
 scs_body snapW 101 > "$TEST_DIR/cr.xml"
 cim_headers CreateReplica "$SCS_OBJ"
-curl -sS "${CURL_TLS[@]}" --max-time 60 -o /dev/null -w '%{http_code}' \
+curl -sS "${CURL_TLS[@]}" --max-time 60 -o "$TEST_DIR/cr.out" -w '%{http_code}' \
     "${CH[@]}" "https://127.0.0.1:$PORT/cimom" \
     --data-binary @"$TEST_DIR/cr.xml" > "$TEST_DIR/cr.code" 2>/dev/null &
 crpid=$!
@@ -110,6 +110,13 @@ done
 expect_eq "second snapshot copying before SIGTERM" 5 "$st"
 stop_daemon
 wait "$crpid"
-expect_eq "CreateReplica waiting at shutdown: HTTP" 503 "$(cat "$TEST_DIR/cr.code")"
+# On a slow build (sanitizers) the copy may win the race with SIGTERM: then
+# the honest answer is 200 with return value 0, not 503.
+if [ "$(cat "$TEST_DIR/cr.code")" = 200 ] &&
+    grep -q '<RETURNVALUE PARAMTYPE="uint32"><VALUE>0</VALUE>' "$TEST_DIR/cr.out"; then
+	note "the snapshot finished before SIGTERM was handled: answered 0"
+else
+	expect_eq "CreateReplica waiting at shutdown: HTTP" 503 "$(cat "$TEST_DIR/cr.code")"
+fi
 
 finish
