@@ -204,9 +204,9 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 	struct glue_job *gj = arg;
 	struct copyglue *g = gj->g;
 	uint64_t id = gj->id;
-	char detail[128];
+	const struct copy_fault *f = copy_job_fault(job);
+	char detail[256];
 
-	(void)job;
 	glue_account(g, gj, p);
 	if (g->rs != NULL)
 		replica_on_copy_progress(g->rs, id, p->bytes_done,
@@ -214,10 +214,18 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 	/* Out of the table first: the call below may start the next copy. */
 	glue_remove(g, gj);
 	detail[0] = '\0';
-	if (status != 0 && status != -ECANCELED)
+	if (f != NULL)
+		(void)copy_fault_format(f, detail, sizeof(detail));
+	else if (status != 0 && status != -ECANCELED)
 		snprintf(detail, sizeof(detail), "%s at offset %" PRIu64,
 		    strerror(-status), err_offset);
-	if (g->rs != NULL)
+	if (g->rs == NULL)
+		return;
+	if (f != NULL)
+		replica_on_copy_volume_changed(g->rs, id,
+		    f->side == COPY_SIDE_SOURCE ? REPLICA_SIDE_SOURCE :
+		    REPLICA_SIDE_TARGET, status, detail);
+	else
 		replica_on_copy_done(g->rs, id, status,
 		    detail[0] != '\0' ? detail : NULL);
 }
@@ -272,6 +280,9 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	spec.dst_path = tgt->path;
 	spec.mode = glue_mode(mode);
 	spec.length = src->size;
+	/* A file resized while arrayd was down is not the volume it knows. */
+	spec.src_size = src->size;
+	spec.dst_size = tgt->size;
 	spec.resume_from = resume_from;
 	spec.rate_limit = g->rate_limit;
 	/* The map follows the target; the source is named by its DeviceID. */

@@ -395,6 +395,33 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	(void)replica__txn_commit(rs, err);
 }
 
+uint32_t
+replica_copy_side_volume(const struct rjob *j, enum replica_copy_side side)
+{
+	bool reads_target = j->kind == JOB_KIND_RESTORE;
+
+	if (side == REPLICA_SIDE_SOURCE)
+		return reads_target ? j->tgt_id : j->src_id;
+	return reads_target ? j->src_id : j->tgt_id;
+}
+
+void
+replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
+    enum replica_copy_side side, int status, const char *detail)
+{
+	struct job_ent *je = replica__job(rs, job_id);
+	const struct rvolume *v;
+
+	if (je != NULL && je->in_engine) {
+		v = replica__vol(rs, replica_copy_side_volume(&je->j, side));
+		replica__log(rs, 0, "volume %u (%s): %s; job %" PRIu64 " fails",
+		    v != NULL ? v->id : 0, v != NULL ? v->name : "?",
+		    detail != NULL ? detail : strerror(status < 0 ? -status :
+		    EIO), job_id);
+	}
+	replica_on_copy_done(rs, job_id, status, detail);
+}
+
 /* ------------------------------------------------------ start / shutdown */
 
 static bool

@@ -261,6 +261,28 @@ void replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
     int status, const char *detail);
 
+/* Which volume of a copy changed under it. */
+enum replica_copy_side {
+	REPLICA_SIDE_SOURCE,	/* the volume read (a Restore reads the pair's target) */
+	REPLICA_SIDE_TARGET,	/* the volume written */
+};
+/*
+ * A copy ended because the backing file of one of its volumes changed
+ * under it (the engine checks at open, every chunk and before success):
+ * status -ESTALE when the file is no longer the volume's (unlinked,
+ * replaced, moved: what the path names now is not what was copied) or
+ * -ERANGE when its size changed or was not the volume's size at (re)open;
+ * `detail` names the file and the change ("target /p/b.vol was
+ * unlinked").  Logged at error level with the volume, then ends as
+ * replica_on_copy_done(status, detail): job Exception, pair Broken.
+ * replica_copy_side_volume() gives the volume such an event is about.
+ */
+void replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
+    enum replica_copy_side side, int status, const char *detail);
+/* The volume id a copy of job `j` reads (SOURCE) or writes (TARGET). */
+uint32_t replica_copy_side_volume(const struct rjob *j,
+    enum replica_copy_side side);
+
 /* -------------------------------------------------------------- queries */
 
 /* Iteration in ascending id order; pointers stay valid until the next
