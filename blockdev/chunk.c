@@ -352,7 +352,7 @@ copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 	 * a hole, an unlinked target takes writes: only this says so.  A file
 	 * change also explains (and so replaces) the chunk's I/O error.
 	 */
-	verr = copy__verify(job, &c->fault);
+	verr = copy__verify(job, c->check_paths, &c->fault);
 	if (verr == -ESTALE || verr == -ERANGE) {
 		c->err = verr;
 		c->faulted = true;

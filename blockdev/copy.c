@@ -301,7 +301,7 @@ on_sync_work(uv_work_t *w)
 	if (bdev__io->fdatasync(job->dfd) == -1)
 		job->sync_err = -errno;
 	/* Last word before status 0: are the files still the volumes? */
-	verr = copy__verify(job, &job->fault);
+	verr = copy__verify(job, true, &job->fault);
 	if (verr == -ESTALE || verr == -ERANGE) {
 		job->sync_err = verr;
 		job->sync_faulted = true;
@@ -494,7 +494,7 @@ job_ready_slot(struct copy_job *job)
 static int
 job_dispatch(struct copy_job *job, struct copy_chunk *c)
 {
-	uint64_t left = job->length - job->next_off;
+	uint64_t left = job->length - job->next_off, now;
 	int err;
 
 	if ((err = chunk_buffers(job, c)) != 0)
@@ -503,6 +503,10 @@ job_dispatch(struct copy_job *job, struct copy_chunk *c)
 	    job->next_off == 0 && !job->dst_blk;
 	c->off = job->next_off;
 	c->len = left < job->chunk_size ? left : job->chunk_size;
+	now = uv_now(job->e->loop);
+	c->check_paths = now - job->paths_checked_ms >= COPY_PATH_CHECK_MS;
+	if (c->check_paths)
+		job->paths_checked_ms = now;
 	if (c->clone) {
 		job->cloning = true;
 	} else {
@@ -600,6 +604,7 @@ on_prep_done(uv_work_t *w, int status)
 		job->prep_err = status;	/* UV_ECANCELED: cancelled before it ran */
 	if (job->prep_err == 0) {
 		job->prepared = true;
+		job->paths_checked_ms = uv_now(job->e->loop);	/* just looked */
 		job->prog.bytes_total = job->length;
 	} else if (job->err == 0 && job->prep_err != UV_ECANCELED) {
 		/*

@@ -18,6 +18,12 @@
 #include "blockdev/blockdev_int.h"
 
 #define COPY_BLOCK	4096u		/* zero-detection and O_DIRECT unit */
+/*
+ * Every chunk fstats both files; a chunk at most every this many ms also
+ * stats both paths (a path lookup costs more than the fstat, and only a
+ * file renamed away escapes the fstat; the final check always looks).
+ */
+#define COPY_PATH_CHECK_MS	100u
 
 /* One chunk's digest: XXH3-128 in canonical (big-endian) byte order. */
 struct copy_digest {
@@ -60,6 +66,7 @@ struct copy_chunk {
 	bool skipped;			/* nothing written (hole, equal, zero) */
 	int map_err;			/* the new map entry was not stored */
 	bool target_read;		/* DIFF compared by reading the target */
+	bool check_paths;		/* loop: this chunk also stats the paths */
 	bool faulted;			/* err is the file change in `fault` */
 	struct copy_fault fault;
 };
@@ -112,6 +119,7 @@ struct copy_job {
 	 */
 	struct copy_ident sident, dident;
 	uint64_t src_size, dst_size;	/* spec's expected sizes, 0 = any */
+	uint64_t paths_checked_ms;	/* loop: last chunk sent to stat the paths */
 	bool faulted;
 	struct copy_fault fault;
 	bool cloning, clone_tried;
@@ -141,12 +149,13 @@ void copy__chunk_run(struct copy_job *job, struct copy_chunk *c);
 
 /*
  * verify.c: note what a volume is (fd of `path`); check that the job's two
- * volumes still are what they were.  copy__verify returns 0, -ESTALE or
- * -ERANGE with *f filled, or -errno of a failed fstat.  Thread-pool safe:
- * reads only the job's read-only fields.
+ * volumes still are what they were: always an fstat of each; a stat of
+ * each path too when `paths` (and whenever the fstat saw a change).
+ * copy__verify returns 0, -ESTALE or -ERANGE with *f filled, or -errno of
+ * a failed fstat.  Thread-pool safe: reads only the job's read-only fields.
  */
 int copy__ident_take(int fd, struct copy_ident *out);
-int copy__verify(const struct copy_job *job, struct copy_fault *f);
+int copy__verify(const struct copy_job *job, bool paths, struct copy_fault *f);
 /*
  * Prepare work, fds just opened: note both idents (the O_DIRECT fds must
  * be the same files), check spec's sizes, then copy__verify.

@@ -64,12 +64,15 @@ fault_set(struct copy_fault *f, enum copy_change change, uint64_t before,
 
 /*
  * One volume: 0, -ESTALE/-ERANGE with *f filled (side and path are the
- * caller's), or -errno of the fstat.  The path is looked at first: a file
- * unlinked and replaced by another (or a directory) was replaced.
+ * caller's), or -errno of the fstat.  The fstat alone sees a truncation,
+ * an unlink and a rename over the file (its link count drops to 0); the
+ * path is looked up when `paths` asks (a file renamed away keeps its
+ * links) and whenever the fstat saw a change, to name it: a file unlinked
+ * and replaced by another (or a directory) was replaced.
  */
 static int
 ident_check(const struct copy_ident *id, int fd, const char *path,
-    struct copy_fault *f)
+    bool paths, struct copy_fault *f)
 {
 	struct stat st, ps;
 	uint64_t size = 0;
@@ -81,6 +84,10 @@ ident_check(const struct copy_ident *id, int fd, const char *path,
 	if ((uint64_t)st.st_dev != id->dev || (uint64_t)st.st_ino != id->ino)
 		return fault_set(f, COPY_CHANGE_REPLACED, id->ino,
 		    (uint64_t)st.st_ino);
+	if ((err = ident_size(fd, &st, &size)) != 0)
+		return err;
+	if (!paths && size == id->size && (uint64_t)st.st_nlink == id->nlink)
+		return 0;
 	/* ENOENT, ENOTDIR (a folder replaced by a file), ...: names nothing. */
 	named = stat(path, &ps) == 0;
 	if (named && ((uint64_t)ps.st_dev != id->dev ||
@@ -94,8 +101,6 @@ ident_check(const struct copy_ident *id, int fd, const char *path,
 	if (!named)
 		return fault_set(f, COPY_CHANGE_MOVED, id->nlink,
 		    (uint64_t)st.st_nlink);
-	if ((err = ident_size(fd, &st, &size)) != 0)
-		return err;
 	if (size != id->size)
 		return fault_set(f, COPY_CHANGE_SIZE, id->size, size);
 	if ((uint64_t)st.st_nlink != id->nlink)
@@ -105,19 +110,20 @@ ident_check(const struct copy_ident *id, int fd, const char *path,
 }
 
 int
-copy__verify(const struct copy_job *job, struct copy_fault *f)
+copy__verify(const struct copy_job *job, bool paths, struct copy_fault *f)
 {
 	int err;
 
 	memset(f, 0, sizeof(*f));
 	f->side = COPY_SIDE_SOURCE;
 	f->path = job->src_path;
-	if ((err = ident_check(&job->sident, job->sfd, job->src_path, f)) != 0)
+	err = ident_check(&job->sident, job->sfd, job->src_path, paths, f);
+	if (err != 0)
 		return err;
 	memset(f, 0, sizeof(*f));
 	f->side = COPY_SIDE_TARGET;
 	f->path = job->dst_path;
-	return ident_check(&job->dident, job->dfd, job->dst_path, f);
+	return ident_check(&job->dident, job->dfd, job->dst_path, paths, f);
 }
 
 /* A second descriptor of a volume (O_DIRECT) is the same file. */
@@ -160,7 +166,7 @@ copy__verify_open(struct copy_job *job, struct copy_fault *f)
 		return fault_set(f, COPY_CHANGE_SIZE, job->dst_size,
 		    job->dident.size);
 	/* Opened by path: a rename between open and now shows here. */
-	return copy__verify(job, f);
+	return copy__verify(job, true, f);
 }
 
 int
