@@ -59,7 +59,7 @@ change_case() {
 	kill -STOP "$PID"
 	eval "$action"
 	kill -CONT "$PID"
-	wait_job "$job" 30 || return
+	wait_job "$job" 120 || return
 	expect_eq "$what: JobState Exception" 10 "$(xq prop JobState)"
 	js=$(xq prop OperationalStatus)
 	[ "$js" != 2,17 ] && pass "$what: job OperationalStatus $js (not Completed)" ||
