@@ -410,10 +410,11 @@ replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
     enum replica_copy_side side, int status, const char *detail)
 {
 	struct job_ent *je = replica__job(rs, job_id);
-	const struct rvolume *v;
 
 	if (je != NULL && je->in_engine) {
-		v = replica__vol(rs, replica_copy_side_volume(&je->j, side));
+		const struct rvolume *v = replica__vol(rs,
+		    replica_copy_side_volume(&je->j, side));
+
 		replica__log(rs, 0, "volume %u (%s): %s; job %" PRIu64 " fails",
 		    v != NULL ? v->id : 0, v != NULL ? v->name : "?",
 		    detail != NULL ? detail : strerror(status < 0 ? -status :
