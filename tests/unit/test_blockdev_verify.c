@@ -5,7 +5,8 @@
  * truncates, unlinks, renames, links or replaces (by another file or a
  * directory) the source or the target from the progress callback, between
  * two chunks or after the last one (so only the check before success can
- * see it), and at open (a resumed copy finding a file of the wrong size).
+ * see it), and at open (a resumed copy finding a file of the wrong size),
+ * and a loop device target that shrinks (root only).
  * Each asserts the status, the fault (side, change, values) and its text.
  */
 #include <stdarg.h>
@@ -33,6 +34,7 @@ struct res {
 	enum change change;
 	const char *src, *dst;
 	uint64_t old_ino;		/* inode of the file changed */
+	const char *shell;		/* or run this command as the change */
 	bool faulted;
 	struct copy_fault fault;
 	char msg[256];
@@ -96,7 +98,11 @@ on_progress(struct copy_job *job, const struct copy_progress *p, void *arg)
 
 	(void)job;
 	(void)p;
-	if (++r->progress_calls == r->change_at)
+	if (++r->progress_calls != r->change_at)
+		return;
+	if (r->shell != NULL)
+		assert_int_equal(system(r->shell), 0);
+	else
 		do_change(r);
 }
 
@@ -488,6 +494,49 @@ test_resume_size_checked_at_open(void **state)
 	assert_int_equal(r.p.bytes_written, VOL - 4 * CS);
 }
 
+/*
+ * A block device keeps its size: a loop device target whose backing file
+ * shrinks (and is re-read, losetup -c) fails the copy.  Needs root and
+ * loop devices; skipped elsewhere.
+ */
+static void
+test_block_device_resized(void **state)
+{
+	struct copy_spec sp;
+	struct res r;
+	char back[128], cmd[512], dev[64] = "";
+	FILE *p;
+
+	(void)state;
+	prepare(&sp, &r, CH_NONE, 0);
+	fb_truncate(fb_path(back, "loop.img"), VOL);
+	snprintf(cmd, sizeof(cmd), "losetup -f --show '%s' 2>/dev/null", back);
+	if (geteuid() != 0 || (p = popen(cmd, "r")) == NULL)
+		skip();
+	if (fgets(dev, sizeof(dev), p) == NULL)
+		dev[0] = '\0';
+	if (pclose(p) != 0 || strncmp(dev, "/dev/loop", 9) != 0)
+		skip();
+	dev[strcspn(dev, "\n")] = '\0';
+	sp.dst_path = dev;
+	r.dst = dev;
+	r.change_at = 1;
+	r.change = CH_NONE;
+	/* The change: shrink the backing file, make the device see it. */
+	snprintf(cmd, sizeof(cmd), "truncate -s %llu '%s' && losetup -c %s",
+	    VOL / 2, back, dev);
+	r.shell = cmd;
+	run(&sp, &r);
+	snprintf(cmd, sizeof(cmd), "losetup -d %s", dev);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(r.status, -ERANGE);
+	assert_true(r.faulted);
+	assert_int_equal(r.fault.side, COPY_SIDE_TARGET);
+	assert_int_equal(r.fault.change, COPY_CHANGE_SIZE);
+	assert_int_equal(r.fault.before, VOL);
+	assert_int_equal(r.fault.after, VOL / 2);
+}
+
 int
 main(void)
 {
@@ -506,6 +555,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fault_outranks_io_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_io_error_no_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_size_checked_at_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_block_device_resized, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
