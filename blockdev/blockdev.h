@@ -145,18 +145,21 @@ typedef void (*copy_done_cb)(struct copy_job *job, int status,
 /*
  * A copy trusts no file descriptor: when it opens its two volumes it notes
  * each one's identity (device, inode), link count and size (a block
- * device's BLKGETSIZE64), and after every chunk (on the worker, with the
- * chunk, so before its checkpoint is reported) and after the final
- * fdatasync (before status 0) it checks that each open file still has them
- * and that its path still names that inode.  The first difference ends the
- * job, whatever else failed with it, with
+ * device's BLKGETSIZE64).  After every chunk (on the worker, with the
+ * chunk, so before its checkpoint is reported) it checks that each open
+ * file still has them (fstat: a truncation, an unlink or a rename over the
+ * file shows there); at most every COPY_PATH_CHECK_MS (100 ms), whenever
+ * the fstat saw a change, and after the final fdatasync (before status 0)
+ * it also checks that each path still names that inode (stat: a file
+ * renamed away shows only there).  The first difference ends the job,
+ * whatever else failed with it, with
  *   -ESTALE  the file is no longer the volume's: unlinked (link count 0),
  *            replaced (its path names another inode, or a directory),
  *            moved (its path names nothing) or linked (link count changed);
  *   -ERANGE  its size changed, or it was not spec's src_size/dst_size when
  *            opened;
  * and copy_job_fault() says which file and what changed.  The check costs
- * two fstat and two stat per chunk.
+ * two fstat per chunk and two stat per 100 ms.
  */
 enum copy_side {
 	COPY_SIDE_SOURCE,	/* the volume the copy reads */
