@@ -747,14 +747,20 @@ http_listener_start(struct http_server *srv, struct http_listener *l,
 		 * server's order wins, AES-128-GCM first (cheapest with
 		 * AES-NI), CHACHA20 for clients without it.  TLS 1.3 keeps
 		 * its GCM and ChaCha20 suites (CCM, which no common client
-		 * offers, goes with -CIPHER-ALL).  Groups and signature
-		 * algorithms stay GnuTLS's NORMAL set.
+		 * offers, goes with -CIPHER-ALL).  Server precedence covers
+		 * the key-exchange groups too: X25519 comes first, as every
+		 * client's key share does, or TLS 1.3 clients would pay a
+		 * HelloRetryRequest round trip for P-256 on each connection.
+		 * Signature algorithms stay GnuTLS's NORMAL set.
 		 */
 		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)
 		    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
 		    "-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
 		    "-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:"
-		    "-MAC-ALL:+AEAD:%SERVER_PRECEDENCE");
+		    "-MAC-ALL:+AEAD:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:"
+		    "+GROUP-SECP384R1:+GROUP-SECP521R1:+GROUP-X448:"
+		    "+GROUP-FFDHE2048:+GROUP-FFDHE3072:+GROUP-FFDHE4096:"
+		    "+GROUP-FFDHE6144:+GROUP-FFDHE8192:%SERVER_PRECEDENCE");
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT

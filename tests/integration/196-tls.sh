@@ -4,9 +4,11 @@
 # start is ECDSA P-256 signed with SHA-256; TLS 1.2 offers only ECDHE key
 # exchange with AEAD ciphers (static RSA, DHE and CBC suites are refused) in
 # the server's order whatever order the client lists; TLS 1.0 and 1.1 are
-# refused and TLS 1.3 works.  A configured RSA pair still serves (ECDHE-RSA
-# with GCM or ChaCha20, the same refusals), and an RSA pair an older arrayd
-# left in state_dir is kept and served, not replaced.  Probed with openssl
+# refused and TLS 1.3 works with the client's X25519 key share (no
+# HelloRetryRequest: server precedence must not pick P-256 over it).  A
+# configured RSA pair still serves (ECDHE-RSA with GCM or ChaCha20, the same
+# refusals), and an RSA pair an older arrayd left in state_dir is kept and
+# served, not replaced.  Probed with openssl
 # s_client, one handshake per case.
 . "$(dirname "$0")/lib.sh"
 
@@ -87,8 +89,16 @@ tls_try "TLS 1.0" -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
 expect_eq "TLS 1.0" refused "$NEG"
 tls_try "TLS 1.1" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
 expect_eq "TLS 1.1" refused "$NEG"
-tls_try "TLS 1.3" -tls1_3
+tls_try "TLS 1.3" -tls1_3 -msg
 expect_match "TLS 1.3" "^TLSv1.3 TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$" "$NEG"
+# server precedence covers groups too: the client's X25519 key share must be
+# taken, not answered with a HelloRetryRequest for P-256 (a round trip and a
+# second key exchange on every connection)
+expect_eq "TLS 1.3 ServerHello count (1: no HelloRetryRequest)" 1 \
+    "$(grep -c '<<< TLS 1.3, Handshake .*ServerHello$' <<< "$CLIENT_OUT")"
+expect_match "TLS 1.3 key exchange" "Server Temp Key: X25519" "$CLIENT_OUT"
+tls_try "TLS 1.2 group" -tls1_2
+expect_match "TLS 1.2 key exchange" "Server Temp Key: X25519" "$CLIENT_OUT"
 
 # --- a configured RSA pair still serves, with the same policy
 openssl req -x509 -newkey rsa:2048 -sha256 -days 30 -nodes -subj /CN=localhost \
