@@ -78,6 +78,17 @@ struct http_server {
 	unsigned		 closing;	/* uv handles not yet closed */
 	void			(*close_cb)(void *);
 	void			*close_arg;
+	struct http_mem		*mem;		/* request served by _serve_mem */
+};
+
+/*
+ * One request served without a socket (http_server_serve_mem): its input,
+ * and the answer http_queue() takes in place of a connection's.
+ */
+struct http_mem {
+	const struct http_mem_req *in;
+	struct MHD_Response	*resp;		/* queued answer, ours */
+	unsigned		 status;
 };
 
 enum http_deny { DENY_NONE, DENY_AUTH, DENY_TOO_LARGE };
@@ -109,9 +120,14 @@ struct http_req {
 
 /* ------------------------------------------------------------ accessors */
 
+static const char *http_mem_header(const struct http_mem *m,
+    const char *name);
+
 const char *
 http_req_header(const struct http_req *r, const char *name)
 {
+	if (r->conn == NULL)
+		return http_mem_header(r->srv->mem, name);
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -161,6 +177,9 @@ http_req_age_us(const struct http_req *r)
 
 /* ------------------------------------------------------------ responses */
 
+static enum MHD_Result http_mem_queue(struct http_mem *m, unsigned status,
+    struct MHD_Response *resp);
+
 static enum MHD_Result
 http_queue(struct http_req *r, unsigned status, struct MHD_Response *resp)
 {
@@ -169,6 +188,8 @@ http_queue(struct http_req *r, unsigned status, struct MHD_Response *resp)
 	if (resp == NULL)
 		return MHD_NO;
 	r->status = status;
+	if (r->conn == NULL)
+		return http_mem_queue(r->srv->mem, status, resp);
 	ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -413,6 +434,8 @@ http_req_dispatch(struct http_req *r)
 			(void)http_send_ready(r);
 			return;
 		}
+		if (r->conn == NULL)
+			return;		/* no socket to hold: serve_mem answers */
 		/* Counted from now on: complete() must resume and flush. */
 		r->flushing = true;
 		r->srv->nflush++;
@@ -438,7 +461,8 @@ http_listener_of(struct http_server *srv, struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci;
 
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+	ci = conn != NULL ? MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_DAEMON) : NULL;
 	for (size_t i = 0; ci != NULL && i < srv->nls; i++)
 		if (srv->ls[i].mhd == ci->daemon)
 			return &srv->ls[i];
@@ -465,8 +489,9 @@ on_http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		r->start_ns = uv_hrtime();
 		r->l = http_listener_of(srv, conn);
 		*con_cls = r;
-		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-		    srv->timeout);
+		if (conn != NULL)
+			MHD_set_connection_option(conn,
+			    MHD_CONNECTION_OPTION_TIMEOUT, srv->timeout);
 		if (!http_req_begin(r))
 			return MHD_NO;
 		if (r->deny == DENY_TOO_LARGE)
@@ -715,8 +740,27 @@ http_listener_start(struct http_server *srv, struct http_listener *l,
 		flags |= MHD_USE_TLS;
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->cert_pem);
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->key_pem);
-		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0,
-		    (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
+		/*
+		 * GnuTLS (Debian's MHD): TLS 1.2 and 1.3 only; in TLS 1.2
+		 * ECDHE key exchange (forward secrecy: no static RSA, no
+		 * DHE) with AEAD ciphers only (no CBC, no SHA-1 MAC); the
+		 * server's order wins, AES-128-GCM first (cheapest with
+		 * AES-NI), CHACHA20 for clients without it.  TLS 1.3 keeps
+		 * its GCM and ChaCha20 suites (CCM, which no common client
+		 * offers, goes with -CIPHER-ALL).  Server precedence covers
+		 * the key-exchange groups too: X25519 comes first, as every
+		 * client's key share does, or TLS 1.3 clients would pay a
+		 * HelloRetryRequest round trip for P-256 on each connection.
+		 * Signature algorithms stay GnuTLS's NORMAL set.
+		 */
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)
+		    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+		    "-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"
+		    "-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:"
+		    "-MAC-ALL:+AEAD:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:"
+		    "+GROUP-SECP384R1:+GROUP-SECP521R1:+GROUP-X448:"
+		    "+GROUP-FFDHE2048:+GROUP-FFDHE3072:+GROUP-FFDHE4096:"
+		    "+GROUP-FFDHE6144:+GROUP-FFDHE8192:%SERVER_PRECEDENCE");
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
@@ -750,6 +794,36 @@ http_listener_start(struct http_server *srv, struct http_listener *l,
 static void http_server_free(struct http_server *s);
 
 /*
+ * The server without listeners: limits, auth, handler.  Room for two
+ * listeners per address (https and http), at least one slot (the detached
+ * server's requests point at it).  Returns it (caller owns) or NULL.
+ */
+static struct http_server *
+http_server_new(uv_loop_t *loop, const struct http_opts *opts,
+    struct auth_db *auth)
+{
+	struct http_server *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->ls = calloc(opts->nlisten * 2 + 1, sizeof(*s->ls));
+	s->realm = strdup(opts->realm != NULL && opts->realm[0] != '\0' ?
+	    opts->realm : "arrayd");
+	if (s->ls == NULL || s->realm == NULL) {
+		http_server_free(s);
+		return NULL;
+	}
+	s->ls[0].srv = s;
+	s->loop = loop;
+	s->auth = auth;
+	s->max_body = opts->max_body;
+	s->timeout = opts->timeout;
+	s->handler = opts->handler;
+	s->handler_arg = opts->handler_arg;
+	return s;
+}
+
+/*
  * Returns 0 and a new server owned by the caller in *out, or -errno with
  * errbuf filled.  Partly started listeners are closed before returning
  * (the loop must run once to finish closing their handles).
@@ -773,20 +847,8 @@ http_server_start(uv_loop_t *loop, const struct http_opts *opts,
 		snprintf(errbuf, errlen, "http: https needs a certificate");
 		return -EINVAL;
 	}
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
+	if ((s = http_server_new(loop, opts, auth)) == NULL)
 		goto out_nomem;
-	s->ls = calloc(opts->nlisten * 2, sizeof(*s->ls));
-	s->realm = strdup(opts->realm != NULL && opts->realm[0] != '\0' ?
-	    opts->realm : "arrayd");
-	if (s->ls == NULL || s->realm == NULL)
-		goto out_free;
-	s->loop = loop;
-	s->auth = auth;
-	s->max_body = opts->max_body;
-	s->timeout = opts->timeout;
-	s->handler = opts->handler;
-	s->handler_arg = opts->handler_arg;
 	for (size_t i = 0; i < opts->nlisten; i++) {
 		for (size_t p = 0; p < 2; p++) {
 			if (ports[p] == 0)
@@ -804,8 +866,6 @@ http_server_start(uv_loop_t *loop, const struct http_opts *opts,
 out_close:
 	http_server_close(s, NULL, NULL);
 	return err;
-out_free:
-	http_server_free(s);
 out_nomem:
 	snprintf(errbuf, errlen, "http: out of memory");
 	return -ENOMEM;
@@ -951,4 +1011,150 @@ http_server_close(struct http_server *s, void (*cb)(void *arg), void *arg)
 	if (cb != NULL)
 		cb(arg);
 	http_server_free(s);
+}
+
+/* --------------------------------------------------- without a socket */
+
+/*
+ * The request path of a connection, driven from memory: on_http_access()
+ * and on_http_completed() are called as MHD calls them (headers, body
+ * pieces, end of body, completion) with no connection, so the auth check,
+ * the body cap and accumulation, the handler and the response building
+ * are the daemon's own code.  The few MHD calls that need a connection
+ * test r->conn: header lookups read m->in, the answer lands in m.
+ */
+static const char *
+http_mem_header(const struct http_mem *m, const char *name)
+{
+	const struct http_mem_req *in = m != NULL ? m->in : NULL;
+
+	for (size_t i = 0; in != NULL && i < in->nheaders; i++)
+		if (strcasecmp(in->headers[i][0], name) == 0)
+			return in->headers[i][1];
+	return NULL;
+}
+
+static enum MHD_Result
+http_mem_queue(struct http_mem *m, unsigned status, struct MHD_Response *resp)
+{
+	if (m == NULL || m->resp != NULL)
+		return MHD_NO;	/* MHD refuses a second answer too */
+	m->status = status;
+	m->resp = resp;
+	return MHD_YES;
+}
+
+struct http_mem_hdrs {
+	struct http_mem_answer *out;
+	bool oom;
+};
+
+static enum MHD_Result
+on_mem_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct http_mem_hdrs *h = cls;
+	struct http_mem_answer *a = h->out;
+	size_t need = strlen(key) + strlen(value) + 4;
+	char *nb;
+
+	(void)kind;
+	if (a->headers_len + need + 1 > a->headers_cap) {
+		nb = realloc(a->headers, a->headers_len + need + 256);
+		if (nb == NULL) {
+			h->oom = true;
+			return MHD_NO;
+		}
+		a->headers = nb;
+		a->headers_cap = a->headers_len + need + 256;
+	}
+	a->headers_len += (size_t)snprintf(a->headers + a->headers_len,
+	    a->headers_cap - a->headers_len, "%s: %s\r\n", key, value);
+	return MHD_YES;
+}
+
+int
+http_server_new_detached(const struct http_opts *opts, struct auth_db *auth,
+    struct http_server **out)
+{
+	*out = NULL;
+	if (opts->handler == NULL)
+		return -EINVAL;
+	if ((*out = http_server_new(NULL, opts, auth)) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+void
+http_mem_answer_release(struct http_mem_answer *a)
+{
+	free(a->headers);
+	memset(a, 0, sizeof(*a));
+}
+
+int
+http_server_serve_mem(struct http_server *s, const struct http_mem_req *in,
+    struct http_mem_answer *out)
+{
+	struct http_mem m = { .in = in };
+	struct http_mem_hdrs hv = { .out = out };
+	enum MHD_Result ok;
+	void *con_cls = NULL;
+	size_t off = 0, n, piece;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (s->mem != NULL || s->nls != 0)
+		return -EBUSY;	/* one at a time, detached servers only */
+	/* Cleared before returning: nothing keeps the address. */
+	/* cppcheck-suppress autoVariables */
+	s->mem = &m;
+	piece = in->piece != 0 ? in->piece : SIZE_MAX;
+	n = 0;
+	ok = on_http_access(s, NULL, in->url, in->method, in->version, NULL,
+	    &n, &con_cls);
+	/* MHD hands the body in pieces, then calls once more with none. */
+	while (ok == MHD_YES && m.resp == NULL && off < in->body_len) {
+		size_t left;
+
+		n = in->body_len - off < piece ? in->body_len - off : piece;
+		left = n;
+		ok = on_http_access(s, NULL, in->url, in->method,
+		    in->version, in->body + off, &left, &con_cls);
+		if (left != 0)
+			break;	/* the handler must take every piece */
+		off += n;
+	}
+	if (ok == MHD_YES && m.resp == NULL) {
+		n = 0;
+		ok = on_http_access(s, NULL, in->url, in->method,
+		    in->version, NULL, &n, &con_cls);
+	}
+	if (ok == MHD_YES && m.resp == NULL && con_cls != NULL &&
+	    ((struct http_req *)con_cls)->deferred) {
+		/* Nothing to suspend: answered as at shutdown, then resumed. */
+		struct http_req *r = con_cls;
+		struct http_resp h = { .status = 503, .close = true };
+
+		if (r->cancel != NULL)
+			r->cancel(r->cancel_arg, r);
+		if (r->deferred)
+			http_req_complete(r, &h);
+		n = 0;
+		ok = on_http_access(s, NULL, in->url, in->method,
+		    in->version, NULL, &n, &con_cls);
+	}
+	on_http_completed(s, NULL, &con_cls, ok == MHD_YES && m.resp != NULL ?
+	    MHD_REQUEST_TERMINATED_COMPLETED_OK :
+	    MHD_REQUEST_TERMINATED_WITH_ERROR);
+	s->mem = NULL;
+	out->status = m.status;
+	out->closed = ok != MHD_YES || m.resp == NULL;
+	if (m.resp != NULL) {
+		(void)MHD_get_response_headers(m.resp, on_mem_header, &hv);
+		MHD_destroy_response(m.resp);
+		if (hv.oom)
+			err = -ENOMEM;
+	}
+	return err;
 }

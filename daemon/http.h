@@ -122,4 +122,36 @@ unsigned http_server_deferred(const struct http_server *s);
 void http_server_close(struct http_server *s, void (*cb)(void *arg),
     void *arg);
 
+/*
+ * The request path without a socket (fuzzing, tests): a detached server
+ * has no listener and no loop; http_server_serve_mem() runs one request
+ * through the same access handler a connection's request goes through
+ * (authentication, body cap and accumulation, the handler, the response),
+ * the body handed over in pieces of `piece` bytes (0: at once) as MHD
+ * hands it.  A handler that defers gets the 503 a shutdown gives.
+ * Free the server with http_server_close(s, NULL, NULL).
+ */
+struct http_mem_req {
+	const char *method;		/* "POST" */
+	const char *url;
+	const char *version;		/* "HTTP/1.1" */
+	const char *const (*headers)[2];	/* { name, value } */
+	size_t nheaders;
+	const char *body;
+	size_t body_len;
+	size_t piece;
+};
+struct http_mem_answer {
+	unsigned status;		/* 0: no answer, connection dropped */
+	bool closed;			/* MHD would close the connection */
+	char *headers;			/* "Name: value\r\n"..., owned */
+	size_t headers_len, headers_cap;
+};
+int http_server_new_detached(const struct http_opts *opts,
+    struct auth_db *auth, struct http_server **out);
+/* Returns 0, -ENOMEM or -EBUSY (listening server or reentered). */
+int http_server_serve_mem(struct http_server *s,
+    const struct http_mem_req *in, struct http_mem_answer *out);
+void http_mem_answer_release(struct http_mem_answer *a);
+
 #endif /* ARRAYD_HTTP_H */
