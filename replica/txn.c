@@ -179,11 +179,12 @@ static int
 txn_end(struct replica_set *rs, int err)
 {
 	bool durable = rs->durable_commit;
-	int serr;
 
 	rs->durable_commit = false;
 	rs->in_txn = false;
 	if (err == 0 && (err = store_commit(rs->store)) == 0) {
+		int serr;
+
 		txn_snap_free_paths(&rs->snap);
 		if (durable && (serr = store_sync(rs->store)) != 0) {
 			replica__log(rs, 0, "state store: task id reservation "
@@ -294,15 +295,13 @@ txn_record_start_failures(struct replica_set *rs, const struct txn_act *acts,
 int
 replica__txn_commit(struct replica_set *rs, int err)
 {
-	struct txn_act *acts = NULL;
-	size_t n;
-
 	if ((err = txn_end(rs, err)) != 0)
 		return err;
 	while (rs->nacts > 0) {
 		/* Take the list: recording the failures may add starts. */
-		acts = rs->acts;
-		n = rs->nacts;
+		struct txn_act *acts = rs->acts;
+		size_t n = rs->nacts;
+
 		rs->acts = NULL;
 		rs->nacts = rs->capacts = 0;
 		if (txn_run_acts(rs, acts, n) > 0 &&
