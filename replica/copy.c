@@ -12,7 +12,7 @@
  * Engine calls go through replica__txn_defer, so they happen only for a
  * change the store recorded.
  * A pair never shows Frozen/Idle and a job never Completed unless the
- * engine reported status 0 for that copy.
+ * engine reported status 0 for that copy and the store recorded it.
  */
 #include <errno.h>
 #include <inttypes.h>
