@@ -6,10 +6,13 @@
  * are instant), forwards progress and outcomes of the copy engine, resumes
  * interrupted copies at start-up and parks them at shutdown.
  *
- * Callers open the store transaction; nothing here begins or commits one,
- * except the copy-event entry points, which are entry points themselves.
+ * Callers open the change (txn.c); nothing here begins or commits one,
+ * except the copy-event entry points, which are entry points themselves
+ * (progress checkpoints are plain store writes: they change no state).
+ * Engine calls go through replica__txn_defer, so they happen only for a
+ * change the store recorded.
  * A pair never shows Frozen/Idle and a job never Completed unless the
- * engine reported status 0 for that copy.
+ * engine reported status 0 for that copy and the store recorded it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,8 +33,8 @@ replica_grant_event(enum job_kind k)
 	return SM_EV_GRANT_RESYNC;
 }
 
-static enum replica_copy_mode
-replica_job_mode(enum job_kind k)
+enum replica_copy_mode
+replica__job_mode(enum job_kind k)
 {
 	switch (k) {
 	case JOB_KIND_RESYNC:
@@ -176,8 +179,10 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	    replica_sm_event_name(ev), detail != NULL ? ": " : "",
 	    detail != NULL ? detail : "", sync_state_name(p->sync_state),
 	    replica_state_text(r.next), jid);
-	if ((r.actions & SM_A_COPY_CANCEL) && je != NULL && je->in_engine)
-		rs->ops.copy_cancel(rs->ops.ctx, je->j.id);
+	/* Made after the commit (txn.c), and only if it commits. */
+	if ((r.actions & SM_A_COPY_CANCEL) && je != NULL && je->in_engine &&
+	    (werr = replica__txn_defer(rs, TXN_ACT_CANCEL, je->j.id, 0)) != 0)
+		return werr;
 	if (je != NULL) {
 		unsigned fin = (r.actions & SM_A_JOB_COMPLETED) ? JOB_COMPLETED :
 		    (r.actions & SM_A_JOB_EXCEPTION) ? JOB_EXCEPTION :
@@ -210,38 +215,28 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	return replica__put_pair(rs, p);
 }
 
-/* Hand the copy of a Running job to the engine. */
+/*
+ * Hand the copy of a Running job to the engine: the job holds its slot
+ * now, copy_start is made once the change commits (txn.c), which records
+ * a synchronous failure of it as the copy's failure.
+ */
 static int
 replica_copy_begin(struct replica_set *rs, struct rpair *p,
     struct job_ent *je, uint64_t resume_from)
 {
-	const struct rvolume *from = replica__vol(rs, je->j.src_id);
-	const struct rvolume *to = replica__vol(rs, je->j.tgt_id);
-	int rc = -ENOENT;
+	int err;
 
-	if (je->j.kind == JOB_KIND_RESTORE) {
-		const struct rvolume *t = from;
-
-		from = to;
-		to = t;
-	}
-	if (from != NULL && to != NULL)
-		rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
-		    replica_job_mode(je->j.kind), resume_from);
-	if (rc < 0) {
-		char detail[160];
-
-		snprintf(detail, sizeof(detail), "cannot start copy: %s",
-		    strerror(-rc));
-		return replica__apply(rs, p, SM_EV_COPY_FAILED, rc, detail,
-		    NULL);
-	}
+	if (replica__vol(rs, je->j.src_id) == NULL ||
+	    replica__vol(rs, je->j.tgt_id) == NULL)
+		return replica__apply(rs, p, SM_EV_COPY_FAILED, -ENOENT,
+		    "cannot start copy: volume gone", NULL);
+	if ((err = replica__txn_defer(rs, TXN_ACT_START, je->j.id,
+	    resume_from)) != 0)
+		return err;
 	je->in_engine = true;
 	je->ckpt_saved_us = replica__now(rs);
 	je->ckpt_saved = je->j.checkpoint;
-	replica__log(rs, 2, "pair %u->%u: %s %s (job %" PRIu64 ")", p->src_id,
-	    p->tgt_id, job_kind_name(je->j.kind), resume_from != 0 ?
-	    "resumed" : "started", je->j.id);
+	je->ckpt_failing = false;
 	return 0;
 }
 
@@ -252,6 +247,7 @@ replica__grant(struct replica_set *rs, struct job_ent *je)
 	struct rpair *p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
 	struct sm_result r;
 	int64_t now = replica__now(rs);
+	int err;
 
 	if (p == NULL || p->job_id != je->j.id) {
 		replica_job_finish(rs, je, JOB_EXCEPTION, -ENOENT,
@@ -268,8 +264,9 @@ replica__grant(struct replica_set *rs, struct job_ent *je)
 	je->j.state = JOB_RUNNING;
 	je->j.started_us = je->j.last_change_us = now;
 	je->j.checkpoint = je->j.bytes_done = je->j.bytes_written = 0;
-	if (replica__put_pair(rs, p) != 0 || replica__put_job(rs, &je->j) != 0)
-		return -EIO;
+	if ((err = replica__put_pair(rs, p)) != 0 ||
+	    (err = replica__put_job(rs, &je->j)) != 0)
+		return err;
 	return replica_copy_begin(rs, p, je, 0);
 }
 
@@ -284,6 +281,36 @@ replica_next_queued(struct replica_set *rs, bool hidden)
 	return NULL;
 }
 
+/*
+ * A Running job the engine does not hold: its copy ended (or could not
+ * start) but the change recording that was not saved, so the store still
+ * says Running.  It runs again from its stored checkpoint, as at a start.
+ */
+static struct job_ent *
+replica_next_orphan(struct replica_set *rs)
+{
+	for (size_t i = 0; i < rs->njobs; i++)
+		if (rs->jobs[i].j.state == JOB_RUNNING &&
+		    !rs->jobs[i].in_engine)
+			return &rs->jobs[i];
+	return NULL;
+}
+
+static int
+replica_restart_orphan(struct replica_set *rs, struct job_ent *je)
+{
+	struct rpair *p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
+
+	if (p == NULL || p->job_id != je->j.id) {
+		replica_job_finish(rs, je, JOB_EXCEPTION, -ENOENT,
+		    "the replica pair of this job no longer exists");
+		return replica__put_job(rs, &je->j);
+	}
+	replica__log(rs, 1, "job %" PRIu64 ": outcome was not saved; copy "
+	    "again from byte %" PRIu64, je->j.id, je->j.checkpoint);
+	return replica_copy_begin(rs, p, je, je->j.checkpoint);
+}
+
 int
 replica__schedule(struct replica_set *rs)
 {
@@ -292,6 +319,8 @@ replica__schedule(struct replica_set *rs)
 
 	if (!rs->started || rs->shutting_down)
 		return 0;
+	while (err == 0 && (je = replica_next_orphan(rs)) != NULL)
+		err = replica_restart_orphan(rs, je);
 	while (err == 0 && (je = replica_next_queued(rs, true)) != NULL)
 		err = replica__grant(rs, je);
 	while (err == 0 && replica__running_slots(rs) < rs->max_copy_tasks &&
@@ -319,6 +348,7 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	struct rpair *p;
 	int64_t now;
 	unsigned pct = 0;
+	int err;
 
 	if (je == NULL || je->j.state != JOB_RUNNING)
 		return;
@@ -338,17 +368,39 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
 	if (p != NULL && p->job_id == job_id)
 		p->percent_synced = (int)pct;
-	/* Throttled: the loop thread must not wait on an fsync per chunk. */
+	/*
+	 * Throttled: the loop thread must not wait on an fsync per chunk.  A
+	 * checkpoint changes no state, only where a resume would begin, so
+	 * it is written outside a change (no snapshot, no engine call); when
+	 * it cannot be, the copy goes on, the store keeps the older
+	 * checkpoint (a resume copies a little more) and the write is tried
+	 * again one interval later.  Logged once per job until it succeeds.
+	 */
 	now = replica__now(rs);
 	if (now - je->ckpt_saved_us < REPLICA_CKPT_INTERVAL_US &&
-	    checkpoint < je->ckpt_saved + REPLICA_CKPT_BYTES)
+	    (je->ckpt_failing || checkpoint < je->ckpt_saved +
+	    REPLICA_CKPT_BYTES))
 		return;
-	if (replica__txn_begin(rs) != 0)
+	if (rs->in_txn)
+		return;		/* progress reported from inside a change */
+	if ((err = store_begin(rs->store)) == 0 &&
+	    (err = replica__put_job(rs, &je->j)) == 0)
+		err = store_commit(rs->store);
+	je->ckpt_saved_us = now;
+	if (err != 0) {
+		store_rollback(rs->store);
+		if (!je->ckpt_failing)
+			replica__log(rs, 1, "job %" PRIu64 ": checkpoint not "
+			    "saved, copy continues: %s (%s)", job_id,
+			    strerror(-err), store_errmsg(rs->store));
+		je->ckpt_failing = true;
 		return;
-	if (replica__txn_commit(rs, replica__put_job(rs, &je->j)) == 0) {
-		je->ckpt_saved_us = now;
-		je->ckpt_saved = checkpoint;
 	}
+	if (je->ckpt_failing)
+		replica__log(rs, 2, "job %" PRIu64 ": checkpoint saved again",
+		    job_id);
+	je->ckpt_failing = false;
+	je->ckpt_saved = checkpoint;
 }
 
 void
@@ -392,7 +444,16 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	}
 	if (err == 0)
 		err = replica__schedule(rs);
-	(void)replica__txn_commit(rs, err);
+	/*
+	 * Not saved: memory is back as the store has it, the job Running and
+	 * out of the engine; its copy runs again from the stored checkpoint
+	 * at the next change that commits (replica__schedule) or start, and
+	 * its outcome is recorded then.  Never Completed unsaved.
+	 */
+	if (replica__txn_commit(rs, err) != 0)
+		replica__log(rs, 1, "job %" PRIu64 ": outcome not saved; the "
+		    "job stays Running and copies again at the next change",
+		    job_id);
 }
 
 uint32_t

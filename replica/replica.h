@@ -145,7 +145,9 @@ struct replica_ops {
 	 * Start copying `src` onto `tgt` for job `job_id`, from byte
 	 * `resume_from`.  Returns 0 (the daemon later calls
 	 * replica_on_copy_progress/replica_on_copy_done) or -errno (the job
-	 * fails at once: pair Broken, job Exception).
+	 * fails at once: pair Broken, job Exception).  Called (like
+	 * copy_cancel) only once the change that asks for it is committed to
+	 * the store, never from inside a store transaction.
 	 */
 	int (*copy_start)(void *ctx, uint64_t job_id, const struct rvolume *src,
 	    const struct rvolume *tgt, enum replica_copy_mode mode,
