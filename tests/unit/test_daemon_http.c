@@ -539,27 +539,41 @@ static void
 cli_limit_timeout(struct fix *f)
 {
 	char buf[4096];
-	int fd[3] = { -1, -1, -1 };
+	int fd[4] = { -1, -1, -1, -1 };
 
-	for (int i = 0; i < 3; i++)
+	/* Two connections (the limit), both idle after an answer. */
+	for (int i = 0; i < 2; i++) {
 		fd[i] = cli_connect(f->port);
-	CHECK(fd[0] >= 0 && fd[1] >= 0 && fd[2] >= 0);
-	CHECK(cli_send(fd[0], POST("/cimom", AUTH_OK, 0)));
-	CHECK(cli_read(fd[0], buf, sizeof(buf)) > 0);
-	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+		CHECK(fd[i] >= 0);
+		CHECK(cli_send(fd[i], POST("/cimom", AUTH_OK, 0)));
+		CHECK(cli_read(fd[i], buf, sizeof(buf)) > 0);
+		CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	}
 	/*
-	 * Beyond max_connections (2) MHD stops accepting: the third waits in
-	 * the kernel's backlog, unserved.
+	 * A third is let in at once: the connection idle the longest (the
+	 * first) is closed for it; the second keeps working.
 	 */
+	fd[2] = cli_connect(f->port);
+	CHECK(fd[2] >= 0);
 	CHECK(cli_send(fd[2], POST("/cimom", AUTH_OK, 0)));
-	CHECK(cli_read_ms(fd[2], buf, sizeof(buf), 400) < 0);
-	/* Idle timeout (1 s) closes the first two; then the third is served. */
-	CHECK(cli_closed(fd[0]));
-	CHECK(cli_closed(fd[1]));
-	CHECK(cli_read(fd[2], buf, sizeof(buf)) > 0);
+	CHECK(cli_read_ms(fd[2], buf, sizeof(buf), 1000) > 0);
 	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	CHECK(cli_closed(fd[0]));
+	CHECK(cli_send(fd[1], POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd[1], buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	/* Both busy reading a body: nobody to give up, a fourth is refused. */
+	CHECK(cli_send(fd[1], POST("/cimom", AUTH_OK, 5) "he"));
+	CHECK(cli_send(fd[2], POST("/cimom", AUTH_OK, 5) "he"));
+	usleep(100 * 1000);
+	fd[3] = cli_connect(f->port);
+	CHECK(fd[3] >= 0);
+	CHECK(cli_closed(fd[3]));
+	/* Idle timeout (1 s): silence closes the others. */
+	CHECK(cli_closed(fd[1]));
+	CHECK(cli_closed(fd[2]));
 out:
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
 }
