@@ -52,6 +52,11 @@
 /* A denied request's body up to this size is drained so keep-alive holds. */
 #define HTTP_DRAIN_MAX		(64 * 1024)
 #define HTTP_BODY_MIN_ALLOC	4096
+/*
+ * A refused chunked body is read and dropped up to this many bytes so the
+ * 413 / 503 can follow it (costs bandwidth, no memory); beyond, a close.
+ */
+#define HTTP_DISCARD_MAX	(64ULL * 1024 * 1024)
 /* MHD runs at close to flush answers to requests that were deferred. */
 #define HTTP_CLOSE_FLUSH_RUNS	8
 /*
@@ -690,10 +695,11 @@ http_req_data(struct http_req *r, const char *data, size_t n)
 		/*
 		 * MHD 0.9.75 takes no response in the middle of a body: read
 		 * the rest of a refused chunked body without keeping it so
-		 * the 413 or 503 can be sent at its end, up to max_body more.
+		 * the 413 or 503 can be sent at its end; past
+		 * HTTP_DISCARD_MAX the connection is just closed.
 		 */
 		r->drained += n;
-		return r->drained > r->srv->max_body ? MHD_NO : MHD_YES;
+		return r->drained > HTTP_DISCARD_MAX ? MHD_NO : MHD_YES;
 	}
 	if (http_req_append(r, data, n))
 		return MHD_YES;

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: ISC
+"""rawhttp.py - one hand-made HTTP/1.1 exchange on a plain-HTTP port, for
+requests curl will not send (conflicting Content-Length, slow bytes).
+
+  rawhttp.py PORT [--src ADDR] [--dup-cl A,B] [--user U:P]
+      POST /cimom with Content-Length A (and a second one B), body of A
+      bytes; prints the status line and the headers, exits 0 on any answer,
+      2 when the server closed without one.
+  rawhttp.py PORT --drip SECONDS [--src ADDR] [--max N]
+      send a request header one byte every SECONDS (N bytes at most);
+      prints "cut after S s" when the server closes, "open" otherwise.
+"""
+import argparse
+import base64
+import socket
+import sys
+import time
+
+
+def connect(port, src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if src:
+        s.bind((src, 0))
+    s.settimeout(30)
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def read_answer(s):
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        try:
+            d = s.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not d:
+            break
+        buf += d
+    return buf.split(b"\r\n\r\n")[0].decode("latin-1")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("port", type=int)
+    ap.add_argument("--src", default="")
+    ap.add_argument("--dup-cl", default="")
+    ap.add_argument("--user", default="")
+    ap.add_argument("--drip", type=float, default=0)
+    ap.add_argument("--max", type=int, default=200)
+    a = ap.parse_args()
+    s = connect(a.port, a.src)
+    auth = ""
+    if a.user:
+        auth = "Authorization: Basic %s\r\n" % base64.b64encode(
+            a.user.encode()).decode()
+    if a.drip:
+        req = ("POST /cimom HTTP/1.1\r\nHost: x\r\n" + auth +
+               "X-Padding: " + "p" * 400 + "\r\n\r\n").encode()
+        t0 = time.monotonic()
+        for i in range(min(a.max, len(req))):
+            try:
+                s.sendall(req[i:i + 1])
+            except OSError:
+                break
+            s.settimeout(a.drip)
+            try:
+                d = s.recv(1)
+                if not d:
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+        else:
+            print("open")
+            return 0
+        print("cut after %.0f s" % (time.monotonic() - t0))
+        return 0
+    cls = a.dup_cl.split(",")
+    body = b"x" * int(cls[0])
+    req = "POST /cimom HTTP/1.1\r\nHost: x\r\n" + auth
+    req += "Content-Type: application/xml\r\n"
+    for c in cls:
+        req += "Content-Length: %s\r\n" % c
+    s.sendall(req.encode() + b"\r\n" + body)
+    ans = read_answer(s)
+    if not ans:
+        print("no answer")
+        return 2
+    print(ans)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
