@@ -268,12 +268,19 @@ authq_pump(struct authq *q)
 	struct authq_job *j;
 
 	while (q->nactive < q->o.max_active) {
-		if ((j = TAILQ_FIRST(&q->clean)) != NULL)
+		if ((j = TAILQ_FIRST(&q->clean)) != NULL) {
 			TAILQ_REMOVE(&q->clean, j, link);
-		else if ((j = TAILQ_FIRST(&q->dirty)) != NULL)
+			/* Its address failed since it was queued: go back. */
+			if (authq_fail_find(q, j->addr) != NULL) {
+				j->dirty = true;
+				TAILQ_INSERT_TAIL(&q->dirty, j, link);
+				continue;
+			}
+		} else if ((j = TAILQ_FIRST(&q->dirty)) != NULL) {
 			TAILQ_REMOVE(&q->dirty, j, link);
-		else
+		} else {
 			return;
+		}
 		q->nqueued--;
 		j->state = JOB_RUNNING;
 		j->work.data = j;
