@@ -9,6 +9,9 @@ requests curl will not send (conflicting Content-Length, slow bytes).
   rawhttp.py PORT --drip SECONDS [--src ADDR] [--max N]
       send a request header one byte every SECONDS (N bytes at most);
       prints "cut after S s" when the server closes, "open" otherwise.
+  rawhttp.py PORT --hold N --wait SECONDS [--src ADDR]
+      open N connections that send nothing, print "held N", wait, print
+      "closed=K of N" (how many the server closed meanwhile).
 """
 import argparse
 import base64
@@ -39,6 +42,33 @@ def read_answer(s):
     return buf.split(b"\r\n\r\n")[0].decode("latin-1")
 
 
+def hold(a):
+    socks = []
+    for _ in range(a.hold):
+        try:
+            socks.append(connect(a.port, a.src))
+        except OSError:
+            socks.append(None)
+    print("held %d" % len(socks), flush=True)
+    time.sleep(a.wait)
+    closed = 0
+    for s in socks:
+        if s is None:
+            closed += 1
+            continue
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+        s.close()
+    print("closed=%d of %d" % (closed, a.hold))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("port", type=int)
@@ -47,7 +77,11 @@ def main():
     ap.add_argument("--user", default="")
     ap.add_argument("--drip", type=float, default=0)
     ap.add_argument("--max", type=int, default=200)
+    ap.add_argument("--hold", type=int, default=0)
+    ap.add_argument("--wait", type=float, default=1)
     a = ap.parse_args()
+    if a.hold:
+        return hold(a)
     s = connect(a.port, a.src)
     auth = ""
     if a.user:
