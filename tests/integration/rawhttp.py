@@ -12,6 +12,11 @@ requests curl will not send (conflicting Content-Length, slow bytes).
   rawhttp.py PORT --hold N --wait SECONDS [--src ADDR]
       open N connections that send nothing, print "held N", wait, print
       "closed=K of N" (how many the server closed meanwhile).
+  rawhttp.py PORT --bodies N --cl BYTES --send BYTES --wait S --user U:P
+      N connections each POST with Content-Length BYTES; one answered
+      within 0.5 s of its headers is counted by status, the others send
+      --send bytes of the body and hold.  Prints "status503=K held=H",
+      then "holding", waits S seconds and closes them all.
 """
 import argparse
 import base64
@@ -69,6 +74,42 @@ def hold(a):
     return 0
 
 
+def bodies(a):
+    auth = "Authorization: Basic %s\r\n" % base64.b64encode(
+        a.user.encode()).decode()
+    held, status = [], {}
+    chunk = b"<" * 65536
+    for _ in range(a.bodies):
+        s = connect(a.port, a.src)
+        s.sendall(("POST /cimom HTTP/1.1\r\nHost: x\r\n" + auth +
+                   "Content-Type: application/xml\r\n"
+                   "Content-Length: %d\r\n\r\n" % a.cl).encode())
+        s.settimeout(0.5)
+        try:
+            ans = s.recv(4096).decode("latin-1")
+        except socket.timeout:
+            ans = None
+        if ans is not None:
+            code = ans[9:12] if ans.startswith("HTTP/1.1 ") else "closed"
+            status[code] = status.get(code, 0) + 1
+            s.close()
+            continue
+        s.settimeout(30)
+        left = a.send
+        while left > 0:
+            n = min(left, len(chunk))
+            s.sendall(chunk[:n])
+            left -= n
+        held.append(s)
+    print("status503=%d held=%d other=%s" % (status.pop("503", 0),
+          len(held), sorted(status.items())), flush=True)
+    print("holding", flush=True)
+    time.sleep(a.wait)
+    for s in held:
+        s.close()
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("port", type=int)
@@ -78,10 +119,15 @@ def main():
     ap.add_argument("--drip", type=float, default=0)
     ap.add_argument("--max", type=int, default=200)
     ap.add_argument("--hold", type=int, default=0)
+    ap.add_argument("--bodies", type=int, default=0)
+    ap.add_argument("--cl", type=int, default=0)
+    ap.add_argument("--send", type=int, default=0)
     ap.add_argument("--wait", type=float, default=1)
     a = ap.parse_args()
     if a.hold:
         return hold(a)
+    if a.bodies:
+        return bodies(a)
     s = connect(a.port, a.src)
     auth = ""
     if a.user:
