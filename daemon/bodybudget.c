@@ -97,10 +97,13 @@ body_budget_give(struct body_budget *b, const char *user, uint64_t n)
 {
 	struct budget_user *u = budget_user_find(b, user);
 
-	b->used -= n < b->used ? n : b->used;
+	/* Never more than the user holds: a mistake cannot free others'. */
 	if (u == NULL)
 		return;
-	u->used -= n < u->used ? n : u->used;
+	if (n > u->used)
+		n = u->used;
+	u->used -= n;
+	b->used -= n;
 	if (u->used == 0)
 		*u = b->users[--b->n];
 }
