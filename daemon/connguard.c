@@ -200,11 +200,12 @@ connguard_expire(struct connguard *g, uint64_t now_ms,
     void (*cut)(void *arg, struct conn_entry *e, enum metrics_refusal why),
     void *arg)
 {
-	enum metrics_refusal why;
 	struct conn_entry *e, *next;
 	size_t n = 0;
 
 	for (e = g->head; e != NULL; e = next) {
+		enum metrics_refusal why;
+
 		next = e->next;		/* `cut` must not remove entries */
 		if (e->cut || (why = connguard_due(g, e, now_ms)) ==
 		    REFUSE_COUNT)

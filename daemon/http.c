@@ -943,10 +943,11 @@ on_http_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 {
 	struct http_listener *l = cls;
 	struct http_server *srv = l->srv;
-	const union MHD_ConnectionInfo *ci;
-	char text[INET6_ADDRSTRLEN];
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci;
+		char text[INET6_ADDRSTRLEN];
+
 		srv->nconn++;
 		ci = MHD_get_connection_info(conn,
 		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
