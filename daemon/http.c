@@ -9,8 +9,17 @@
  * buffered TLS data are served.  The listen sockets are ours (bound here so
  * "port in use" is a precise error, port 0 works and TCP_NODELAY is set
  * before accept) and handed to MHD.  This file enforces the body cap (413
- * before reading), Basic authentication (401 decided after the headers) and
- * accumulates the body; it must not know anything about CIM.
+ * before reading), the framing (400 for conflicting Content-Length), Basic
+ * authentication (401 decided after the headers, before any body byte is
+ * kept) and accumulates the body; it must not know anything about CIM.
+ *
+ * The defences are decided elsewhere and applied here: authq.c hashes
+ * uncached passwords on the thread pool while the connection is suspended
+ * (the loop never runs PBKDF2), connguard.c says which connections to
+ * refuse at accept (MHD's accept policy callback) or to cut at a deadline
+ * (a one-second sweep; a cut is a shutdown(2) of the socket, which MHD then
+ * closes as usual), bodybudget.c bounds body memory, and every refusal is
+ * counted in metrics.c and logged once per address through ratelog.c.
  *
  * A handler may defer its answer (http_req_defer): the connection is
  * suspended (MHD_ALLOW_SUSPEND_RESUME) and the request sits in the
