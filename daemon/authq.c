@@ -208,6 +208,12 @@ on_authq_work(uv_work_t *w)
 
 	j->role = auth_verify_header(j->db, j->header, j->user,
 	    sizeof(j->user));
+	/*
+	 * Pool threads live until exit and OpenSSL's per-thread state would
+	 * outlive them unfreed; a verification costs milliseconds, setting
+	 * it up again next time microseconds.
+	 */
+	OPENSSL_thread_stop();
 }
 
 /* A failure: count it, maybe log it, and answer now or after a delay. */
