@@ -14,7 +14,7 @@ requests curl will not send (conflicting Content-Length, slow bytes).
       "closed=K of N" (how many the server closed meanwhile).
   rawhttp.py PORT --bodies N --cl BYTES --send BYTES --wait S --user U:P
       N connections each POST with Content-Length BYTES; one answered
-      within 0.5 s of its headers is counted by status, the others send
+      within 2 s of its headers is counted by status, the others send
       --send bytes of the body and hold.  Prints "status503=K held=H",
       then "holding", waits S seconds and closes them all.
 """
@@ -84,7 +84,7 @@ def bodies(a):
         s.sendall(("POST /cimom HTTP/1.1\r\nHost: x\r\n" + auth +
                    "Content-Type: application/xml\r\n"
                    "Content-Length: %d\r\n\r\n" % a.cl).encode())
-        s.settimeout(0.5)
+        s.settimeout(2)
         try:
             ans = s.recv(4096).decode("latin-1")
         except socket.timeout:
