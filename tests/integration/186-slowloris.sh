@@ -4,9 +4,11 @@
 # finding 5).  With header_timeout 4 s: a client on 127.0.0.2 sending its
 # headers one byte every 2 s is cut at the deadline (MHD's own timeout
 # only measures silence, so before the fix it stayed open), counted in
-# /metrics and logged once.  A TLS connection that never says hello is
-# cut after tls_handshake_timeout (1 s).  max_connections_per_address 3:
-# a 4th connection from one address is refused, others still get in.
+# /metrics and logged once; so is a logged-in client sending its body
+# one byte every 2 s (under body_min_rate).  A TLS connection that never
+# says hello is cut after tls_handshake_timeout (1 s).
+# max_connections_per_address 3: a 4th connection from one address is
+# refused, others still get in.
 # max_connections 6, all taken by idle connections: a new client is
 # served at once because the one idle the longest is closed for it
 # (before: it waited for the 30 s idle timeout).
@@ -32,6 +34,13 @@ out=$(timeout 60 python3 "$IT/rawhttp.py" "$HPORT" --src 127.0.0.2 --drip 2 --ma
 expect_match "second slow client cut" '^cut after [3-7] s$' "$out"
 n=$(grep -c 'http: 127\.0\.0\.2: header_timeout' "$TEST_DIR/arrayd.log")
 expect_eq "header_timeout log lines for 127.0.0.2 (once per window)" 1 "$n"
+
+# Slow body (logged in): one byte every 2 s is under body_min_rate (1K/s
+# by default), cut once header_timeout has passed since the headers.
+out=$(timeout 60 python3 "$IT/rawhttp.py" "$HPORT" --src 127.0.0.2 --user "edit:$EDIT_PW" \
+    --body --drip 2 --max 10)
+expect_match "slow body cut" '^cut after [3-7] s$' "$out"
+expect_match "body_too_slow counted" '^[1-9]' "$(metric body_too_slow)"
 
 # TLS without a handshake.
 out=$(timeout 60 python3 "$IT/rawhttp.py" "$PORT" --src 127.0.0.2 --hold 1 --wait 3 | tail -n 1)

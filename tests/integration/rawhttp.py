@@ -8,7 +8,9 @@ requests curl will not send (conflicting Content-Length, slow bytes).
       2 when the server closed without one.
   rawhttp.py PORT --drip SECONDS [--src ADDR] [--max N]
       send a request header one byte every SECONDS (N bytes at most);
-      prints "cut after S s" when the server closes, "open" otherwise.
+      prints "cut after S s" when the server closes, "open" otherwise;
+      with --body, the headers go at once (Content-Length 1000) and the
+      body is dripped instead.
   rawhttp.py PORT --hold N --wait SECONDS [--src ADDR]
       open N connections that send nothing, print "held N", wait, print
       "closed=K of N" (how many the server closed meanwhile).
@@ -118,6 +120,7 @@ def main():
     ap.add_argument("--user", default="")
     ap.add_argument("--drip", type=float, default=0)
     ap.add_argument("--max", type=int, default=200)
+    ap.add_argument("--body", action="store_true")
     ap.add_argument("--hold", type=int, default=0)
     ap.add_argument("--bodies", type=int, default=0)
     ap.add_argument("--cl", type=int, default=0)
@@ -136,6 +139,10 @@ def main():
     if a.drip:
         req = ("POST /cimom HTTP/1.1\r\nHost: x\r\n" + auth +
                "X-Padding: " + "p" * 400 + "\r\n\r\n").encode()
+        if a.body:
+            s.sendall(("POST /cimom HTTP/1.1\r\nHost: x\r\n" + auth +
+                       "Content-Length: 1000\r\n\r\n").encode())
+            req = b"<" * 1000
         t0 = time.monotonic()
         for i in range(min(a.max, len(req))):
             try:
