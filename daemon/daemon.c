@@ -419,8 +419,14 @@ daemon_http_guard(const struct conf *c, struct http_guard_opts *g)
 	g->auth_max_active = c->auth_workers;
 	g->auth_max_queued = c->auth_queue;
 	g->auth_fail_delay_ms = c->auth_fail_delay * 1000;
-	g->body_budget = c->max_body_memory;
-	g->body_budget_user = c->max_body_memory_per_user;
+	/*
+	 * A share smaller than max_body would refuse every body of that
+	 * size: the budget is raised to hold one, as documented.
+	 */
+	g->body_budget_user = c->max_body_memory_per_user > c->max_body ?
+	    c->max_body_memory_per_user : c->max_body;
+	g->body_budget = c->max_body_memory > g->body_budget_user ?
+	    c->max_body_memory : g->body_budget_user;
 }
 
 static int
