@@ -526,12 +526,6 @@ conf__validate_as(const struct conf *c, struct conf_errors *errs,
 		    "nothing to serve", f);
 	if (c->https_port != 0 && c->https_port == c->http_port)
 		VERR("%s: http_port: same port as https_port", f);
-	/* Otherwise every body of max_body would be refused (503). */
-	if (c->max_body_memory_per_user < c->max_body)
-		VERR("%s: max_body_memory_per_user: smaller than max_body", f);
-	if (c->max_body_memory < c->max_body_memory_per_user)
-		VERR("%s: max_body_memory: smaller than "
-		    "max_body_memory_per_user", f);
 	for (i = 0; i < c->nvolumes; i++) {
 		v = &c->volumes[i];
 		for (j = 0; v->pool != NULL && j < c->npools; j++)

@@ -499,21 +499,6 @@ test_validate_direct(void **state)
 	    "tls_cert (give both or neither)");
 	conf_errors_release(&e);
 	conf_free(c);
-
-	/* A body budget that could not hold one body of max_body. */
-	c = conf_defaults();
-	c->max_body_memory_per_user = c->max_body - 1;
-	assert_int_equal(conf_validate(c, &e), -EINVAL);
-	assert_int_equal(e.n, 1);
-	assert_string_equal(e.msgs[0], "(defaults): max_body_memory_per_user: "
-	    "smaller than max_body");
-	conf_errors_release(&e);
-	c->max_body_memory_per_user = c->max_body_memory + 1;
-	assert_int_equal(conf_validate(c, &e), -EINVAL);
-	assert_string_equal(e.msgs[0], "(defaults): max_body_memory: smaller "
-	    "than max_body_memory_per_user");
-	conf_errors_release(&e);
-	conf_free(c);
 }
 
 static void
