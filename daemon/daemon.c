@@ -407,6 +407,28 @@ daemon_cimop_limits(struct daemon *d)
 	d->cimop.limits.max_text = d->conf->max_text;
 }
 
+/* The front door's defences, from the configuration (one place). */
+static void
+daemon_http_guard(const struct conf *c, struct http_guard_opts *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->header_timeout = c->header_timeout;
+	g->handshake_timeout = c->tls_handshake_timeout;
+	g->body_min_rate = c->body_min_rate;
+	g->max_per_address = c->max_connections_per_address;
+	g->auth_max_active = c->auth_workers;
+	g->auth_max_queued = c->auth_queue;
+	g->auth_fail_delay_ms = c->auth_fail_delay * 1000;
+	/*
+	 * A share smaller than max_body would refuse every body of that
+	 * size: the budget is raised to hold one, as documented.
+	 */
+	g->body_budget_user = c->max_body_memory_per_user > c->max_body ?
+	    c->max_body_memory_per_user : c->max_body;
+	g->body_budget = c->max_body_memory > g->body_budget_user ?
+	    c->max_body_memory : g->body_budget_user;
+}
+
 static int
 daemon_listen(struct daemon *d)
 {
@@ -437,6 +459,8 @@ daemon_listen(struct daemon *d)
 	o.timeout = c->timeout;
 	o.max_connections = c->max_connections;
 	o.realm = c->host_name != NULL ? c->host_name : "arrayd";
+	daemon_http_guard(c, &o.guard);
+	o.metrics = d->metrics;
 	o.handler = cimop_handle;
 	o.handler_arg = &d->cimop;
 	err = http_server_start(&d->loop, &o, d->auth, &d->http, errbuf,
@@ -486,6 +510,7 @@ daemon_reload(struct daemon *d)
 {
 	struct conf *n;
 	struct auth_db *auth;
+	struct http_guard_opts guard;
 
 	log_info("reload: reading %s", d->conf_path);
 	if (daemon_conf_load(d->conf_path, &n) != 0) {
@@ -504,6 +529,8 @@ daemon_reload(struct daemon *d)
 	auth_db_free(d->auth);
 	d->auth = auth;
 	http_server_set_limits(d->http, n->max_body, n->timeout);
+	daemon_http_guard(n, &guard);
+	http_server_set_guard(d->http, &guard);
 	replica_set_max_copy_tasks(d->rs, n->max_copy_tasks);
 	copyglue_set_rate(d->glue, n->copy_rate_limit);
 	for (size_t i = 0; i < n->npools; i++)
@@ -676,13 +703,15 @@ daemon_fini(struct daemon *d)
 
 /*
  * libuv sizes its pool on the first uv_queue_work: chunks in flight plus
- * room for fsyncs and file work, unless the administrator chose already.
+ * room for fsyncs and file work, plus the password verifications (at
+ * most auth_workers at once), so neither copies nor logins can take the
+ * other's threads; unless the administrator chose already.
  */
 static void
 daemon_threadpool_size(const struct conf *c)
 {
 	char buf[16];
-	unsigned n = c->copy_inflight + 4;
+	unsigned n = c->copy_inflight + 4 + c->auth_workers;
 
 	if (getenv("UV_THREADPOOL_SIZE") != NULL)
 		return;
