@@ -316,16 +316,32 @@ glue_volume_remove(void *ctx, const struct rvolume *v)
 	return bdev_remove(v->path);
 }
 
+/* stat(2) only, unless `deep`: this runs on the loop for every request. */
 static int
-glue_volume_check(void *ctx, const struct rvolume *v)
+glue_volume_check(void *ctx, const struct rvolume *v, bool deep,
+    struct rvolume_stat *out)
 {
 	struct bdev_info bi;
+	struct stat st;
 	int err;
 
 	(void)ctx;
+	if (stat(v->path, &st) == -1)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->rdev = S_ISBLK(st.st_mode) ? (uint64_t)st.st_rdev : 0;
+	out->size = (uint64_t)st.st_size;
+	out->sized = S_ISREG(st.st_mode);
+	if (out->sized || !deep)
+		return 0;
 	if ((err = bdev_stat(v->path, &bi)) != 0)
 		return err;
-	return bi.size >= v->size ? 0 : -ERANGE;
+	out->size = bi.size;
+	out->sized = true;
+	return 0;
 }
 
 static int64_t

@@ -225,6 +225,10 @@ replica_copy_begin(struct replica_set *rs, struct rpair *p,
 		from = to;
 		to = t;
 	}
+	/* Never onto or from a lost volume: that breaks the pair (health.c). */
+	if ((rc = replica__job_vols_probe(rs, p, je)) != 0)
+		return rc == -ENODEV ? 0 : rc;
+	rc = -ENOENT;
 	if (from != NULL && to != NULL)
 		rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
 		    replica_job_mode(je->j.kind), resume_from);
@@ -351,6 +355,21 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	}
 }
 
+/* Probe both volumes of a finished copy; 0 or a store write's -errno. */
+static int
+replica_copy_done_probe(struct replica_set *rs, const struct rjob *j)
+{
+	struct rvolume *s = replica__vol(rs, j->src_id);
+	struct rvolume *t = replica__vol(rs, j->tgt_id);
+	int err = 0;
+
+	if (s != NULL && (err = replica__vol_probe(rs, s)) == -ENODEV)
+		err = 0;
+	if (err == 0 && t != NULL && (err = replica__vol_probe(rs, t)) == -ENODEV)
+		err = 0;
+	return err;
+}
+
 void
 replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
     const char *detail)
@@ -368,6 +387,10 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	je->in_engine = false;
 	if (replica__txn_begin(rs) != 0)
 		return;
+	/* A copy that ended (well or not) may have lost a file: look now. */
+	if (status != -ECANCELED &&
+	    (err = replica_copy_done_probe(rs, &je->j)) != 0)
+		goto out_commit;
 	if (!replica__job_active(&je->j)) {
 		/* Stop Copy already finished this job; the slot frees now. */
 		replica__log(rs, 3, "job %" PRIu64 ": copy stopped", job_id);
@@ -392,6 +415,7 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	}
 	if (err == 0)
 		err = replica__schedule(rs);
+out_commit:
 	(void)replica__txn_commit(rs, err);
 }
 
@@ -435,11 +459,12 @@ replica_check_volumes(struct replica_set *rs)
 			i--;
 			continue;
 		}
-		v->missing = (v->configured && !rs->vol_registered[i]) ||
-		    rs->ops.volume_check(rs->ops.ctx, v) != 0;
-		if (v->missing)
-			replica__log(rs, 1, "volume %u: %s: backing store %s is "
-			    "missing", v->id, v->name, v->path);
+		int why = v->configured && !rs->vol_registered[i] ? -EIDRM :
+		    replica__vol_examine(rs, v, true, true);
+
+		v->missing = false;
+		if (why != 0)
+			replica__vol_set_missing(rs, v, why);
 	}
 	return err;
 }
@@ -471,12 +496,13 @@ replica_resume_pair(struct replica_set *rs, struct rpair *p)
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	if (s->missing || t->missing) {
-		char detail[128];
+		const struct rvolume *lost = s->missing ? s : t;
+		char detail[512];
 
-		snprintf(detail, sizeof(detail), "volume %u vanished",
-		    s->missing ? s->id : t->id);
-		return replica__apply(rs, p, SM_EV_VOLUME_LOST, -ENOENT, detail,
-		    NULL);
+		replica__vol_lost_text(lost, lost->missing_why, detail,
+		    sizeof(detail));
+		return replica__apply(rs, p, SM_EV_VOLUME_LOST,
+		    lost->missing_why, detail, NULL);
 	}
 	if (replica_pair_shrunk(p, s, t, je != NULL)) {
 		char detail[160];
