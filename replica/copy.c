@@ -217,7 +217,7 @@ replica_copy_begin(struct replica_set *rs, struct rpair *p,
 {
 	const struct rvolume *from = replica__vol(rs, je->j.src_id);
 	const struct rvolume *to = replica__vol(rs, je->j.tgt_id);
-	int rc = -ENOENT;
+	int rc = -ENOENT, lost;
 
 	if (je->j.kind == JOB_KIND_RESTORE) {
 		const struct rvolume *t = from;
@@ -226,9 +226,8 @@ replica_copy_begin(struct replica_set *rs, struct rpair *p,
 		to = t;
 	}
 	/* Never onto or from a lost volume: that breaks the pair (health.c). */
-	if ((rc = replica__job_vols_probe(rs, p, je)) != 0)
-		return rc == -ENODEV ? 0 : rc;
-	rc = -ENOENT;
+	if ((lost = replica__job_vols_probe(rs, p, je)) != 0)
+		return lost == -ENODEV ? 0 : lost;
 	if (from != NULL && to != NULL)
 		rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
 		    replica_job_mode(je->j.kind), resume_from);

@@ -116,7 +116,8 @@ health_break_pairs(struct replica_set *rs, uint32_t id, int why,
 		struct rpair *p = &rs->pairs[i];
 		struct job_ent *je;
 
-		if (p->src_id != id && p->tgt_id != id)
+		if ((p->src_id != id && p->tgt_id != id) ||
+		    (p->sync_state == SYNC_BROKEN && p->job_id == 0))
 			continue;
 		je = p->job_id != 0 ? replica__job(rs, p->job_id) : NULL;
 		if (je != NULL && je->in_engine && replica__job_active(&je->j))
@@ -135,8 +136,11 @@ replica__vol_set_missing(struct replica_set *rs, struct rvolume *v, int why)
 	v->missing = true;
 	v->missing_why = why;
 	replica__vol_lost_text(v, why, text, sizeof(text));
-	replica__log(rs, why == -EIDRM ? 1 : 0, "%s: served as failed until "
-	    "it is back (SIGHUP or restart)", text);
+	if (why == -EIDRM)
+		replica__log(rs, 1, "%s: kept, failed, for its pairs", text);
+	else
+		replica__log(rs, 0, "%s: served as failed until it is back "
+		    "(SIGHUP or restart)", text);
 }
 
 int

@@ -41,7 +41,6 @@ struct fake_rep {
 	size_t nmissing;
 	uint32_t gen[16];		/* volume_check's inode: id*1000+gen[id-101] */
 	uint64_t vsize[16];		/* size it reports for id 101+i, 0 = v->size */
-	unsigned nchecks;
 	unsigned ncreated, nremoved;
 	unsigned nlogs;
 	char log[64][256];		/* last 64 lines, ring */
@@ -135,7 +134,6 @@ fake_rep_volume_check(void *ctx, const struct rvolume *v, bool deep,
 	size_t k = v->id - 101;
 
 	(void)deep;
-	f->nchecks++;
 	for (size_t i = 0; i < f->nmissing; i++)
 		if (f->missing[i] == v->id)
 			return -ENOENT;
