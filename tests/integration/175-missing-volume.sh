@@ -8,13 +8,27 @@
 # it (exit 0: the configuration is valid).  Once the file is back, SIGHUP
 # makes the volume OK again; its pair stays Broken until Start Copy, and
 # copies from it are byte-identical.  At run time, a file unlinked or
-# replaced by another inode turns its volume Error on the next look and
-# refuses copies (4) until SIGHUP finds it again.  A copy interrupted by
+# replaced by another inode, or a loop device detached (root), turns its
+# volume Error on the next look and refuses copies (4) until SIGHUP finds
+# it again.  A copy interrupted by
 # kill -9 whose source is gone at the restart ends Exception with an
 # ErrorDescription naming the volume and its file.
 . "$(dirname "$0")/lib.sh"
 
 EXTRA_CONF=$'[volume v106]\npool = pool0\npath = pool0/106.img\nid = 106\nsize = 64M\n\n[volume v107]\npool = pool0\npath = pool0/107.img\nid = 107\nsize = 64M\n'
+# A volume on a loop device (root with losetup; else that part is skipped):
+# a device detached at run time is lost too.
+LOOPDEV=""
+if [ "$(id -u)" = 0 ] && command -v losetup > /dev/null; then
+	LOOPIMG=$(mktemp /tmp/arrayd-it-loop.XXXXXX)
+	truncate -s 16M "$LOOPIMG"
+	if LOOPDEV=$(losetup -f --show "$LOOPIMG" 2> /dev/null) && [ -b "$LOOPDEV" ]; then
+		CLEANUP+=("losetup -d '$LOOPDEV' 2> /dev/null" "rm -f '$LOOPIMG'")
+		EXTRA_CONF+=$'\n[volume lv]\npool = pool0\npath = '"$LOOPDEV"$'\nid = 108\n'
+	else
+		LOOPDEV=""; rm -f "$LOOPIMG"
+	fi
+fi
 start_daemon
 
 ei_vols() { cim_imethod EnumerateInstances root/tpd "$(ip ClassName "$(cn TPD_StorageVolume)")"; }
@@ -52,7 +66,8 @@ launch_daemon
 pass "arrayd serves with vol0's file missing"
 ei_vols
 expect_ok "EnumerateInstances TPD_StorageVolume"
-expect_eq "volumes enumerated" 7 "$(xq count)"
+nvol=7; [ -n "$LOOPDEV" ] && nvol=8
+expect_eq "volumes enumerated" "$nvol" "$(xq count)"
 expect_eq "vol0 (missing): OperationalStatus" 6,13 "$(enum_status 101)"
 expect_eq "vol1: OperationalStatus" 2 "$(enum_status 102)"
 expect_eq "vol2: OperationalStatus" 2 "$(enum_status 103)"
@@ -104,24 +119,33 @@ attach 106 103 4; expect_rc 4 "attach from the replaced volume"
 grep -q "volume 106 (v106): backing store $V6 .*replaced" "$TEST_DIR/arrayd.log" &&
     pass "log says v106 was replaced" || fail "no log line for v106 replaced"
 
+loop_back=0
+if [ -n "$LOOPDEV" ]; then
+	expect_eq "loop volume OK" 2 "$(vol_status 108)"
+	losetup -d "$LOOPDEV"
+	expect_eq "loop device detached: next GetInstance" 6,13 "$(vol_status 108)"
+	attach 108 104 4; expect_rc 4 "attach from the detached loop device"
+	# the same node again, unless another process took it meanwhile
+	losetup "$LOOPDEV" "$LOOPIMG" 2> /dev/null && loop_back=1 ||
+	    note "$LOOPDEV taken meanwhile: its recovery is not checked"
+else
+	note "skip: loop device part (needs root and losetup)"
+fi
+
 mv "$TEST_DIR/vol4.saved" "$V4"
 kill -HUP "$PID"
 wait_status 105 2 >/dev/null && pass "vol4 OK after SIGHUP" || fail "vol4 not OK after SIGHUP"
 expect_eq "v106 (the new file) OK after SIGHUP" 2 "$(vol_status 106)"
+[ "$loop_back" = 1 ] && expect_eq "loop device attached again: OK after SIGHUP" 2 "$(vol_status 108)"
 modsync 12 103 105; expect_rc 4096 "Start Copy 103->105 after the recovery"
 expect_job_completed "$JOB" "Start Copy 103->105"; expect_same 103 105 "Start Copy 103->105"
 
 # ------------------------------------------------ a copy interrupted by kill -9, its source gone at the restart
 stop_daemon
-sed -i '/^\[server\]/a copy_rate_limit = 4M' "$CONF"
+sed -i '/^\[server\]/a copy_rate_limit = 1M' "$CONF"
 launch_daemon
-fill_dense "$V4" 48
+fill_dense "$V4" 48	# 48 s at 1 MiB/s: still running however slow the client
 attach 105 107 4; expect_rc 4096 "slow attach 105->107"; job=$JOB
-for i in $(seq 50); do
-	pc=$(job_prop "$job" PercentComplete)
-	[[ $pc =~ ^[0-9]+$ ]] && [ "$pc" -ge 2 ] && break
-	sleep 0.1
-done
 expect_eq "copy 105->107 still running before kill -9" 4 "$(job_prop "$job" JobState)"
 kill9_daemon
 mv "$V4" "$TEST_DIR/vol4.saved"
