@@ -170,9 +170,10 @@ struct replica_ops {
 	int (*volume_remove)(void *ctx, const struct rvolume *v);
 	/*
 	 * Look at the backing store at v->path: 0 with *out, or -errno
-	 * (-ENOENT gone, -ENOTBLK neither a regular file nor a block device).
-	 * `deep` also reads a device's size (an open); else only stat(2),
-	 * cheap enough for every request.  The replica set decides whether
+	 * (-ENOENT gone, -ENODEV a device gone, -ENOTBLK neither a regular
+	 * file nor a block device).  `deep` may open a device to read its
+	 * size; else nothing that can block (stat(2), sysfs), cheap enough
+	 * for every request.  The replica set decides whether
 	 * what it found is still the volume (volume health, health.c).
 	 */
 	int (*volume_check)(void *ctx, const struct rvolume *v, bool deep,
