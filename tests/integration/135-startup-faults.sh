@@ -114,9 +114,9 @@ expect_eq "VC still Idle" 11 "$(pair_prop 103 "$snap" SyncState)"
 
 # a copy running when arrayd died, its target truncated before the restart
 stop_daemon
-sed -i '/^\[server\]/a copy_rate_limit = 4M' "$CONF"
+sed -i '/^\[server\]/a copy_rate_limit = 1M' "$CONF"
 launch_daemon
-fill_dense "$(volpath 105)" 24
+fill_dense "$(volpath 105)" 32	# 32 s at 1 MiB/s: running however slow the client
 attach 105 106 5; expect_rc 4096 "slow attach 105->106"; job=$JOB
 for i in $(seq 50); do
 	pc=$(job_prop "$job" PercentComplete)
