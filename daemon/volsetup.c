@@ -169,13 +169,13 @@ volsetup_check(const struct conf *c, FILE *out)
 		if (err == 0 && bi.size == 0)
 			snprintf(what, sizeof(what), "is empty (0 bytes)");
 		else if (err == 0 && bi.size % 512 != 0)
-			snprintf(what, sizeof(what), "is %" PRIu64 " bytes, not "
-			    "a whole number of 512-byte blocks", bi.size);
+			snprintf(what, sizeof(what), "is %" PRIu64 " bytes, "
+			    "not a whole number of 512-byte blocks", bi.size);
 		else if (err == 0)
 			continue;
 		else if (err == -ENOTBLK)
-			snprintf(what, sizeof(what), "is neither a regular file "
-			    "nor a block device");
+			snprintf(what, sizeof(what), "is neither a regular "
+			    "file nor a block device");
 		else if (!volsetup_absent(err))
 			snprintf(what, sizeof(what), "%s", strerror(-err));
 		else if (v->size > 0) {

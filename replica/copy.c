@@ -364,7 +364,8 @@ replica_copy_done_probe(struct replica_set *rs, const struct rjob *j)
 
 	if (s != NULL && (err = replica__vol_probe(rs, s)) == -ENODEV)
 		err = 0;
-	if (err == 0 && t != NULL && (err = replica__vol_probe(rs, t)) == -ENODEV)
+	if (err == 0 && t != NULL &&
+	    (err = replica__vol_probe(rs, t)) == -ENODEV)
 		err = 0;
 	return err;
 }
@@ -435,7 +436,7 @@ replica_vol_referenced(const struct replica_set *rs, uint32_t id)
 /*
  * Configured volumes the configuration no longer names: forgotten unless a
  * pair or job refers to them (then kept, marked missing).  Every other
- * volume's backing store is checked.
+ * volume's backing store is checked (health.c): one line per lost volume.
  */
 static int
 replica_check_volumes(struct replica_set *rs)
@@ -444,6 +445,7 @@ replica_check_volumes(struct replica_set *rs)
 
 	for (size_t i = 0; err == 0 && i < rs->nvols; i++) {
 		struct rvolume *v = &rs->vols[i];
+		int why;
 
 		if (v->configured && !rs->vol_registered[i] &&
 		    !replica_vol_referenced(rs, v->id)) {
@@ -458,9 +460,8 @@ replica_check_volumes(struct replica_set *rs)
 			i--;
 			continue;
 		}
-		int why = v->configured && !rs->vol_registered[i] ? -EIDRM :
+		why = v->configured && !rs->vol_registered[i] ? -EIDRM :
 		    replica__vol_examine(rs, v, true, true);
-
 		v->missing = false;
 		if (why != 0)
 			replica__vol_set_missing(rs, v, why);

@@ -11,9 +11,10 @@
  * source being written by a copy cannot be copied or snapshotted (4), a
  * target any active copy reads or writes is in use (6), a volume whose
  * backing store is missing fails (4); the volumes a call would copy are
- * looked at first (health.c), so a file lost a moment ago counts.  Attach on an existing Broken pair of
- * the same two volumes restarts its copy (the recovery path of a failed
- * CopyType 5 copy, which Start Copy does not accept).
+ * looked at first (health.c), so a file lost a moment ago counts.  Attach
+ * on an existing Broken pair of the same two volumes restarts its copy
+ * (the recovery path of a failed CopyType 5 copy, which Start Copy does
+ * not accept).
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -92,7 +92,7 @@ struct rvolume {
 	uint32_t parent_id;		/* snapshot: its base volume */
 	bool configured;		/* declared in the configuration */
 	bool failed;			/* OperationalStatus Error: copy into it failed/halted */
-	bool missing;			/* backing store lost: Error until found again */
+	bool missing;			/* backing store lost (health.c) */
 	int missing_why;		/* why (-errno, replica__vol_lost_text) */
 	int64_t created_us;
 	/* What was at `path` when last found healthy (not persisted). */

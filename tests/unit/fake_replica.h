@@ -39,8 +39,8 @@ struct fake_rep {
 	int create_err;			/* volume_create returns this once */
 	uint32_t missing[16];		/* volume_check fails for these ids */
 	size_t nmissing;
-	uint32_t gen[16];		/* volume_check's inode: id*1000+gen[id-101] */
-	uint64_t vsize[16];		/* size it reports for id 101+i, 0 = v->size */
+	uint32_t gen[16];		/* inode it reports: id*1000+gen[id-101] */
+	uint64_t vsize[16];		/* size it reports (id 101+i), 0 v->size */
 	unsigned ncreated, nremoved;
 	unsigned nlogs;
 	char log[64][256];		/* last 64 lines, ring */

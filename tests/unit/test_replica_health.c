@@ -138,14 +138,15 @@ test_lost_at_run_time(void **state)
 	fake_rep_finish(&c->f, c->rs, j, 0, NULL);
 	assert_int_equal(sync_state(c, 101, 103), SYNC_FROZEN);
 
-	/* Back: healthy after a rescan; its pair stays Broken until restarted. */
+	/* Back: healthy after a rescan; its pair Broken until restarted. */
 	fake_rep_set_missing(&c->f, 102, false);
 	assert_int_equal(replica_volume_probe(c->rs, 102), -ENODEV);
 	assert_int_equal(replica_volumes_rescan(c->rs), 0);
 	assert_false(replica_volume_by_id(c->rs, 102)->missing);
 	assert_true(fake_rep_logged(&c->f, "is back"));
 	assert_int_equal(sync_state(c, 101, 102), SYNC_BROKEN);
-	assert_int_equal(modify_rc(c, 12, 101, 102, &j), REPLICA_RC_JOB_STARTED);
+	assert_int_equal(modify_rc(c, 12, 101, 102, &j),
+	    REPLICA_RC_JOB_STARTED);
 	fake_rep_finish(&c->f, c->rs, j, 0, NULL);
 	assert_int_equal(sync_state(c, 101, 102), SYNC_FROZEN);
 }
