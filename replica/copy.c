@@ -387,9 +387,8 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	je->in_engine = false;
 	if (replica__txn_begin(rs) != 0)
 		return;
-	/* A copy that ended (well or not) may have lost a file: look now. */
-	if (status != -ECANCELED &&
-	    (err = replica_copy_done_probe(rs, &je->j)) != 0)
+	/* A copy that succeeded on a file that is gone or replaced did not. */
+	if (status == 0 && (err = replica_copy_done_probe(rs, &je->j)) != 0)
 		goto out_commit;
 	if (!replica__job_active(&je->j)) {
 		/* Stop Copy already finished this job; the slot frees now. */
@@ -413,6 +412,10 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 		err = replica__apply(rs, p, ev, status,
 		    ev == SM_EV_COPY_FAILED ? detail : NULL, NULL);
 	}
+	/* A failed copy may have lost a file: its volume is marked now (the
+	 * failure's own text stays the job's). */
+	if (err == 0 && status != 0 && status != -ECANCELED)
+		err = replica_copy_done_probe(rs, &je->j);
 	if (err == 0)
 		err = replica__schedule(rs);
 out_commit:

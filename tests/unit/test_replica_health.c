@@ -231,6 +231,9 @@ test_copy_done_on_changed_file(void **state)
 	fake_rep_finish(&c->f, c->rs, j, -ENOENT, "read: No such file");
 	assert_true(replica_volume_by_id(c->rs, 103)->missing);
 	assert_int_equal(sync_state(c, 103, 101), SYNC_BROKEN);
+	/* The engine's own account of the failure stays the job's. */
+	assert_string_equal(replica_job_by_id(c->rs, j)->error_desc,
+	    "read: No such file");
 }
 
 static void
