@@ -11,6 +11,7 @@
 #include "daemon/copyglue.h"
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -327,16 +328,66 @@ glue_volume_remove(void *ctx, const struct rvolume *v)
 	return bdev_remove(v->path);
 }
 
+/*
+ * A block device's size from sysfs, without opening the device (an open
+ * can block): 0 with *out bytes, or -errno.  A detached loop device reads
+ * 0, a device that went away has no entry.
+ */
 static int
-glue_volume_check(void *ctx, const struct rvolume *v)
+glue_blk_size(const struct stat *st, uint64_t *out)
+{
+	char path[96], buf[32];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/size",
+	    major(st->st_rdev), minor(st->st_rdev));
+	if ((f = fopen(path, "re")) == NULL)
+		return -errno;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		*out = strtoull(buf, NULL, 10) * 512;	/* in 512-byte sectors */
+	else
+		err = -EIO;
+	fclose(f);
+	return err;
+}
+
+/*
+ * stat(2) only (and sysfs for a device's size), unless `deep`: this runs on
+ * the loop for every request that shows or copies the volume.
+ */
+static int
+glue_volume_check(void *ctx, const struct rvolume *v, bool deep,
+    struct rvolume_stat *out)
 {
 	struct bdev_info bi;
+	struct stat st;
 	int err;
 
 	(void)ctx;
+	if (stat(v->path, &st) == -1)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->rdev = S_ISBLK(st.st_mode) ? (uint64_t)st.st_rdev : 0;
+	out->size = (uint64_t)st.st_size;
+	out->sized = S_ISREG(st.st_mode);
+	if (out->sized)
+		return 0;
+	if (!deep) {
+		err = glue_blk_size(&st, &out->size);
+		if (err == -ENOENT)
+			return -ENODEV;		/* the device is gone */
+		out->sized = err == 0;		/* no sysfs: identity only */
+		return 0;
+	}
 	if ((err = bdev_stat(v->path, &bi)) != 0)
 		return err;
-	return bi.size >= v->size ? 0 : -ERANGE;
+	out->size = bi.size;
+	out->sized = true;
+	return 0;
 }
 
 static int64_t

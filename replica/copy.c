@@ -230,6 +230,9 @@ replica_copy_begin(struct replica_set *rs, struct rpair *p,
 	    replica__vol(rs, je->j.tgt_id) == NULL)
 		return replica__apply(rs, p, SM_EV_COPY_FAILED, -ENOENT,
 		    "cannot start copy: volume gone", NULL);
+	/* Never onto or from a lost volume: that breaks the pair (health.c). */
+	if ((err = replica__job_vols_probe(rs, p, je)) != 0)
+		return err == -ENODEV ? 0 : err;
 	if ((err = replica__txn_defer(rs, TXN_ACT_START, je->j.id,
 	    resume_from)) != 0)
 		return err;
@@ -403,6 +406,22 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	je->ckpt_saved = checkpoint;
 }
 
+/* Probe both volumes of a finished copy; 0 or a store write's -errno. */
+static int
+replica_copy_done_probe(struct replica_set *rs, const struct rjob *j)
+{
+	struct rvolume *s = replica__vol(rs, j->src_id);
+	struct rvolume *t = replica__vol(rs, j->tgt_id);
+	int err = 0;
+
+	if (s != NULL && (err = replica__vol_probe(rs, s)) == -ENODEV)
+		err = 0;
+	if (err == 0 && t != NULL &&
+	    (err = replica__vol_probe(rs, t)) == -ENODEV)
+		err = 0;
+	return err;
+}
+
 void
 replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
     const char *detail)
@@ -420,6 +439,9 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	je->in_engine = false;
 	if (replica__txn_begin(rs) != 0)
 		return;
+	/* A copy that succeeded on a file that is gone or replaced did not. */
+	if (status == 0 && (err = replica_copy_done_probe(rs, &je->j)) != 0)
+		goto out_commit;
 	if (!replica__job_active(&je->j)) {
 		/* Stop Copy already finished this job; the slot frees now. */
 		replica__log(rs, 3, "job %" PRIu64 ": copy stopped", job_id);
@@ -442,6 +464,10 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 		err = replica__apply(rs, p, ev, status,
 		    ev == SM_EV_COPY_FAILED ? detail : NULL, NULL);
 	}
+	/* A failed copy may have lost a file: its volume is marked now (the
+	 * failure's own text stays the job's). */
+	if (err == 0 && status != 0 && status != -ECANCELED)
+		err = replica_copy_done_probe(rs, &je->j);
 	if (err == 0)
 		err = replica__schedule(rs);
 	/*
@@ -450,6 +476,7 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	 * at the next change that commits (replica__schedule) or start, and
 	 * its outcome is recorded then.  Never Completed unsaved.
 	 */
+out_commit:
 	if (replica__txn_commit(rs, err) != 0)
 		replica__log(rs, 1, "job %" PRIu64 ": outcome not saved; the "
 		    "job stays Running and copies again at the next change",
@@ -501,7 +528,7 @@ replica_vol_referenced(const struct replica_set *rs, uint32_t id)
 /*
  * Configured volumes the configuration no longer names: forgotten unless a
  * pair or job refers to them (then kept, marked missing).  Every other
- * volume's backing store is checked.
+ * volume's backing store is checked (health.c): one line per lost volume.
  */
 static int
 replica_check_volumes(struct replica_set *rs)
@@ -510,6 +537,7 @@ replica_check_volumes(struct replica_set *rs)
 
 	for (size_t i = 0; err == 0 && i < rs->nvols; i++) {
 		struct rvolume *v = &rs->vols[i];
+		int why;
 
 		if (v->configured && !rs->vol_registered[i] &&
 		    !replica_vol_referenced(rs, v->id)) {
@@ -524,11 +552,11 @@ replica_check_volumes(struct replica_set *rs)
 			i--;
 			continue;
 		}
-		v->missing = (v->configured && !rs->vol_registered[i]) ||
-		    rs->ops.volume_check(rs->ops.ctx, v) != 0;
-		if (v->missing)
-			replica__log(rs, 1, "volume %u: %s: backing store %s is "
-			    "missing", v->id, v->name, v->path);
+		why = v->configured && !rs->vol_registered[i] ? -EIDRM :
+		    replica__vol_examine(rs, v, true, true);
+		v->missing = false;
+		if (why != 0)
+			replica__vol_set_missing(rs, v, why);
 	}
 	return err;
 }
@@ -560,12 +588,13 @@ replica_resume_pair(struct replica_set *rs, struct rpair *p)
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	if (s->missing || t->missing) {
-		char detail[128];
+		const struct rvolume *lost = s->missing ? s : t;
+		char detail[512];
 
-		snprintf(detail, sizeof(detail), "volume %u vanished",
-		    s->missing ? s->id : t->id);
-		return replica__apply(rs, p, SM_EV_VOLUME_LOST, -ENOENT, detail,
-		    NULL);
+		replica__vol_lost_text(lost, lost->missing_why, detail,
+		    sizeof(detail));
+		return replica__apply(rs, p, SM_EV_VOLUME_LOST,
+		    lost->missing_why, detail, NULL);
 	}
 	if (replica_pair_shrunk(p, s, t, je != NULL)) {
 		char detail[160];

@@ -127,4 +127,31 @@ bool replica__vol_busy(const struct replica_set *rs, uint32_t id);
 int replica__default_name(const struct replica_set *rs, const char *src,
     char *buf, size_t len);
 
+/* health.c */
+void replica__vol_lost_text(const struct rvolume *v, int why, char *buf,
+    size_t len);
+/*
+ * Look at v's backing store: 0 when usable, else why not (-errno).  With
+ * `adopt` (start-up, rescan) whatever is there is taken as the volume; else
+ * it must be the file or device found before.  `deep`: read a device's size.
+ */
+int replica__vol_examine(struct replica_set *rs, struct rvolume *v, bool deep,
+    bool adopt);
+/* Mark v missing for `why` and log it once (its pairs are the caller's). */
+void replica__vol_set_missing(struct replica_set *rs, struct rvolume *v,
+    int why);
+/* ... and break its pairs, in the caller's transaction.  0 or -errno. */
+int replica__vol_mark_lost(struct replica_set *rs, struct rvolume *v, int why);
+/*
+ * Look at v now, in the caller's transaction: 0 healthy, -ENODEV lost (now
+ * or before: marked, pairs broken), or the -errno of a store write.
+ */
+int replica__vol_probe(struct replica_set *rs, struct rvolume *v);
+/*
+ * Before the copy of job `je` on pair `p` starts: 0 both volumes healthy;
+ * -ENODEV one is lost (the pair is Broken, the job ended); or -errno.
+ */
+int replica__job_vols_probe(struct replica_set *rs, struct rpair *p,
+    struct job_ent *je);
+
 #endif /* ARRAYD_REPLICA_INT_H */
