@@ -154,12 +154,7 @@ intrinsic_reference_names(struct cim_ctx *c, struct iargs *a)
 static bool
 plist_has(const struct iargs *a, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < a->nplist; i++)
-		if (a->plist[i] && strcasecmp(a->plist[i], name) == 0)
-			return true;
-	return false;
+	return cim_plist_find(&a->pset, name) >= 0;
 }
 
 /* LocalOnly (default TRUE) and PropertyList decide the properties. */
