@@ -371,6 +371,12 @@ written_status(const struct cim_buf *b, size_t mark)
 	return (unsigned)strtoul(b->data + mark + sizeof(tag) - 1, NULL, 10);
 }
 
+static int64_t
+slice_end(const struct cimop_server *s)
+{
+	return mono_us() + (s->slice_us != 0 ? s->slice_us : SLICE_US);
+}
+
 /*
  * The answer-size limit (conf max_response; none without a configuration).
  * A CIM-level failure, not an HTTP one: DSP0200 lists CIM_ERR_FAILED for
@@ -437,7 +443,7 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	c.can_defer = o->s->loop != NULL && !o->s->closed &&
 	    !o->s->shutting_down && o->in->defer != NULL &&
 	    o->in->complete != NULL;
-	c.slice_until = c.can_defer ? mono_us() + SLICE_US : 0;
+	c.slice_until = c.can_defer ? slice_end(o->s) : 0;
 	b->max = max_response(o->s);
 	c.conf = o->s->conf;
 	c.rs = o->s->rs;
@@ -879,7 +885,7 @@ on_slice_idle(uv_idle_t *h)
 	c.ns = model_ns_canon(e->req.ns);
 	c.out = &e->b;
 	c.cont = e->cont;
-	c.slice_until = mono_us() + SLICE_US;
+	c.slice_until = slice_end(s);
 	cim_intrinsic_resume(&c);
 	if (c.cont == NULL || e->b.oom) {
 		slice_answer(s, e, 200);

@@ -64,6 +64,7 @@ struct cimop_server {
 	 * written one slice per loop turn, oldest first, by `idle`.
 	 */
 	struct cimop_slice *slices;
+	unsigned slice_us;		/* slice length; 0: 5 ms (tests: 1) */
 	uv_idle_t idle;
 	bool idle_init;
 	unsigned closing;		/* handles still closing */

@@ -184,10 +184,12 @@ item_write(struct cim_ctx *c, struct cim_cont *k, const struct enum_item *it)
 static void
 write_slice(struct cim_ctx *c, struct cim_cont *k)
 {
+	size_t first = k->next;
 	int rc = 0;
 
 	while (k->next < k->n) {
-		if (c->slice_until != 0 && k->next > 0 &&
+		/* At least one object per slice, so every slice progresses. */
+		if (c->slice_until != 0 && k->next > first &&
 		    mono_us() >= c->slice_until) {
 			k->resumed = true;
 			c->cont = k;
