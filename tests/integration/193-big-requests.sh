@@ -63,6 +63,9 @@ expect_eq "heavy requests failed" 0 "$(field heavy_err)"
 n=$(field heavy_ok); if [ "${n:-0}" -ge 4 ]; then pass "heavy requests answered: $n"; else fail "heavy requests answered: '$n'"; fi
 expect_eq "normal GetInstance failed" 0 "$(field normal_failed)"
 n=$(field normal_ok); if [ "${n:-0}" -ge 5 ]; then pass "normal GetInstance answered: $n"; else fail "normal GetInstance answered: '$n'"; fi
+m=$(field p50_ms)
+if python3 -c "import sys; sys.exit(0 if float('$m') < 250 else 1)"; then pass "median normal GetInstance $m ms (< 250)"
+else fail "median normal GetInstance $m ms"; fi
 m=$(field max_ms)
 if python3 -c "import sys; sys.exit(0 if float('$m') < 3000 else 1)"; then pass "slowest normal GetInstance $m ms (< 3000)"
 else fail "slowest normal GetInstance $m ms"; fi
