@@ -749,6 +749,18 @@ cimop_close(struct cimop_server *s, void (*cb)(void *arg), void *arg)
 
 static void on_slice_idle(uv_idle_t *h);
 
+/* Put e last: unfinished answers take their slices in turn. */
+static void
+slice_append(struct cimop_server *s, struct cimop_slice *e)
+{
+	struct cimop_slice **pp = &s->slices;
+
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+}
+
 /*
  * Hold request `r` whose enumeration stopped at `cont`: the entry (owned by
  * s->slices) takes `arena` and the buffer `b`.  Returns 0, or -ENOMEM /
@@ -759,7 +771,7 @@ slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
     struct cim_buf *b, struct cim_cont *cont, size_t mark)
 {
 	struct cimop_server *s = o->s;
-	struct cimop_slice *e, **pp;
+	struct cimop_slice *e;
 
 	if (!s->idle_init) {
 		if (uv_idle_init(s->loop, &s->idle) != 0)
@@ -791,9 +803,7 @@ slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	e->cont = cont;
 	e->mark = mark;
 	e->t0 = o->t0 - o->in->age_us;
-	for (pp = &s->slices; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = e;
+	slice_append(s, e);
 	if (s->slices == e)
 		uv_idle_start(&s->idle, on_slice_idle);
 	return 0;
@@ -862,7 +872,7 @@ static void
 on_slice_idle(uv_idle_t *h)
 {
 	struct cimop_server *s = h->data;
-	struct cimop_slice *e = s->slices, **pp;
+	struct cimop_slice *e = s->slices;
 	struct cim_ctx c;
 
 	if (e == NULL) {
@@ -895,10 +905,7 @@ on_slice_idle(uv_idle_t *h)
 	if (e->next == NULL)
 		return;
 	s->slices = e->next;
-	e->next = NULL;
-	for (pp = &s->slices; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = e;
+	slice_append(s, e);
 }
 
 /* Cannot hold a deferred request: the answer its pair allows now. */

@@ -50,12 +50,11 @@ long
 cim_plist_find(const struct cim_plist *p, const char *name)
 {
 	size_t lo = 0, hi = p->n;
-	int r;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int r = strcasecmp(name, p->names[mid]);
 
-		r = strcasecmp(name, p->names[mid]);
 		if (r == 0)
 			return (long)mid;
 		if (r < 0)
