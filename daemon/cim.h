@@ -300,6 +300,20 @@ int intrinsic_set_plist(struct cim_ctx *c, struct iargs *a,
     const char *const *names, size_t n);
 /* EnumerateInstances(Names), sliced (intrinsic_enum.c). */
 void intrinsic_enumerate(struct cim_ctx *c, struct iargs *a, bool names);
+/*
+ * A sliced answer (intrinsic_enum.c): list what it holds, then run it.
+ * IFORM_NAMED writes VALUE.NAMEDINSTANCE / INSTANCENAME (enumerations),
+ * IFORM_WITHPATH VALUE.OBJECTWITHPATH / OBJECTPATH (associations).
+ */
+enum intrinsic_form { IFORM_NAMED, IFORM_WITHPATH };
+struct cim_cont *intrinsic_cont_new(struct cim_ctx *c, const struct iargs *a,
+    enum intrinsic_form form, bool names);
+/* Add object o (l: the link it was reached by, or NULL), or link l. */
+int intrinsic_cont_add(struct cim_ctx *c, struct cim_cont *k,
+    const struct model_class *mc, const struct cim_obj *o,
+    const struct cim_link *l);
+/* Write <IRETURNVALUE> and the first slice; c->cont if unfinished. */
+void intrinsic_cont_run(struct cim_ctx *c, struct cim_cont *k);
 void intrinsic_associators(struct cim_ctx *c, struct iargs *a);
 void intrinsic_associator_names(struct cim_ctx *c, struct iargs *a);
 void intrinsic_references(struct cim_ctx *c, struct iargs *a);

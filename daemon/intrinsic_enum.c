@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * intrinsic_enum.c - EnumerateInstances and EnumerateInstanceNames, written
- * in slices so that a large enumeration never holds the loop for more than
- * one slice (issue 8: a few clients repeating big enumerations pushed every
- * other client's latency to hundreds of milliseconds).
+ * intrinsic_enum.c - EnumerateInstances and EnumerateInstanceNames, and the
+ * answers of the association operations (intrinsic_assoc.c lists them),
+ * written in slices so that a large answer never holds the loop for more
+ * than one slice (issue 8: a few clients repeating big enumerations pushed
+ * every other client's latency to hundreds of milliseconds).
  *
  * First the set of objects is fixed: every object and association instance
  * the answer will hold is listed, with its identifying strings copied into
@@ -23,18 +24,26 @@
 
 #include "daemon/cim.h"
 
-/* One object of the answer: a plain object or an association instance. */
+/* What an item of the answer is. */
+enum item_kind {
+	IT_OBJ,			/* the object o */
+	IT_LINK,		/* the association instance l */
+	IT_OTHER,		/* the object o, reached through the link l */
+};
+
+/* One object of the answer. */
 struct enum_item {
-	const struct model_class *mc;
-	bool link;
+	const struct model_class *mc;	/* class of what is written */
+	enum item_kind kind;
 	struct cim_obj o;
 	struct cim_link l;
 };
 
-/* An enumeration being written (c->cont), all in the request arena. */
+/* An answer being written (c->cont), all in the request arena. */
 struct cim_cont {
 	struct iargs a;			/* the checked arguments */
-	bool names;			/* EnumerateInstanceNames */
+	enum intrinsic_form form;
+	bool names;			/* paths only */
 	struct enum_item *items;
 	size_t n, cap, next;
 	size_t mark;			/* where IRETURNVALUE starts in c->out */
@@ -92,30 +101,61 @@ item_new(struct cim_ctx *c, struct cim_cont *k)
 	return v;
 }
 
+struct cim_cont *
+intrinsic_cont_new(struct cim_ctx *c, const struct iargs *a,
+    enum intrinsic_form form, bool names)
+{
+	struct cim_cont *k = cim_arena_alloc(c->arena, sizeof(*k));
+
+	if (k == NULL)
+		return NULL;
+	k->a = *a;
+	k->form = form;
+	k->names = names;
+	return k;
+}
+
+int
+intrinsic_cont_add(struct cim_ctx *c, struct cim_cont *k,
+    const struct model_class *mc, const struct cim_obj *o,
+    const struct cim_link *l)
+{
+	const struct model_class *save = k->mc;
+	struct enum_item *it;
+
+	k->mc = mc;
+	it = item_new(c, k);
+	k->mc = save;
+	if (it == NULL)
+		return -ENOMEM;
+	it->kind = o != NULL ? (l != NULL ? IT_OTHER : IT_OBJ) : IT_LINK;
+	if (o != NULL) {
+		it->o = *o;
+		if (!keep_obj(c, &it->o))
+			return -ENOMEM;
+	}
+	if (l != NULL) {
+		it->l = *l;
+		if (!keep_obj(c, &it->l.end[0]) || !keep_obj(c, &it->l.end[1]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int
 list_obj_cb(struct cim_ctx *c, const struct cim_obj *o, void *arg)
 {
 	struct cim_cont *k = arg;
-	struct enum_item *it = item_new(c, k);
 
-	if (it == NULL)
-		return -ENOMEM;
-	it->o = *o;
-	return keep_obj(c, &it->o) ? 0 : -ENOMEM;
+	return intrinsic_cont_add(c, k, k->mc, o, NULL);
 }
 
 static int
 list_link_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 {
 	struct cim_cont *k = arg;
-	struct enum_item *it = item_new(c, k);
 
-	if (it == NULL)
-		return -ENOMEM;
-	it->link = true;
-	it->l = *l;
-	return keep_obj(c, &it->l.end[0]) && keep_obj(c, &it->l.end[1]) ?
-	    0 : -ENOMEM;
+	return intrinsic_cont_add(c, k, k->mc, NULL, l);
 }
 
 /* Every object of every class of the namespace derived from a->cls. */
@@ -146,10 +186,13 @@ item_alive(struct cim_ctx *c, const struct enum_item *it)
 	struct cim_link l;
 	struct cim_obj o;
 
-	if (it->link) {
+	if (it->kind != IT_OBJ) {	/* the link, and so both its ends */
 		p = model_link_path(c, &it->l);
-		return p != NULL && model_resolve_link(c, p, &l) == 0;
+		if (p == NULL || model_resolve_link(c, p, &l) != 0)
+			return false;
 	}
+	if (it->kind == IT_LINK)
+		return true;
 	p = model_path(c, &it->o);
 	return p != NULL && model_resolve(c, p, &o) == 0;
 }
@@ -157,26 +200,35 @@ item_alive(struct cim_ctx *c, const struct enum_item *it)
 static int
 item_write(struct cim_ctx *c, struct cim_cont *k, const struct enum_item *it)
 {
+	bool link = it->kind == IT_LINK;
 	struct cim_path *p;
-	struct cim_instance *in = NULL;
+	struct cim_instance *in;
+	const char *ns, *tag;
 
 	if (k->resumed && !item_alive(c, it))
 		return 0;
-	p = it->link ? model_link_path(c, &it->l) : model_path(c, &it->o);
+	p = link ? model_link_path(c, &it->l) : model_path(c, &it->o);
 	if (p == NULL)
 		return -ENOMEM;
+	if (k->form == IFORM_NAMED) {
+		ns = c->ns;
+		tag = "VALUE.NAMEDINSTANCE";
+	} else {
+		ns = link ? it->l.assoc->ns : model_obj_ns(&it->o);
+		tag = "VALUE.OBJECTWITHPATH";
+	}
 	if (k->names) {
-		cimxml_write_path(c->out, p, CIM_PF_INSTANCENAME, c->host,
-		    c->ns);
+		cimxml_write_path(c->out, p, k->form == IFORM_NAMED ?
+		    CIM_PF_INSTANCENAME : CIM_PF_OBJECTPATH, c->host, ns);
 		return c->out->oom ? -ENOMEM : 0;
 	}
-	in = it->link ? model_link_instance(c, &it->l) :
-	    model_instance(c, &it->o);
-	cim_buf_puts(c->out, "<VALUE.NAMEDINSTANCE>");
-	cimxml_write_path(c->out, p, CIM_PF_INSTANCENAME, c->host, c->ns);
+	in = link ? model_link_instance(c, &it->l) : model_instance(c, &it->o);
+	cim_buf_printf(c->out, "<%s>", tag);
+	cimxml_write_path(c->out, p, k->form == IFORM_NAMED ?
+	    CIM_PF_INSTANCENAME : CIM_PF_INSTANCEPATH, c->host, ns);
 	if (intrinsic_write_instance(c, &k->a, it->mc, in) != 0)
 		return -ENOMEM;
-	cim_buf_puts(c->out, "</VALUE.NAMEDINSTANCE>");
+	cim_buf_printf(c->out, "</%s>", tag);
 	return c->out->oom ? -ENOMEM : 0;
 }
 
@@ -208,10 +260,17 @@ write_slice(struct cim_ctx *c, struct cim_cont *k)
 }
 
 void
+intrinsic_cont_run(struct cim_ctx *c, struct cim_cont *k)
+{
+	k->mark = c->out->len;
+	cim_buf_puts(c->out, "<IRETURNVALUE>");
+	write_slice(c, k);
+}
+
+void
 intrinsic_enumerate(struct cim_ctx *c, struct iargs *a, bool names)
 {
 	struct cim_cont *k;
-	size_t mark = c->out->len;
 	int rc;
 
 	c->cont = NULL;
@@ -220,21 +279,17 @@ intrinsic_enumerate(struct cim_ctx *c, struct iargs *a, bool names)
 		    "class %s does not exist", a->cls);
 		return;
 	}
-	k = cim_arena_alloc(c->arena, sizeof(*k));
+	k = intrinsic_cont_new(c, a, IFORM_NAMED, names);
 	if (k == NULL) {
-		intrinsic_fail(c, mark, -ENOMEM);
+		intrinsic_fail(c, c->out->len, -ENOMEM);
 		return;
 	}
-	k->a = *a;
-	k->names = names;
-	k->mark = mark;
 	rc = list_all(c, k);
 	if (rc != 0) {
-		intrinsic_fail(c, mark, rc);
+		intrinsic_fail(c, c->out->len, rc);
 		return;
 	}
-	cim_buf_puts(c->out, "<IRETURNVALUE>");
-	write_slice(c, k);
+	intrinsic_cont_run(c, k);
 }
 
 void

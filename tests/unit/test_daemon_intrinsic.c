@@ -724,6 +724,10 @@ test_plist_limit(void **state)
 	free(params);
 }
 
+#define SYSNAME "<INSTANCENAME CLASSNAME=\"TPD_StorageSystem\">" \
+	KB("Name", SYS) KB("CreationClassName", "TPD_StorageSystem") \
+	"</INSTANCENAME>"
+
 /* Written one object per slice: byte for byte what one go writes. */
 static void
 test_enumerate_sliced(void **state)
@@ -735,6 +739,12 @@ test_enumerate_sliced(void **state)
 		{ "EnumerateInstanceNames", CLS("CIM_ManagedElement") },
 		{ "EnumerateInstances", CLS("CIM_StorageVolume")
 		    PLIST("<VALUE>ElementName</VALUE><VALUE>Foo</VALUE>") },
+		{ "Associators", ONAME(SYSNAME) },
+		{ "AssociatorNames", ONAME(SYSNAME) },
+		{ "References", ONAME(SYSNAME) },
+		{ "ReferenceNames", ONAME(SYSNAME) },
+		{ "Associators", ONAME(VOLNAME("101"))
+		    PLIST("<VALUE>ElementName</VALUE>") },
 	};
 	char *whole;
 
