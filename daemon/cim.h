@@ -48,11 +48,11 @@ struct cim_ctx {
 	/*
 	 * Sliced answers (addition, issue 8).  cimop.c sets slice_until (a
 	 * CLOCK_MONOTONIC time in microseconds, 0 = no bound) when it can
-	 * hold the request.  An EnumerateInstances(Names) still writing
-	 * when that time passes stops after the object in hand and leaves
-	 * its state in `cont`; cimop.c then calls cim_intrinsic_resume() on
-	 * later loop turns, with a fresh slice_until and the same out,
-	 * arena and req, until cont is NULL.
+	 * hold the request.  An enumeration or association operation still
+	 * writing when that time passes stops after the object in hand and
+	 * leaves its state in `cont`; cimop.c then calls
+	 * cim_intrinsic_resume() on later loop turns, with a fresh
+	 * slice_until and the same out, arena and req, until cont is NULL.
 	 */
 	int64_t slice_until;
 	struct cim_cont *cont;

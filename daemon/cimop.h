@@ -14,9 +14,10 @@
  * progress for conf->timeout seconds gets 4 (logged; the snapshot is
  * left as it is).  While shutting down the waiting requests get 503.
  *
- * A large EnumerateInstances(Names) is held the same way and written in
- * slices of about 5 ms, one slice per loop turn (a uv_idle handle runs
- * while any is unfinished), so other connections are served in between;
+ * A large enumeration or association answer is held the same way and
+ * written in slices of about 5 ms, one slice per loop turn (a uv_idle
+ * handle runs while any is unfinished), so other connections are served
+ * in between;
  * the whole answer is still built before it is sent, so a limit
  * (max_response) replaces it by one ERROR, never a half-written body.
  */
