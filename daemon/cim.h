@@ -205,6 +205,8 @@ int model_links_of(struct cim_ctx *c, const struct cim_obj *o,
 int model_resolve_link(const struct cim_ctx *c, const struct cim_path *p,
     struct cim_link *out);
 struct cim_path *model_link_path(struct cim_ctx *c, const struct cim_link *l);
+/* Does link l (listed earlier in this request) still exist?  Cheap. */
+bool model_link_exists(struct cim_ctx *c, const struct cim_link *l);
 struct cim_instance *model_link_instance(struct cim_ctx *c,
     const struct cim_link *l);
 

@@ -183,14 +183,11 @@ static bool
 item_alive(struct cim_ctx *c, const struct enum_item *it)
 {
 	struct cim_path *p;
-	struct cim_link l;
 	struct cim_obj o;
 
-	if (it->kind != IT_OBJ) {	/* the link, and so both its ends */
-		p = model_link_path(c, &it->l);
-		if (p == NULL || model_resolve_link(c, p, &l) != 0)
-			return false;
-	}
+	/* A link item: the link, and so both its ends. */
+	if (it->kind != IT_OBJ && !model_link_exists(c, &it->l))
+		return false;
 	if (it->kind == IT_LINK)
 		return true;
 	p = model_path(c, &it->o);

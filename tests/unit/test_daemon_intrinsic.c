@@ -799,6 +799,43 @@ test_enumerate_sliced_change(void **state)
 	assert_string_equal(o + strlen(o) - 15, "</IRETURNVALUE>");
 }
 
+static void
+detach_second_pair(struct env *e, unsigned n)
+{
+	struct replica_caller who = { "tester", "ModifySynchronization" };
+	struct replica_result res;
+
+	if (n != 1)
+		return;
+	assert_int_equal(replica_modify(e->rs, REPLICA_OP_DETACH, 104, 103,
+	    &who, &res), 0);
+	assert_int_equal(res.rc, 0);
+}
+
+/* A pair detached between slices: its association instance is left out. */
+static void
+test_enumerate_sliced_pair(void **state)
+{
+	struct env *e = *state;
+	const char *o;
+
+	assert_true(fake_rep_finish(&e->f, e->rs, attach(e, 101, 102), 0,
+	    NULL));
+	assert_true(fake_rep_finish(&e->f, e->rs, attach(e, 104, 103), 0,
+	    NULL));
+	o = call(e, "root/tpd", "EnumerateInstanceNames",
+	    CLS("CIM_StorageSynchronized"));
+	assert_int_equal(count(o, "<INSTANCENAME CLASSNAME=\"TPD_Storage"
+	    "Synchronized\">"), 2);
+	between_slices = detach_second_pair;
+	o = call_sliced(e, "root/tpd", "EnumerateInstances",
+	    CLS("CIM_StorageSynchronized"));
+	between_slices = NULL;
+	assert_int_equal(count(o, "<VALUE.NAMEDINSTANCE>"), 1);
+	assert_string_equal(o + strlen(o) - 15, "</IRETURNVALUE>");
+	LACKS(o, "<ERROR");
+}
+
 int
 main(void)
 {
@@ -830,6 +867,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_enumerate_sliced, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_enumerate_sliced_change,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enumerate_sliced_pair,
 		    setup, teardown),
 	};
 
