@@ -59,6 +59,8 @@ check_blocks(uint64_t v)
 	X(max_depth, CT_UINT, 1, 10000, "64", 0, NULL)			\
 	X(max_elements, CT_U64, 1, 1000000000, "100000", 0, NULL)	\
 	X(max_text, CT_SIZE64, 16, 64 * MIB, "64K", 0, NULL)		\
+	X(max_property_list, CT_UINT, 1, 1000000, "1024", 0, NULL)	\
+	X(max_response, CT_SIZE64, 64 * KIB, 4 * GIB, "32M", 0, NULL)	\
 	X(timeout, CT_UINT, 1, 3600, "30", 0, NULL)			\
 	X(max_connections, CT_UINT, 1, 1000000, "1024", 0, NULL)	\
 	X(max_connections_per_address, CT_UINT, 1, 1000000, "128", 0, NULL) \

@@ -52,6 +52,8 @@ struct conf {
 	unsigned max_depth;		/* 64 */
 	uint64_t max_elements;		/* 100000 */
 	uint64_t max_text;		/* 64K */
+	unsigned max_property_list;	/* PropertyList entries, 1024 */
+	uint64_t max_response;		/* bytes of one CIM answer, 32M */
 	unsigned timeout;		/* seconds, 30 */
 	unsigned max_connections;	/* 1024 */
 	unsigned max_connections_per_address;	/* 128 */
