@@ -191,7 +191,9 @@ cat "$TEST_DIR/slow.out" | sed 's/^/     /'
 expect_match "other client served while one stalls" "other client while stalled: 200" "$(cat "$TEST_DIR/slow.out")"
 expect_match "stalled client dropped (timeout 2 s)" "stalled connection closed after [2-7]\." "$(cat "$TEST_DIR/slow.out")"
 served=$(sed -n 's/^served while holding 12: //p' "$TEST_DIR/slow.out")
-if [ -n "$served" ] && [ "$served" -ge 1 ] && [ "$served" -le 8 ]; then pass "max_connections 8: $served of 12 held connections served"
+# A full table closes its longest-idle keep-alive connection for a newcomer
+# (186-slowloris pins that down), so up to all 12 may be served in turn.
+if [ -n "$served" ] && [ "$served" -ge 1 ] && [ "$served" -le 12 ]; then pass "max_connections 8: $served of 12 held connections served"
 else fail "max_connections 8: '$served' of 12 held connections served"; fi
 expect_match "request after releasing connections" "after release: 200" "$(cat "$TEST_DIR/slow.out")"
 sanity "connection tests"

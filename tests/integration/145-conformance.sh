@@ -503,20 +503,24 @@ def modsync_table():
 def failed_job():
     print('# a failing copy: Exception phase, GetError, Broken mapping')
     import os
+    # A missing file is refused up front (4: the volume is lost), so the
+    # copy is made to fail in the engine: a target file grown behind the
+    # array's back is not the volume's size when the copy opens it.
     f = os.path.join(DIR, 'pool0', 'vol2.img')
-    os.rename(f, f + '.away')
+    size = os.path.getsize(f)
+    os.truncate(f, size + (1 << 20))
     try:
         r = mc('AttachReplica', SCS, [
             ('SourceElement', 'reference', w.ref(vol(101))),
             ('TargetElement', 'reference', w.ref(vol(103))),
             ('CopyType', 'uint16', w.v(4))])
         jp = w.outref(r.xml(), 'Job')
-        if not expect(rc(r) == '4096' and jp, 'attach onto a missing file'):
+        if not expect(rc(r) == '4096' and jp, 'attach onto a resized file'):
             return None
         jid = jp.key('InstanceID')
         check_phases(poll_job(jid), 'failed job', final='10')
     finally:
-        os.rename(f + '.away', f)
+        os.truncate(f, size)
     i = full_job(jid, 'failed job')
     expect(pv(i, 'ErrorCode') not in (None, '0') and
            pv(i, 'ErrorDescription'), 'failed job: ErrorCode and text')
