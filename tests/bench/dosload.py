@@ -219,12 +219,13 @@ async def hold(a):
             'CIMOperation: MethodCall\r\nCIMMethod: %s\r\nCIMObject: %s\r\n'
             'Authorization: Basic %s\r\nContent-Length: %d\r\n\r\n'
             % (a.host, a.port, a.method, a.object, auth, a.size)).encode()
-    chunk = b' ' * 65536
-    end = time.monotonic() + a.secs
-    st = {'complete': 0, 'bytes': 0, 'answers': {}, 'errors': {}}
+    chunk = b' ' * 262144
+    t0 = time.monotonic()
+    end = t0 + a.secs
+    st = {'complete': 0, 'bytes': 0, 'answers': {}, 'errors': {}, 'last': None}
     idle = proc_kib(a.pid, 'VmRSS')
     peak = [idle]
-    writers = []
+    writers, readers = [], []
 
     async def one():
         try:
@@ -236,13 +237,17 @@ async def hold(a):
         writers.append(w)
 
         async def answer():
+            """What the server says (or does) before we give up holding."""
             try:
                 s, _, _ = await read_response(r)
                 k = 'http%d' % s
+            except asyncio.CancelledError:
+                raise
             except Exception as e:
                 k = 'closed_' + type(e).__name__
             st['answers'][k] = st['answers'].get(k, 0) + 1
         reader = asyncio.ensure_future(answer())
+        readers.append(reader)
         try:
             w.write(head)
             left = a.size - 1
@@ -254,7 +259,8 @@ async def hold(a):
                 st['bytes'] += n
             if left == 0:
                 st['complete'] += 1
-            await asyncio.wait_for(asyncio.shield(reader), max(0.1, end - time.monotonic()))
+                if st['complete'] == a.n:
+                    st['last'] = time.monotonic() - t0
         except Exception:
             pass
 
@@ -269,16 +275,19 @@ async def hold(a):
     await asyncio.sleep(max(0, end - time.monotonic()))
     hwm, rss = proc_kib(a.pid, 'VmHWM'), proc_kib(a.pid, 'VmRSS')
     peak[0] = max(peak[0], rss)
+    held = sum(1 for r in readers if not r.done())
     s.cancel()
-    for t in tasks:
+    for t in tasks + readers:
         t.cancel()
     for w in writers:
         close(w)
     await asyncio.sleep(2)
-    print('RESULT role=hold src=%s clients=%d conns=%d complete=%d sent_mib=%.0f '
-          'rss_idle_kib=%d rss_peak_kib=%d hwm_kib=%d rss_after_kib=%d answers=%s errors=%s'
-          % (a.src, a.n, len(writers), st['complete'], st['bytes'] / 1048576,
-             idle, peak[0], hwm, proc_kib(a.pid, 'VmRSS'),
+    print('RESULT role=hold src=%s clients=%d conns=%d complete=%d all_sent_s=%s sent_mib=%.0f '
+          'held_at_end=%d rss_idle_kib=%d rss_peak_kib=%d hwm_kib=%d rss_after_kib=%d '
+          'answers=%s errors=%s'
+          % (a.src, a.n, len(writers), st['complete'],
+             '%.1f' % st['last'] if st['last'] is not None else '-',
+             st['bytes'] / 1048576, held, idle, peak[0], hwm, proc_kib(a.pid, 'VmRSS'),
              ','.join('%s:%d' % kv for kv in sorted(st['answers'].items())) or '-',
              ','.join('%s:%d' % kv for kv in sorted(st['errors'].items())) or '-'))
 
