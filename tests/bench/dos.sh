@@ -136,8 +136,8 @@ probe_rec() {
 
 # ---------------------------------------------------------------- scenarios
 
-# 64 wrong-password clients; the probe, connected before, measures from
-# 2 s into the flood on.
+# 64 wrong-password clients; the probe, running before, counts from 2 s
+# into the flood on.
 sc_flood() {	# ATTACKER_SRC
 	local v; v=$(vname "$1")
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
@@ -154,9 +154,10 @@ sc_flood() {	# ATTACKER_SRC
 	echo "  flood: $(sed -n 's/^RESULT role=flood //p' "$WORK/flood.out")"
 }
 
-# slowhttptest -c 2000 -H or -B for SLOW_SECS; the probes run from 20 s
+# slowhttptest -c 2000 -H or -B for SLOW_SECS; the probes count from 20 s
 # (the attack has filled what it can: the ramp is slower than -r 200 as
-# every connection is a TLS handshake) to 5 s before the end.
+# every connection is a TLS handshake) to 5 s before the end.  The
+# keep-alive client runs from the start, the new-connection one from 20 s.
 sc_slow() {	# H|B ATTACKER_SRC
 	local v pre=() c20 cend secs=$((SLOW_SECS - 25))
 	v=$(vname "$2")
@@ -166,13 +167,16 @@ sc_slow() {	# H|B ATTACKER_SRC
 	    -u "https://127.0.0.1:$PORT/cimom" -l "$SLOW_SECS" -r 200 -i 10 -x 24 -s 4096 -p 3 \
 	    -g -o "$WORK/slow" > "$WORK/slow.log" 2>&1
 	local sl=$BGPID
+	# the keep-alive client was there before the attack; it counts from 20 s
+	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
+	    --start-after 20 --secs "$secs" > "$WORK/probe.out"
+	local ka=$BGPID
 	sleep 20
 	c20=$(ss -Htn state established "( dport = :$PORT )" src "$2" | wc -l)
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
 	    --secs "$secs" --fresh 1 --rate 5 > "$WORK/fresh.out"
 	local fr=$BGPID
-	"${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
-	    --secs "$secs" > "$WORK/probe.out"
+	reap "$ka" $((secs + 30))
 	reap "$fr" 30
 	cend=$(ss -Htn state established "( dport = :$PORT )" src "$2" | wc -l)
 	reap "$sl" 40

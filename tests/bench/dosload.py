@@ -93,10 +93,7 @@ def pct(xs, q):
 
 async def probe(a):
     """The normal client.  A request that fails counts in the percentiles
-    at its time to failure (at least --timeout for a timeout).  With
-    --start-after, it opens its connection and sends one request first
-    (not counted), then measures from that many seconds after its start:
-    a keep-alive client that was there before the attack."""
+    at its time to failure (at least --timeout for a timeout)."""
     ctx = ctx_new()
     req = request_bytes(a, a.user, a.pw, open(a.body, 'rb').read())
     lat, ok, failed, conns = [], 0, {}, 0
@@ -128,23 +125,24 @@ async def probe(a):
             c['w'] = None
         return why
 
-    start = time.monotonic()
-    if a.start_after > 0:
-        if not a.fresh:
-            await one()
-        await asyncio.sleep(max(0, start + a.start_after - time.monotonic()))
     # Paced, each latency taken from the request's scheduled time: a
     # stalled server cannot hide its stall by slowing the client down
-    # (no coordinated omission).
+    # (no coordinated omission).  Requests due in the first --start-after
+    # seconds are sent but not counted: a client that was there before the
+    # attack began.
     t_start = time.perf_counter()
-    end = time.monotonic() + a.secs
-    n = 0
+    t_count = t_start + a.start_after
+    end = time.monotonic() + a.start_after + a.secs
+    n = i = 0
     while time.monotonic() < end and n < a.count:
-        due = t_start + n / a.rate
-        n += 1
+        due = t_start + i / a.rate
+        i += 1
         if due > time.perf_counter():
             await asyncio.sleep(due - time.perf_counter())
         why = await one()
+        if due < t_count:
+            continue
+        n += 1
         lat.append((time.perf_counter() - due) * 1000)
         if why is None:
             ok += 1
@@ -310,7 +308,7 @@ def main():
     p.add_argument('--fresh', type=int, default=0, help='probe: new connection per request')
     p.add_argument('--rate', type=float, default=50, help='probe: requests per second')
     p.add_argument('--start-after', type=float, default=0,
-                   help='probe: connect first, measure from this many seconds on')
+                   help='probe: count requests from this many seconds on')
     p.add_argument('--size', type=int, default=4 << 20, help='hold: Content-Length')
     p.add_argument('--pid', type=int, default=0, help='hold: the daemon to sample')
     a = p.parse_args()
