@@ -141,14 +141,14 @@ probe_rec() {
 sc_flood() {	# ATTACKER_SRC
 	local v; v=$(vname "$1")
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
-	    --start-after 2.5 --secs "$FLOOD_SECS" > "$WORK/probe.out"
+	    --start-after 2.5 --secs "$FLOOD_SECS" --timeout 30 > "$WORK/probe.out"
 	local pr=$BGPID
 	sleep 0.5
 	bg "${PY[@]}" flood --port "$PORT" --src "$1" --pw "$WRONG_PW" --body "$TEST_DIR/gi.xml" \
-	    --n 64 --secs $((FLOOD_SECS + 2)) > "$WORK/flood.out"
+	    --n 64 --secs $((FLOOD_SECS + 2)) --timeout 30 > "$WORK/flood.out"
 	local fl=$BGPID
-	reap "$pr" $((FLOOD_SECS + 30))
-	reap "$fl" 30
+	reap "$pr" $((FLOOD_SECS + 45))
+	reap "$fl" 45
 	probe_rec flood64 "$v" "" "$WORK/probe.out"
 	rec flood64 "$v" "flood_answers" "$(field "$WORK/flood.out" answers)"
 	echo "  flood: $(sed -n 's/^RESULT role=flood //p' "$WORK/flood.out")"

@@ -99,8 +99,8 @@ async def probe(a):
     lat, ok, failed, conns = [], 0, {}, 0
     c = {'r': None, 'w': None}
 
-    async def one():
-        """One request: None when served, else why not."""
+    async def one(c):
+        """One request on c's connection: None when served, else why not."""
         nonlocal conns
         why = None
         try:
@@ -125,29 +125,53 @@ async def probe(a):
             c['w'] = None
         return why
 
+    def account(due, why):
+        lat.append((time.perf_counter() - due) * 1000)
+        if why is None:
+            return 1
+        failed[why] = failed.get(why, 0) + 1
+        return 0
+
+    async def fresh(due):
+        nonlocal ok
+        why = await one({'r': None, 'w': None})	# not inside the +=: ok is read first
+        ok += account(due, why)
+
     # Paced, each latency taken from the request's scheduled time: a
-    # stalled server cannot hide its stall by slowing the client down
-    # (no coordinated omission).  Requests due in the first --start-after
-    # seconds are sent but not counted: a client that was there before the
-    # attack began.
+    # stalled server cannot hide its stall by slowing the client down (no
+    # coordinated omission).  Keep-alive requests go one after the other on
+    # one connection; --fresh ones each on their own connection, started on
+    # time whatever the earlier ones do.  Requests due in the first
+    # --start-after seconds are sent but not counted (a client that was
+    # there before the attack began); once counting starts, the ones still
+    # owed from before are dropped.
     t_start = time.perf_counter()
     t_count = t_start + a.start_after
     end = time.monotonic() + a.start_after + a.secs
     n = i = 0
+    tasks = []
     while time.monotonic() < end and n < a.count:
         due = t_start + i / a.rate
         i += 1
-        if due > time.perf_counter():
-            await asyncio.sleep(due - time.perf_counter())
-        why = await one()
-        if due < t_count:
+        now = time.perf_counter()
+        if due < t_count <= now:
+            i = int(a.start_after * a.rate + 0.999)
             continue
-        n += 1
-        lat.append((time.perf_counter() - due) * 1000)
-        if why is None:
-            ok += 1
-        else:
-            failed[why] = failed.get(why, 0) + 1
+        if due > now:
+            await asyncio.sleep(due - now)
+        if a.fresh:
+            if due >= t_count:
+                n += 1
+                tasks.append(asyncio.ensure_future(fresh(due)))
+            continue
+        why = await one(c)
+        if due >= t_count:
+            n += 1
+            ok += account(due, why)
+    if tasks:
+        await asyncio.wait(tasks, timeout=2 * a.timeout + 5)
+    if n > len(lat):
+        failed['unfinished'] = n - len(lat)
     close(c['w'])
     print('RESULT role=probe src=%s fresh=%d sent=%d served=%d conns=%d '
           'p50_ms=%.2f p99_ms=%.2f max_ms=%.2f failed=%s'
