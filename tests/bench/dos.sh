@@ -19,8 +19,9 @@
 #   flood   64 clients flooding wrong passwords: probe p50/p99 (target p99 < 50 ms)
 #   slowH/B slowhttptest -c 2000 -H, then -B (source address set by the
 #           srcbind.so shim): probe served and p99 (target all, < 100 ms)
-#   body    200 clients each holding a 4 MiB - 1 byte unfinished body:
-#           VmRSS peak, VmHWM (target < 64 MiB)
+#   body    200 clients each holding a 4 MiB - 1 byte unfinished body
+#           (browse user) until the daemon's RSS settles: VmRSS peak, VmHWM
+#           (target < 64 MiB)
 #   tls     openssl s_time -new: new TLS connections/s and server CPU
 #           (utime+stime of /proc/PID/stat) per connection, TLS 1.3 and 1.2
 #   wrk     GetInstance at 16 keep-alive connections (wrk, cimreq.lua as
@@ -28,7 +29,8 @@
 # Each load is bounded in time and count; background loads are ended by
 # PID from the EXIT trap.  A missing tool skips its scenario with one line.
 # Environment: DOS_SCENARIOS (default "flood slowH slowB body tls wrk"),
-# FLOOD_SECS (15), SLOW_SECS (45), HOLD_SECS (30), TLS_SECS (8),
+# FLOOD_SECS (15), SLOW_SECS (45), HOLD_SECS (60, at most: the hold ends
+# when the daemon's RSS has settled), TLS_SECS (8),
 # WRK_SECS (10), ATTACK_SRCS ("127.0.0.2 127.0.0.1").
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +40,7 @@ TEST_NAME=bench-dos
 DOS_SCENARIOS=${DOS_SCENARIOS:-"flood slowH slowB body tls wrk"}
 FLOOD_SECS=${FLOOD_SECS:-15}
 SLOW_SECS=${SLOW_SECS:-45}
-HOLD_SECS=${HOLD_SECS:-30}
+HOLD_SECS=${HOLD_SECS:-60}
 TLS_SECS=${TLS_SECS:-8}
 WRK_SECS=${WRK_SECS:-10}
 ATTACK_SRCS=${ATTACK_SRCS:-"127.0.0.2 127.0.0.1"}
@@ -162,7 +164,7 @@ sc_slow() {	# H|B ATTACKER_SRC
 	local v pre=() c20 cend secs=$((SLOW_SECS - 25))
 	v=$(vname "$2")
 	[ "$2" != 127.0.0.1 ] && pre=(env SRCBIND_ADDR="$2" LD_PRELOAD="$SRCBIND")
-	rm -f "$WORK/slow.csv"
+	rm -f "$WORK/slow.csv" "$WORK/ss.end"
 	bg timeout $((SLOW_SECS + 30)) "${pre[@]+"${pre[@]}"}" slowhttptest -c 2000 "-$1" \
 	    -u "https://127.0.0.1:$PORT/cimom" -l "$SLOW_SECS" -r 200 -i 10 -x 24 -s 4096 -p 3 \
 	    -g -o "$WORK/slow" > "$WORK/slow.log" 2>&1
@@ -171,6 +173,7 @@ sc_slow() {	# H|B ATTACKER_SRC
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
 	    --start-after 20 --secs "$secs" > "$WORK/probe.out"
 	local ka=$BGPID
+	bg bash -c "sleep $((secs + 20)); ss -Htn state established '( dport = :$PORT )' src $2 | wc -l > '$WORK/ss.end'"
 	sleep 20
 	c20=$(ss -Htn state established "( dport = :$PORT )" src "$2" | wc -l)
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
@@ -178,7 +181,7 @@ sc_slow() {	# H|B ATTACKER_SRC
 	local fr=$BGPID
 	reap "$ka" $((secs + 30))
 	reap "$fr" 30
-	cend=$(ss -Htn state established "( dport = :$PORT )" src "$2" | wc -l)
+	cend=$(cat "$WORK/ss.end" 2> /dev/null || echo '?')
 	reap "$sl" 40
 	probe_rec "slow$1" "$v" "" "$WORK/probe.out"
 	probe_rec "slow$1" "$v" "fresh_" "$WORK/fresh.out"
@@ -197,10 +200,10 @@ sc_slow() {	# H|B ATTACKER_SRC
 sc_body() {	# ATTACKER_SRC
 	local v; v=$(vname "$1")
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
-	    --secs $((HOLD_SECS - 4)) > "$WORK/probe.out"
+	    --secs 15 > "$WORK/probe.out"
 	local pr=$BGPID
 	"${PY[@]}" hold --port "$PORT" --src "$1" --user browse --pw "$BROWSE_PW" --n 200 \
-	    --size $((4 << 20)) --secs "$HOLD_SECS" --pid "$PID" > "$WORK/hold.out"
+	    --size $((4 << 20)) --min-secs 15 --secs "$HOLD_SECS" --pid "$PID" > "$WORK/hold.out"
 	reap "$pr" 30
 	local f=$WORK/hold.out
 	rec body200 "$v" rss_idle_mib "$(kib_mib "$(field "$f" rss_idle_kib)")"
@@ -209,7 +212,7 @@ sc_body() {	# ATTACKER_SRC
 	rec body200 "$v" rss_after_mib "$(kib_mib "$(field "$f" rss_after_kib)")"
 	rec body200 "$v" bodies_sent_whole "$(field "$f" complete)/200"
 	rec body200 "$v" all_sent_after_s "$(field "$f" all_sent_s)"
-	rec body200 "$v" held_at_end "$(field "$f" held_at_end)"
+	rec body200 "$v" "held (s) / connections still open" "$(field "$f" held_s) / $(field "$f" held_at_end)"
 	rec body200 "$v" answers "$(field "$f" answers)"
 	probe_rec body200 "$v" "" "$WORK/probe.out"
 	echo "  hold: $(sed -n 's/^RESULT role=hold //p' "$f")"
@@ -353,42 +356,6 @@ done
 
 echo
 echo "== dos.sh figures ($(date -u +'%F %H:%M UTC'), $(nproc) cores; ${BINS[*]})"
-python3 - "$RES" "${LABELS[@]}" <<'PY'
-import sys
-rows, order = {}, []
-for ln in open(sys.argv[1]):
-    sc, var, met, lab, val = ln.rstrip('\n').split('\t')
-    k = (sc, var, met)
-    if k not in rows:
-        rows[k] = {}; order.append(k)
-    rows[k][lab] = val
-labels = sys.argv[2:]
-target = {('flood64', 'p99_ms'): '< 50', ('slowH', 'p99_ms'): '< 100', ('slowB', 'p99_ms'): '< 100',
-          ('slowH', 'fresh_p99_ms'): '< 100', ('slowB', 'fresh_p99_ms'): '< 100',
-          ('slowH', 'served'): 'all', ('slowB', 'served'): 'all',
-          ('slowH', 'fresh_served'): 'all', ('slowB', 'fresh_served'): 'all',
-          ('body200', 'rss_peak_mib'): '< 64', ('body200', 'vmhwm_mib'): '< 64'}
-def num(s):
-    try:
-        return float(s)
-    except ValueError:
-        return None
-hdr = ['scenario', 'attackers / variant', 'figure'] + labels
-if len(labels) == 2:
-    hdr.append('%s/%s' % (labels[1], labels[0]))
-hdr.append('target')
-print('| ' + ' | '.join(hdr) + ' |')
-print('|' + '---|' * len(hdr))
-for k in order:
-    vals = [rows[k].get(l, '') for l in labels]
-    line = list(k) + vals
-    if len(labels) == 2:
-        a, b = num(vals[0]), num(vals[1])
-        line.append('%.2f' % (b / a) if a and b is not None else '')
-    line.append(target.get((k[0], k[2]), ''))
-    print('| ' + ' | '.join(line) + ' |')
-PY
-echo "(latencies in ms; a failed request counts at its time to failure; served = answered 200 with"
-echo " a METHODRESPONSE / sent;${BINS[1]:+ ratios are ${LABELS[1]}/${LABELS[0]};} one noisy 2-core machine)"
+python3 "$HERE/dostable.py" "$RES" "${LABELS[@]}"
 [ $ERRORS -eq 0 ] || { echo "dos.sh: $ERRORS run(s) failed (above)"; exit 1; }
 exit 0

@@ -13,7 +13,8 @@ normal client comes from 127.0.0.1:
          server answers them (keep-alive; reconnecting when cut).
   hold   N clients that each send the headers of a POST with a
          Content-Length of --size and --size minus 1 bytes of body, then
-         hold the connection; samples the daemon's VmRSS/VmHWM (--pid).
+         hold the connection until the daemon's RSS settles; samples the
+         daemon's VmRSS/VmHWM (--pid).
 
 Each role prints one line "RESULT key=value ..." that dos.sh parses.  It
 never targets anything but 127.0.0.0/8.
@@ -286,30 +287,35 @@ async def hold(a):
         except Exception:
             pass
 
-    async def sampler():
-        while time.monotonic() < end:
-            peak[0] = max(peak[0], proc_kib(a.pid, 'VmRSS'))
-            await asyncio.sleep(0.25)
-
-    s = asyncio.ensure_future(sampler())
     tasks = [asyncio.ensure_future(one()) for _ in range(a.n)]
-    await asyncio.wait(tasks, timeout=a.secs + a.timeout + 5)
-    await asyncio.sleep(max(0, end - time.monotonic()))
+    # Hold until the daemon's RSS has settled (grown less than 1 MiB in
+    # 4 s, after --min-secs: a busy daemon may still be reading what the
+    # kernel buffered long after the last byte was sent) or --secs.
+    hist = []
+    while time.monotonic() < end:
+        rss = proc_kib(a.pid, 'VmRSS')
+        peak[0] = max(peak[0], rss)
+        hist.append((time.monotonic(), rss))
+        old = [r for t, r in hist if t <= time.monotonic() - 4]
+        if (time.monotonic() - t0 >= a.min_secs and old and
+                rss - old[-1] < 1024):
+            break
+        await asyncio.sleep(0.25)
+    held_s = time.monotonic() - t0
     hwm, rss = proc_kib(a.pid, 'VmHWM'), proc_kib(a.pid, 'VmRSS')
     peak[0] = max(peak[0], rss)
     held = sum(1 for r in readers if not r.done())
-    s.cancel()
     for t in tasks + readers:
         t.cancel()
     for w in writers:
         close(w)
     await asyncio.sleep(2)
     print('RESULT role=hold src=%s clients=%d conns=%d complete=%d all_sent_s=%s sent_mib=%.0f '
-          'held_at_end=%d rss_idle_kib=%d rss_peak_kib=%d hwm_kib=%d rss_after_kib=%d '
+          'held_s=%.1f held_at_end=%d rss_idle_kib=%d rss_peak_kib=%d hwm_kib=%d rss_after_kib=%d '
           'answers=%s errors=%s'
           % (a.src, a.n, len(writers), st['complete'],
              '%.1f' % st['last'] if st['last'] is not None else '-',
-             st['bytes'] / 1048576, held, idle, peak[0], hwm, proc_kib(a.pid, 'VmRSS'),
+             st['bytes'] / 1048576, held_s, held, idle, peak[0], hwm, proc_kib(a.pid, 'VmRSS'),
              ','.join('%s:%d' % kv for kv in sorted(st['answers'].items())) or '-',
              ','.join('%s:%d' % kv for kv in sorted(st['errors'].items())) or '-'))
 
@@ -335,6 +341,8 @@ def main():
                    help='probe: count requests from this many seconds on')
     p.add_argument('--size', type=int, default=4 << 20, help='hold: Content-Length')
     p.add_argument('--pid', type=int, default=0, help='hold: the daemon to sample')
+    p.add_argument('--min-secs', type=float, default=15,
+                   help='hold: hold at least this long, then until RSS settles (or --secs)')
     a = p.parse_args()
     for h in (a.host, a.src):
         if not ipaddress.ip_address(h).is_loopback:
