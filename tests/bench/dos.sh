@@ -16,6 +16,7 @@
 # volume over HTTPS keep-alive, 50 requests/s, each latency taken from its
 # scheduled send time (and, under slowhttptest, also a new TLS connection
 # per request, 5/s).
+#   base    no attack: the probes alone (this machine's own noise)
 #   flood   64 clients flooding wrong passwords: probe p50/p99 (target p99 < 50 ms)
 #   slowH/B slowhttptest -c 2000 -H, then -B (source address set by the
 #           srcbind.so shim): probe served and p99 (target all, < 100 ms)
@@ -28,7 +29,7 @@
 #           cim.sh) alone and with 8 clients flooding wrong passwords
 # Each load is bounded in time and count; background loads are ended by
 # PID from the EXIT trap.  A missing tool skips its scenario with one line.
-# Environment: DOS_SCENARIOS (default "flood slowH slowB body tls wrk"),
+# Environment: DOS_SCENARIOS (default "base flood slowH slowB body tls wrk"),
 # FLOOD_SECS (15), SLOW_SECS (45), HOLD_SECS (60, at most: the hold ends
 # when the daemon's RSS has settled), TLS_SECS (8),
 # WRK_SECS (10), ATTACK_SRCS ("127.0.0.2 127.0.0.1").
@@ -37,7 +38,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../integration/lib.sh"
 TEST_NAME=bench-dos
 
-DOS_SCENARIOS=${DOS_SCENARIOS:-"flood slowH slowB body tls wrk"}
+DOS_SCENARIOS=${DOS_SCENARIOS:-"base flood slowH slowB body tls wrk"}
 FLOOD_SECS=${FLOOD_SECS:-15}
 SLOW_SECS=${SLOW_SECS:-45}
 HOLD_SECS=${HOLD_SECS:-60}
@@ -138,6 +139,19 @@ probe_rec() {
 
 # ---------------------------------------------------------------- scenarios
 
+# No attack: what the probes see on this machine today, the yardstick for
+# the rows below (the machine is shared; its own noise shows here).
+sc_base() {	# -
+	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
+	    --secs "$FLOOD_SECS" --fresh 1 --rate 5 > "$WORK/fresh.out"
+	local fr=$BGPID
+	"${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
+	    --secs "$FLOOD_SECS" > "$WORK/probe.out"
+	reap "$fr" 30
+	probe_rec base "no attack" "" "$WORK/probe.out"
+	probe_rec base "no attack" "fresh_" "$WORK/fresh.out"
+}
+
 # 64 wrong-password clients; the probe, running before, counts from 2 s
 # into the flood on.
 sc_flood() {	# ATTACKER_SRC
@@ -156,6 +170,24 @@ sc_flood() {	# ATTACKER_SRC
 	echo "  flood: $(sed -n 's/^RESULT role=flood //p' "$WORK/flood.out")"
 }
 
+# slow_attack H|B SECS [env ...]: slowhttptest -c 2000 for SECS seconds,
+# started again when it stops early ("No open connections left": the
+# server closed them all), so the pressure lasts; one CSV per run.
+slow_attack() {
+	local end=$((SECONDS + $2)) k=0 child="" mode=$1
+	shift 2
+	trap '[ -n "$child" ] && kill "$child" 2> /dev/null; exit 0' TERM
+	while [ $((end - SECONDS)) -gt 3 ]; do
+		k=$((k + 1))
+		timeout $((end - SECONDS + 20)) "$@" slowhttptest -c 2000 "-$mode" \
+		    -u "https://127.0.0.1:$PORT/cimom" -l $((end - SECONDS)) -r 200 -i 10 -x 24 -s 4096 -p 3 \
+		    -g -o "$WORK/slow$k" > "$WORK/slow$k.log" 2>&1 &
+		child=$!
+		wait "$child"
+		child=""
+	done
+}
+
 # slowhttptest -c 2000 -H or -B for SLOW_SECS; the probes count from 20 s
 # (the attack has filled what it can: the ramp is slower than -r 200 as
 # every connection is a TLS handshake) to 5 s before the end.  The
@@ -164,10 +196,8 @@ sc_slow() {	# H|B ATTACKER_SRC
 	local v pre=() c20 cend secs=$((SLOW_SECS - 25))
 	v=$(vname "$2")
 	[ "$2" != 127.0.0.1 ] && pre=(env SRCBIND_ADDR="$2" LD_PRELOAD="$SRCBIND")
-	rm -f "$WORK/slow.csv" "$WORK/ss.end"
-	bg timeout $((SLOW_SECS + 30)) "${pre[@]+"${pre[@]}"}" slowhttptest -c 2000 "-$1" \
-	    -u "https://127.0.0.1:$PORT/cimom" -l "$SLOW_SECS" -r 200 -i 10 -x 24 -s 4096 -p 3 \
-	    -g -o "$WORK/slow" > "$WORK/slow.log" 2>&1
+	rm -f "$WORK"/slow*.csv "$WORK/ss.end"
+	bg slow_attack "$1" "$SLOW_SECS" "${pre[@]+"${pre[@]}"}"
 	local sl=$BGPID
 	# the keep-alive client was there before the attack; it counts from 20 s
 	bg "${PY[@]}" probe --port "$PORT" --src "$NORMAL_SRC" --pw "$EDIT_PW" --body "$TEST_DIR/gi.xml" \
@@ -187,13 +217,15 @@ sc_slow() {	# H|B ATTACKER_SRC
 	probe_rec "slow$1" "$v" "fresh_" "$WORK/fresh.out"
 	rec "slow$1" "$v" "attacker conns (ss) at 20 s" "$c20"
 	rec "slow$1" "$v" "attacker conns (ss) at $((SLOW_SECS - 5)) s" "$cend"
-	# slowhttptest's own view, its CSV: Seconds,Closed,Pending,Connected,...
-	if [ -f "$WORK/slow.csv" ]; then
-		rec "slow$1" "$v" "slowhttptest connected max" "$(awk -F, 'NR > 1 && $4 > m { m = $4 } END { print m + 0 }' "$WORK/slow.csv")"
-		rec "slow$1" "$v" "slowhttptest closed at end" "$(awk -F, 'NR > 1 { c = $2 } END { print c + 0 }' "$WORK/slow.csv")"
+	# slowhttptest's own view, its CSVs: Seconds,Closed,Pending,Connected,...
+	local csvs=("$WORK"/slow*.csv)
+	if [ -f "${csvs[0]}" ]; then
+		rec "slow$1" "$v" "slowhttptest runs" "${#csvs[@]}"
+		rec "slow$1" "$v" "slowhttptest connected max" "$(awk -F, 'FNR > 1 && $4 > m { m = $4 } END { print m + 0 }' "${csvs[@]}")"
+		rec "slow$1" "$v" "slowhttptest closed at end" "$(awk -F, 'FNR == 1 && NR > 1 { t += c } FNR > 1 { c = $2 } END { print t + c }' "${csvs[@]}")"
 	fi
 	echo "  slowhttptest: attacker connections established (ss) at 20 s: $c20, at $((SLOW_SECS - 5)) s: $cend;" \
-	    "$(tail -n 1 "$WORK/slow.csv" 2> /dev/null)"
+	    "${#csvs[@]} run(s), last CSV line $(tail -n 1 "${csvs[-1]}" 2> /dev/null)"
 }
 
 # 200 clients each hold an unfinished 4 MiB body (browse user).
@@ -319,6 +351,8 @@ runs() {
 ulimit -n 20000 2> /dev/null || true
 for sc in $DOS_SCENARIOS; do
 	case $sc in
+	base)
+		runs base -;;
 	flood)
 		for s in $ATTACK_SRCS; do runs flood "$s"; done;;
 	slowH|slowB)

@@ -48,6 +48,10 @@ def served(v):
 
 # scenario -> (what it shows, target, cell(var, label))
 SHORT = {
+    'base': ('normal GetInstance, no attack (this machine today): keep-alive 50/s / new connection 5/s', '',
+             lambda v, l: 'keep-alive p50 %s / p99 %s ms; new conn p50 %s / p99 %s ms' % (
+                 ms(g('base', v, 'p50_ms', l)), ms(g('base', v, 'p99_ms', l)),
+                 ms(g('base', v, 'fresh_p50_ms', l)), ms(g('base', v, 'fresh_p99_ms', l)))),
     'flood64': ('normal GetInstance (keep-alive, 50/s) while 64 clients flood wrong passwords',
                 'p99 < 50 ms',
                 lambda v, l: 'p50 %s / p99 %s ms, %s served' % (
@@ -67,9 +71,10 @@ SHORT = {
                   g('slowB', v, 'slowhttptest closed at end', l))),
     'body200': ('daemon memory while 200 clients hold an unfinished 4 MiB body',
                 'RSS < 64 MiB',
-                lambda v, l: 'RSS peak %s MiB, VmHWM %s MiB (idle %s); normal p99 %s ms' % (
+                lambda v, l: 'RSS peak %s MiB, VmHWM %s MiB (idle %s); normal client %s served, p99 %s ms' % (
                     g('body200', v, 'rss_peak_mib', l), g('body200', v, 'vmhwm_mib', l),
-                    g('body200', v, 'rss_idle_mib', l), ms(g('body200', v, 'p99_ms', l)))),
+                    g('body200', v, 'rss_idle_mib', l), g('body200', v, 'served', l),
+                    ms(g('body200', v, 'p99_ms', l)))),
     'tls': ('new TLS connections (openssl s_time -new, one client)', '',
             lambda v, l: '%s conn/s, %s ms server CPU each (%s)' % (
                 g('tls', v, 'conn_per_s', l), g('tls', v, 'server_cpu_ms_per_conn', l),
