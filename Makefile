@@ -121,8 +121,14 @@ tests/tools/%: tests/tools/%$(O).o $(LIBS_CORE) .buildmode
 tests/bench/copycli: tests/bench/copycli$(O).o $(LIB_BLOCK) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) $(LIBS_BLOCK)
 
+# One replay binary per harness (each defines LLVMFuzzerTestOneInput):
+# tests/fuzz/replay runs the CIM-XML harness, replay_<name> fuzz_<name>.c.
+FUZZ_NAMES   = conf users http
+FUZZ_REPLAYS = tests/fuzz/replay $(patsubst %,tests/fuzz/replay_%,$(FUZZ_NAMES))
 tests/fuzz/replay: tests/fuzz/replay$(O).o tests/fuzz/fuzz_cimxml$(O).o $(LIB_CIMXML) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CIMXML)
+tests/fuzz/replay_%: tests/fuzz/replay$(O).o tests/fuzz/fuzz_%$(O).o $(LIBS_CORE) .buildmode
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
 # ---- dependencies (Debian) ------------------------------------------------
 # Installs only what is missing, so a second run costs one dpkg query.
@@ -148,7 +154,7 @@ deps-bench:
 # `make check` is the README's test command and what .ci/run calls: it installs
 # what is missing, builds warning-free with -Werror, and runs every test.
 check: deps
-	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(UNIT_TESTS) $(TOOLS) tests/fuzz/replay
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(UNIT_TESTS) $(TOOLS) $(FUZZ_REPLAYS)
 	$(Q)$(MAKE) --no-print-directory WERROR=1 check-deps check-unit check-fuzz-replay check-integration
 
 check-unit: $(UNIT_TESTS)
@@ -157,8 +163,13 @@ check-unit: $(UNIT_TESTS)
 		if $(TEST_WRAPPER) ./$$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	done; echo "unit: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
-check-fuzz-replay: tests/fuzz/replay
+# Every saved input (corpus and found crashes) runs again under gcc, without
+# libFuzzer; a crash or a failed harness check fails the target.
+check-fuzz-replay: $(FUZZ_REPLAYS)
 	$(Q)./tests/fuzz/replay tests/fuzz/corpus tests/integration/cimxml
+	$(Q)./tests/fuzz/replay_conf tests/fuzz/corpus-conf
+	$(Q)./tests/fuzz/replay_users tests/fuzz/corpus-users
+	$(Q)./tests/fuzz/replay_http tests/fuzz/corpus-http
 
 check-integration: arrayd $(TOOLS)
 	$(Q)tests/integration/run
@@ -175,9 +186,23 @@ check-deps:
 bench: deps deps-bench all
 	$(Q)tests/bench/run
 
-fuzz:
-	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -o tests/fuzz/fuzz_cimxml \
-		tests/fuzz/fuzz_cimxml.c cimxml/*.c -lexpat
+# libFuzzer builds (clang): fuzz_cimxml, fuzz_conf, fuzz_users, fuzz_http.
+# Run one with its corpus, e.g. tests/fuzz/fuzz_http tests/fuzz/corpus-http.
+FUZZ_CC    = clang
+FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -I. $(PC_CFLAGS) \
+	     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BINS  = tests/fuzz/fuzz_cimxml $(patsubst %,tests/fuzz/fuzz_%,$(FUZZ_NAMES))
+fuzz: $(FUZZ_BINS)
+tests/fuzz/fuzz_cimxml: tests/fuzz/fuzz_cimxml.c $(wildcard cimxml/*.[ch])
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_cimxml.c cimxml/*.c -lexpat
+tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_memfile.h $(wildcard conf/*.[ch])
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_conf.c conf/*.c $(LIBS_CONF)
+tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/auth.[ch] daemon/fileio.[ch]
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cimxml/*.[ch] replica/*.[ch] blockdev/*.[ch] conf/*.[ch])
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
+		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cimxml/*.c replica/*.c \
+		blockdev/*.c conf/*.c $(LIBS_ALL)
 
 # ---- demo ---------------------------------------------------------------------
 run: deps
@@ -205,7 +230,7 @@ uninstall:
 
 clean:
 	rm -f arrayd .buildmode */*.a daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
-		tests/fuzz/*.o tests/fuzz/replay tests/fuzz/fuzz_cimxml $(UNIT_TESTS) $(TOOLS)
+		tests/fuzz/*.o $(FUZZ_REPLAYS) $(FUZZ_BINS) $(UNIT_TESTS) $(TOOLS)
 	find . -name '*.d' -delete
 
 help:

@@ -110,6 +110,12 @@ struct copy_spec {
 	const char *digest_path;
 	/* Who the source is, for the map (0: its dev/ino); e.g. a volume id. */
 	uint64_t digest_src_id;
+	/*
+	 * The sizes the volumes must have when the copy opens them (0: any):
+	 * the volumes' known sizes, so that a copy resumed after a restart
+	 * finds a file resized while arrayd was down (-ERANGE, see below).
+	 */
+	uint64_t src_size, dst_size;
 };
 
 struct copy_progress {
@@ -137,6 +143,60 @@ typedef void (*copy_done_cb)(struct copy_job *job, int status,
     uint64_t err_offset, const struct copy_progress *p, void *arg);
 
 /*
+ * A copy trusts no file descriptor: when it opens its two volumes it notes
+ * each one's identity (device, inode), link count and size (a block
+ * device's BLKGETSIZE64).  After every chunk (on the worker, with the
+ * chunk, so before its checkpoint is reported) it checks that each open
+ * file still has them (fstat: a truncation, an unlink or a rename over the
+ * file shows there); at most every COPY_PATH_CHECK_MS (100 ms), whenever
+ * the fstat saw a change, and after the final fdatasync (before status 0)
+ * it also checks that each path still names that inode (stat: a file
+ * renamed away shows only there).  The first difference ends the job,
+ * whatever else failed with it, with
+ *   -ESTALE  the file is no longer the volume's: unlinked (link count 0),
+ *            replaced (its path names another inode, or a directory),
+ *            moved (its path names nothing) or linked (link count changed);
+ *   -ERANGE  its size changed, or it was not spec's src_size/dst_size when
+ *            opened;
+ * and copy_job_fault() says which file and what changed.  The check costs
+ * two fstat per chunk and two stat per 100 ms.
+ */
+enum copy_side {
+	COPY_SIDE_SOURCE,	/* the volume the copy reads */
+	COPY_SIDE_TARGET,	/* the volume it writes */
+};
+
+enum copy_change {
+	COPY_CHANGE_UNLINKED,	/* -ESTALE: link count 0, the path names nothing */
+	COPY_CHANGE_REPLACED,	/* -ESTALE: the path names inode `after`, not `before` */
+	COPY_CHANGE_MOVED,	/* -ESTALE: the path names nothing; still linked elsewhere */
+	COPY_CHANGE_LINKS,	/* -ESTALE: link count `before` -> `after` */
+	COPY_CHANGE_SIZE,	/* -ERANGE: size `before` -> `after` bytes */
+};
+
+struct copy_fault {
+	enum copy_side side;
+	enum copy_change change;
+	uint64_t before, after;		/* inodes, link counts or bytes */
+	bool after_dir;			/* REPLACED: by a directory */
+	const char *path;		/* the volume's path, as the spec gave it */
+};
+
+/*
+ * In done_cb (the job's last moment): the file change that ended the job,
+ * or NULL when the status has another cause.  Non-NULL exactly when the
+ * status is -ESTALE or -ERANGE decided by the check above.
+ */
+const struct copy_fault *copy_job_fault(const struct copy_job *job);
+
+/*
+ * The fault for people, e.g. "source /pool/a.vol was truncated (268435456
+ * -> 4096 bytes)", "target /pool/b.vol was unlinked", "target /pool/b.vol
+ * was replaced by a directory (inode 123 -> 456)".  snprintf's return.
+ */
+int copy_fault_format(const struct copy_fault *f, char *buf, size_t len);
+
+/*
  * Start a copy.  Only the checks that need no system call run synchronously
  * (arguments, mode, src_path != dst_path, resume_from chunk aligned and not
  * beyond a non-zero `length`, engine not closing): on failure returns -errno
@@ -150,7 +210,9 @@ typedef void (*copy_done_cb)(struct copy_job *job, int status,
  * resume_from and nothing written: -ENOENT, -EACCES, -EROFS, -EISDIR,
  * -ENOTBLK (neither a file nor a device), -EINVAL (source and target are the
  * same volume, `length` beyond the source or resume_from beyond the copy),
- * -ENOSPC (target smaller than the copy), or the digest map's -errno.  Until
+ * -ENOSPC (target smaller than the copy), -ERANGE (a volume is not its
+ * src_size/dst_size; copy_job_fault says which), or the digest map's
+ * -errno.  Until
  * then the progress has bytes_total = `length` (0 if the source size is not
  * known yet) and checkpoint = resume_from; copy_job_cancel works as always.
  */

@@ -311,24 +311,16 @@ chunk_data(struct copy_job *job, struct copy_chunk *c)
 	return err;
 }
 
-void
-copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
+static int
+chunk_io(struct copy_job *job, struct copy_chunk *c)
 {
 	uint64_t d, hole_end, cs = job->chunk_size;
 	int err;
 
-	c->err = 0;
-	c->end = c->off + c->len;
-	c->io_bytes = c->written = 0;
-	c->skipped = false;
-	c->map_err = 0;
-	c->target_read = false;
-	if (c->clone) {
-		c->err = chunk_clone(job, c);
-		return;
-	}
+	if (c->clone)
+		return chunk_clone(job, c);
 	if ((err = bdev__next_data(job->sfd, c->off, job->length, &d)) != 0)
-		goto out;
+		return err;
 	if (d >= c->off + c->len) {
 		hole_end = d - d % cs;
 		if (hole_end < c->off + c->len)
@@ -336,13 +328,35 @@ copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 		err = chunk_hole(job, c, hole_end);
 		if (err == 0)
 			chunk_hole_digests(job, c);
-		goto out;
+		return err;
 	}
-	if (job->mode == COPY_FULL && job->method == COPY_IO_CFR && !job->dst_blk) {
-		err = chunk_copy_range(job, c);
-		goto out;
+	if (job->mode == COPY_FULL && job->method == COPY_IO_CFR && !job->dst_blk)
+		return chunk_copy_range(job, c);
+	return chunk_data(job, c);
+}
+
+void
+copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
+{
+	int verr;
+
+	c->end = c->off + c->len;
+	c->io_bytes = c->written = 0;
+	c->skipped = false;
+	c->map_err = 0;
+	c->target_read = false;
+	c->faulted = false;
+	c->err = chunk_io(job, c);
+	/*
+	 * Then are the files still the volumes?  A truncated source reads as
+	 * a hole, an unlinked target takes writes: only this says so.  A file
+	 * change also explains (and so replaces) the chunk's I/O error.
+	 */
+	verr = copy__verify(job, c->check_paths, &c->fault);
+	if (verr == -ESTALE || verr == -ERANGE) {
+		c->err = verr;
+		c->faulted = true;
+	} else if (verr != 0 && c->err == 0) {
+		c->err = verr;
 	}
-	err = chunk_data(job, c);
-out:
-	c->err = err;
 }

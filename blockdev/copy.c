@@ -141,6 +141,12 @@ job_checkpoint(const struct copy_job *job)
 	return ck < job->length ? ck : job->length;
 }
 
+const struct copy_fault *
+copy_job_fault(const struct copy_job *job)
+{
+	return job != NULL && job->faulted ? &job->fault : NULL;
+}
+
 void
 copy_job_get_progress(const struct copy_job *job, struct copy_progress *p)
 {
@@ -288,11 +294,22 @@ on_sync_work(uv_work_t *w)
 {
 	struct copy_job *job = container_of(w, struct copy_job, sync_work);
 
+	int verr;
+
 	job->sync_err = 0;
+	job->sync_faulted = false;
 	if (bdev__io->fdatasync(job->dfd) == -1)
 		job->sync_err = -errno;
+	/* Last word before status 0: are the files still the volumes? */
+	verr = copy__verify(job, true, &job->fault);
+	if (verr == -ESTALE || verr == -ERANGE) {
+		job->sync_err = verr;
+		job->sync_faulted = true;
+	} else if (verr != 0 && job->sync_err == 0) {
+		job->sync_err = verr;
+	}
 	/* A map that fails to seal is only missing: the next resync reads both. */
-	else if (job->map.write_new && !job->map.failed)
+	if (job->sync_err == 0 && job->map.write_new && !job->map.failed)
 		(void)copy__map_commit(job);
 }
 
@@ -304,6 +321,8 @@ on_sync_done(uv_work_t *w, int status)
 	job->syncing = false;
 	if (status != 0)
 		job->sync_err = status;
+	else if (job->sync_faulted)
+		job->faulted = true;
 	if (job->sync_err != 0) {
 		/* Nothing since the start is known durable: redo it all. */
 		job->ckpt_limit = job->start_off;
@@ -370,6 +389,20 @@ chunk_account(struct copy_job *job, struct copy_chunk *c)
 	job->rate_bytes += c->io_bytes;
 }
 
+/*
+ * Does a failed chunk's error become the job's?  A file change explains
+ * the I/O errors it causes, so it outranks them; else the lowest offset.
+ */
+static bool
+chunk_err_wins(const struct copy_job *job, const struct copy_chunk *c)
+{
+	if (job->err == 0)
+		return true;
+	if (c->faulted != job->faulted)
+		return c->faulted;
+	return c->off < job->err_off;
+}
+
 static void
 on_chunk_done(uv_work_t *w, int status)
 {
@@ -380,6 +413,7 @@ on_chunk_done(uv_work_t *w, int status)
 	if (status != 0) {
 		c->err = status;	/* UV_ECANCELED: dropped before it ran */
 		c->end = c->off;
+		c->faulted = false;
 	}
 	if (c->clone) {
 		job->cloning = false;
@@ -396,9 +430,12 @@ on_chunk_done(uv_work_t *w, int status)
 	} else {
 		if (c->off < job->ckpt_limit)
 			job->ckpt_limit = c->off;
-		if (c->err != -ECANCELED && (job->err == 0 || c->off < job->err_off)) {
+		if (c->err != -ECANCELED && chunk_err_wins(job, c)) {
 			job->err = c->err;
 			job->err_off = c->off;
+			job->faulted = c->faulted;
+			if (c->faulted)
+				job->fault = c->fault;
 		}
 	}
 	c->busy = false;
@@ -457,7 +494,7 @@ job_ready_slot(struct copy_job *job)
 static int
 job_dispatch(struct copy_job *job, struct copy_chunk *c)
 {
-	uint64_t left = job->length - job->next_off;
+	uint64_t left = job->length - job->next_off, now;
 	int err;
 
 	if ((err = chunk_buffers(job, c)) != 0)
@@ -466,6 +503,10 @@ job_dispatch(struct copy_job *job, struct copy_chunk *c)
 	    job->next_off == 0 && !job->dst_blk;
 	c->off = job->next_off;
 	c->len = left < job->chunk_size ? left : job->chunk_size;
+	now = uv_now(job->e->loop);
+	c->check_paths = now - job->paths_checked_ms >= COPY_PATH_CHECK_MS;
+	if (c->check_paths)
+		job->paths_checked_ms = now;
 	if (c->clone) {
 		job->cloning = true;
 	} else {
@@ -542,8 +583,12 @@ on_prep_work(uv_work_t *w)
 {
 	struct copy_job *job = container_of(w, struct copy_job, prep_work);
 
-	if ((job->prep_err = job_open(job)) != 0 ||
-	    (job->prep_err = job_check(job)) != 0)
+	if ((job->prep_err = job_open(job)) != 0)
+		return;
+	job->prep_err = copy__verify_open(job, &job->fault);
+	if (job->prep_err == -ESTALE || job->prep_err == -ERANGE)
+		job->prep_faulted = true;
+	if (job->prep_err != 0 || (job->prep_err = job_check(job)) != 0)
 		return;
 	if (job->map.path != NULL)
 		job->prep_err = copy__map_prepare(job);
@@ -559,6 +604,7 @@ on_prep_done(uv_work_t *w, int status)
 		job->prep_err = status;	/* UV_ECANCELED: cancelled before it ran */
 	if (job->prep_err == 0) {
 		job->prepared = true;
+		job->paths_checked_ms = uv_now(job->e->loop);	/* just looked */
 		job->prog.bytes_total = job->length;
 	} else if (job->err == 0 && job->prep_err != UV_ECANCELED) {
 		/*
@@ -567,6 +613,7 @@ on_prep_done(uv_work_t *w, int status)
 		 */
 		job->err = job->prep_err;
 		job->err_off = job->start_off;
+		job->faulted = job->prep_faulted;
 	}
 	engine_pump(job->e);
 }
@@ -721,6 +768,8 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 	job->req_length = job->length = spec->length;
 	job->next_off = job->skip_mark = job->start_off = spec->resume_from;
 	job->rate = spec->rate_limit;
+	job->src_size = spec->src_size;
+	job->dst_size = spec->dst_size;
 	job->rate_t0 = uv_now(e->loop);
 	job->prog.bytes_total = spec->length;
 	job->prog.bytes_done = job->prog.checkpoint = spec->resume_from;

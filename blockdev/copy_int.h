@@ -18,6 +18,12 @@
 #include "blockdev/blockdev_int.h"
 
 #define COPY_BLOCK	4096u		/* zero-detection and O_DIRECT unit */
+/*
+ * Every chunk fstats both files; a chunk at most every this many ms also
+ * stats both paths (a path lookup costs more than the fstat, and only a
+ * file renamed away escapes the fstat; the final check always looks).
+ */
+#define COPY_PATH_CHECK_MS	100u
 
 /* One chunk's digest: XXH3-128 in canonical (big-endian) byte order. */
 struct copy_digest {
@@ -37,6 +43,14 @@ struct copy_map {
 	struct copy_digest zero_full, zero_tail;
 };
 
+/* What a volume was when the copy opened it (verify.c). */
+struct copy_ident {
+	uint64_t dev, ino;
+	uint64_t nlink;
+	uint64_t size;			/* st_size, or BLKGETSIZE64 of a device */
+	bool blk;
+};
+
 struct copy_chunk {
 	uv_work_t work;
 	struct copy_job *job;
@@ -52,6 +66,9 @@ struct copy_chunk {
 	bool skipped;			/* nothing written (hole, equal, zero) */
 	int map_err;			/* the new map entry was not stored */
 	bool target_read;		/* DIFF compared by reading the target */
+	bool check_paths;		/* loop: this chunk also stats the paths */
+	bool faulted;			/* err is the file change in `fault` */
+	struct copy_fault fault;
 };
 
 struct copy_job {
@@ -92,7 +109,19 @@ struct copy_job {
 	bool prep_busy;			/* loop: the prepare work runs */
 	bool prepared;			/* loop: volumes open and checked */
 	int prep_err;			/* worker: result of the prepare */
+	bool prep_faulted;		/* worker: prep_err is a file change */
 	int sync_err;
+	bool sync_faulted;		/* worker: sync_err is a file change */
+	/*
+	 * The volumes as opened (set by the prepare work, then read-only) and
+	 * the file change that ended the job (loop; from a chunk, the sync
+	 * work or the prepare work after their after-callback).
+	 */
+	struct copy_ident sident, dident;
+	uint64_t src_size, dst_size;	/* spec's expected sizes, 0 = any */
+	uint64_t paths_checked_ms;	/* loop: last chunk sent to stat the paths */
+	bool faulted;
+	struct copy_fault fault;
 	bool cloning, clone_tried;
 	bool cancelled, syncing, done;
 	int err;
@@ -117,6 +146,21 @@ struct copy_engine {
 
 /* chunk.c: run one chunk on a thread-pool thread; fills the worker fields. */
 void copy__chunk_run(struct copy_job *job, struct copy_chunk *c);
+
+/*
+ * verify.c: note what a volume is (fd of `path`); check that the job's two
+ * volumes still are what they were: always an fstat of each; a stat of
+ * each path too when `paths` (and whenever the fstat saw a change).
+ * copy__verify returns 0, -ESTALE or -ERANGE with *f filled, or -errno of
+ * a failed fstat.  Thread-pool safe: reads only the job's read-only fields.
+ */
+int copy__ident_take(int fd, struct copy_ident *out);
+int copy__verify(const struct copy_job *job, bool paths, struct copy_fault *f);
+/*
+ * Prepare work, fds just opened: note both idents (the O_DIRECT fds must
+ * be the same files), check spec's sizes, then copy__verify.
+ */
+int copy__verify_open(struct copy_job *job, struct copy_fault *f);
 
 /* digest.c: the digest map (see there for the rules). */
 int copy__map_init(struct copy_job *job, const char *path);

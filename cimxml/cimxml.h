@@ -334,6 +334,13 @@ struct cim_buf {
 	char *data;
 	size_t len, cap;
 	bool oom;
+	/*
+	 * Addition (issue 8): a cap on len, 0 = none.  A write that would pass
+	 * it is dropped and sets both oom and over, so the caller can tell
+	 * "answer too large" from "out of memory".
+	 */
+	size_t max;
+	bool over;
 };
 
 void cim_buf_init(struct cim_buf *b);

@@ -73,6 +73,10 @@ buf_reserve(struct cim_buf *b, size_t n)
 
 	if (b->oom)
 		return false;
+	if (b->max != 0 && (n > b->max || b->len > b->max - n)) {
+		b->oom = b->over = true;
+		return false;
+	}
 	if (b->cap - b->len > n)
 		return true;
 	if (n > SIZE_MAX / 2 - b->len) {
@@ -110,15 +114,22 @@ cim_buf_puts(struct cim_buf *b, const char *s)
 static void
 buf_vprintf(struct cim_buf *b, const char *fmt, va_list ap)
 {
+	size_t max = b->max;
 	va_list ap2;
+	bool ok;
 	int n;
 
-	if (!buf_reserve(b, 128))
+	b->max = 0;	/* room to format into, not yet a write: no cap */
+	ok = buf_reserve(b, 128);
+	b->max = max;
+	if (!ok)
 		return;
 	va_copy(ap2, ap);
 	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap2);
 	va_end(ap2);
-	if (n < 0) {
+	if (n < 0 || (max != 0 && (size_t)n > max - b->len)) {
+		if (n >= 0)
+			b->oom = b->over = true;
 		b->data[b->len] = '\0';
 		return;
 	}

@@ -59,8 +59,20 @@ check_blocks(uint64_t v)
 	X(max_depth, CT_UINT, 1, 10000, "64", 0, NULL)			\
 	X(max_elements, CT_U64, 1, 1000000000, "100000", 0, NULL)	\
 	X(max_text, CT_SIZE64, 16, 64 * MIB, "64K", 0, NULL)		\
+	X(max_property_list, CT_UINT, 1, 1000000, "1024", 0, NULL)	\
+	X(max_response, CT_SIZE64, 64 * KIB, 4 * GIB, "32M", 0, NULL)	\
 	X(timeout, CT_UINT, 1, 3600, "30", 0, NULL)			\
 	X(max_connections, CT_UINT, 1, 1000000, "1024", 0, NULL)	\
+	X(max_connections_per_address, CT_UINT, 1, 1000000, "128", 0, NULL) \
+	X(header_timeout, CT_UINT, 1, 3600, "10", 0, NULL)		\
+	X(tls_handshake_timeout, CT_UINT, 1, 3600, "5", 0, NULL)	\
+	X(body_min_rate, CT_SIZE64, 0, GIB, "1K", 0, NULL)		\
+	X(max_body_memory, CT_SIZE64, 64 * KIB, UINT64_MAX, "64M", 0, NULL) \
+	X(max_body_memory_per_user, CT_SIZE64, 64 * KIB, UINT64_MAX, "16M", 0, \
+	    NULL)							\
+	X(auth_workers, CT_UINT, 1, 64, "2", 0, NULL)			\
+	X(auth_queue, CT_UINT, 1, 1000000, "256", 0, NULL)		\
+	X(auth_fail_delay, CT_UINT, 0, 60, "2", 0, NULL)		\
 	X(max_copy_tasks, CT_UINT, 1, 64, "2", 0, NULL)			\
 	X(chunk_size, CT_SIZE32, 64 * KIB, 64 * MIB, "1M", 0, check_chunk) \
 	X(copy_inflight, CT_UINT, 1, 64, "6", 0, NULL)			\

@@ -52,8 +52,19 @@ struct conf {
 	unsigned max_depth;		/* 64 */
 	uint64_t max_elements;		/* 100000 */
 	uint64_t max_text;		/* 64K */
+	unsigned max_property_list;	/* PropertyList entries, 1024 */
+	uint64_t max_response;		/* bytes of one CIM answer, 32M */
 	unsigned timeout;		/* seconds, 30 */
 	unsigned max_connections;	/* 1024 */
+	unsigned max_connections_per_address;	/* 128 */
+	unsigned header_timeout;	/* s, request line to end of headers, 10 */
+	unsigned tls_handshake_timeout;	/* s, accept to request line, 5 */
+	uint64_t body_min_rate;		/* bytes/s, 1K; 0 = none */
+	uint64_t max_body_memory;	/* bodies in flight, total, 64M */
+	uint64_t max_body_memory_per_user;	/* 16M */
+	unsigned auth_workers;		/* password hashes at once, 2 */
+	unsigned auth_queue;		/* waiting for a worker, 256 */
+	unsigned auth_fail_delay;	/* s, cap of the failure penalty, 2 */
 
 	struct conf_pool *pools;
 	size_t npools;

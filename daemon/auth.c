@@ -21,8 +21,11 @@
  * over every slot, the value the user and role.  Failures are never
  * remembered, so guessing pays the full hash each time, and unknown users
  * pay it too so their absence does not show in the timing.  The cache lives
- * in the auth_db: a reload (a new db) forgets it.  Not thread-safe: the
- * daemon calls it from its one loop thread.  Passwords are never logged.
+ * in the auth_db: a reload (a new db) forgets it.  The cache and the
+ * reference count belong to the loop thread; only auth_verify_header()
+ * (the hash) may run on a worker, on a db it holds a reference to, since
+ * it reads nothing that changes after loading.  Passwords are never
+ * logged.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -76,6 +79,7 @@ struct auth_db {
 	EVP_MAC_CTX		*mac;	/* HMAC-SHA256 keyed for the cache */
 	struct auth_slot	 cache[AUTH_CACHE_SLOTS];
 	unsigned		 next;	/* round-robin victim */
+	unsigned		 refs;	/* auth_db_ref(); loop thread only */
 };
 
 static unsigned auth_iterations = 100000;
@@ -344,6 +348,7 @@ auth_db_load(const char *path, struct auth_db **out, char *errbuf,
 		errbuf[0] = '\0';
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return -ENOMEM;
+	db->refs = 1;
 	db->dummy.iter = auth_iterations;
 	db->dummy.saltlen = AUTH_SALT_LEN;
 	if ((err = auth_mac_new(db)) != 0) {
@@ -380,7 +385,7 @@ out_free:
 void
 auth_db_free(struct auth_db *db)
 {
-	if (db == NULL)
+	if (db == NULL || --db->refs > 0)
 		return;
 	if (db->users != NULL)
 		OPENSSL_cleanse(db->users, db->n * sizeof(*db->users));
@@ -388,6 +393,13 @@ auth_db_free(struct auth_db *db)
 	EVP_MAC_CTX_free(db->mac);
 	OPENSSL_cleanse(db, sizeof(*db));
 	free(db);
+}
+
+struct auth_db *
+auth_db_ref(struct auth_db *db)
+{
+	db->refs++;
+	return db;
 }
 
 size_t
@@ -481,47 +493,96 @@ auth_copy_user(char *user, size_t userlen, const char *name)
 		snprintf(user, userlen, "%s", name);
 }
 
+int
+auth_cache_lookup(struct auth_db *db, const char *header, char *user,
+    size_t userlen, enum auth_role *role)
+{
+	unsigned char mac[AUTH_HASH_LEN];
+	const struct auth_slot *hit;
+	size_t hlen;
+
+	*role = AUTH_NONE;
+	if (db == NULL || header == NULL ||
+	    (hlen = strnlen(header, AUTH_HEADER_MAX + 1)) > AUTH_HEADER_MAX)
+		return -EINVAL;
+	if (auth_mac(db, header, hlen, mac) != 0)
+		return -EIO;
+	if ((hit = auth_cache_find(db, mac)) == NULL)
+		return -ENOENT;
+	auth_copy_user(user, userlen, hit->name);
+	*role = hit->role;
+	return 0;
+}
+
+/*
+ * The slow half: reads only what auth_db_load() wrote (users, dummy), so
+ * it may run on a worker thread while the loop uses the cache.
+ */
+enum auth_role
+auth_verify_header(const struct auth_db *db, const char *header, char *user,
+    size_t userlen)
+{
+	char buf[AUTH_HEADER_MAX];
+	const struct auth_user *u;
+	const char *name, *pass;
+	enum auth_role role = AUTH_NONE;
+	size_t plen;
+
+	if (db == NULL || header == NULL ||
+	    strnlen(header, AUTH_HEADER_MAX + 1) > AUTH_HEADER_MAX)
+		return AUTH_NONE;
+	name = auth_parse_basic(header, buf, sizeof(buf), &pass, &plen);
+	if (name == NULL || plen == 0)
+		goto out;
+	if ((u = auth_find(db, name)) != NULL) {
+		if (auth_verify(u, pass, plen)) {
+			role = u->role;
+			auth_copy_user(user, userlen, u->name);
+		}
+	} else {
+		(void)auth_verify(&db->dummy, pass, plen);
+	}
+out:
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return role;
+}
+
+void
+auth_cache_store(struct auth_db *db, const char *header, const char *user,
+    enum auth_role role)
+{
+	unsigned char mac[AUTH_HASH_LEN];
+	struct auth_slot *slot;
+	size_t hlen;
+
+	if (db == NULL || header == NULL || role == AUTH_NONE ||
+	    (hlen = strnlen(header, AUTH_HEADER_MAX + 1)) > AUTH_HEADER_MAX ||
+	    auth_mac(db, header, hlen, mac) != 0)
+		return;
+	slot = &db->cache[db->next];
+	db->next = (db->next + 1) % AUTH_CACHE_SLOTS;
+	memcpy(slot->mac, mac, sizeof(mac));
+	slot->role = role;
+	snprintf(slot->name, sizeof(slot->name), "%s", user);
+}
+
 enum auth_role
 auth_check_header(struct auth_db *db, const char *header, char *user,
     size_t userlen)
 {
-	unsigned char mac[AUTH_HASH_LEN];
-	char buf[AUTH_HEADER_MAX];
-	const struct auth_slot *hit;
-	const struct auth_user *u;
-	const char *name, *pass;
-	struct auth_slot *slot;
-	size_t hlen, plen;
-	bool ok;
+	char name[AUTH_NAME_MAX + 1];
+	enum auth_role role;
+	int err;
 
-	if (db == NULL || header == NULL ||
-	    (hlen = strnlen(header, AUTH_HEADER_MAX + 1)) > AUTH_HEADER_MAX)
+	err = auth_cache_lookup(db, header, user, userlen, &role);
+	if (err != -ENOENT)
+		return role;
+	role = auth_verify_header(db, header, name, sizeof(name));
+	if (role == AUTH_NONE)
 		return AUTH_NONE;
-	if (auth_mac(db, header, hlen, mac) != 0)
-		return AUTH_NONE;
-	if ((hit = auth_cache_find(db, mac)) != NULL) {
-		auth_copy_user(user, userlen, hit->name);
-		return hit->role;
-	}
-	name = auth_parse_basic(header, buf, sizeof(buf), &pass, &plen);
-	if (name == NULL || plen == 0)
-		return AUTH_NONE;
-	if ((u = auth_find(db, name)) != NULL) {
-		ok = auth_verify(u, pass, plen);
-	} else {
-		(void)auth_verify(&db->dummy, pass, plen);
-		ok = false;
-	}
-	OPENSSL_cleanse(buf, sizeof(buf));
-	if (!ok)
-		return AUTH_NONE;
-	slot = &db->cache[db->next];
-	db->next = (db->next + 1) % AUTH_CACHE_SLOTS;
-	memcpy(slot->mac, mac, sizeof(mac));
-	slot->role = u->role;
-	memcpy(slot->name, u->name, sizeof(slot->name));
-	auth_copy_user(user, userlen, u->name);
-	return u->role;
+	auth_cache_store(db, header, name, role);
+	auth_copy_user(user, userlen, name);
+	return role;
 }
 
 /* ---- changing the file -------------------------------------------------------------- */

@@ -28,6 +28,12 @@ struct auth_db;
  */
 int auth_db_load(const char *path, struct auth_db **out, char *errbuf,
     size_t errlen);
+/*
+ * Reference counted so a verification running on a worker keeps the db
+ * it started with across a reload: auth_db_ref() takes one more
+ * reference, auth_db_free() drops one (the last frees).  Loop thread.
+ */
+struct auth_db *auth_db_ref(struct auth_db *db);
 void auth_db_free(struct auth_db *db);		/* accepts NULL */
 size_t auth_db_count(const struct auth_db *db);
 
@@ -39,6 +45,22 @@ size_t auth_db_count(const struct auth_db *db);
  */
 enum auth_role auth_check_header(struct auth_db *db, const char *header,
     char *user, size_t userlen);
+
+/*
+ * auth_check_header() in its two halves, so the hash can leave the loop:
+ * auth_cache_lookup() (loop thread, microseconds) returns 0 with *role
+ * and `user` for a header verified before, -ENOENT when it must be
+ * verified, -EINVAL when it is unusable (too long; *role AUTH_NONE).
+ * auth_verify_header() runs the password hash and is safe on a worker
+ * thread; it neither reads nor fills the cache.  auth_cache_store()
+ * (loop thread) remembers a header it accepted.
+ */
+int auth_cache_lookup(struct auth_db *db, const char *header, char *user,
+    size_t userlen, enum auth_role *role);
+enum auth_role auth_verify_header(const struct auth_db *db,
+    const char *header, char *user, size_t userlen);
+void auth_cache_store(struct auth_db *db, const char *header,
+    const char *user, enum auth_role role);
 
 /*
  * Add or change `name` in the users file `path` (created 0600 if missing),

@@ -45,6 +45,17 @@ struct cim_ctx {
 	 */
 	bool can_defer;
 	uint32_t defer_pair_src, defer_pair_tgt;
+	/*
+	 * Sliced answers (addition, issue 8).  cimop.c sets slice_until (a
+	 * CLOCK_MONOTONIC time in microseconds, 0 = no bound) when it can
+	 * hold the request.  An enumeration or association operation still
+	 * writing when that time passes stops after the object in hand and
+	 * leaves its state in `cont`; cimop.c then calls
+	 * cim_intrinsic_resume() on later loop turns, with a fresh
+	 * slice_until and the same out, arena and req, until cont is NULL.
+	 */
+	int64_t slice_until;
+	struct cim_cont *cont;
 };
 
 /*
@@ -57,6 +68,8 @@ struct cim_ctx {
  */
 void cim_intrinsic(struct cim_ctx *c);
 void cim_extrinsic(struct cim_ctx *c);
+/* Write the next slice of the answer c->cont stands for (see above). */
+void cim_intrinsic_resume(struct cim_ctx *c);
 /*
  * Is the snapshot pair (src, tgt) still being filled (Initialized or
  * ResyncInProgress)?  Then a deferred CreateReplica keeps waiting.
@@ -192,6 +205,8 @@ int model_links_of(struct cim_ctx *c, const struct cim_obj *o,
 int model_resolve_link(const struct cim_ctx *c, const struct cim_path *p,
     struct cim_link *out);
 struct cim_path *model_link_path(struct cim_ctx *c, const struct cim_link *l);
+/* Does link l (listed earlier in this request) still exist?  Cheap. */
+bool model_link_exists(struct cim_ctx *c, const struct cim_link *l);
 struct cim_instance *model_link_instance(struct cim_ctx *c,
     const struct cim_link *l);
 
@@ -248,6 +263,21 @@ enum {
 	P_RESULTROLE, P__N
 };
 
+/*
+ * A PropertyList as a set (plist.c): the names sorted case-insensitively
+ * without duplicates, and one scratch flag per name for the caller.
+ */
+struct cim_plist {
+	const char **names;
+	size_t n;
+	bool *seen;
+};
+/* Build the set of `names` (VALUE.NULL items skipped) in the arena. */
+int cim_plist_build(struct cim_arena *arena, const char *const *names,
+    size_t n, struct cim_plist *out);
+/* Index of `name` (case-insensitive) in the set, -1 if absent. */
+long cim_plist_find(const struct cim_plist *p, const char *name);
+
 /* The checked IPARAMVALUEs of one intrinsic call. */
 struct iargs {
 	unsigned seen;			/* bit per P_ */
@@ -259,6 +289,7 @@ struct iargs {
 	bool has_plist;
 	const char *const *plist;
 	size_t nplist;
+	struct cim_plist pset;		/* plist as a set, when has_plist */
 };
 
 const struct model_class *intrinsic_class_of(const struct cim_obj *o);
@@ -266,6 +297,25 @@ int intrinsic_write_instance(struct cim_ctx *c, const struct iargs *a,
     const struct model_class *mc, struct cim_instance *in);
 /* Drop what was written since `mark` and write CIM_ERR_FAILED. */
 void intrinsic_fail(struct cim_ctx *c, size_t mark, int rc);
+/* Use `names` as the PropertyList (builds a->pset); -ENOMEM. */
+int intrinsic_set_plist(struct cim_ctx *c, struct iargs *a,
+    const char *const *names, size_t n);
+/* EnumerateInstances(Names), sliced (intrinsic_enum.c). */
+void intrinsic_enumerate(struct cim_ctx *c, struct iargs *a, bool names);
+/*
+ * A sliced answer (intrinsic_enum.c): list what it holds, then run it.
+ * IFORM_NAMED writes VALUE.NAMEDINSTANCE / INSTANCENAME (enumerations),
+ * IFORM_WITHPATH VALUE.OBJECTWITHPATH / OBJECTPATH (associations).
+ */
+enum intrinsic_form { IFORM_NAMED, IFORM_WITHPATH };
+struct cim_cont *intrinsic_cont_new(struct cim_ctx *c, const struct iargs *a,
+    enum intrinsic_form form, bool names);
+/* Add object o (l: the link it was reached by, or NULL), or link l. */
+int intrinsic_cont_add(struct cim_ctx *c, struct cim_cont *k,
+    const struct model_class *mc, const struct cim_obj *o,
+    const struct cim_link *l);
+/* Write <IRETURNVALUE> and the first slice; c->cont if unfinished. */
+void intrinsic_cont_run(struct cim_ctx *c, struct cim_cont *k);
 void intrinsic_associators(struct cim_ctx *c, struct iargs *a);
 void intrinsic_associator_names(struct cim_ctx *c, struct iargs *a);
 void intrinsic_references(struct cim_ctx *c, struct iargs *a);

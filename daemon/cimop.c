@@ -41,6 +41,7 @@
 #define CT_XML		"application/xml; charset=\"utf-8\""
 #define PENDING_TICK_MS	5
 #define STALL_DEFAULT_S	30
+#define SLICE_US	5000	/* of a large answer per loop turn */
 
 /* A CreateReplica CopyType 4 waiting for its snapshot to be durable. */
 struct cimop_pending {
@@ -55,6 +56,21 @@ struct cimop_pending {
 	int64_t t0;			/* request start, mono_us (age included) */
 	int64_t progress_t;		/* when the copy last moved */
 	uint64_t progress;		/* bytes copied then */
+};
+
+/* A large enumeration being written one slice per loop turn. */
+struct cimop_slice {
+	struct cimop_slice *next;
+	void *token;			/* the transport's handle */
+	void (*complete)(void *token, struct http_resp *resp);
+	struct cim_arena *arena;	/* the request's, kept until answered */
+	struct cim_request req;		/* its strings live in arena */
+	const char *host, *user;	/* in arena */
+	enum auth_role role;
+	struct cim_buf b;		/* the answer so far (owned) */
+	struct cim_cont *cont;		/* where the enumeration stands */
+	size_t mark;			/* where the operation's output began */
+	int64_t t0;			/* request start, mono_us (age included) */
 };
 
 /*
@@ -355,13 +371,70 @@ written_status(const struct cim_buf *b, size_t mark)
 	return (unsigned)strtoul(b->data + mark + sizeof(tag) - 1, NULL, 10);
 }
 
+static int64_t
+slice_end(const struct cimop_server *s)
+{
+	return mono_us() + (s->slice_us != 0 ? s->slice_us : SLICE_US);
+}
+
 /*
- * Write the whole 200 response for a parsed request into `b`.  Returns
- * true when the operation asked to defer its answer (the pair in src, tgt).
+ * The answer-size limit (conf max_response; none without a configuration).
+ * A CIM-level failure, not an HTTP one: DSP0200 lists CIM_ERR_FAILED for
+ * every operation, and clients show its description.
  */
-static bool
+static size_t
+max_response(const struct cimop_server *s)
+{
+	return s->conf != NULL ? (size_t)s->conf->max_response : 0;
+}
+
+/*
+ * Close the response in `b` whose operation output began at `mark`; an
+ * answer that ran out of memory or passed max_response becomes one ERROR
+ * (nothing of the partial answer is kept).  Returns the CIM status.
+ */
+static unsigned
+respond_end(const struct cimop_server *s, const struct cim_request *r,
+    struct cim_buf *b, size_t mark)
+{
+	unsigned status = written_status(b, mark);
+	bool over;
+
+	cimxml_end_response(b, r->intrinsic);
+	if (!b->oom)
+		return status;
+	over = b->over;
+	cim_buf_release(b);
+	cim_buf_init(b);
+	cimxml_begin_response(b, r->msg_id ? r->msg_id : "", r->intrinsic,
+	    r->method);
+	if (over) {
+		log_warnx("%s: answer larger than max_response (%zu bytes): "
+		    "CIM_ERR_FAILED sent instead", r->method, max_response(s));
+		cimxml_write_error(b, CIM_ERR_FAILED, "the answer is larger "
+		    "than %zu bytes (max_response)", max_response(s));
+	} else {
+		cimxml_write_error(b, CIM_ERR_FAILED, "response too large");
+	}
+	cimxml_end_response(b, r->intrinsic);
+	return CIM_ERR_FAILED;
+}
+
+enum answer {
+	ANSWER_NOW,		/* b holds the whole response */
+	ANSWER_PAIR,		/* wait for the snapshot pair src, tgt */
+	ANSWER_SLICED,		/* an enumeration to finish in slices */
+};
+
+/*
+ * Write the 200 response for a parsed request into `b`, or as much of it
+ * as one slice allows (*cont and *markp say where it stands), or nothing
+ * when the operation asked to defer its answer (the pair in src, tgt).
+ */
+static enum answer
 respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b, uint32_t *src, uint32_t *tgt)
+    struct cim_buf *b, uint32_t *src, uint32_t *tgt, struct cim_cont **cont,
+    size_t *markp)
 {
 	struct cim_ctx c;
 	size_t mark;
@@ -370,6 +443,8 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	c.can_defer = o->s->loop != NULL && !o->s->closed &&
 	    !o->s->shutting_down && o->in->defer != NULL &&
 	    o->in->complete != NULL;
+	c.slice_until = c.can_defer ? slice_end(o->s) : 0;
+	b->max = max_response(o->s);
 	c.conf = o->s->conf;
 	c.rs = o->s->rs;
 	c.host = pick_host(o, arena);
@@ -392,26 +467,23 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	if (c.defer_pair_tgt != 0 && !b->oom) {
 		*src = c.defer_pair_src;
 		*tgt = c.defer_pair_tgt;
-		return true;
+		return ANSWER_PAIR;
 	}
-	o->cim_status = written_status(b, mark);
-	cimxml_end_response(b, r->intrinsic);
-	if (!b->oom)
-		return false;
-	/* Out of memory while writing: a short error response instead. */
-	cim_buf_release(b);
-	cim_buf_init(b);
-	cimxml_begin_response(b, r->msg_id ? r->msg_id : "", r->intrinsic,
-	    r->method);
-	cimxml_write_error(b, CIM_ERR_FAILED, "response too large");
-	cimxml_end_response(b, r->intrinsic);
-	o->cim_status = CIM_ERR_FAILED;
-	return false;
+	if (c.cont != NULL && !b->oom) {
+		*cont = c.cont;
+		*markp = mark;
+		return ANSWER_SLICED;
+	}
+	o->cim_status = respond_end(o->s, r, b, mark);
+	return ANSWER_NOW;
 }
 
 /* ------------------------------------------------------ deferred answers */
 
 static void on_pending_tick(uv_timer_t *t);
+static void slice_unlink(struct cimop_server *s, struct cimop_slice *e);
+static void slice_answer(struct cimop_server *s, struct cimop_slice *e,
+    unsigned status);
 
 /* No progress for this long: give up (conf timeout, 30 s by default). */
 static int64_t
@@ -595,11 +667,35 @@ on_pending_tick(uv_timer_t *t)
 	}
 }
 
+/* The transport gave up a sliced request (client gone): drop it. */
+static bool
+slice_cancel(struct cimop_server *s, const void *token)
+{
+	struct cimop_slice *e;
+
+	for (e = s->slices; e != NULL; e = e->next)
+		if (e->token == token)
+			break;
+	if (e == NULL)
+		return false;
+	slice_unlink(s, e);
+	metrics_observe_request(s->metrics, e->req.method, 503, 0,
+	    mono_us() - e->t0);
+	log_debug("cim: %s by %s: given up by the transport", e->req.method,
+	    e->user[0] != '\0' ? e->user : "-");
+	cim_buf_release(&e->b);
+	arena_put(e->arena);
+	free(e);
+	return true;
+}
+
 void
 cimop_cancel(struct cimop_server *s, const void *token)
 {
 	struct cimop_pending *p;
 
+	if (slice_cancel(s, token))
+		return;
 	for (p = s->pending; p != NULL; p = p->next)
 		if (p->token == token)
 			break;
@@ -615,12 +711,15 @@ cimop_cancel(struct cimop_server *s, const void *token)
 }
 
 static void
-on_cimop_timer_closed(uv_handle_t *h)
+on_cimop_handle_closed(uv_handle_t *h)
 {
 	struct cimop_server *s = h->data;
 
-	s->timer_init = false;
-	if (s->close_cb != NULL)
+	if (h == (uv_handle_t *)&s->timer)
+		s->timer_init = false;
+	else
+		s->idle_init = false;
+	if (--s->closing == 0 && s->close_cb != NULL)
 		s->close_cb(s->close_arg);
 }
 
@@ -630,14 +729,183 @@ cimop_close(struct cimop_server *s, void (*cb)(void *arg), void *arg)
 	s->closed = true;
 	while (s->pending != NULL)
 		pending_answer(s, s->pending, 503);
-	if (!s->timer_init) {
+	while (s->slices != NULL)
+		slice_answer(s, s->slices, 503);
+	if (!s->timer_init && !s->idle_init) {
 		if (cb != NULL)
 			cb(arg);
 		return;
 	}
 	s->close_cb = cb;
 	s->close_arg = arg;
-	uv_close((uv_handle_t *)&s->timer, on_cimop_timer_closed);
+	s->closing = (s->timer_init ? 1u : 0u) + (s->idle_init ? 1u : 0u);
+	if (s->timer_init)
+		uv_close((uv_handle_t *)&s->timer, on_cimop_handle_closed);
+	if (s->idle_init)
+		uv_close((uv_handle_t *)&s->idle, on_cimop_handle_closed);
+}
+
+/* -------------------------------------------------------- sliced answers */
+
+static void on_slice_idle(uv_idle_t *h);
+
+/* Put e last: unfinished answers take their slices in turn. */
+static void
+slice_append(struct cimop_server *s, struct cimop_slice *e)
+{
+	struct cimop_slice **pp = &s->slices;
+
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	e->next = NULL;
+	*pp = e;
+}
+
+/*
+ * Hold request `r` whose enumeration stopped at `cont`: the entry (owned by
+ * s->slices) takes `arena` and the buffer `b`.  Returns 0, or -ENOMEM /
+ * -EIO with nothing taken (the caller finishes the answer at once).
+ */
+static int
+slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
+    struct cim_buf *b, struct cim_cont *cont, size_t mark)
+{
+	struct cimop_server *s = o->s;
+	struct cimop_slice *e;
+
+	if (!s->idle_init) {
+		if (uv_idle_init(s->loop, &s->idle) != 0)
+			return -EIO;
+		s->idle.data = s;
+		s->idle_init = true;
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return -ENOMEM;
+	e->req = *r;
+	e->host = cim_arena_strdup(arena, pick_host(o, arena));
+	e->user = cim_arena_strdup(arena, o->in->user != NULL ?
+	    o->in->user : "");
+	if (e->host == NULL || e->user == NULL) {
+		free(e);
+		return -ENOMEM;
+	}
+	e->token = o->in->defer(o->in->defer_arg, s);
+	if (e->token == NULL) {
+		free(e);
+		return -EIO;
+	}
+	e->complete = o->in->complete;
+	e->arena = arena;
+	e->role = o->in->role;
+	e->b = *b;
+	cim_buf_init(b);
+	e->cont = cont;
+	e->mark = mark;
+	e->t0 = o->t0 - o->in->age_us;
+	slice_append(s, e);
+	if (s->slices == e)
+		uv_idle_start(&s->idle, on_slice_idle);
+	return 0;
+}
+
+static void
+slice_unlink(struct cimop_server *s, struct cimop_slice *e)
+{
+	struct cimop_slice **pp;
+
+	for (pp = &s->slices; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	}
+	if (s->slices == NULL && s->idle_init)
+		uv_idle_stop(&s->idle);
+}
+
+/*
+ * Answer and free one sliced request: its finished METHODRESPONSE, or
+ * `status` without a body (503 while shutting down).
+ */
+static void
+slice_answer(struct cimop_server *s, struct cimop_slice *e, unsigned status)
+{
+	struct http_resp resp;
+	unsigned cim_status = 0;
+	int64_t dur = mono_us() - e->t0;
+
+	memset(&resp, 0, sizeof(resp));
+	slice_unlink(s, e);
+	if (status == 200) {
+		cim_status = respond_end(s, &e->req, &e->b, e->mark);
+		if (e->b.oom) {
+			resp.status = 500;
+			resp.close = true;
+		} else {
+			resp.status = 200;
+			resp.content_type = CT_XML;
+			resp.cim_response = true;
+			resp.body = cim_buf_steal(&e->b, &resp.body_len);
+		}
+	} else {
+		resp.status = status;
+		resp.close = true;
+	}
+	cim_buf_release(&e->b);
+	metrics_observe_request(s->metrics, e->req.method, resp.status,
+	    cim_status, dur);
+	log_debug("cim: %s by %s: status %u, CIM %u (sliced), %" PRId64 "us",
+	    e->req.method, e->user[0] != '\0' ? e->user : "-", resp.status,
+	    cim_status, dur);
+	e->complete(e->token, &resp);
+	free(resp.body);	/* complete() took it unless it failed */
+	arena_put(e->arena);
+	free(e);
+}
+
+/*
+ * One slice of the oldest unfinished answer per loop turn; an answer that
+ * is still unfinished goes to the back, so concurrent ones share turns.
+ */
+static void
+on_slice_idle(uv_idle_t *h)
+{
+	struct cimop_server *s = h->data;
+	struct cimop_slice *e = s->slices;
+	struct cim_ctx c;
+
+	if (e == NULL) {
+		uv_idle_stop(h);
+		return;
+	}
+	if (s->shutting_down) {
+		while (s->slices != NULL)
+			slice_answer(s, s->slices, 503);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.conf = s->conf;	/* the current one: a reload may have swapped it */
+	c.rs = s->rs;
+	c.host = e->host;
+	c.user = e->user;
+	c.role = e->role;
+	c.arena = e->arena;
+	c.req = &e->req;
+	c.ns = model_ns_canon(e->req.ns);
+	c.out = &e->b;
+	c.cont = e->cont;
+	c.slice_until = slice_end(s);
+	cim_intrinsic_resume(&c);
+	if (c.cont == NULL || e->b.oom) {
+		slice_answer(s, e, 200);
+		return;
+	}
+	e->cont = c.cont;
+	if (e->next == NULL)
+		return;
+	s->slices = e->next;
+	slice_append(s, e);
 }
 
 /* Cannot hold a deferred request: the answer its pair allows now. */
@@ -661,6 +929,29 @@ respond_now(struct op *o, const struct cim_request *r,
 	finish(o);
 }
 
+/* Cannot hold a sliced request: write the rest of it now. */
+static void
+slice_finish_now(struct op *o, const struct cim_request *r,
+    struct cim_arena *arena, struct cim_buf *b, struct cim_cont *cont,
+    size_t mark)
+{
+	struct cim_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.conf = o->s->conf;
+	c.rs = o->s->rs;
+	c.host = pick_host(o, arena);
+	c.user = o->in->user;
+	c.role = o->in->role;
+	c.arena = arena;
+	c.req = r;
+	c.ns = model_ns_canon(r->ns);
+	c.out = b;
+	c.cont = cont;
+	cim_intrinsic_resume(&c);	/* slice_until 0: to the end */
+	o->cim_status = respond_end(o->s, r, b, mark);
+}
+
 /* Returns true when a deferred answer kept the arena. */
 static bool
 process_body(struct op *o, struct cim_arena *arena)
@@ -668,7 +959,10 @@ process_body(struct op *o, struct cim_arena *arena)
 	struct cim_request r;
 	struct cimxml_err err;
 	struct cim_buf b;
+	struct cim_cont *cont = NULL;
 	uint32_t src = 0, tgt = 0;
+	size_t mark = 0;
+	enum answer ans;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -688,7 +982,8 @@ process_body(struct op *o, struct cim_arena *arena)
 	if (check_consistency(o, &r, arena) != 0)
 		return false;
 	cim_buf_init(&b);
-	if (respond(o, &r, arena, &b, &src, &tgt)) {
+	ans = respond(o, &r, arena, &b, &src, &tgt, &cont, &mark);
+	if (ans == ANSWER_PAIR) {
 		cim_buf_release(&b);
 		if (pending_add(o, &r, arena, src, tgt) == 0) {
 			o->resp->deferred = true;
@@ -696,6 +991,13 @@ process_body(struct op *o, struct cim_arena *arena)
 		}
 		respond_now(o, &r, arena, src, tgt);
 		return false;
+	}
+	if (ans == ANSWER_SLICED) {
+		if (slice_add(o, &r, arena, &b, cont, mark) == 0) {
+			o->resp->deferred = true;
+			return true;
+		}
+		slice_finish_now(o, &r, arena, &b, cont, mark);
 	}
 	if (b.oom) {
 		cim_buf_release(&b);

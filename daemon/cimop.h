@@ -13,6 +13,13 @@
  * TargetElement, Broken or a vanished pair 4.  A copy that makes no
  * progress for conf->timeout seconds gets 4 (logged; the snapshot is
  * left as it is).  While shutting down the waiting requests get 503.
+ *
+ * A large enumeration or association answer is held the same way and
+ * written in slices of about 5 ms, one slice per loop turn (a uv_idle
+ * handle runs while any is unfinished), so other connections are served
+ * in between;
+ * the whole answer is still built before it is sent, so a limit
+ * (max_response) replaces it by one ERROR, never a half-written body.
  */
 #ifndef ARRAYD_CIMOP_H
 #define ARRAYD_CIMOP_H
@@ -32,6 +39,7 @@ struct metrics;
 struct http_req;
 struct http_resp;
 struct cimop_pending;
+struct cimop_slice;
 
 /* Handler state; the daemon owns it and updates conf on reload. */
 struct cimop_server {
@@ -52,6 +60,15 @@ struct cimop_server {
 	bool timer_init, closed;
 	void (*close_cb)(void *arg);
 	void *close_arg;
+	/*
+	 * Sliced answers (addition, issue 8): large enumerations being
+	 * written one slice per loop turn, oldest first, by `idle`.
+	 */
+	struct cimop_slice *slices;
+	unsigned slice_us;		/* slice length; 0: 5 ms (tests: 1) */
+	uv_idle_t idle;
+	bool idle_init;
+	unsigned closing;		/* handles still closing */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "daemon/copyglue.h"
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -204,9 +205,9 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 	struct glue_job *gj = arg;
 	struct copyglue *g = gj->g;
 	uint64_t id = gj->id;
-	char detail[128];
+	const struct copy_fault *f = copy_job_fault(job);
+	char detail[256];
 
-	(void)job;
 	glue_account(g, gj, p);
 	if (g->rs != NULL)
 		replica_on_copy_progress(g->rs, id, p->bytes_done,
@@ -214,10 +215,18 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 	/* Out of the table first: the call below may start the next copy. */
 	glue_remove(g, gj);
 	detail[0] = '\0';
-	if (status != 0 && status != -ECANCELED)
+	if (f != NULL)
+		(void)copy_fault_format(f, detail, sizeof(detail));
+	else if (status != 0 && status != -ECANCELED)
 		snprintf(detail, sizeof(detail), "%s at offset %" PRIu64,
 		    strerror(-status), err_offset);
-	if (g->rs != NULL)
+	if (g->rs == NULL)
+		return;
+	if (f != NULL)
+		replica_on_copy_volume_changed(g->rs, id,
+		    f->side == COPY_SIDE_SOURCE ? REPLICA_SIDE_SOURCE :
+		    REPLICA_SIDE_TARGET, status, detail);
+	else
 		replica_on_copy_done(g->rs, id, status,
 		    detail[0] != '\0' ? detail : NULL);
 }
@@ -272,6 +281,9 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	spec.dst_path = tgt->path;
 	spec.mode = glue_mode(mode);
 	spec.length = src->size;
+	/* A file resized while arrayd was down is not the volume it knows. */
+	spec.src_size = src->size;
+	spec.dst_size = tgt->size;
 	spec.resume_from = resume_from;
 	spec.rate_limit = g->rate_limit;
 	/* The map follows the target; the source is named by its DeviceID. */
@@ -316,16 +328,66 @@ glue_volume_remove(void *ctx, const struct rvolume *v)
 	return bdev_remove(v->path);
 }
 
+/*
+ * A block device's size from sysfs, without opening the device (an open
+ * can block): 0 with *out bytes, or -errno.  A detached loop device reads
+ * 0, a device that went away has no entry.
+ */
 static int
-glue_volume_check(void *ctx, const struct rvolume *v)
+glue_blk_size(const struct stat *st, uint64_t *out)
+{
+	char path[96], buf[32];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/size",
+	    major(st->st_rdev), minor(st->st_rdev));
+	if ((f = fopen(path, "re")) == NULL)
+		return -errno;
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		*out = strtoull(buf, NULL, 10) * 512;	/* in 512-byte sectors */
+	else
+		err = -EIO;
+	fclose(f);
+	return err;
+}
+
+/*
+ * stat(2) only (and sysfs for a device's size), unless `deep`: this runs on
+ * the loop for every request that shows or copies the volume.
+ */
+static int
+glue_volume_check(void *ctx, const struct rvolume *v, bool deep,
+    struct rvolume_stat *out)
 {
 	struct bdev_info bi;
+	struct stat st;
 	int err;
 
 	(void)ctx;
+	if (stat(v->path, &st) == -1)
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->rdev = S_ISBLK(st.st_mode) ? (uint64_t)st.st_rdev : 0;
+	out->size = (uint64_t)st.st_size;
+	out->sized = S_ISREG(st.st_mode);
+	if (out->sized)
+		return 0;
+	if (!deep) {
+		err = glue_blk_size(&st, &out->size);
+		if (err == -ENOENT)
+			return -ENODEV;		/* the device is gone */
+		out->sized = err == 0;		/* no sysfs: identity only */
+		return 0;
+	}
 	if ((err = bdev_stat(v->path, &bi)) != 0)
 		return err;
-	return bi.size >= v->size ? 0 : -ERANGE;
+	out->size = bi.size;
+	out->sized = true;
+	return 0;
 }
 
 static int64_t

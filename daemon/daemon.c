@@ -33,6 +33,7 @@
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/tlscert.h"
+#include "daemon/volsetup.h"
 #include "replica/replica.h"
 
 #define DRAIN_TICK_MS	100
@@ -249,86 +250,6 @@ daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 }
 
 /*
- * A sparse file needs no space to exist, only to be written: a file this
- * start must create on a full filesystem could never hold a copy, so that
- * is a start-up error; an existing file with holes there is only a warning
- * (its allocated blocks are still writable).
- */
-static int
-daemon_volume_space(const struct conf_volume *v)
-{
-	struct statvfs vfs;
-	struct stat st;
-	char *dir, *slash;
-	int err = 0;
-
-	if (stat(v->path, &st) == 0) {
-		if (S_ISREG(st.st_mode) && statvfs(v->path, &vfs) == 0 &&
-		    vfs.f_bavail == 0 && (uint64_t)st.st_blocks * 512 <
-		    (uint64_t)st.st_size)
-			log_warnx("volume %s: %s: no space left on device: "
-			    "writes into its holes will fail", v->name,
-			    v->path);
-		return 0;
-	}
-	if (errno != ENOENT || v->size == 0 || (dir = strdup(v->path)) == NULL)
-		return 0;	/* bdev_ensure says what is wrong */
-	if ((slash = strrchr(dir, '/')) != NULL)
-		slash[slash == dir ? 1 : 0] = '\0';
-	if (statvfs(slash != NULL ? dir : ".", &vfs) == 0 &&
-	    vfs.f_bavail == 0) {
-		log_errorx("volume %s: %s: no space left on device", v->name,
-		    v->path);
-		err = -ENOSPC;
-	}
-	free(dir);
-	return err;
-}
-
-static int
-daemon_volume_add(struct daemon *d, const struct conf_volume *v)
-{
-	struct bdev_info bi;
-	uint32_t id = 0;
-	int err;
-
-	if ((err = daemon_volume_space(v)) != 0)
-		return err;
-	err = bdev_ensure(v->path, v->size, &bi);
-	if (err == -ENOENT && v->size == 0) {
-		log_errorx("volume %s: %s does not exist and no size is "
-		    "given to create it", v->name, v->path);
-		return err;
-	}
-	if (err != 0) {
-		log_errorx("volume %s: %s: %s", v->name, v->path, err ==
-		    -ENOTBLK ? "neither a regular file nor a block device" :
-		    strerror(-err));
-		return err;
-	}
-	if (bi.size == 0) {
-		log_errorx("volume %s: %s: empty (0 bytes)", v->name, v->path);
-		return -EINVAL;
-	}
-	if (bi.size % 512 != 0) {
-		log_errorx("volume %s: %s: %" PRIu64 " bytes is not a whole "
-		    "number of 512-byte blocks", v->name, v->path, bi.size);
-		return -EINVAL;
-	}
-	err = replica_volume_configure(d->rs, v->name, v->pool, v->path,
-	    bi.size, v->id, &id);
-	if (err != 0) {
-		log_errorx("volume %s: %s: %s", v->name, v->path,
-		    err == -EEXIST ? "id or name belongs to another volume" :
-		    strerror(-err));
-		return err;
-	}
-	log_debug("volume %s: id %" PRIu32 ", %s, %" PRIu64 " bytes", v->name,
-	    id, v->path, bi.size);
-	return 0;
-}
-
-/*
  * Per-target digest maps let a Resync read only the source.  Without the
  * folder copies still work, they just read both sides: log and go on.
  */
@@ -391,7 +312,7 @@ daemon_replicas(struct daemon *d)
 		if ((err = daemon_pool_add(d, &c->pools[i])) != 0)
 			return err;
 	for (size_t i = 0; i < c->nvolumes; i++)
-		if ((err = daemon_volume_add(d, &c->volumes[i])) != 0)
+		if ((err = volsetup_add(d->rs, &c->volumes[i])) != 0)
 			return err;
 	if ((err = replica_set_start(d->rs)) != 0)
 		log_errorx("replica set: cannot start: %s", strerror(-err));
@@ -405,6 +326,28 @@ daemon_cimop_limits(struct daemon *d)
 	d->cimop.limits.max_depth = d->conf->max_depth;
 	d->cimop.limits.max_elements = d->conf->max_elements;
 	d->cimop.limits.max_text = d->conf->max_text;
+}
+
+/* The front door's defences, from the configuration (one place). */
+static void
+daemon_http_guard(const struct conf *c, struct http_guard_opts *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->header_timeout = c->header_timeout;
+	g->handshake_timeout = c->tls_handshake_timeout;
+	g->body_min_rate = c->body_min_rate;
+	g->max_per_address = c->max_connections_per_address;
+	g->auth_max_active = c->auth_workers;
+	g->auth_max_queued = c->auth_queue;
+	g->auth_fail_delay_ms = c->auth_fail_delay * 1000;
+	/*
+	 * A share smaller than max_body would refuse every body of that
+	 * size: the budget is raised to hold one, as documented.
+	 */
+	g->body_budget_user = c->max_body_memory_per_user > c->max_body ?
+	    c->max_body_memory_per_user : c->max_body;
+	g->body_budget = c->max_body_memory > g->body_budget_user ?
+	    c->max_body_memory : g->body_budget_user;
 }
 
 static int
@@ -437,6 +380,8 @@ daemon_listen(struct daemon *d)
 	o.timeout = c->timeout;
 	o.max_connections = c->max_connections;
 	o.realm = c->host_name != NULL ? c->host_name : "arrayd";
+	daemon_http_guard(c, &o.guard);
+	o.metrics = d->metrics;
 	o.handler = cimop_handle;
 	o.handler_arg = &d->cimop;
 	err = http_server_start(&d->loop, &o, d->auth, &d->http, errbuf,
@@ -486,6 +431,7 @@ daemon_reload(struct daemon *d)
 {
 	struct conf *n;
 	struct auth_db *auth;
+	struct http_guard_opts guard;
 
 	log_info("reload: reading %s", d->conf_path);
 	if (daemon_conf_load(d->conf_path, &n) != 0) {
@@ -504,6 +450,8 @@ daemon_reload(struct daemon *d)
 	auth_db_free(d->auth);
 	d->auth = auth;
 	http_server_set_limits(d->http, n->max_body, n->timeout);
+	daemon_http_guard(n, &guard);
+	http_server_set_guard(d->http, &guard);
 	replica_set_max_copy_tasks(d->rs, n->max_copy_tasks);
 	copyglue_set_rate(d->glue, n->copy_rate_limit);
 	for (size_t i = 0; i < n->npools; i++)
@@ -511,7 +459,10 @@ daemon_reload(struct daemon *d)
 			(void)daemon_pool_add(d, &n->pools[i]);
 	for (size_t i = 0; i < n->nvolumes; i++)
 		if (replica_volume_by_name(d->rs, n->volumes[i].name) == NULL)
-			(void)daemon_volume_add(d, &n->volumes[i]);
+			(void)volsetup_add(d->rs, &n->volumes[i]);
+	/* Volumes whose file is back are healthy again; new ones checked. */
+	if (replica_volumes_rescan(d->rs) != 0)
+		log_warnx("reload: volumes not rescanned (state store)");
 	conf_free(d->conf);
 	d->conf = n;
 	daemon_cimop_limits(d);
@@ -676,13 +627,15 @@ daemon_fini(struct daemon *d)
 
 /*
  * libuv sizes its pool on the first uv_queue_work: chunks in flight plus
- * room for fsyncs and file work, unless the administrator chose already.
+ * room for fsyncs and file work, plus the password verifications (at
+ * most auth_workers at once), so neither copies nor logins can take the
+ * other's threads; unless the administrator chose already.
  */
 static void
 daemon_threadpool_size(const struct conf *c)
 {
 	char buf[16];
-	unsigned n = c->copy_inflight + 4;
+	unsigned n = c->copy_inflight + 4 + c->auth_workers;
 
 	if (getenv("UV_THREADPOOL_SIZE") != NULL)
 		return;

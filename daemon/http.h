@@ -22,6 +22,7 @@
 
 struct http_server;
 struct http_req;
+struct metrics;
 
 /* Header value by name (case-insensitive), NULL if absent. */
 const char *http_req_header(const struct http_req *r, const char *name);
@@ -77,6 +78,23 @@ struct http_req *http_req_defer(const struct http_req *r,
 /* Send the answer of a deferred request; takes resp->body.  Ends `r`. */
 void http_req_complete(struct http_req *r, struct http_resp *resp);
 
+/*
+ * Defences of the front door (each 0 = no limit, auth_max_active 0 = 1).
+ * Every refusal or cut is counted in `metrics` and logged once per
+ * address and minute.
+ */
+struct http_guard_opts {
+	unsigned header_timeout;	/* s: request line to end of headers */
+	unsigned handshake_timeout;	/* s: TLS accept to request line */
+	uint64_t body_min_rate;		/* bytes/s, after header_timeout */
+	unsigned max_per_address;	/* connections from one address */
+	unsigned auth_max_active;	/* password hashes at once (pool) */
+	unsigned auth_max_queued;	/* waiting beyond that; more: 503 */
+	unsigned auth_fail_delay_ms;	/* cap of the wrong-password delay */
+	uint64_t body_budget;		/* request bodies in memory, total */
+	uint64_t body_budget_user;	/* ... per user */
+};
+
 struct http_opts {
 	const char *const *listen;	/* addresses */
 	size_t nlisten;
@@ -88,6 +106,8 @@ struct http_opts {
 	unsigned timeout;		/* seconds, idle/read timeout */
 	unsigned max_connections;
 	const char *realm;		/* WWW-Authenticate: Basic realm="..." */
+	struct http_guard_opts guard;
+	struct metrics *metrics;	/* borrowed, may be NULL */
 	/* Paths served without authentication (none by default). */
 	http_handler_fn handler;
 	void *handler_arg;
@@ -112,6 +132,9 @@ void http_server_set_auth(struct http_server *s, struct auth_db *auth);
 /* Change limits that can change without rebinding. */
 void http_server_set_limits(struct http_server *s, uint64_t max_body,
     unsigned timeout);
+/* Change the defences (reload); max_per_address etc. apply to new ones. */
+void http_server_set_guard(struct http_server *s,
+    const struct http_guard_opts *g);
 /* Stop accepting (close the listen sockets); in-flight requests finish. */
 void http_server_quiesce(struct http_server *s);
 /* Connections still open. */
@@ -121,5 +144,37 @@ unsigned http_server_deferred(const struct http_server *s);
 /* Stop MHD, close the uv handles; `cb` runs once they are closed. */
 void http_server_close(struct http_server *s, void (*cb)(void *arg),
     void *arg);
+
+/*
+ * The request path without a socket (fuzzing, tests): a detached server
+ * has no listener and no loop; http_server_serve_mem() runs one request
+ * through the same access handler a connection's request goes through
+ * (authentication, body cap and accumulation, the handler, the response),
+ * the body handed over in pieces of `piece` bytes (0: at once) as MHD
+ * hands it.  A handler that defers gets the 503 a shutdown gives.
+ * Free the server with http_server_close(s, NULL, NULL).
+ */
+struct http_mem_req {
+	const char *method;		/* "POST" */
+	const char *url;
+	const char *version;		/* "HTTP/1.1" */
+	const char *const (*headers)[2];	/* { name, value } */
+	size_t nheaders;
+	const char *body;
+	size_t body_len;
+	size_t piece;
+};
+struct http_mem_answer {
+	unsigned status;		/* 0: no answer, connection dropped */
+	bool closed;			/* MHD would close the connection */
+	char *headers;			/* "Name: value\r\n"..., owned */
+	size_t headers_len, headers_cap;
+};
+int http_server_new_detached(const struct http_opts *opts,
+    struct auth_db *auth, struct http_server **out);
+/* Returns 0, -ENOMEM or -EBUSY (listening server or reentered). */
+int http_server_serve_mem(struct http_server *s,
+    const struct http_mem_req *in, struct http_mem_answer *out);
+void http_mem_answer_release(struct http_mem_answer *a);
 
 #endif /* ARRAYD_HTTP_H */

@@ -7,6 +7,7 @@
  * EnumerateClassNames, EnumerateClasses from the class repository.
  * An ObjectName that names nothing, a class-level ObjectName, or an unknown
  * filter class gives an empty result (SPEC.md Q17, CLIENTS.md §4 item 9).
+ * The results are listed here and written in slices by intrinsic_enum.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct assoc_arg {
 	const struct iargs *a;
 	const struct cim_obj *self;
 	enum amode mode;
+	struct cim_cont *k;		/* the answer being listed */
 };
 
 static bool
@@ -29,51 +31,7 @@ role_ok(const char *want, const char *role)
 	return want == NULL || strcasecmp(want, role) == 0;
 }
 
-static int
-write_other(struct cim_ctx *c, const struct assoc_arg *x,
-    const struct cim_obj *other)
-{
-	const struct model_class *mc = intrinsic_class_of(other);
-	struct cim_path *p = model_path(c, other);
-	const char *ns = model_obj_ns(other);
-
-	if (p == NULL || mc == NULL)
-		return -ENOMEM;
-	if (x->mode == A_NAMES) {
-		cimxml_write_path(c->out, p, CIM_PF_OBJECTPATH, c->host, ns);
-		return 0;
-	}
-	cim_buf_puts(c->out, "<VALUE.OBJECTWITHPATH>");
-	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host, ns);
-	if (intrinsic_write_instance(c, x->a, mc, model_instance(c, other)))
-		return -ENOMEM;
-	cim_buf_puts(c->out, "</VALUE.OBJECTWITHPATH>");
-	return 0;
-}
-
-static int
-write_link(struct cim_ctx *c, const struct assoc_arg *x,
-    const struct cim_link *l)
-{
-	struct cim_path *p = model_link_path(c, l);
-
-	if (p == NULL)
-		return -ENOMEM;
-	if (x->mode == A_REFNAMES) {
-		cimxml_write_path(c->out, p, CIM_PF_OBJECTPATH, c->host,
-		    l->assoc->ns);
-		return 0;
-	}
-	cim_buf_puts(c->out, "<VALUE.OBJECTWITHPATH>");
-	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host,
-	    l->assoc->ns);
-	if (intrinsic_write_instance(c, x->a, l->assoc,
-	    model_link_instance(c, l)))
-		return -ENOMEM;
-	cim_buf_puts(c->out, "</VALUE.OBJECTWITHPATH>");
-	return 0;
-}
-
+/* List what the link contributes; intrinsic_enum.c writes it in slices. */
 static int
 assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 {
@@ -91,7 +49,7 @@ assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 		if (x->mode == A_REFS || x->mode == A_REFNAMES) {
 			if (a->result && !model_class_isa(l->assoc, a->result))
 				return 0;
-			return write_link(c, x, l);
+			return intrinsic_cont_add(c, x->k, l->assoc, NULL, l);
 		}
 		omc = intrinsic_class_of(other);
 		if ((a->assoc && !model_class_isa(l->assoc, a->assoc)) ||
@@ -99,7 +57,7 @@ assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 		    omc == NULL ||
 		    (a->result && !model_class_isa(omc, a->result)))
 			return 0;
-		return write_other(c, x, other);
+		return intrinsic_cont_add(c, x->k, omc, other, l);
 	}
 	return 0;
 }
@@ -107,22 +65,27 @@ assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 static void
 traverse(struct cim_ctx *c, struct iargs *a, enum amode mode)
 {
-	struct assoc_arg x = { a, NULL, mode };
-	size_t mark = c->out->len;
+	struct assoc_arg x = { a, NULL, mode, NULL };
 	struct cim_obj self;
 	int rc = 0;
 
-	cim_buf_puts(c->out, "<IRETURNVALUE>");
+	c->cont = NULL;
+	x.k = intrinsic_cont_new(c, a, IFORM_WITHPATH,
+	    mode == A_NAMES || mode == A_REFNAMES);
+	if (x.k == NULL) {
+		intrinsic_fail(c, c->out->len, -ENOMEM);
+		return;
+	}
 	if (!a->objclass && model_resolve(c, a->inst, &self) == 0 &&
 	    self.kind != OBJ_ASSOC) {
 		x.self = &self;
 		rc = model_links_of(c, &self, assoc_cb, &x);
 	}
-	if (rc != 0 || c->out->oom) {
-		intrinsic_fail(c, mark, rc ? rc : -ENOMEM);
+	if (rc != 0) {
+		intrinsic_fail(c, c->out->len, rc);
 		return;
 	}
-	cim_buf_puts(c->out, "</IRETURNVALUE>");
+	intrinsic_cont_run(c, x.k);
 }
 
 void
@@ -154,12 +117,7 @@ intrinsic_reference_names(struct cim_ctx *c, struct iargs *a)
 static bool
 plist_has(const struct iargs *a, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < a->nplist; i++)
-		if (a->plist[i] && strcasecmp(a->plist[i], name) == 0)
-			return true;
-	return false;
+	return cim_plist_find(&a->pset, name) >= 0;
 }
 
 /* LocalOnly (default TRUE) and PropertyList decide the properties. */

@@ -21,6 +21,7 @@
 #include "daemon/auth.h"
 #include "daemon/daemon.h"
 #include "daemon/status.h"
+#include "daemon/volsetup.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -231,6 +232,8 @@ main(int argc, char **argv)
 	if (check) {
 		if (daemon_conf_load(cfile, &c) != 0)
 			return 1;
+		/* Disk findings are warnings: the configuration is valid. */
+		(void)volsetup_check(c, stderr);
 		conf_free(c);
 		printf("configuration OK\n");
 		return 0;

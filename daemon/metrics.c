@@ -64,6 +64,7 @@ struct metrics {
 	double rate_window_bytes;
 	int64_t rate_window_start;	/* monotonic us */
 	int64_t started;		/* monotonic us */
+	uint64_t refused[REFUSE_COUNT];
 };
 
 static int64_t
@@ -167,6 +168,47 @@ rate_now(const struct metrics *m)
 	double idle = (double)(mono_us() - m->rate_window_start) / 1e6;
 
 	return idle > 5.0 ? 0.0 : m->rate;
+}
+
+static const char *const refusal_names[REFUSE_COUNT] = {
+	[REFUSE_HEADER_TIMEOUT] = "header_timeout",
+	[REFUSE_BODY_SLOW] = "body_too_slow",
+	[REFUSE_HANDSHAKE_TIMEOUT] = "handshake_timeout",
+	[REFUSE_IDLE_TIMEOUT] = "idle_timeout",
+	[REFUSE_PER_ADDRESS] = "per_address_limit",
+	[REFUSE_TABLE_FULL] = "connection_limit",
+	[REFUSE_IDLE_EVICTED] = "idle_evicted",
+	[REFUSE_AUTH_BUSY] = "auth_busy",
+	[REFUSE_AUTH_PENALTY] = "auth_penalty",
+	[REFUSE_BODY_BUDGET] = "body_budget",
+	[REFUSE_FRAMING] = "bad_framing",
+	[REFUSE_TOO_LARGE] = "body_too_large",
+};
+
+const char *
+metrics_refusal_name(enum metrics_refusal r)
+{
+	return (unsigned)r < REFUSE_COUNT ? refusal_names[r] : "other";
+}
+
+void
+metrics_count_refusal(struct metrics *m, enum metrics_refusal r)
+{
+	if (m != NULL && (unsigned)r < REFUSE_COUNT)
+		m->refused[r]++;
+}
+
+/* Every reason is shown, zero included, so a scrape sees the set. */
+static void
+render_refusals(const struct metrics *m, struct cim_buf *out)
+{
+	cim_buf_puts(out,
+	    "# HELP arrayd_http_refused_total Connections and requests the HTTP front door refused or cut, by reason.\n"
+	    "# TYPE arrayd_http_refused_total counter\n");
+	for (size_t i = 0; i < REFUSE_COUNT; i++)
+		cim_buf_printf(out,
+		    "arrayd_http_refused_total{reason=\"%s\"} %llu\n",
+		    refusal_names[i], (unsigned long long)m->refused[i]);
 }
 
 static void
@@ -284,6 +326,7 @@ metrics_render(const struct metrics *m, const struct replica_set *rs,
 	    "# TYPE arrayd_uptime_seconds gauge\narrayd_uptime_seconds %.0f\n",
 	    (double)(mono_us() - m->started) / 1e6);
 	render_requests(m, out);
+	render_refusals(m, out);
 	render_copies(m, out);
 	if (rs != NULL)
 		render_state(rs, out);

@@ -29,6 +29,29 @@ void metrics_observe_request(struct metrics *m, const char *op,
 void metrics_add_copy_bytes(struct metrics *m, uint64_t processed,
     uint64_t written);
 
+/*
+ * Connections and requests the HTTP front door refused or cut, by reason
+ * (arrayd_http_refused_total{reason="..."}).  metrics_refusal_name()
+ * gives the label.
+ */
+enum metrics_refusal {
+	REFUSE_HEADER_TIMEOUT,		/* headers not complete in time */
+	REFUSE_BODY_SLOW,		/* body under the minimum rate */
+	REFUSE_HANDSHAKE_TIMEOUT,	/* TLS handshake + request line late */
+	REFUSE_IDLE_TIMEOUT,		/* keep-alive dripping past timeout */
+	REFUSE_PER_ADDRESS,		/* too many connections from one address */
+	REFUSE_TABLE_FULL,		/* no slot and no idle one to close */
+	REFUSE_IDLE_EVICTED,		/* idle keep-alive closed for a new one */
+	REFUSE_AUTH_BUSY,		/* 503: verification queue full */
+	REFUSE_AUTH_PENALTY,		/* 401 answered late: repeated failures */
+	REFUSE_BODY_BUDGET,		/* 503: body memory budget spent */
+	REFUSE_FRAMING,			/* 400: conflicting Content-Length */
+	REFUSE_TOO_LARGE,		/* 413 */
+	REFUSE_COUNT
+};
+const char *metrics_refusal_name(enum metrics_refusal r);
+void metrics_count_refusal(struct metrics *m, enum metrics_refusal r);
+
 /* Prometheus text exposition format 0.0.4. */
 void metrics_render(const struct metrics *m, const struct replica_set *rs,
     struct cim_buf *out);

@@ -391,6 +391,29 @@ resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
 	return f.found ? 0 : -ENOENT;
 }
 
+/*
+ * Every association here exists exactly when both its ends do (they are
+ * generated from the objects: a volume's system, pool and jobs, a job's
+ * method result, fixed capabilities and profiles), except a pair, which
+ * needs the pair itself.  Cheaper than model_resolve_link(), which
+ * generates every link of the class.
+ */
+bool
+model_link_exists(struct cim_ctx *c, const struct cim_link *l)
+{
+	struct cim_path *p;
+	struct cim_obj o;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		p = model_path(c, &l->end[i]);
+		if (p == NULL || model_resolve(c, p, &o) != 0)
+			return false;
+	}
+	return l->assoc->kind != OBJ_PAIR || replica_pair_find(c->rs,
+	    l->end[0].vol_id, l->end[1].vol_id) != NULL;
+}
+
 int
 model_resolve_link(const struct cim_ctx *c, const struct cim_path *p,
     struct cim_link *out)

@@ -239,6 +239,12 @@ sysname(const struct cim_ctx *c)
 
 static const uint16_t os_ok[] = { 2 };
 static const uint16_t os_err[] = { 6 };
+/*
+ * A volume whose backing store is lost (replica/health.c): Error first, as
+ * 3PAR shows such a VV "failed"; Lost Communication (DMTF: known, contacted
+ * before, unreachable now) tells it from a volume a copy failed into.
+ */
+static const uint16_t os_lost[] = { 6, 13 };
 
 /* ------------------------------------------------------------ system */
 
@@ -391,10 +397,12 @@ model_volume_wwn(struct cim_ctx *c, uint32_t vol_id)
 static struct cim_instance *
 inst_volume(struct cim_ctx *c, const struct cim_obj *o)
 {
-	const struct rvolume *v = replica_volume_by_id(c->rs, o->vol_id);
+	const struct rvolume *v;
 	struct model_ib b;
 
-	if (v == NULL)
+	/* What a client is shown is looked at now (one stat). */
+	(void)replica_volume_probe(c->rs, o->vol_id);
+	if ((v = replica_volume_by_id(c->rs, o->vol_id)) == NULL)
 		return NULL;
 	model_ib_init(&b, c, "TPD_StorageVolume", 24);
 	model_ib_str(&b, "CreationClassName", "TPD_StorageVolume");
@@ -409,8 +417,11 @@ inst_volume(struct cim_ctx *c, const struct cim_obj *o)
 	model_ib_u(&b, "BlockSize", CIM_T_UINT64, 512);
 	model_ib_u(&b, "NumberOfBlocks", CIM_T_UINT64, v->size / 512);
 	model_ib_u(&b, "ConsumableBlocks", CIM_T_UINT64, v->size / 512);
-	model_ib_u16s(&b, "OperationalStatus", 1,
-	    v->failed || v->missing ? os_err : os_ok);
+	if (v->missing)
+		model_ib_u16s(&b, "OperationalStatus", 2, os_lost);
+	else
+		model_ib_u16s(&b, "OperationalStatus", 1,
+		    v->failed ? os_err : os_ok);
 	model_ib_u(&b, "HealthState", CIM_T_UINT16,
 	    v->failed || v->missing ? 25 : 5);
 	model_ib_u(&b, "EnabledState", CIM_T_UINT16, 2);
@@ -582,12 +593,15 @@ pair_percent(const struct cim_ctx *c, const struct rpair *pr)
 static struct cim_instance *
 inst_pair(struct cim_ctx *c, const struct cim_obj *o)
 {
-	const struct rpair *pr = replica_pair_find(c->rs, o->src_id, o->tgt_id);
+	const struct rpair *pr;
 	unsigned cs, ps;
 	struct model_ib b;
 	int pct;
 
-	if (pr == NULL)
+	/* A pair shows Broken as soon as one of its files is lost. */
+	(void)replica_volume_probe(c->rs, o->src_id);
+	(void)replica_volume_probe(c->rs, o->tgt_id);
+	if ((pr = replica_pair_find(c->rs, o->src_id, o->tgt_id)) == NULL)
 		return NULL;
 	pair_copy_state(pr->sync_state, &cs, &ps);
 	pct = pair_percent(c, pr);

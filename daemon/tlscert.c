@@ -4,15 +4,21 @@
  * none is configured, and loading of PEM pairs for the TLS listener
  * (OpenSSL 3).
  *
- * The certificate is RSA 2048 / SHA-256, valid ten years, CN = the host
- * name, subjectAltName = that name plus localhost, 127.0.0.1 and ::1.  It is
+ * The certificate is ECDSA P-256 / SHA-256, valid ten years, CN = the host
+ * name, subjectAltName = that name plus localhost, 127.0.0.1 and ::1.
+ * ECDSA because clients that open a connection per request pay the
+ * server's handshake every time: a P-256 signature costs the server a
+ * fraction of an RSA-2048 private-key operation (README "TLS").  It is
  * its own CA (basicConstraints CA:TRUE, keyUsage keyCertSign besides the
  * server usages, subject and authority key identifiers) so a client can
  * trust it directly with `curl --cacert cert.pem`, including OpenSSL's
  * strict X.509 checks that Python enables.  Both files are written to temp
  * files in the same folder and renamed into place (key 0600).  An existing
  * file is never overwritten: if only one of the two exists we refuse, since
- * a lone key or certificate means someone's pair is half there.
+ * a lone key or certificate means someone's pair is half there.  So a
+ * pair an older arrayd made (RSA 2048) stays in use: it is valid and
+ * clients may have pinned it; removing both files gets an ECDSA pair at
+ * the next start.  Configured pairs (tls_cert, tls_key) may be RSA or EC.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -31,14 +37,13 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "daemon/tlscert.h"
 #include "daemon/fileio.h"
 
-#define TLSCERT_BITS		2048
+#define TLSCERT_CURVE		"P-256"
 #define TLSCERT_DAYS		3653		/* ten years */
 #define TLSCERT_FILE_MAX	(1024 * 1024)
 
@@ -117,8 +122,9 @@ tlscert_add_exts(X509 *x, const char *cn)
 	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
 	if ((err = tlscert_add_ext(x, &ctx, NID_basic_constraints,
 	    "critical,CA:TRUE")) != 0 ||
+	    /* No keyEncipherment: an EC key signs (ECDHE), never decrypts. */
 	    (err = tlscert_add_ext(x, &ctx, NID_key_usage, "critical,"
-	    "digitalSignature,keyEncipherment,keyCertSign")) != 0 ||
+	    "digitalSignature,keyCertSign")) != 0 ||
 	    (err = tlscert_add_ext(x, &ctx, NID_ext_key_usage,
 	    "serverAuth")) != 0 ||
 	    (err = tlscert_add_ext(x, &ctx, NID_subject_key_identifier,
@@ -215,7 +221,7 @@ tlscert_generate(const char *cn, const char *cert_path, const char *key_path,
 	X509 *x = NULL;
 	int err = -ENOMEM;
 
-	if ((pkey = EVP_RSA_gen(TLSCERT_BITS)) == NULL)
+	if ((pkey = EVP_EC_gen(TLSCERT_CURVE)) == NULL)
 		return -EIO;
 	if ((x = tlscert_make(pkey, cn)) == NULL)
 		goto out_free;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * tlscert.h - the self-signed certificate arrayd makes on first start when
- * none is configured (OpenSSL: RSA 2048, SHA-256, 10 years, CN and
+ * none is configured (OpenSSL: ECDSA P-256, SHA-256, 10 years, CN and
  * subjectAltName = the host name plus 127.0.0.1 and ::1), and loading PEM
  * files for the TLS listener.
  */

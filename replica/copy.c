@@ -6,10 +6,13 @@
  * are instant), forwards progress and outcomes of the copy engine, resumes
  * interrupted copies at start-up and parks them at shutdown.
  *
- * Callers open the store transaction; nothing here begins or commits one,
- * except the copy-event entry points, which are entry points themselves.
+ * Callers open the change (txn.c); nothing here begins or commits one,
+ * except the copy-event entry points, which are entry points themselves
+ * (progress checkpoints are plain store writes: they change no state).
+ * Engine calls go through replica__txn_defer, so they happen only for a
+ * change the store recorded.
  * A pair never shows Frozen/Idle and a job never Completed unless the
- * engine reported status 0 for that copy.
+ * engine reported status 0 for that copy and the store recorded it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,8 +33,8 @@ replica_grant_event(enum job_kind k)
 	return SM_EV_GRANT_RESYNC;
 }
 
-static enum replica_copy_mode
-replica_job_mode(enum job_kind k)
+enum replica_copy_mode
+replica__job_mode(enum job_kind k)
 {
 	switch (k) {
 	case JOB_KIND_RESYNC:
@@ -176,8 +179,10 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	    replica_sm_event_name(ev), detail != NULL ? ": " : "",
 	    detail != NULL ? detail : "", sync_state_name(p->sync_state),
 	    replica_state_text(r.next), jid);
-	if ((r.actions & SM_A_COPY_CANCEL) && je != NULL && je->in_engine)
-		rs->ops.copy_cancel(rs->ops.ctx, je->j.id);
+	/* Made after the commit (txn.c), and only if it commits. */
+	if ((r.actions & SM_A_COPY_CANCEL) && je != NULL && je->in_engine &&
+	    (werr = replica__txn_defer(rs, TXN_ACT_CANCEL, je->j.id, 0)) != 0)
+		return werr;
 	if (je != NULL) {
 		unsigned fin = (r.actions & SM_A_JOB_COMPLETED) ? JOB_COMPLETED :
 		    (r.actions & SM_A_JOB_EXCEPTION) ? JOB_EXCEPTION :
@@ -210,38 +215,31 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	return replica__put_pair(rs, p);
 }
 
-/* Hand the copy of a Running job to the engine. */
+/*
+ * Hand the copy of a Running job to the engine: the job holds its slot
+ * now, copy_start is made once the change commits (txn.c), which records
+ * a synchronous failure of it as the copy's failure.
+ */
 static int
 replica_copy_begin(struct replica_set *rs, struct rpair *p,
     struct job_ent *je, uint64_t resume_from)
 {
-	const struct rvolume *from = replica__vol(rs, je->j.src_id);
-	const struct rvolume *to = replica__vol(rs, je->j.tgt_id);
-	int rc = -ENOENT;
+	int err;
 
-	if (je->j.kind == JOB_KIND_RESTORE) {
-		const struct rvolume *t = from;
-
-		from = to;
-		to = t;
-	}
-	if (from != NULL && to != NULL)
-		rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
-		    replica_job_mode(je->j.kind), resume_from);
-	if (rc < 0) {
-		char detail[160];
-
-		snprintf(detail, sizeof(detail), "cannot start copy: %s",
-		    strerror(-rc));
-		return replica__apply(rs, p, SM_EV_COPY_FAILED, rc, detail,
-		    NULL);
-	}
+	if (replica__vol(rs, je->j.src_id) == NULL ||
+	    replica__vol(rs, je->j.tgt_id) == NULL)
+		return replica__apply(rs, p, SM_EV_COPY_FAILED, -ENOENT,
+		    "cannot start copy: volume gone", NULL);
+	/* Never onto or from a lost volume: that breaks the pair (health.c). */
+	if ((err = replica__job_vols_probe(rs, p, je)) != 0)
+		return err == -ENODEV ? 0 : err;
+	if ((err = replica__txn_defer(rs, TXN_ACT_START, je->j.id,
+	    resume_from)) != 0)
+		return err;
 	je->in_engine = true;
 	je->ckpt_saved_us = replica__now(rs);
 	je->ckpt_saved = je->j.checkpoint;
-	replica__log(rs, 2, "pair %u->%u: %s %s (job %" PRIu64 ")", p->src_id,
-	    p->tgt_id, job_kind_name(je->j.kind), resume_from != 0 ?
-	    "resumed" : "started", je->j.id);
+	je->ckpt_failing = false;
 	return 0;
 }
 
@@ -252,6 +250,7 @@ replica__grant(struct replica_set *rs, struct job_ent *je)
 	struct rpair *p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
 	struct sm_result r;
 	int64_t now = replica__now(rs);
+	int err;
 
 	if (p == NULL || p->job_id != je->j.id) {
 		replica_job_finish(rs, je, JOB_EXCEPTION, -ENOENT,
@@ -268,8 +267,9 @@ replica__grant(struct replica_set *rs, struct job_ent *je)
 	je->j.state = JOB_RUNNING;
 	je->j.started_us = je->j.last_change_us = now;
 	je->j.checkpoint = je->j.bytes_done = je->j.bytes_written = 0;
-	if (replica__put_pair(rs, p) != 0 || replica__put_job(rs, &je->j) != 0)
-		return -EIO;
+	if ((err = replica__put_pair(rs, p)) != 0 ||
+	    (err = replica__put_job(rs, &je->j)) != 0)
+		return err;
 	return replica_copy_begin(rs, p, je, 0);
 }
 
@@ -284,6 +284,36 @@ replica_next_queued(struct replica_set *rs, bool hidden)
 	return NULL;
 }
 
+/*
+ * A Running job the engine does not hold: its copy ended (or could not
+ * start) but the change recording that was not saved, so the store still
+ * says Running.  It runs again from its stored checkpoint, as at a start.
+ */
+static struct job_ent *
+replica_next_orphan(struct replica_set *rs)
+{
+	for (size_t i = 0; i < rs->njobs; i++)
+		if (rs->jobs[i].j.state == JOB_RUNNING &&
+		    !rs->jobs[i].in_engine)
+			return &rs->jobs[i];
+	return NULL;
+}
+
+static int
+replica_restart_orphan(struct replica_set *rs, struct job_ent *je)
+{
+	struct rpair *p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
+
+	if (p == NULL || p->job_id != je->j.id) {
+		replica_job_finish(rs, je, JOB_EXCEPTION, -ENOENT,
+		    "the replica pair of this job no longer exists");
+		return replica__put_job(rs, &je->j);
+	}
+	replica__log(rs, 1, "job %" PRIu64 ": outcome was not saved; copy "
+	    "again from byte %" PRIu64, je->j.id, je->j.checkpoint);
+	return replica_copy_begin(rs, p, je, je->j.checkpoint);
+}
+
 int
 replica__schedule(struct replica_set *rs)
 {
@@ -292,6 +322,8 @@ replica__schedule(struct replica_set *rs)
 
 	if (!rs->started || rs->shutting_down)
 		return 0;
+	while (err == 0 && (je = replica_next_orphan(rs)) != NULL)
+		err = replica_restart_orphan(rs, je);
 	while (err == 0 && (je = replica_next_queued(rs, true)) != NULL)
 		err = replica__grant(rs, je);
 	while (err == 0 && replica__running_slots(rs) < rs->max_copy_tasks &&
@@ -319,6 +351,7 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	struct rpair *p;
 	int64_t now;
 	unsigned pct = 0;
+	int err;
 
 	if (je == NULL || je->j.state != JOB_RUNNING)
 		return;
@@ -338,17 +371,55 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
 	if (p != NULL && p->job_id == job_id)
 		p->percent_synced = (int)pct;
-	/* Throttled: the loop thread must not wait on an fsync per chunk. */
+	/*
+	 * Throttled: the loop thread must not wait on an fsync per chunk.  A
+	 * checkpoint changes no state, only where a resume would begin, so
+	 * it is written outside a change (no snapshot, no engine call); when
+	 * it cannot be, the copy goes on, the store keeps the older
+	 * checkpoint (a resume copies a little more) and the write is tried
+	 * again one interval later.  Logged once per job until it succeeds.
+	 */
 	now = replica__now(rs);
 	if (now - je->ckpt_saved_us < REPLICA_CKPT_INTERVAL_US &&
-	    checkpoint < je->ckpt_saved + REPLICA_CKPT_BYTES)
+	    (je->ckpt_failing || checkpoint < je->ckpt_saved +
+	    REPLICA_CKPT_BYTES))
 		return;
-	if (replica__txn_begin(rs) != 0)
+	if (rs->in_txn)
+		return;		/* progress reported from inside a change */
+	if ((err = store_begin(rs->store)) == 0 &&
+	    (err = replica__put_job(rs, &je->j)) == 0)
+		err = store_commit(rs->store);
+	je->ckpt_saved_us = now;
+	if (err != 0) {
+		store_rollback(rs->store);
+		if (!je->ckpt_failing)
+			replica__log(rs, 1, "job %" PRIu64 ": checkpoint not "
+			    "saved, copy continues: %s (%s)", job_id,
+			    strerror(-err), store_errmsg(rs->store));
+		je->ckpt_failing = true;
 		return;
-	if (replica__txn_commit(rs, replica__put_job(rs, &je->j)) == 0) {
-		je->ckpt_saved_us = now;
-		je->ckpt_saved = checkpoint;
 	}
+	if (je->ckpt_failing)
+		replica__log(rs, 2, "job %" PRIu64 ": checkpoint saved again",
+		    job_id);
+	je->ckpt_failing = false;
+	je->ckpt_saved = checkpoint;
+}
+
+/* Probe both volumes of a finished copy; 0 or a store write's -errno. */
+static int
+replica_copy_done_probe(struct replica_set *rs, const struct rjob *j)
+{
+	struct rvolume *s = replica__vol(rs, j->src_id);
+	struct rvolume *t = replica__vol(rs, j->tgt_id);
+	int err = 0;
+
+	if (s != NULL && (err = replica__vol_probe(rs, s)) == -ENODEV)
+		err = 0;
+	if (err == 0 && t != NULL &&
+	    (err = replica__vol_probe(rs, t)) == -ENODEV)
+		err = 0;
+	return err;
 }
 
 void
@@ -368,6 +439,9 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	je->in_engine = false;
 	if (replica__txn_begin(rs) != 0)
 		return;
+	/* A copy that succeeded on a file that is gone or replaced did not. */
+	if (status == 0 && (err = replica_copy_done_probe(rs, &je->j)) != 0)
+		goto out_commit;
 	if (!replica__job_active(&je->j)) {
 		/* Stop Copy already finished this job; the slot frees now. */
 		replica__log(rs, 3, "job %" PRIu64 ": copy stopped", job_id);
@@ -390,9 +464,51 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 		err = replica__apply(rs, p, ev, status,
 		    ev == SM_EV_COPY_FAILED ? detail : NULL, NULL);
 	}
+	/* A failed copy may have lost a file: its volume is marked now (the
+	 * failure's own text stays the job's). */
+	if (err == 0 && status != 0 && status != -ECANCELED)
+		err = replica_copy_done_probe(rs, &je->j);
 	if (err == 0)
 		err = replica__schedule(rs);
-	(void)replica__txn_commit(rs, err);
+	/*
+	 * Not saved: memory is back as the store has it, the job Running and
+	 * out of the engine; its copy runs again from the stored checkpoint
+	 * at the next change that commits (replica__schedule) or start, and
+	 * its outcome is recorded then.  Never Completed unsaved.
+	 */
+out_commit:
+	if (replica__txn_commit(rs, err) != 0)
+		replica__log(rs, 1, "job %" PRIu64 ": outcome not saved; the "
+		    "job stays Running and copies again at the next change",
+		    job_id);
+}
+
+uint32_t
+replica_copy_side_volume(const struct rjob *j, enum replica_copy_side side)
+{
+	bool reads_target = j->kind == JOB_KIND_RESTORE;
+
+	if (side == REPLICA_SIDE_SOURCE)
+		return reads_target ? j->tgt_id : j->src_id;
+	return reads_target ? j->src_id : j->tgt_id;
+}
+
+void
+replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
+    enum replica_copy_side side, int status, const char *detail)
+{
+	struct job_ent *je = replica__job(rs, job_id);
+
+	if (je != NULL && je->in_engine) {
+		const struct rvolume *v = replica__vol(rs,
+		    replica_copy_side_volume(&je->j, side));
+
+		replica__log(rs, 0, "volume %u (%s): %s; job %" PRIu64 " fails",
+		    v != NULL ? v->id : 0, v != NULL ? v->name : "?",
+		    detail != NULL ? detail : strerror(status < 0 ? -status :
+		    EIO), job_id);
+	}
+	replica_on_copy_done(rs, job_id, status, detail);
 }
 
 /* ------------------------------------------------------ start / shutdown */
@@ -412,7 +528,7 @@ replica_vol_referenced(const struct replica_set *rs, uint32_t id)
 /*
  * Configured volumes the configuration no longer names: forgotten unless a
  * pair or job refers to them (then kept, marked missing).  Every other
- * volume's backing store is checked.
+ * volume's backing store is checked (health.c): one line per lost volume.
  */
 static int
 replica_check_volumes(struct replica_set *rs)
@@ -421,6 +537,7 @@ replica_check_volumes(struct replica_set *rs)
 
 	for (size_t i = 0; err == 0 && i < rs->nvols; i++) {
 		struct rvolume *v = &rs->vols[i];
+		int why;
 
 		if (v->configured && !rs->vol_registered[i] &&
 		    !replica_vol_referenced(rs, v->id)) {
@@ -435,11 +552,11 @@ replica_check_volumes(struct replica_set *rs)
 			i--;
 			continue;
 		}
-		v->missing = (v->configured && !rs->vol_registered[i]) ||
-		    rs->ops.volume_check(rs->ops.ctx, v) != 0;
-		if (v->missing)
-			replica__log(rs, 1, "volume %u: %s: backing store %s is "
-			    "missing", v->id, v->name, v->path);
+		why = v->configured && !rs->vol_registered[i] ? -EIDRM :
+		    replica__vol_examine(rs, v, true, true);
+		v->missing = false;
+		if (why != 0)
+			replica__vol_set_missing(rs, v, why);
 	}
 	return err;
 }
@@ -471,12 +588,13 @@ replica_resume_pair(struct replica_set *rs, struct rpair *p)
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	if (s->missing || t->missing) {
-		char detail[128];
+		const struct rvolume *lost = s->missing ? s : t;
+		char detail[512];
 
-		snprintf(detail, sizeof(detail), "volume %u vanished",
-		    s->missing ? s->id : t->id);
-		return replica__apply(rs, p, SM_EV_VOLUME_LOST, -ENOENT, detail,
-		    NULL);
+		replica__vol_lost_text(lost, lost->missing_why, detail,
+		    sizeof(detail));
+		return replica__apply(rs, p, SM_EV_VOLUME_LOST,
+		    lost->missing_why, detail, NULL);
 	}
 	if (replica_pair_shrunk(p, s, t, je != NULL)) {
 		char detail[160];

@@ -10,9 +10,11 @@
  * Use"): a copy never writes a volume another New/Running copy writes, a
  * source being written by a copy cannot be copied or snapshotted (4), a
  * target any active copy reads or writes is in use (6), a volume whose
- * backing store is missing fails (4).  Attach on an existing Broken pair of
- * the same two volumes restarts its copy (the recovery path of a failed
- * CopyType 5 copy, which Start Copy does not accept).
+ * backing store is missing fails (4); the volumes a call would copy are
+ * looked at first (health.c), so a file lost a moment ago counts.  Attach
+ * on an existing Broken pair of the same two volumes restarts its copy
+ * (the recovery path of a failed CopyType 5 copy, which Start Copy does
+ * not accept).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -81,6 +83,8 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	uint32_t rc;
 	int err;
 
+	(void)replica_volume_probe(rs, src_id);
+	(void)replica_volume_probe(rs, tgt_id);
 	rc = replica_attach_check(rs, src_id, tgt_id, copy_type, &p);
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
@@ -220,6 +224,7 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	uint32_t rc;
 	int err;
 
+	(void)replica_volume_probe(rs, src_id);
 	rc = replica_create_check(rs, src_id, name, pool, copy_type);
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
@@ -313,8 +318,11 @@ replica_modify(struct replica_set *rs, uint16_t operation, uint32_t src_id,
 	}
 	r = replica_sm_step(p->kind, p->copy_type, p->sync_state, ev);
 	out->rc = r.valid ? REPLICA_RC_OK : r.rc;
-	if (r.valid && (r.actions & SM_A_NEW_JOB))
+	if (r.valid && (r.actions & SM_A_NEW_JOB)) {
+		(void)replica_volume_probe(rs, src_id);
+		(void)replica_volume_probe(rs, tgt_id);
 		out->rc = replica_modify_check(rs, p, operation);
+	}
 	if (out->rc != REPLICA_RC_OK) {
 		replica__log(rs, 2, "pair %u->%u: %s refused in state %s "
 		    "(rc %u)", src_id, tgt_id, replica_sm_event_name(ev),

@@ -82,37 +82,6 @@ replica__now(struct replica_set *rs)
 	return rs->ops.now_us(rs->ops.ctx);
 }
 
-int
-replica__txn_begin(struct replica_set *rs)
-{
-	int err = store_begin(rs->store);
-
-	if (err != 0)
-		replica__log(rs, 0, "state store: begin: %s",
-		    store_errmsg(rs->store));
-	return err;
-}
-
-/*
- * Commit what the call wrote, or roll it back when err != 0 or the commit
- * fails.  The in-memory state is not rolled back: the failure is logged as
- * the state store being out of step and the caller returns -errno.
- */
-int
-replica__txn_commit(struct replica_set *rs, int err)
-{
-	bool durable = rs->durable_commit;
-
-	rs->durable_commit = false;
-	if (err == 0 && (err = durable ? store_commit_durable(rs->store) :
-	    store_commit(rs->store)) == 0)
-		return 0;
-	replica__log(rs, 0, "state store: change not saved: %s (%s)",
-	    strerror(-err), store_errmsg(rs->store));
-	store_rollback(rs->store);
-	return err;
-}
-
 bool
 replica__job_active(const struct rjob *j)
 {
@@ -469,6 +438,7 @@ replica_set_free(struct replica_set *rs)
 	if (rs == NULL)
 		return;
 	store_close(rs->store);
+	replica__txn_free(rs);
 	for (size_t i = 0; i < rs->nvols; i++)
 		free(rs->vols[i].path);
 	for (size_t i = 0; i < rs->npools; i++)

@@ -92,8 +92,20 @@ struct rvolume {
 	uint32_t parent_id;		/* snapshot: its base volume */
 	bool configured;		/* declared in the configuration */
 	bool failed;			/* OperationalStatus Error: copy into it failed/halted */
-	bool missing;			/* backing store vanished */
+	bool missing;			/* backing store lost (health.c) */
+	int missing_why;		/* why (-errno, replica__vol_lost_text) */
 	int64_t created_us;
+	/* What was at `path` when last found healthy (not persisted). */
+	bool found;
+	uint64_t found_dev, found_ino, found_rdev;
+};
+
+/* What replica_ops.volume_check found at a volume's path. */
+struct rvolume_stat {
+	uint64_t dev, ino;		/* which file or device node it is */
+	uint64_t rdev;			/* the device a node names, 0 for a file */
+	uint64_t size;			/* bytes, when `sized` */
+	bool sized;			/* false: a device's size, not read */
 };
 
 struct rpair {
@@ -145,7 +157,9 @@ struct replica_ops {
 	 * Start copying `src` onto `tgt` for job `job_id`, from byte
 	 * `resume_from`.  Returns 0 (the daemon later calls
 	 * replica_on_copy_progress/replica_on_copy_done) or -errno (the job
-	 * fails at once: pair Broken, job Exception).
+	 * fails at once: pair Broken, job Exception).  Called (like
+	 * copy_cancel) only once the change that asks for it is committed to
+	 * the store, never from inside a store transaction.
 	 */
 	int (*copy_start)(void *ctx, uint64_t job_id, const struct rvolume *src,
 	    const struct rvolume *tgt, enum replica_copy_mode mode,
@@ -156,8 +170,16 @@ struct replica_ops {
 	int (*volume_create)(void *ctx, const struct rvolume *v);
 	/* Remove the backing file of a volume arrayd created. 0 or -errno. */
 	int (*volume_remove)(void *ctx, const struct rvolume *v);
-	/* Does the backing store exist with at least v->size bytes?  0 or -errno. */
-	int (*volume_check)(void *ctx, const struct rvolume *v);
+	/*
+	 * Look at the backing store at v->path: 0 with *out, or -errno
+	 * (-ENOENT gone, -ENODEV a device gone, -ENOTBLK neither a regular
+	 * file nor a block device).  `deep` may open a device to read its
+	 * size; else nothing that can block (stat(2), sysfs), cheap enough
+	 * for every request.  The replica set decides whether
+	 * what it found is still the volume (volume health, health.c).
+	 */
+	int (*volume_check)(void *ctx, const struct rvolume *v, bool deep,
+	    struct rvolume_stat *out);
 	/* Wall clock, microseconds since the epoch. */
 	int64_t (*now_us)(void *ctx);
 	/*
@@ -208,6 +230,28 @@ int replica_volume_configure(struct replica_set *rs, const char *name,
  * in Exception.
  */
 int replica_set_start(struct replica_set *rs);
+
+/*
+ * Volume health (a lost backing store degrades one volume, never the
+ * array).  A volume whose file or device is gone, is no longer a regular
+ * file or block device, names another inode than when it was found, or is
+ * smaller than the volume turns `missing` (OperationalStatus Error): logged
+ * once, its pairs Broken (a copy running on it is cancelled, its job ends
+ * Exception naming the volume and its file), copies from or onto it refused
+ * with 4.  Only replica_volumes_rescan (SIGHUP) or a restart finds it again.
+ *
+ * replica_volume_probe: look at one volume now (stat only).  Returns 0 when
+ * healthy, -ENOENT for no such volume, -ENODEV when lost, or the -errno of
+ * a store write that failed.
+ */
+int replica_volume_probe(struct replica_set *rs, uint32_t id);
+/*
+ * SIGHUP: every lost volume whose backing store is usable again is healthy
+ * again (a configured volume takes its file's size, an arrayd-created one
+ * needs at least its size); its pairs stay Broken until a client restarts
+ * their copy.  Every other volume is looked at too.  0 or -errno.
+ */
+int replica_volumes_rescan(struct replica_set *rs);
 
 /* New limit; queued copies start if slots opened. */
 void replica_set_max_copy_tasks(struct replica_set *rs, unsigned n);
@@ -260,6 +304,28 @@ void replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
  */
 void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
     int status, const char *detail);
+
+/* Which volume of a copy changed under it. */
+enum replica_copy_side {
+	REPLICA_SIDE_SOURCE,	/* the volume read (a Restore reads the pair's target) */
+	REPLICA_SIDE_TARGET,	/* the volume written */
+};
+/*
+ * A copy ended because the backing file of one of its volumes changed
+ * under it (the engine checks at open, every chunk and before success):
+ * status -ESTALE when the file is no longer the volume's (unlinked,
+ * replaced, moved: what the path names now is not what was copied) or
+ * -ERANGE when its size changed or was not the volume's size at (re)open;
+ * `detail` names the file and the change ("target /p/b.vol was
+ * unlinked").  Logged at error level with the volume, then ends as
+ * replica_on_copy_done(status, detail): job Exception, pair Broken.
+ * replica_copy_side_volume() gives the volume such an event is about.
+ */
+void replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
+    enum replica_copy_side side, int status, const char *detail);
+/* The volume id a copy of job `j` reads (SOURCE) or writes (TARGET). */
+uint32_t replica_copy_side_volume(const struct rjob *j,
+    enum replica_copy_side side);
 
 /* -------------------------------------------------------------- queries */
 

@@ -23,6 +23,29 @@ struct job_ent {
 	bool in_engine;			/* copy_start called, copy_done not yet */
 	int64_t ckpt_saved_us;		/* last checkpoint write (throttle) */
 	uint64_t ckpt_saved;		/* checkpoint value last written */
+	bool ckpt_failing;		/* the last checkpoint write failed */
+};
+
+/* An engine call a change asks for, made after its commit (txn.c). */
+enum txn_act_kind { TXN_ACT_START, TXN_ACT_CANCEL };
+
+struct txn_act {
+	enum txn_act_kind kind;
+	uint64_t job;
+	uint64_t resume_from;		/* TXN_ACT_START */
+	int rc;				/* TXN_ACT_START: what copy_start said */
+};
+
+/* The registries as the store has them, while a change is open (txn.c). */
+struct txn_snap {
+	struct rvolume *vols;		/* paths owned by the snapshot */
+	bool *vol_registered;
+	size_t nvols, capvols, capreg;
+	struct rpair *pairs;
+	size_t npairs, cappairs;
+	struct job_ent *jobs;
+	size_t njobs, capjobs;
+	uint64_t task_id_reserved;
 };
 
 struct pool_ent {
@@ -40,6 +63,10 @@ struct replica_set {
 	bool durable_commit;		/* the open transaction must be synced */
 	bool started;			/* replica_set_start ran */
 	bool shutting_down;
+	bool in_txn;			/* a change is open (txn.c) */
+	struct txn_snap snap;		/* memory as committed, while in_txn */
+	struct txn_act *acts;		/* engine calls for after the commit */
+	size_t nacts, capacts;
 
 	struct rvolume *vols;		/* ascending id */
 	bool *vol_registered;		/* parallel: configured this run */
@@ -61,8 +88,6 @@ struct replica_set {
 void replica__log(struct replica_set *rs, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t replica__now(struct replica_set *rs);
-int replica__txn_begin(struct replica_set *rs);
-int replica__txn_commit(struct replica_set *rs, int err);
 struct rvolume *replica__vol(struct replica_set *rs, uint32_t id);
 struct rpair *replica__pair(struct replica_set *rs, uint32_t src, uint32_t tgt);
 struct job_ent *replica__job(struct replica_set *rs, uint64_t id);
@@ -78,7 +103,15 @@ int replica__put_job(struct replica_set *rs, const struct rjob *j);
 int replica__alloc_task_id(struct replica_set *rs, uint64_t *id);
 bool replica__job_active(const struct rjob *j);
 
+/* txn.c */
+int replica__txn_begin(struct replica_set *rs);
+int replica__txn_commit(struct replica_set *rs, int err);
+int replica__txn_defer(struct replica_set *rs, enum txn_act_kind kind,
+    uint64_t job_id, uint64_t resume_from);
+void replica__txn_free(struct replica_set *rs);
+
 /* copy.c */
+enum replica_copy_mode replica__job_mode(enum job_kind k);
 int replica__schedule(struct replica_set *rs);
 int replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
     int err, const char *detail, struct sm_result *res);
@@ -93,5 +126,32 @@ bool replica__vol_written(const struct replica_set *rs, uint32_t id);
 bool replica__vol_busy(const struct replica_set *rs, uint32_t id);
 int replica__default_name(const struct replica_set *rs, const char *src,
     char *buf, size_t len);
+
+/* health.c */
+void replica__vol_lost_text(const struct rvolume *v, int why, char *buf,
+    size_t len);
+/*
+ * Look at v's backing store: 0 when usable, else why not (-errno).  With
+ * `adopt` (start-up, rescan) whatever is there is taken as the volume; else
+ * it must be the file or device found before.  `deep`: read a device's size.
+ */
+int replica__vol_examine(struct replica_set *rs, struct rvolume *v, bool deep,
+    bool adopt);
+/* Mark v missing for `why` and log it once (its pairs are the caller's). */
+void replica__vol_set_missing(struct replica_set *rs, struct rvolume *v,
+    int why);
+/* ... and break its pairs, in the caller's transaction.  0 or -errno. */
+int replica__vol_mark_lost(struct replica_set *rs, struct rvolume *v, int why);
+/*
+ * Look at v now, in the caller's transaction: 0 healthy, -ENODEV lost (now
+ * or before: marked, pairs broken), or the -errno of a store write.
+ */
+int replica__vol_probe(struct replica_set *rs, struct rvolume *v);
+/*
+ * Before the copy of job `je` on pair `p` starts: 0 both volumes healthy;
+ * -ENODEV one is lost (the pair is Broken, the job ended); or -errno.
+ */
+int replica__job_vols_probe(struct replica_set *rs, struct rpair *p,
+    struct job_ent *je);
 
 #endif /* ARRAYD_REPLICA_INT_H */

@@ -103,6 +103,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
 	char path[4096];
+	struct store_faults faults;	/* tests only: commits that fail */
+	unsigned ncommits;		/* commits tried since the faults were set */
 };
 
 static int
@@ -386,31 +388,66 @@ store_begin(struct store *st)
 	return store_run(st, Q_BEGIN);
 }
 
-int
-store_commit(struct store *st)
+void
+store_set_faults(struct store *st, const struct store_faults *f)
 {
-	return store_run(st, Q_COMMIT);
+	if (f != NULL)
+		st->faults = *f;
+	else
+		memset(&st->faults, 0, sizeof(st->faults));
+	st->ncommits = 0;
 }
 
 /*
- * Commit, then checkpoint: a checkpoint fsyncs the WAL before it copies
- * frames back (and then the database), so the change survives a power cut
- * once this returns.  For the rare changes that must (task id
+ * The injected failure for this commit, or 0.  The transaction stays open,
+ * as after a COMMIT that SQLite refused, so the caller's rollback applies.
+ */
+static int
+store_fault(struct store *st)
+{
+	const struct store_faults *f = &st->faults;
+	unsigned n;
+
+	if (f->fail_nth == 0)
+		return 0;
+	n = ++st->ncommits;
+	if (n < f->fail_nth || (n > f->fail_nth && !f->fail_every))
+		return 0;
+	return f->err < 0 ? f->err : -ENOSPC;
+}
+
+int
+store_commit(struct store *st)
+{
+	int err = store_fault(st);
+
+	return err != 0 ? err : store_run(st, Q_COMMIT);
+}
+
+/*
+ * Checkpoint the committed WAL: a checkpoint fsyncs the WAL before it copies
+ * frames back (and then the database), so what was committed survives a
+ * power cut once this returns.  For the rare changes that must (task id
  * reservations); the safety level itself cannot change inside a
  * transaction.
  */
 int
-store_commit_durable(struct store *st)
+store_sync(struct store *st)
 {
-	int err, rc;
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
-	if ((err = store_run(st, Q_COMMIT)) != 0)
-		return err;
-	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-	    NULL, NULL);
 	if (rc != SQLITE_OK)
 		return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
 	return 0;
+}
+
+int
+store_commit_durable(struct store *st)
+{
+	int err = store_commit(st);
+
+	return err != 0 ? err : store_sync(st);
 }
 
 void

@@ -8,6 +8,7 @@
 #ifndef ARRAYD_REPLICA_STORE_H
 #define ARRAYD_REPLICA_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,27 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* Commit with the WAL fsync'ed before returning (rare, must-survive changes). */
 int store_commit_durable(struct store *st);
+/*
+ * Sync what is committed (store_commit_durable's second half).  A failure
+ * here leaves the commit in place: only its survival of a power cut is in
+ * doubt.
+ */
+int store_sync(struct store *st);
 void store_rollback(struct store *st);
+
+/*
+ * Fault injection for the unit tests: commit number `fail_nth` (1-based,
+ * counted from this call) fails with `err` (-ENOSPC when 0), and so does
+ * every later one when `fail_every`.  fail_nth 0 (or f NULL) injects
+ * nothing.  The faults belong to this store object; the daemon never sets
+ * them.
+ */
+struct store_faults {
+	unsigned fail_nth;
+	bool fail_every;
+	int err;
+};
+void store_set_faults(struct store *st, const struct store_faults *f);
 
 /* -ENOENT when the key is absent. */
 int store_meta_get(struct store *st, const char *key, char *buf, size_t len);

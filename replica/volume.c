@@ -77,17 +77,17 @@ replica_volume_reconfigure(struct replica_set *rs, struct rvolume *v,
 
 	if (rs->vol_registered[i] || !v->configured || (id != 0 && id != v->id))
 		return -EEXIST;
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
 	if (strcmp(v->path, path) != 0) {
 		if ((np = strdup(path)) == NULL)
-			return -ENOMEM;
+			return replica__txn_commit(rs, -ENOMEM);
 		free(v->path);
 		v->path = np;
 	}
 	snprintf(v->pool, sizeof(v->pool), "%s", pool);
 	v->size = size;
 	rs->vol_registered[i] = true;
-	if ((err = replica__txn_begin(rs)) != 0)
-		return err;
 	return replica__txn_commit(rs, replica__put_vol(rs, v));
 }
 
@@ -127,12 +127,11 @@ replica_volume_configure(struct replica_set *rs, const char *name,
 	nv.size = size;
 	nv.configured = true;
 	nv.created_us = replica__now(rs);
-	if ((err = replica__vol_insert(rs, &nv, true)) != 0)
-		return err;
 	if ((err = replica__txn_begin(rs)) != 0)
 		return err;
-	if ((err = replica__txn_commit(rs, replica__put_vol(rs,
-	    replica__vol(rs, id)))) != 0)
+	if ((err = replica__vol_insert(rs, &nv, true)) == 0)
+		err = replica__put_vol(rs, replica__vol(rs, id));
+	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
 	replica__log(rs, 2, "volume %u: %s configured (%s)", id, name, path);
 	if (id_out != NULL)

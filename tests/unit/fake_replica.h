@@ -39,6 +39,8 @@ struct fake_rep {
 	int create_err;			/* volume_create returns this once */
 	uint32_t missing[16];		/* volume_check fails for these ids */
 	size_t nmissing;
+	uint32_t gen[16];		/* inode it reports: id*1000+gen[id-101] */
+	uint64_t vsize[16];		/* size it reports (id 101+i), 0 v->size */
 	unsigned ncreated, nremoved;
 	unsigned nlogs;
 	char log[64][256];		/* last 64 lines, ring */
@@ -125,14 +127,36 @@ fake_rep_volume_remove(void *ctx, const struct rvolume *v)
 }
 
 static inline int
-fake_rep_volume_check(void *ctx, const struct rvolume *v)
+fake_rep_volume_check(void *ctx, const struct rvolume *v, bool deep,
+    struct rvolume_stat *out)
 {
 	struct fake_rep *f = ctx;
+	size_t k = v->id - 101;
 
+	(void)deep;
 	for (size_t i = 0; i < f->nmissing; i++)
 		if (f->missing[i] == v->id)
 			return -ENOENT;
+	out->dev = 1;
+	out->ino = (uint64_t)v->id * 1000 + (k < 16 ? f->gen[k] : 0);
+	out->rdev = 0;
+	out->size = k < 16 && f->vsize[k] != 0 ? f->vsize[k] : v->size;
+	out->sized = true;
 	return 0;
+}
+
+/* Make volume `id` vanish (volume_check says -ENOENT) or come back. */
+static inline void
+fake_rep_set_missing(struct fake_rep *f, uint32_t id, bool gone)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < f->nmissing; i++)
+		if (f->missing[i] != id)
+			f->missing[j++] = f->missing[i];
+	f->nmissing = j;
+	if (gone && f->nmissing < 16)
+		f->missing[f->nmissing++] = id;
 }
 
 static inline int64_t

@@ -418,6 +418,44 @@ test_roundtrip(void **state)
 	}
 }
 
+/* cim_buf max (issue 8): exact at the cap, over flags oom and over. */
+static void
+test_buf_max(void **state)
+{
+	struct cim_buf mb;
+	char *s;
+	size_t len;
+
+	(void)state;
+	cim_buf_init(&mb);
+	mb.max = 10;
+	cim_buf_puts(&mb, "12345");
+	cim_buf_printf(&mb, "%d", 678);	/* 128-byte guess is not a write */
+	cim_buf_put(&mb, "90", 2);
+	assert_false(mb.oom);
+	assert_int_equal(mb.len, 10);
+	s = cim_buf_steal(&mb, &len);
+	assert_string_equal(s, "1234567890");
+	free(s);
+	mb.max = 10;
+	cim_buf_puts(&mb, "1234567890");
+	cim_buf_puts(&mb, "x");
+	assert_true(mb.oom);
+	assert_true(mb.over);
+	assert_int_equal(mb.len, 10);	/* nothing of the write kept */
+	cim_buf_release(&mb);
+	mb.max = 10;
+	cim_buf_puts(&mb, "12345678");
+	cim_buf_printf(&mb, "%s", "abc");
+	assert_true(mb.over);
+	cim_buf_release(&mb);
+	/* Out of memory without a cap is not "over". */
+	cim_buf_puts(&mb, "no cap");
+	assert_false(mb.oom);
+	assert_false(mb.over);
+	cim_buf_release(&mb);
+}
+
 int
 main(void)
 {
@@ -431,6 +469,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_class, setup, teardown),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_buf_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

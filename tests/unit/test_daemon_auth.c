@@ -5,7 +5,11 @@
  * verification cache (hit path, failures not cached, round robin),
  * auth_passwd keeping other lines and mode 0600, bad names, malformed
  * files.  auth.c is included so the cache can be inspected; PBKDF2 runs at
- * 1000 iterations for speed.
+ * 1000 iterations for speed.  The two halves (cache lookup on the loop,
+ * verification safe on a worker), the db's reference count, and authq on
+ * a private loop: the worker cap and the full queue (-EBUSY), clean
+ * addresses served before failing ones, the failure penalty schedule and
+ * its delay, cancellation, and a clean close.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +17,10 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <uv.h>
 
 #include "../../daemon/auth.c"
+#include "daemon/authq.h"
 
 static char tmpdir[64];
 static char users[128];
@@ -417,6 +423,173 @@ test_load_errors(void **state)
 	assert_null(db);
 }
 
+static void
+test_halves(void **state)
+{
+	struct auth_db *db;
+	enum auth_role role;
+	char h[512], bad[512], user[64], longh[AUTH_HEADER_MAX + 10];
+
+	(void)state;
+	assert_int_equal(auth_passwd(users, "alice", "s3", AUTH_EDIT), 0);
+	db = load();
+	basic(h, sizeof(h), "alice:s3", 8);
+	basic(bad, sizeof(bad), "alice:no", 8);
+	assert_int_equal(auth_cache_lookup(db, h, user, sizeof(user), &role),
+	    -ENOENT);
+	assert_int_equal(role, AUTH_NONE);
+	/* The slow half neither reads nor fills the cache. */
+	assert_int_equal(auth_verify_header(db, h, user, sizeof(user)),
+	    AUTH_EDIT);
+	assert_string_equal(user, "alice");
+	assert_int_equal(auth_cache_lookup(db, h, user, sizeof(user), &role),
+	    -ENOENT);
+	assert_int_equal(auth_verify_header(db, bad, user, sizeof(user)),
+	    AUTH_NONE);
+	auth_cache_store(db, h, "alice", AUTH_EDIT);
+	user[0] = '\0';
+	assert_int_equal(auth_cache_lookup(db, h, user, sizeof(user), &role),
+	    0);
+	assert_int_equal(role, AUTH_EDIT);
+	assert_string_equal(user, "alice");
+	/* A refusal is never stored. */
+	auth_cache_store(db, bad, "alice", AUTH_NONE);
+	assert_int_equal(auth_cache_lookup(db, bad, user, sizeof(user),
+	    &role), -ENOENT);
+	memset(longh, 'A', sizeof(longh) - 1);
+	longh[sizeof(longh) - 1] = '\0';
+	assert_int_equal(auth_cache_lookup(db, longh, user, sizeof(user),
+	    &role), -EINVAL);
+	/* A reference keeps the db across its owner's free (a reload). */
+	assert_ptr_equal(auth_db_ref(db), db);
+	auth_db_free(db);
+	assert_int_equal(db->refs, 1);
+	assert_int_equal(auth_verify_header(db, h, user, sizeof(user)),
+	    AUTH_EDIT);
+	auth_db_free(db);
+}
+
+static void
+test_penalty_schedule(void **state)
+{
+	(void)state;
+	assert_int_equal(authq_penalty_ms(0, 2000), 0);
+	assert_int_equal(authq_penalty_ms(1, 2000), 0);
+	assert_int_equal(authq_penalty_ms(2, 2000), 100);
+	assert_int_equal(authq_penalty_ms(3, 2000), 200);
+	assert_int_equal(authq_penalty_ms(4, 2000), 400);
+	assert_int_equal(authq_penalty_ms(6, 2000), 1600);
+	assert_int_equal(authq_penalty_ms(7, 2000), 2000);
+	assert_int_equal(authq_penalty_ms(40, 2000), 2000);
+	assert_int_equal(authq_penalty_ms(~0u, 2000), 2000);
+	assert_int_equal(authq_penalty_ms(5, 0), 0);
+	assert_int_equal(authq_penalty_ms(5, 150), 150);
+}
+
+/* One authq answer as the test saw it. */
+struct answer {
+	const char	*tag;
+	enum auth_role	 role;
+	uint64_t	 at_ms;
+	int		*order;		/* shared counter */
+	int		 seq;		/* 0: not answered */
+	uv_loop_t	*loop;
+};
+
+static void
+on_answer(void *arg, enum auth_role role, const char *user)
+{
+	struct answer *a = arg;
+
+	a->role = role;
+	a->at_ms = uv_hrtime() / 1000000;
+	a->seq = ++*a->order;
+	if (role != AUTH_NONE)
+		assert_string_equal(user, "alice");
+}
+
+static void
+test_authq(void **state)
+{
+	struct authq_opts o = { 1, 2, 300 };
+	struct answer a[8];
+	struct authq_job *j;
+	struct auth_db *db;
+	struct authq *q;
+	uv_loop_t loop;
+	enum auth_role role;
+	char good[512], bad[512], user[64];
+	uint64_t t0;
+	int order = 0;
+
+	(void)state;
+	assert_int_equal(auth_passwd(users, "alice", "s3", AUTH_EDIT), 0);
+	db = load();
+	basic(good, sizeof(good), "alice:s3", 8);
+	basic(bad, sizeof(bad), "alice:no", 8);
+	memset(a, 0, sizeof(a));
+	for (int i = 0; i < 8; i++)
+		a[i].order = &order;
+	assert_int_equal(uv_loop_init(&loop), 0);
+	q = authq_new(&loop, &o, NULL, NULL);
+	assert_non_null(q);
+
+	/* 127.0.0.2 fails once: its address is "dirty" from now on. */
+	assert_int_equal(authq_submit(q, db, bad, "127.0.0.2", on_answer,
+	    &a[0], &j), 0);
+	assert_int_equal(authq_active(q), 1);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(a[0].seq, 1);
+	assert_int_equal(a[0].role, AUTH_NONE);
+
+	/*
+	 * One worker: a[1] runs, a[2] (failing address) and a[3] (clean)
+	 * wait, a fourth is refused; the clean one is served first.
+	 */
+	assert_int_equal(authq_submit(q, db, bad, "127.0.0.9", on_answer,
+	    &a[1], &j), 0);
+	assert_int_equal(authq_submit(q, db, bad, "127.0.0.2", on_answer,
+	    &a[2], &j), 0);
+	assert_int_equal(authq_submit(q, db, good, "127.0.0.1", on_answer,
+	    &a[3], &j), 0);
+	assert_int_equal(authq_active(q), 1);
+	assert_int_equal(authq_queued(q), 2);
+	assert_int_equal(authq_submit(q, db, good, "127.0.0.1", on_answer,
+	    &a[4], &j), -EBUSY);
+	assert_null(j);
+	t0 = uv_hrtime() / 1000000;
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(a[3].role, AUTH_EDIT);
+	assert_true(a[3].seq < a[2].seq);
+	/* 127.0.0.2's second failure in a row waited the 100 ms penalty. */
+	assert_int_equal(a[2].role, AUTH_NONE);
+	assert_true(a[2].at_ms - t0 >= 100);
+	/* The success was cached: the next request takes the fast path. */
+	assert_int_equal(auth_cache_lookup(db, good, user, sizeof(user),
+	    &role), 0);
+	assert_int_equal(role, AUTH_EDIT);
+
+	/* Cancelled while running and while queued: no answer. */
+	assert_int_equal(authq_submit(q, db, bad, "127.0.0.3", on_answer,
+	    &a[5], &j), 0);
+	authq_cancel(j);
+	assert_int_equal(authq_submit(q, db, bad, "127.0.0.3", on_answer,
+	    &a[6], &j), 0);
+	assert_int_equal(authq_submit(q, db, bad, "127.0.0.3", on_answer,
+	    &a[7], &j), 0);
+	authq_cancel(j);
+	/* A reload frees the owner's reference; the jobs keep theirs. */
+	auth_db_free(db);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(a[5].seq, 0);
+	assert_int_equal(a[7].seq, 0);
+	assert_int_equal(a[6].role, AUTH_NONE);
+	assert_true(a[6].seq > 0);
+	authq_close(q);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 int
 main(void)
 {
@@ -429,6 +602,9 @@ main(void)
 		cmocka_unit_test_setup(test_iterations_per_line, reset),
 		cmocka_unit_test_setup(test_passwd_bad_input, reset),
 		cmocka_unit_test_setup(test_load_errors, reset),
+		cmocka_unit_test_setup(test_halves, reset),
+		cmocka_unit_test(test_penalty_schedule),
+		cmocka_unit_test_setup(test_authq, reset),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

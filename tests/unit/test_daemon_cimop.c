@@ -655,6 +655,152 @@ test_defer_shutdown(void **state)
 	e->loop_init = false;
 }
 
+/* ------------------------------------------- issue 8: large answers */
+
+#define ME_BODY(id) "<?xml version=\"1.0\" encoding=\"utf-8\" ?>" \
+	"<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"" id "\" " \
+	"PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><IMETHODCALL NAME=\"" \
+	"EnumerateInstances\"><LOCALNAMESPACEPATH>" NS_TPD \
+	"</LOCALNAMESPACEPATH><IPARAMVALUE NAME=\"ClassName\"><CLASSNAME " \
+	"NAME=\"CIM_ManagedElement\"/></IPARAMVALUE></IMETHODCALL>" \
+	"</SIMPLEREQ></MESSAGE></CIM>"
+#define RESP_END "</IMETHODRESPONSE></SIMPLERSP></MESSAGE></CIM>"
+
+static unsigned
+occurrences(const char *p, size_t len, const char *s)
+{
+	unsigned n = 0;
+	const char *q;
+
+	while ((q = memmem(p, len, s, strlen(s))) != NULL) {
+		n++;
+		len -= (size_t)(q + 1 - p);
+		p = q + 1;
+	}
+	return n;
+}
+
+/* Over max_response: one ERROR in a whole envelope, nothing else. */
+static void
+test_max_response(void **state)
+{
+	struct env *e = *state;
+
+	set_header(e, "CIMMethod", "EnumerateInstances");
+	run(e, "POST", ME_BODY("90"));
+	expect(e, 200, NULL);
+	assert_true(occurrences(e->resp.body, e->resp.body_len,
+	    "<VALUE.NAMEDINSTANCE>") > 3);
+	assert_true(e->resp.body_len > 2000);
+	e->conf->max_response = 2000;
+	run(e, "POST", ME_BODY("91"));
+	expect(e, 200, NULL);
+	assert_true(e->resp.cim_response);
+	body_has(e, "<MESSAGE ID=\"91\" PROTOCOLVERSION=\"1.0\">"
+	    "<SIMPLERSP><IMETHODRESPONSE NAME=\"EnumerateInstances\">"
+	    "<ERROR CODE=\"1\" DESCRIPTION=\"CIM_ERR_FAILED: the answer is "
+	    "larger than 2000 bytes (max_response)\"/>" RESP_END);
+	assert_int_equal(occurrences(e->resp.body, e->resp.body_len,
+	    "INSTANCE"), 0);
+	assert_true(e->resp.body_len < 2000);
+	/* Small answers are not affected. */
+	set_header(e, "CIMMethod", "EnumerateInstanceNames");
+	run(e, "POST", ENUM_BODY("92", "EnumerateInstanceNames", NS_TPD));
+	expect(e, 200, NULL);
+	body_has(e, "<IRETURNVALUE><INSTANCENAME CLASSNAME=\"TPD_StorageVolume\"");
+}
+
+/* A private loop, enumeration headers, 1 us slices: one object a turn. */
+static void
+slice_env(struct env *e)
+{
+	assert_int_equal(uv_loop_init(&e->loop), 0);
+	e->loop_init = true;
+	e->s.loop = &e->loop;
+	e->s.slice_us = 1;
+	set_header(e, "CIMMethod", "EnumerateInstances");
+}
+
+/*
+ * Written in slices, one per loop turn: the same bytes as in one go; two
+ * at once both finish; a cancelled one is dropped; close answers 503.
+ */
+static void
+test_sliced(void **state)
+{
+	struct env *e = *state;
+	char *whole;
+	size_t whole_len;
+	unsigned turns = 0;
+
+	set_header(e, "CIMMethod", "EnumerateInstances");
+	run(e, "POST", ME_BODY("93"));
+	expect(e, 200, NULL);
+	assert_false(e->resp.deferred);
+	whole = e->resp.body;
+	whole_len = e->resp.body_len;
+	e->resp.body = NULL;
+	slice_env(e);
+	run(e, "POST", ME_BODY("93"));
+	assert_true(e->resp.deferred);
+	assert_null(e->resp.body);
+	assert_int_equal(e->ndefer, 1);
+	while (e->ncomplete == 0 && turns < 100) {
+		uv_run(&e->loop, UV_RUN_NOWAIT);
+		turns++;
+	}
+	assert_int_equal(e->ncomplete, 1);
+	assert_true(turns > 3);		/* it did take several turns */
+	assert_int_equal(e->done.status, 200);
+	assert_true(e->done.cim_response);
+	assert_int_equal(e->done.body_len, whole_len);
+	assert_memory_equal(e->done.body, whole, whole_len);
+	free(whole);
+	/* Two at once; the second over a tiny max_response. */
+	run(e, "POST", ME_BODY("94"));
+	assert_true(e->resp.deferred);
+	e->conf->max_response = 2000;
+	run(e, "POST", ME_BODY("95"));
+	assert_true(e->resp.deferred);
+	/* The one over the limit stops there, before the other ends. */
+	defer_wait(e, 2);
+	assert_true(done_has(e, "<MESSAGE ID=\"95\""));
+	assert_true(done_has(e, "<ERROR CODE=\"1\" DESCRIPTION=\""
+	    "CIM_ERR_FAILED: the answer is larger than 2000 bytes "
+	    "(max_response)\"/>" RESP_END));
+	assert_false(done_has(e, "INSTANCE"));
+	defer_wait(e, 3);
+	assert_true(done_has(e, "<MESSAGE ID=\"94\""));
+	assert_int_equal(e->done.body_len, whole_len);
+	e->conf->max_response = 0;
+	/* The transport gives one up: never answered, nothing left. */
+	run(e, "POST", ME_BODY("96"));
+	assert_true(e->resp.deferred);
+	cimop_cancel(&e->s, &e->token);
+	assert_null(e->s.slices);
+	for (int i = 0; i < 20; i++)
+		uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 3);
+	/* Shutting down: the next turn answers 503. */
+	run(e, "POST", ME_BODY("97"));
+	assert_true(e->resp.deferred);
+	e->s.shutting_down = true;
+	defer_wait(e, 4);
+	assert_int_equal(e->done.status, 503);
+	assert_null(e->done.body);
+	e->s.shutting_down = false;
+	/* Close answers what is left and closes the idle handle. */
+	run(e, "POST", ME_BODY("98"));
+	assert_true(e->resp.deferred);
+	cimop_close(&e->s, on_cimop_closed, e);
+	assert_int_equal(e->ncomplete, 5);
+	assert_int_equal(e->done.status, 503);
+	assert_int_equal(uv_run(&e->loop, UV_RUN_DEFAULT), 0);
+	assert_true(e->closed);
+	assert_int_equal(uv_loop_close(&e->loop), 0);
+	e->loop_init = false;
+}
+
 int
 main(void)
 {
@@ -682,6 +828,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_defer_failed, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_max_response, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sliced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defer_shutdown, setup,
 		    teardown),
 	};

@@ -8,7 +8,12 @@
  * close leaves uv_loop_close() == 0.  Deferred answers: completed later
  * from a uv_timer (order across connections, keep-alive afterwards),
  * completed inside the handler, and still waiting at close (503 +
- * Connection: close, the owner's cancel called once).
+ * Connection: close, the owner's cancel called once).  The defences:
+ * 400 for conflicting Content-Length, 413 after an oversize chunked body,
+ * the wrong-password delay, a header deadline against a byte-dripping
+ * client, 503 + Retry-After when the body budget is spent; and, without
+ * sockets, the once-per-window logger, the connection table's deadlines
+ * and eviction, and the body budget's accounting.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -34,8 +39,11 @@
 #include <uv.h>
 
 #include "daemon/auth.h"
+#include "daemon/bodybudget.h"
+#include "daemon/connguard.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
+#include "daemon/ratelog.h"
 
 /* Basic base64("alice:secret") and base64("alice:wrong"). */
 #define AUTH_OK		"Authorization: Basic YWxpY2U6c2VjcmV0\r\n"
@@ -328,6 +336,9 @@ read_file(const char *path)
 	return s[which];
 }
 
+/* Defences of the next run_with() (zero: none); reset after it. */
+static struct http_guard_opts guard;
+
 /* What the last run_with() saw, for the test to assert on. */
 static unsigned last_cancels, last_deferred_at_stop;
 
@@ -361,6 +372,8 @@ run_with(void (*client)(struct fix *), bool tls, unsigned max_conn,
 	o.timeout = timeout;
 	o.max_connections = max_conn;
 	o.realm = "arrayd-test";
+	o.guard = guard;
+	memset(&guard, 0, sizeof(guard));
 	o.handler = test_handler;
 	o.handler_arg = &f;
 	{
@@ -525,11 +538,10 @@ cli_too_large(struct fix *f)
 			break;
 	}
 	(void)cli_send(fd, "0\r\n\r\n");
-	{
-		ssize_t r = cli_read(fd, buf, sizeof(buf));
-
-		CHECK(r <= 0 || strncmp(buf, "HTTP/1.1 413", 12) == 0);
-	}
+	/* Answered after the body, not reset in the middle of it. */
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 413", 12) == 0);
+	CHECK(strcasestr(buf, "Connection: close") != NULL);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -539,29 +551,174 @@ static void
 cli_limit_timeout(struct fix *f)
 {
 	char buf[4096];
-	int fd[3] = { -1, -1, -1 };
+	int fd[4] = { -1, -1, -1, -1 };
 
-	for (int i = 0; i < 3; i++)
+	/* Two connections (the limit), both idle after an answer. */
+	for (int i = 0; i < 2; i++) {
 		fd[i] = cli_connect(f->port);
-	CHECK(fd[0] >= 0 && fd[1] >= 0 && fd[2] >= 0);
-	CHECK(cli_send(fd[0], POST("/cimom", AUTH_OK, 0)));
-	CHECK(cli_read(fd[0], buf, sizeof(buf)) > 0);
-	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+		CHECK(fd[i] >= 0);
+		CHECK(cli_send(fd[i], POST("/cimom", AUTH_OK, 0)));
+		CHECK(cli_read(fd[i], buf, sizeof(buf)) > 0);
+		CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	}
 	/*
-	 * Beyond max_connections (2) MHD stops accepting: the third waits in
-	 * the kernel's backlog, unserved.
+	 * A third is let in at once: the connection idle the longest (the
+	 * first) is closed for it; the second keeps working.
 	 */
+	fd[2] = cli_connect(f->port);
+	CHECK(fd[2] >= 0);
 	CHECK(cli_send(fd[2], POST("/cimom", AUTH_OK, 0)));
-	CHECK(cli_read_ms(fd[2], buf, sizeof(buf), 400) < 0);
-	/* Idle timeout (1 s) closes the first two; then the third is served. */
-	CHECK(cli_closed(fd[0]));
-	CHECK(cli_closed(fd[1]));
-	CHECK(cli_read(fd[2], buf, sizeof(buf)) > 0);
+	CHECK(cli_read_ms(fd[2], buf, sizeof(buf), 1000) > 0);
 	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	CHECK(cli_closed(fd[0]));
+	CHECK(cli_send(fd[1], POST("/cimom", AUTH_OK, 0)));
+	CHECK(cli_read(fd[1], buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+	/* Both busy reading a body: nobody to give up, a fourth is refused. */
+	CHECK(cli_send(fd[1], POST("/cimom", AUTH_OK, 5) "he"));
+	CHECK(cli_send(fd[2], POST("/cimom", AUTH_OK, 5) "he"));
+	usleep(100 * 1000);
+	fd[3] = cli_connect(f->port);
+	CHECK(fd[3] >= 0);
+	CHECK(cli_closed(fd[3]));
+	/* Idle timeout (1 s): silence closes the others. */
+	CHECK(cli_closed(fd[1]));
+	CHECK(cli_closed(fd[2]));
 out:
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
+}
+
+static void
+cli_framing(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port);
+
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, "POST /cimom HTTP/1.1\r\nHost: x\r\n" AUTH_OK
+	    "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 400", 12) == 0);
+	CHECK(strcasestr(buf, "Connection: close") != NULL);
+	CHECK(cli_closed(fd));
+	close(fd);
+	/* The same length twice is not a conflict. */
+	fd = cli_connect(f->port);
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, "POST /cimom HTTP/1.1\r\nHost: x\r\n" AUTH_OK
+	    "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello"));
+	CHECK(cli_read(fd, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "len=5 first=h") != NULL);
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Milliseconds a request/answer on fd takes, -1 when it fails. */
+static int64_t
+cli_timed(int fd, const char *req, char *buf, size_t cap)
+{
+	uint64_t t0 = uv_hrtime();
+
+	if (!cli_send(fd, req) || cli_read(fd, buf, cap) <= 0)
+		return -1;
+	return (int64_t)((uv_hrtime() - t0) / 1000000);
+}
+
+static void
+cli_penalty(struct fix *f)
+{
+	char buf[4096];
+	int fd = cli_connect(f->port);
+	int64_t ms[3];
+
+	CHECK(fd >= 0);
+	for (int i = 0; i < 3; i++) {
+		ms[i] = cli_timed(fd, POST("/cimom", AUTH_BAD, 0), buf,
+		    sizeof(buf));
+		CHECK(ms[i] >= 0);
+		CHECK(strncmp(buf, "HTTP/1.1 401", 12) == 0);
+	}
+	/* Second failure in a row: 100 ms late; third: 200 ms. */
+	CHECK(ms[1] >= 100);
+	CHECK(ms[2] >= 200);
+	/* The right password still gets in, on the same connection. */
+	CHECK(cli_timed(fd, POST("/cimom", AUTH_OK, 0), buf, sizeof(buf)) >=
+	    0);
+	CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0);
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+cli_header_deadline(struct fix *f)
+{
+	uint64_t t0 = uv_hrtime();
+	struct pollfd pfd;
+	bool cut = false;
+	int fd = cli_connect(f->port);
+	char c;
+
+	CHECK(fd >= 0);
+	CHECK(cli_send(fd, "POST /cimom HTTP/1.1\r\nHost: x\r\n"));
+	/* A header byte every 200 ms: never silent, never done. */
+	for (int i = 0; i < 30 && !cut; i++) {
+		(void)cli_send(fd, "X");
+		pfd = (struct pollfd){ fd, POLLIN, 0 };
+		if (poll(&pfd, 1, 200) == 1 && read(fd, &c, 1) <= 0)
+			cut = true;
+	}
+	CHECK(cut);
+	/* Deadline 1 s, checked every second. */
+	CHECK((uv_hrtime() - t0) / 1000000 < 3500);
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+cli_budget(struct fix *f)
+{
+	char buf[4096];
+	int a = cli_connect(f->port), b = cli_connect(f->port);
+
+	CHECK(a >= 0 && b >= 0);
+	/* a holds 1000 bytes of the 1500 budget with an unfinished body. */
+	CHECK(cli_send(a, POST("/cimom", AUTH_OK, 1000) "hi"));
+	usleep(100 * 1000);
+	CHECK(cli_send(b, POST("/cimom", AUTH_OK, 1000)));
+	CHECK(cli_read(b, buf, sizeof(buf)) > 0);
+	CHECK(strncmp(buf, "HTTP/1.1 503", 12) == 0);
+	CHECK(strcasestr(buf, "\r\nRetry-After: ") != NULL);
+	CHECK(cli_closed(b));
+	close(b);
+	b = -1;
+	/* A small body still fits beside it. */
+	b = cli_connect(f->port);
+	CHECK(b >= 0);
+	CHECK(cli_send(b, POST("/cimom", AUTH_OK, 5) "hello"));
+	CHECK(cli_read(b, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "len=5 first=h") != NULL);
+	/* a finishes: its share comes back, a second big body fits. */
+	memset(buf, 'y', 998);
+	buf[998] = '\0';
+	CHECK(cli_send(a, buf));
+	CHECK(cli_read(a, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "len=1000 first=h") != NULL);
+	CHECK(cli_send(b, POST("/cimom", AUTH_OK, 1000)));
+	memset(buf, 'z', 1000);
+	buf[1000] = '\0';
+	CHECK(cli_send(b, buf));
+	CHECK(cli_read(b, buf, sizeof(buf)) > 0);
+	CHECK(strstr(buf, "len=1000 first=z") != NULL);
+out:
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
 }
 
 static void
@@ -816,6 +973,180 @@ test_bind_errors(void **state)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+static void
+test_framing(void **state)
+{
+	(void)state;
+	run_with(cli_framing, false, 4, 5);
+}
+
+static void
+test_penalty(void **state)
+{
+	(void)state;
+	guard.auth_fail_delay_ms = 2000;
+	run_with(cli_penalty, false, 4, 5);
+}
+
+static void
+test_header_deadline(void **state)
+{
+	(void)state;
+	guard.header_timeout = 1;
+	run_with(cli_header_deadline, false, 4, 30);
+}
+
+static void
+test_budget(void **state)
+{
+	(void)state;
+	guard.body_budget = 1500;
+	run_with(cli_budget, false, 4, 5);
+}
+
+static void
+test_ratelog(void **state)
+{
+	struct ratelog *rl = ratelog_new(1000, 2);
+	unsigned held = 99;
+
+	(void)state;
+	assert_non_null(rl);
+	assert_true(ratelog_allow(rl, "cut 10.0.0.1", 5000, &held));
+	assert_int_equal(held, 0);
+	assert_false(ratelog_allow(rl, "cut 10.0.0.1", 5100, &held));
+	assert_false(ratelog_allow(rl, "cut 10.0.0.1", 5999, NULL));
+	/* Another key is its own. */
+	assert_true(ratelog_allow(rl, "cut 10.0.0.2", 5999, NULL));
+	/* The window is over: let through, with the count held back. */
+	assert_true(ratelog_allow(rl, "cut 10.0.0.1", 6000, &held));
+	assert_int_equal(held, 2);
+	assert_false(ratelog_allow(rl, "cut 10.0.0.1", 6001, &held));
+	/* Full (2 slots): a third key pushes out the least recently seen. */
+	assert_true(ratelog_allow(rl, "cut 10.0.0.3", 6002, NULL));
+	assert_false(ratelog_allow(rl, "cut 10.0.0.1", 6003, NULL));
+	assert_true(ratelog_allow(rl, "cut 10.0.0.2", 6004, NULL));
+	ratelog_free(rl);
+	ratelog_free(NULL);
+}
+
+static void
+cut_count(void *arg, struct conn_entry *e, enum metrics_refusal why)
+{
+	unsigned *n = arg;
+
+	(void)e;
+	n[why]++;
+}
+
+static void
+test_connguard(void **state)
+{
+	struct connguard_opts o = {
+		.max_conns = 3, .per_address = 2, .header_ms = 10000,
+		.handshake_ms = 5000, .idle_ms = 30000, .min_rate = 1000,
+	};
+	struct connguard *g = connguard_new(&o);
+	struct conn_entry *a, *b, *c, *ev;
+	unsigned n[REFUSE_COUNT + 1];
+
+	(void)state;
+	assert_non_null(g);
+	/* Per address: two from one address, a third refused. */
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 0, &ev), CONN_ADMIT);
+	a = connguard_add(g, "10.0.0.1", true, 0, NULL);
+	b = connguard_add(g, "10.0.0.1", false, 100, NULL);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 200, &ev),
+	    CONN_REFUSE_ADDRESS);
+	c = connguard_add(g, "10.0.0.2", false, 200, NULL);
+	assert_int_equal(connguard_count(g), 3);
+	/* Full, all busy: refused. */
+	connguard_phase(a, CONN_BUSY, 300);
+	connguard_phase(b, CONN_BODY, 300);
+	connguard_phase(c, CONN_BUSY, 300);
+	assert_int_equal(connguard_admit(g, "10.0.0.3", 400, &ev),
+	    CONN_REFUSE_FULL);
+	assert_null(ev);
+	/* One goes idle after its answer: it is given up for a newcomer. */
+	connguard_phase(c, CONN_IDLE, 500);
+	assert_int_equal(connguard_admit(g, "10.0.0.3", 600, &ev), CONN_ADMIT);
+	assert_ptr_equal(ev, c);
+	assert_true(c->cut);
+	assert_int_equal(connguard_count(g), 2);
+	connguard_remove(g, c);
+	assert_int_equal(connguard_count(g), 2);
+
+	/* Deadlines. */
+	memset(n, 0, sizeof(n));
+	c = connguard_add(g, "10.0.0.3", true, 1000, NULL);	/* TLS, silent */
+	connguard_phase(b, CONN_BODY, 1000);
+	assert_int_equal(connguard_expire(g, 5999, cut_count, n), 0);
+	assert_int_equal(connguard_expire(g, 6001, cut_count, n), 1);
+	assert_int_equal(n[REFUSE_HANDSHAKE_TIMEOUT], 1);
+	assert_true(c->cut);
+	connguard_remove(g, c);
+	/* A body at 1000 B/s passes the minimum, at 900 B/s it does not. */
+	connguard_body_bytes(b, 12000);
+	assert_int_equal(connguard_expire(g, 13000, cut_count, n), 0);
+	assert_int_equal(connguard_expire(g, 15000, cut_count, n), 1);
+	assert_int_equal(n[REFUSE_BODY_SLOW], 1);
+	connguard_remove(g, b);
+	/* Headers: a keep-alive request's clock starts at its request line. */
+	b = connguard_add(g, "10.0.0.4", false, 20000, NULL);
+	connguard_phase(b, CONN_HEADERS, 25000);	/* first: from accept */
+	assert_int_equal(connguard_expire(g, 30001, cut_count, n), 1);
+	assert_int_equal(n[REFUSE_HEADER_TIMEOUT], 1);
+	connguard_remove(g, b);
+	b = connguard_add(g, "10.0.0.4", false, 40000, NULL);
+	connguard_phase(b, CONN_IDLE, 41000);
+	connguard_phase(b, CONN_HEADERS, 60000);
+	assert_int_equal(connguard_expire(g, 69000, cut_count, n), 0);
+	assert_int_equal(connguard_expire(g, 70001, cut_count, n), 1);
+	connguard_remove(g, b);
+	/* Idle: the next request line is due within idle_ms. */
+	b = connguard_add(g, "10.0.0.4", false, 80000, NULL);
+	connguard_phase(b, CONN_IDLE, 80000);
+	assert_int_equal(connguard_expire(g, 110000, cut_count, n), 0);
+	assert_int_equal(connguard_expire(g, 110001, cut_count, n), 1);
+	assert_int_equal(n[REFUSE_IDLE_TIMEOUT], 1);
+	/* Busy never expires; cut ones are not cut twice. */
+	assert_int_equal(connguard_expire(g, 999999, cut_count, n), 0);
+	assert_true(a->phase == CONN_BUSY && !a->cut);
+	connguard_free(g);
+}
+
+static void
+test_body_budget(void **state)
+{
+	struct body_budget *b = body_budget_new(1000, 600);
+
+	(void)state;
+	assert_non_null(b);
+	assert_int_equal(body_budget_take(b, "alice", 600), 0);
+	assert_int_equal(body_budget_take(b, "alice", 1), -EBUSY);
+	assert_int_equal(body_budget_take(b, "bob", 400), 0);
+	assert_int_equal(body_budget_take(b, "carol", 1), -EBUSY);
+	assert_int_equal(body_budget_take(b, "carol", 0), 0);
+	assert_int_equal(body_budget_used(b), 1000);
+	assert_int_equal(body_budget_user_used(b, "alice"), 600);
+	body_budget_give(b, "alice", 600);
+	assert_int_equal(body_budget_user_used(b, "alice"), 0);
+	assert_int_equal(body_budget_used(b), 400);
+	assert_int_equal(body_budget_take(b, "carol", 600), 0);
+	assert_int_equal(body_budget_take(b, "alice", 1), -EBUSY);
+	/* Over-giving never wraps. */
+	body_budget_give(b, "bob", 5000);
+	assert_int_equal(body_budget_used(b), 600);
+	assert_int_equal(body_budget_user_used(b, "bob"), 0);
+	/* Lower limits apply to new reservations only. */
+	body_budget_set(b, 500, 500);
+	assert_int_equal(body_budget_take(b, "bob", 1), -EBUSY);
+	body_budget_give(b, "carol", 600);
+	assert_int_equal(body_budget_take(b, "bob", 500), 0);
+	body_budget_free(b);
+	body_budget_free(NULL);
+}
+
 static int
 setup(void **state)
 {
@@ -866,6 +1197,13 @@ main(void)
 		cmocka_unit_test(test_defer),
 		cmocka_unit_test(test_defer_shutdown),
 		cmocka_unit_test(test_bind_errors),
+		cmocka_unit_test(test_framing),
+		cmocka_unit_test(test_penalty),
+		cmocka_unit_test(test_header_deadline),
+		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_ratelog),
+		cmocka_unit_test(test_connguard),
+		cmocka_unit_test(test_body_budget),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -75,12 +75,24 @@ teardown(void **state)
 	return 0;
 }
 
-/* Run one intrinsic call; returns the IMETHODRESPONSE content. */
+/*
+ * Between two slices of a sliced call (call_sliced): the test's chance to
+ * change the array.  Called with the slice number (1, 2 ...).
+ */
+static void (*between_slices)(struct env *e, unsigned n);
+
+/*
+ * Run one intrinsic call; returns the IMETHODRESPONSE content.  sliced:
+ * with a slice time already past, so an enumeration writes one object per
+ * slice; the slices are resumed until the answer is complete.
+ */
 static const char *
-call_as(struct env *e, enum auth_role role, const char *ns,
-    const char *method, const char *params)
+call_full(struct env *e, enum auth_role role, const char *ns,
+    const char *method, const char *params, bool sliced)
 {
-	char body[16384], nsxml[256] = "";
+	static char body[1 << 20];
+	char nsxml[256] = "";
+	unsigned slices = 0;
 	struct cim_request r;
 	struct cimxml_err err;
 	struct cim_buf b;
@@ -118,7 +130,15 @@ call_as(struct env *e, enum auth_role role, const char *ns,
 	cim_buf_init(&b);
 	c.out = &b;
 	assert_non_null(c.ns);
+	c.slice_until = sliced ? 1 : 0;
 	cim_intrinsic(&c);
+	while (c.cont != NULL) {
+		assert_true(sliced);
+		slices++;
+		if (between_slices != NULL)
+			between_slices(e, slices);
+		cim_intrinsic_resume(&c);
+	}
 	assert_false(b.oom);
 	cim_buf_puts(&b, "");
 	free(e->out);
@@ -129,9 +149,23 @@ call_as(struct env *e, enum auth_role role, const char *ns,
 }
 
 static const char *
+call_as(struct env *e, enum auth_role role, const char *ns,
+    const char *method, const char *params)
+{
+	return call_full(e, role, ns, method, params, false);
+}
+
+static const char *
 call(struct env *e, const char *ns, const char *method, const char *params)
 {
 	return call_as(e, AUTH_EDIT, ns, method, params);
+}
+
+static const char *
+call_sliced(struct env *e, const char *ns, const char *method,
+    const char *params)
+{
+	return call_full(e, AUTH_EDIT, ns, method, params, true);
 }
 
 static unsigned
@@ -614,6 +648,194 @@ test_snapshot_pool(void **state)
 	HAS(o, "<VALUE>snap1</VALUE>");
 }
 
+/* ------------------------------------------- issue 8: big requests */
+
+/* A PropertyList of n names: the volume's ElementName, then made-up ones. */
+static char *
+long_plist(unsigned n)
+{
+	size_t cap = 64 + (size_t)n * 40;
+	char *p = malloc(cap);
+	size_t len;
+
+	assert_non_null(p);
+	len = (size_t)snprintf(p, cap, "<IPARAMVALUE NAME=\"PropertyList\">"
+	    "<VALUE.ARRAY>");
+	for (unsigned i = 0; i < n; i++)
+		len += (size_t)snprintf(p + len, cap - len, i == 0 ?
+		    "<VALUE>ElementName</VALUE>" : "<VALUE>P%06u</VALUE>", i);
+	snprintf(p + len, cap - len, "</VALUE.ARRAY></IPARAMVALUE>");
+	return p;
+}
+
+/* Over max_property_list: INVALID_PARAMETER naming the limit; at it: served. */
+static void
+test_plist_limit(void **state)
+{
+	struct env *e = *state;
+	char *pl, *params;
+	const char *o;
+
+	e->conf->max_property_list = 50;
+	pl = long_plist(51);
+	params = malloc(strlen(pl) + 2048);
+	assert_non_null(params);
+	sprintf(params, "%s%s", CLS("CIM_StorageVolume"), pl);
+	o = call(e, "root/tpd", "EnumerateInstances", params);
+	assert_string_equal(o, "<ERROR CODE=\"4\" DESCRIPTION=\""
+	    "CIM_ERR_INVALID_PARAMETER: PropertyList has 51 entries; at most 50 "
+	    "are accepted (max_property_list)\"/>");
+	sprintf(params, "%s%s", INAME(VOLNAME("101")), pl);
+	o = call(e, "root/tpd", "GetInstance", params);
+	HAS(o, "<ERROR CODE=\"4\"");
+	o = call(e, "root/tpd", "Associators", ONAME(VOLNAME("101")) "");
+	LACKS(o, "<ERROR");
+	free(pl);
+	/* Exactly at the limit: served, filtered as asked. */
+	pl = long_plist(50);
+	sprintf(params, "%s%s", CLS("CIM_StorageVolume"), pl);
+	o = call(e, "root/tpd", "EnumerateInstances", params);
+	LACKS(o, "<ERROR");
+	assert_int_equal(count(o, "<INSTANCE CLASSNAME=\"TPD_StorageVolume\""),
+	    4);
+	assert_int_equal(count(o, "NAME=\"ElementName\""), 4);
+	assert_int_equal(count(o, "NAME=\"DeviceID\""), 8);	/* key + path */
+	LACKS(o, "NumberOfBlocks");
+	LACKS(o, "P000001");
+	free(pl);
+	free(params);
+	/* Case and duplicates do not matter; NULL requested ones appear. */
+	o = call(e, "root/tpd", "EnumerateInstances", CLS("CIM_StorageVolume")
+	    PLIST("<VALUE>elementname</VALUE><VALUE>ELEMENTNAME</VALUE>"
+	    "<VALUE.NULL/><VALUE>BlockSize</VALUE><VALUE>blocksize</VALUE>"));
+	assert_int_equal(count(o, "NAME=\"ElementName\""), 4);
+	assert_int_equal(count(o, "NAME=\"BlockSize\""), 4);
+	LACKS(o, "NumberOfBlocks");
+	/* Without a configuration there is no limit. */
+	e->conf->max_property_list = 0;
+	pl = long_plist(3000);
+	params = malloc(strlen(pl) + 2048);
+	assert_non_null(params);
+	sprintf(params, "%s%s", CLS("CIM_StorageVolume"), pl);
+	o = call(e, "root/tpd", "EnumerateInstances", params);
+	LACKS(o, "<ERROR");
+	assert_int_equal(count(o, "NAME=\"ElementName\""), 4);
+	free(pl);
+	free(params);
+}
+
+#define SYSNAME "<INSTANCENAME CLASSNAME=\"TPD_StorageSystem\">" \
+	KB("Name", SYS) KB("CreationClassName", "TPD_StorageSystem") \
+	"</INSTANCENAME>"
+
+/* Written one object per slice: byte for byte what one go writes. */
+static void
+test_enumerate_sliced(void **state)
+{
+	struct env *e = *state;
+	static const char *const calls[][2] = {
+		{ "EnumerateInstances", CLS("CIM_ManagedElement") },
+		{ "EnumerateInstances", CLS("CIM_Component") },
+		{ "EnumerateInstanceNames", CLS("CIM_ManagedElement") },
+		{ "EnumerateInstances", CLS("CIM_StorageVolume")
+		    PLIST("<VALUE>ElementName</VALUE><VALUE>Foo</VALUE>") },
+		{ "Associators", ONAME(SYSNAME) },
+		{ "AssociatorNames", ONAME(SYSNAME) },
+		{ "References", ONAME(SYSNAME) },
+		{ "ReferenceNames", ONAME(SYSNAME) },
+		{ "Associators", ONAME(VOLNAME("101"))
+		    PLIST("<VALUE>ElementName</VALUE>") },
+	};
+	char *whole;
+
+	/* A finished job: a running one's ElapsedTime moves between calls. */
+	assert_true(fake_rep_finish(&e->f, e->rs, attach(e, 101, 102), 0,
+	    NULL));
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		whole = strdup(call(e, "root/tpd", calls[i][0], calls[i][1]));
+		assert_non_null(whole);
+		assert_true(count(whole, "CLASSNAME=") > 4);
+		assert_string_equal(call_sliced(e, "root/tpd", calls[i][0],
+		    calls[i][1]), whole);
+		free(whole);
+	}
+}
+
+static uint64_t deleted_job;
+
+static void
+delete_second_job(struct env *e, unsigned n)
+{
+	if (n == 1)
+		assert_int_equal(replica_job_delete(e->rs, deleted_job), 0);
+}
+
+/* An object deleted between slices is left out; the answer stays whole. */
+static void
+test_enumerate_sliced_change(void **state)
+{
+	struct env *e = *state;
+	struct replica_caller who = { "tester", "ModifySynchronization" };
+	struct replica_result res;
+	uint64_t j1 = attach(e, 101, 102);
+	const char *o;
+
+	assert_true(fake_rep_finish(&e->f, e->rs, j1, 0, NULL));
+	assert_int_equal(replica_modify(e->rs, REPLICA_OP_RESYNC, 101, 102,
+	    &who, &res), 0);
+	assert_int_equal(res.rc, 4096);
+	assert_true(fake_rep_finish(&e->f, e->rs, res.job_id, 0, NULL));
+	o = call(e, "root/tpd", "EnumerateInstances", CLS("CIM_ConcreteJob"));
+	assert_int_equal(count(o, "<VALUE.NAMEDINSTANCE>"), 2);
+	deleted_job = res.job_id;
+	between_slices = delete_second_job;
+	o = call_sliced(e, "root/tpd", "EnumerateInstances",
+	    CLS("CIM_ConcreteJob"));
+	between_slices = NULL;
+	assert_int_equal(count(o, "<VALUE.NAMEDINSTANCE>"), 1);
+	assert_int_equal(count(o, "</VALUE.NAMEDINSTANCE>"), 1);
+	HAS(o, ":1</KEYVALUE>");
+	assert_int_equal(strncmp(o, "<IRETURNVALUE>", 14), 0);
+	assert_string_equal(o + strlen(o) - 15, "</IRETURNVALUE>");
+}
+
+static void
+detach_second_pair(struct env *e, unsigned n)
+{
+	struct replica_caller who = { "tester", "ModifySynchronization" };
+	struct replica_result res;
+
+	if (n != 1)
+		return;
+	assert_int_equal(replica_modify(e->rs, REPLICA_OP_DETACH, 104, 103,
+	    &who, &res), 0);
+	assert_int_equal(res.rc, 0);
+}
+
+/* A pair detached between slices: its association instance is left out. */
+static void
+test_enumerate_sliced_pair(void **state)
+{
+	struct env *e = *state;
+	const char *o;
+
+	assert_true(fake_rep_finish(&e->f, e->rs, attach(e, 101, 102), 0,
+	    NULL));
+	assert_true(fake_rep_finish(&e->f, e->rs, attach(e, 104, 103), 0,
+	    NULL));
+	o = call(e, "root/tpd", "EnumerateInstanceNames",
+	    CLS("CIM_StorageSynchronized"));
+	assert_int_equal(count(o, "<INSTANCENAME CLASSNAME=\"TPD_Storage"
+	    "Synchronized\">"), 2);
+	between_slices = detach_second_pair;
+	o = call_sliced(e, "root/tpd", "EnumerateInstances",
+	    CLS("CIM_StorageSynchronized"));
+	between_slices = NULL;
+	assert_int_equal(count(o, "<VALUE.NAMEDINSTANCE>"), 1);
+	assert_string_equal(o + strlen(o) - 15, "</IRETURNVALUE>");
+	LACKS(o, "<ERROR");
+}
+
 int
 main(void)
 {
@@ -640,6 +862,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_pool, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_plist_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enumerate_sliced, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_enumerate_sliced_change,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enumerate_sliced_pair,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -336,6 +336,29 @@ test_volume_values(void **state)
 	assert_string_equal(prop(in, "OperationalStatus")->items[0], "2");
 }
 
+/* A volume whose file vanished shows [6 Error, 13 Lost Communication]. */
+static void
+test_volume_lost(void **state)
+{
+	struct env *e = *state;
+	struct cim_obj o = { .kind = OBJ_VOLUME, .vol_id = 102 };
+	struct cim_instance *in;
+	const struct cim_prop *p;
+
+	fake_rep_set_missing(&e->f, 102, true);
+	in = model_instance(&e->c, &o);	/* looks at the file now */
+	assert_non_null(in);
+	p = prop(in, "OperationalStatus");
+	assert_int_equal(p->n, 2);
+	assert_string_equal(p->items[0], "6");
+	assert_string_equal(p->items[1], "13");
+	assert_string_equal(prop(in, "HealthState")->text, "25");
+	assert_true(replica_volume_by_id(e->rs, 102)->missing);
+	o.vol_id = 101;
+	in = model_instance(&e->c, &o);
+	assert_string_equal(prop(in, "OperationalStatus")->items[0], "2");
+}
+
 struct collect {
 	const char *cls;
 	struct cim_link l[16];
@@ -423,6 +446,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_method_result, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pair_values, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_volume_lost, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_volume_values, setup,
 		    teardown),

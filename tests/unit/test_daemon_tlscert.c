@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_daemon_tlscert.c - the self-signed pair: made with the promised
- * properties (RSA 2048, SHA-256, ten years, SANs, its own CA, verifies
+ * properties (ECDSA P-256, SHA-256, ten years, SANs, its own CA, verifies
  * under OpenSSL's strict X.509 checks as a TLS server certificate), reused
- * untouched, a half-present pair refused, mismatched or non-PEM files
+ * untouched (an RSA pair too), a half-present pair refused, mismatched or non-PEM files
  * refused by tlscert_load with the documented messages.
  */
 #include <errno.h>
@@ -21,7 +21,9 @@
 #include <cmocka.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -43,7 +45,7 @@ setup(void **state)
 	snprintf(key1, sizeof(key1), "%s/key.pem", tmpdir);
 	snprintf(cert2, sizeof(cert2), "%s/cert2.pem", tmpdir);
 	snprintf(key2, sizeof(key2), "%s/key2.pem", tmpdir);
-	/* Two pairs shared by the tests: RSA key generation is slow. */
+	/* Two pairs shared by the tests. */
 	if (tlscert_ensure(cert1, key1, "array1.example.com", err,
 	    sizeof(err)) != 0 ||
 	    tlscert_ensure(cert2, key2, "192.0.2.7", err, sizeof(err)) != 0)
@@ -105,6 +107,7 @@ test_created_pair(void **state)
 	BASIC_CONSTRAINTS *bc;
 	struct stat st;
 	EVP_PKEY *pub;
+	char group[32];
 	X509 *x;
 	int day, sec;
 
@@ -121,9 +124,12 @@ test_created_pair(void **state)
 	x = parse_cert(cert);
 	assert_int_equal(X509_get_version(x), X509_VERSION_3);
 	pub = X509_get0_pubkey(x);
-	assert_int_equal(EVP_PKEY_get_base_id(pub), EVP_PKEY_RSA);
-	assert_int_equal(EVP_PKEY_get_bits(pub), 2048);
-	assert_int_equal(X509_get_signature_nid(x), NID_sha256WithRSAEncryption);
+	assert_int_equal(EVP_PKEY_get_base_id(pub), EVP_PKEY_EC);
+	assert_int_equal(EVP_PKEY_get_bits(pub), 256);
+	assert_true(EVP_PKEY_get_utf8_string_param(pub,
+	    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), NULL));
+	assert_string_equal(group, "prime256v1");
+	assert_int_equal(X509_get_signature_nid(x), NID_ecdsa_with_SHA256);
 	assert_int_equal(ASN1_TIME_diff(&day, &sec, NULL, X509_get0_notAfter(x)),
 	    1);
 	assert_true(day >= 3650 && day <= 3660);
@@ -143,6 +149,8 @@ test_created_pair(void **state)
 	BASIC_CONSTRAINTS_free(bc);
 	assert_true(X509_get_key_usage(x) & KU_KEY_CERT_SIGN);
 	assert_true(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE);
+	/* an EC key cannot encipher: a client checking usage would refuse */
+	assert_false(X509_get_key_usage(x) & KU_KEY_ENCIPHERMENT);
 	/* usable with `curl --cacert cert.pem`, even under strict checks */
 	assert_int_equal(verify_strict(x), 1);
 	X509_free(x);
@@ -245,6 +253,61 @@ test_load_errors(void **state)
 	    sizeof(err)), -EINVAL);
 }
 
+/* Writes an RSA-2048 self-signed pair, as an older arrayd made them. */
+static void
+write_rsa_pair(const char *cert_path, const char *key_path)
+{
+	EVP_PKEY *pkey = EVP_RSA_gen(2048);
+	X509 *x = X509_new();
+	FILE *f;
+
+	assert_non_null(pkey);
+	assert_non_null(x);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -60));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 86400));
+	assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(x),
+	    "CN", MBSTRING_ASC, (const unsigned char *)"old", -1, -1, 0), 1);
+	assert_int_equal(X509_set_issuer_name(x, X509_get_subject_name(x)), 1);
+	assert_int_equal(X509_set_pubkey(x, pkey), 1);
+	assert_true(X509_sign(x, pkey, EVP_sha256()) > 0);
+	assert_non_null(f = fopen(cert_path, "w"));
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	fclose(f);
+	assert_non_null(f = fopen(key_path, "w"));
+	assert_int_equal(PEM_write_PrivateKey(f, pkey, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	fclose(f);
+	X509_free(x);
+	EVP_PKEY_free(pkey);
+}
+
+/*
+ * An RSA pair (configured, or made by an older arrayd in state_dir) is
+ * kept as it is by tlscert_ensure and loads: RSA stays possible.
+ */
+static void
+test_rsa_pair_kept(void **state)
+{
+	char crt[160], key[160], err[256], *c = NULL, *k = NULL;
+	EVP_PKEY *pub;
+	X509 *x;
+
+	(void)state;
+	snprintf(crt, sizeof(crt), "%s/rsa.crt", tmpdir);
+	snprintf(key, sizeof(key), "%s/rsa.key", tmpdir);
+	write_rsa_pair(crt, key);
+	assert_int_equal(tlscert_ensure(crt, key, "array1", err, sizeof(err)),
+	    0);
+	assert_int_equal(tlscert_load(crt, key, &c, &k, err, sizeof(err)), 0);
+	x = parse_cert(c);
+	pub = X509_get0_pubkey(x);
+	assert_int_equal(EVP_PKEY_get_base_id(pub), EVP_PKEY_RSA);
+	X509_free(x);
+	free(c);
+	free(k);
+}
+
 static void
 test_half_pair(void **state)
 {
@@ -318,6 +381,7 @@ main(void)
 		cmocka_unit_test(test_mismatch),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_half_pair),
+		cmocka_unit_test(test_rsa_pair_kept),
 		cmocka_unit_test(test_bad_inputs),
 	};
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <cmocka.h>
 
 #include "tests/unit/fake_replica.h"
@@ -208,6 +209,38 @@ test_race(void **state)
 		    0);
 		assert_int_equal(r.rc, 6);
 	}
+}
+
+/* A copy whose file changed under it: Broken, Exception, the volume logged. */
+static void
+test_copy_volume_changed(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id = attach_ok(c, 101, 102, 4);
+	struct rjob rj = { .kind = JOB_KIND_RESTORE, .src_id = 101,
+	    .tgt_id = 150 };
+	const struct rjob *j;
+	char line[96];
+
+	fake_rep_copy(&c->f, id)->active = false;
+	replica_on_copy_volume_changed(c->rs, id, REPLICA_SIDE_TARGET, -ESTALE,
+	    "target /p/vol1.img was unlinked");
+	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
+	    SYNC_BROKEN);
+	j = replica_job_by_id(c->rs, id);
+	assert_int_equal(j->state, JOB_EXCEPTION);
+	assert_int_equal(j->error_code, ESTALE);
+	assert_string_equal(j->error_desc, "target /p/vol1.img was unlinked");
+	snprintf(line, sizeof(line), "volume 102 (%s): target /p/vol1.img was "
+	    "unlinked; job %" PRIu64 " fails",
+	    replica_volume_by_id(c->rs, 102)->name, id);
+	assert_true(fake_rep_logged(&c->f, line));
+	/* A Restore reads the pair's target and writes its source. */
+	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_SOURCE), 150);
+	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_TARGET), 101);
+	rj.kind = JOB_KIND_RESYNC;
+	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_SOURCE), 101);
+	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_TARGET), 150);
 }
 
 static void
@@ -454,6 +487,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_attach_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_volume_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_copy, setup, teardown),
