@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
 	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl \
 	   libxxhash-dev
-DEB_BENCH_PKGS = wrk qemu-utils rsync fio
+DEB_BENCH_PKGS = wrk qemu-utils rsync fio slowhttptest
 
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
        -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings -fno-common \
