@@ -12,11 +12,13 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 IT=$TOP/tests/integration
 ARRAYD=${ARRAYD:-$TOP/arrayd}
-# Debian's interpreter, called directly: a version manager's shim (pyenv)
+# Debian's interpreter first: a version manager's shim (pyenv)
 # costs ~0.3 s a call, and a test makes hundreds of calls, which stretched
 # the rate-limited copies' timing assumptions.  The scripts need only the
 # standard library.
-if [ -x /usr/bin/python3 ]; then python3() { /usr/bin/python3 "$@"; }; fi
+# (A PATH entry, not a shell function: `python3 ... &` must leave $! the
+# interpreter's PID, which the tests kill.)
+if [ -x /usr/bin/python3 ]; then PATH=/usr/bin:$PATH; export PATH; fi
 WC="python3 $IT/wirecheck.py"
 SYS=2FF70002AC01A2B3
 EDIT_PW=edit-Secret-1
