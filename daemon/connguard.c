@@ -86,9 +86,11 @@ connguard_grace(const struct connguard *g)
  * (and, when the whole table is full, silent since the accept), 2 no
  * complete request for the grace, 3 a body below min_rate so far after
  * the grace; 0 never (being answered, a body at a good rate, or still
- * within the grace).  The per-address case gives a fresh connection the
- * grace so that a client opening its connections in a burst is refused
- * at its cap rather than cutting its own newest ones.
+ * within the grace).  The per-address case gives fresh and idle
+ * connections the grace too, so that a client opening connections in a
+ * burst is refused at its cap rather than cutting its own newest ones,
+ * and an attacker on a client's address cannot cut the client's
+ * keep-alive connection in the instant between two of its requests.
  */
 static int
 connguard_tier(const struct connguard *g, const struct conn_entry *e,
@@ -98,7 +100,7 @@ connguard_tier(const struct connguard *g, const struct conn_entry *e,
 
 	switch (e->phase) {
 	case CONN_IDLE:
-		return 1;
+		return full || age >= grace ? 1 : 0;
 	case CONN_FRESH:
 		if (full)
 			return 1;

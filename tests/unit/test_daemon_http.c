@@ -1156,10 +1156,19 @@ test_connguard_evict(void **state)
 	assert_int_equal(connguard_admit(g, "10.0.0.2", 1000, &ev),
 	    CONN_ADMIT);
 	assert_null(ev);
-	/* An idle one goes before slow ones, whatever their age. */
+	/*
+	 * An idle one goes before slow ones once idle for the grace (not
+	 * in the instant between two requests).
+	 */
 	connguard_phase(d, CONN_BUSY, 1100);
-	connguard_phase(d, CONN_IDLE, 1200);
+	connguard_phase(d, CONN_IDLE, 4500);
 	assert_int_equal(connguard_admit(g, "10.0.0.1", 5000, &ev),
+	    CONN_ADMIT);
+	assert_ptr_equal(ev, b);
+	assert_int_equal(b->why, REFUSE_SLOW_EVICTED);
+	connguard_remove(g, b);
+	b = connguard_add(g, "10.0.0.1", false, 5000, NULL);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 5500, &ev),
 	    CONN_ADMIT);
 	assert_ptr_equal(ev, d);
 	assert_int_equal(d->why, REFUSE_IDLE_EVICTED);
