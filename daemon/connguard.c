@@ -14,11 +14,14 @@
 /*
  * A connection is cut for a newcomer only once it has had this long (or
  * half of header_ms, if less) to send its request: a real client sends
- * its request line and headers in one packet right after the accept, so
- * it never sits without a complete request for that long, while a
- * slowloris sits there for header_ms.
+ * its request line and headers in one packet right after the accept (a
+ * TLS one after its handshake, 2 round trips), so it never sits without
+ * a complete request for that long, while a slowloris sits there for
+ * header_ms.  Not longer: an attacker reconnecting fast from a client's
+ * address keeps its connections young, and with 1 s a client at the cap
+ * still found none old enough 1 time in 4 (tests/bench/dos.sh, slowH).
  */
-#define CONN_EVICT_GRACE_MS	1000
+#define CONN_EVICT_GRACE_MS	500
 
 struct connguard {
 	struct connguard_opts	 o;

@@ -1118,7 +1118,7 @@ test_connguard(void **state)
 /*
  * An address at its cap, or a full table, makes room by cutting the
  * likeliest attacker: idle first, then the oldest without a complete
- * request after the grace (1 s, or header_ms / 2), then a slow body;
+ * request after the grace (0.5 s, or header_ms / 2), then a slow body;
  * never one being answered or reading its body at a good rate.
  */
 static void
@@ -1139,13 +1139,13 @@ test_connguard_evict(void **state)
 	c = connguard_add(g, "10.0.0.1", false, 200, NULL);
 	connguard_phase(b, CONN_HEADERS, 150);
 	connguard_phase(c, CONN_HEADERS, 250);
-	/* Within the grace (a 999 ms old): refused. */
-	assert_int_equal(connguard_admit(g, "10.0.0.1", 999, &ev),
+	/* Within the grace (a 499 ms old): refused. */
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 499, &ev),
 	    CONN_REFUSE_ADDRESS);
 	assert_null(ev);
 	assert_false(a->cut);
 	/* After it: the oldest (a, silent since its accept) is cut. */
-	assert_int_equal(connguard_admit(g, "10.0.0.1", 1000, &ev),
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 500, &ev),
 	    CONN_ADMIT);
 	assert_ptr_equal(ev, a);
 	assert_true(a->cut);
@@ -1161,14 +1161,14 @@ test_connguard_evict(void **state)
 	 * in the instant between two requests).
 	 */
 	connguard_phase(d, CONN_BUSY, 1100);
-	connguard_phase(d, CONN_IDLE, 4500);
+	connguard_phase(d, CONN_IDLE, 4800);
 	assert_int_equal(connguard_admit(g, "10.0.0.1", 5000, &ev),
 	    CONN_ADMIT);
 	assert_ptr_equal(ev, b);
 	assert_int_equal(b->why, REFUSE_SLOW_EVICTED);
 	connguard_remove(g, b);
 	b = connguard_add(g, "10.0.0.1", false, 5000, NULL);
-	assert_int_equal(connguard_admit(g, "10.0.0.1", 5500, &ev),
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 5300, &ev),
 	    CONN_ADMIT);
 	assert_ptr_equal(ev, d);
 	assert_int_equal(d->why, REFUSE_IDLE_EVICTED);
@@ -1208,9 +1208,9 @@ test_connguard_evict(void **state)
 	ev = connguard_add(g, "10.0.0.4", false, 90000, NULL);
 	connguard_phase(ev, CONN_BUSY, 90000);
 	assert_int_equal(connguard_count(g), 6);
-	assert_int_equal(connguard_admit(g, "10.0.0.5", 90500, &ev),
+	assert_int_equal(connguard_admit(g, "10.0.0.5", 90499, &ev),
 	    CONN_REFUSE_FULL);
-	assert_int_equal(connguard_admit(g, "10.0.0.5", 91000, &ev),
+	assert_int_equal(connguard_admit(g, "10.0.0.5", 90500, &ev),
 	    CONN_ADMIT);
 	assert_ptr_equal(ev, x);
 	assert_int_equal(x->why, REFUSE_SLOW_EVICTED);
@@ -1221,12 +1221,12 @@ test_connguard_evict(void **state)
 	    CONN_REFUSE_FULL);
 
 	/* A short header_ms shortens the grace to its half. */
-	o.header_ms = 1000;
+	o.header_ms = 600;
 	connguard_set_opts(g, &o);
 	connguard_phase(x, CONN_HEADERS, 100000);	/* its next request */
-	assert_int_equal(connguard_admit(g, "10.0.0.6", 100499, &ev),
+	assert_int_equal(connguard_admit(g, "10.0.0.6", 100299, &ev),
 	    CONN_REFUSE_FULL);
-	assert_int_equal(connguard_admit(g, "10.0.0.6", 100500, &ev),
+	assert_int_equal(connguard_admit(g, "10.0.0.6", 100300, &ev),
 	    CONN_ADMIT);
 	assert_ptr_equal(ev, x);
 	connguard_free(g);
