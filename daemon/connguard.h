@@ -13,6 +13,11 @@
  * idle_ms (MHD's own timeout only measures silence).  It decides whom to
  * admit: at most per_address connections from one address, and when the
  * table is full the one idle the longest is given up for the newcomer.
+ * When either limit would refuse a newcomer, the connection most likely
+ * an attacker's (from the same address for the per-address limit) is
+ * given up instead: idle between requests, else the oldest without a
+ * complete request after a grace, else a body below min_rate; never one
+ * being answered or reading a body at a good rate.
  * It does not touch sockets: http.c closes what it is told to.  Loop
  * thread only.
  */
@@ -46,6 +51,7 @@ struct conn_entry {
 	char			 addr[48];	/* text, "127.0.0.1" */
 	bool			 tls;
 	bool			 cut;		/* told to close, not yet gone */
+	enum metrics_refusal	 why;		/* if cut: the reason */
 	bool			 served;	/* one request answered */
 	enum conn_phase		 phase;
 	uint64_t		 since_ms;	/* start of this phase */
@@ -64,9 +70,10 @@ void connguard_set_opts(struct connguard *g, const struct connguard_opts *o);
 enum conn_verdict { CONN_ADMIT, CONN_REFUSE_ADDRESS, CONN_REFUSE_FULL };
 
 /*
- * May a new connection from `addr` come in?  When the table is full and
- * an idle connection can make room, it is marked cut and returned in
- * *evict (the caller closes it) and the verdict is CONN_ADMIT.
+ * May a new connection from `addr` come in?  When a limit is reached and
+ * a connection can make room, it is marked cut (its `why` says how) and
+ * returned in *evict (the caller closes it) and the verdict is
+ * CONN_ADMIT.
  */
 enum conn_verdict connguard_admit(struct connguard *g, const char *addr,
     uint64_t now_ms, struct conn_entry **evict);

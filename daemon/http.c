@@ -409,7 +409,10 @@ http_sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* MHD's accept policy: the per-address cap and room in the table. */
+/*
+ * MHD's accept policy: the per-address cap and room in the table, made
+ * by cutting the likeliest attacker when there is one (connguard.h).
+ */
 static enum MHD_Result
 on_http_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
@@ -433,7 +436,7 @@ on_http_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 		break;
 	}
 	if (victim != NULL)
-		http_conn_cut(s, victim, REFUSE_IDLE_EVICTED);
+		http_conn_cut(s, victim, victim->why);
 	return MHD_YES;
 }
 

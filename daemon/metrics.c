@@ -178,6 +178,7 @@ static const char *const refusal_names[REFUSE_COUNT] = {
 	[REFUSE_PER_ADDRESS] = "per_address_limit",
 	[REFUSE_TABLE_FULL] = "connection_limit",
 	[REFUSE_IDLE_EVICTED] = "idle_evicted",
+	[REFUSE_SLOW_EVICTED] = "slow_evicted",
 	[REFUSE_AUTH_BUSY] = "auth_busy",
 	[REFUSE_AUTH_PENALTY] = "auth_penalty",
 	[REFUSE_BODY_BUDGET] = "body_budget",

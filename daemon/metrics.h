@@ -42,6 +42,7 @@ enum metrics_refusal {
 	REFUSE_PER_ADDRESS,		/* too many connections from one address */
 	REFUSE_TABLE_FULL,		/* no slot and no idle one to close */
 	REFUSE_IDLE_EVICTED,		/* idle keep-alive closed for a new one */
+	REFUSE_SLOW_EVICTED,		/* slow request closed for a new one */
 	REFUSE_AUTH_BUSY,		/* 503: verification queue full */
 	REFUSE_AUTH_PENALTY,		/* 401 answered late: repeated failures */
 	REFUSE_BODY_BUDGET,		/* 503: body memory budget spent */

@@ -1115,6 +1115,123 @@ test_connguard(void **state)
 	connguard_free(g);
 }
 
+/*
+ * An address at its cap, or a full table, makes room by cutting the
+ * likeliest attacker: idle first, then the oldest without a complete
+ * request after the grace (0.5 s, or header_ms / 2), then a slow body;
+ * never one being answered or reading its body at a good rate.
+ */
+static void
+test_connguard_evict(void **state)
+{
+	struct connguard_opts o = {
+		.max_conns = 6, .per_address = 3, .header_ms = 30000,
+		.handshake_ms = 5000, .idle_ms = 30000, .min_rate = 1000,
+	};
+	struct connguard *g = connguard_new(&o);
+	struct conn_entry *a, *b, *c, *d, *x, *ev;
+
+	(void)state;
+	assert_non_null(g);
+	/* Three slow-header connections from one address. */
+	a = connguard_add(g, "10.0.0.1", false, 0, NULL);
+	b = connguard_add(g, "10.0.0.1", false, 100, NULL);
+	c = connguard_add(g, "10.0.0.1", false, 200, NULL);
+	connguard_phase(b, CONN_HEADERS, 150);
+	connguard_phase(c, CONN_HEADERS, 250);
+	/* Within the grace (a 499 ms old): refused. */
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 499, &ev),
+	    CONN_REFUSE_ADDRESS);
+	assert_null(ev);
+	assert_false(a->cut);
+	/* After it: the oldest (a, silent since its accept) is cut. */
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 500, &ev),
+	    CONN_ADMIT);
+	assert_ptr_equal(ev, a);
+	assert_true(a->cut);
+	assert_int_equal(a->why, REFUSE_SLOW_EVICTED);
+	connguard_remove(g, a);
+	d = connguard_add(g, "10.0.0.1", false, 1000, NULL);
+	/* Another address's newcomer cuts nothing (table not full). */
+	assert_int_equal(connguard_admit(g, "10.0.0.2", 1000, &ev),
+	    CONN_ADMIT);
+	assert_null(ev);
+	/*
+	 * An idle one goes before slow ones once idle for the grace (not
+	 * in the instant between two requests).
+	 */
+	connguard_phase(d, CONN_BUSY, 1100);
+	connguard_phase(d, CONN_IDLE, 4800);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 5000, &ev),
+	    CONN_ADMIT);
+	assert_ptr_equal(ev, b);
+	assert_int_equal(b->why, REFUSE_SLOW_EVICTED);
+	connguard_remove(g, b);
+	b = connguard_add(g, "10.0.0.1", false, 5000, NULL);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 5300, &ev),
+	    CONN_ADMIT);
+	assert_ptr_equal(ev, d);
+	assert_int_equal(d->why, REFUSE_IDLE_EVICTED);
+	connguard_remove(g, d);
+	d = connguard_add(g, "10.0.0.1", false, 5000, NULL);
+	/*
+	 * Cap full of busy ones and a body at a good rate: refused; a body
+	 * below min_rate after the grace goes only once no slow headers are
+	 * left.
+	 */
+	connguard_phase(b, CONN_BUSY, 5000);
+	connguard_phase(c, CONN_BODY, 5000);
+	connguard_phase(d, CONN_BUSY, 5000);
+	connguard_body_bytes(c, 5000);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 8000, &ev),
+	    CONN_REFUSE_ADDRESS);		/* 5000 B in 3 s */
+	assert_null(ev);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 10001, &ev),
+	    CONN_ADMIT);			/* 5000 B in 5.001 s */
+	assert_ptr_equal(ev, c);
+	assert_int_equal(c->why, REFUSE_SLOW_EVICTED);
+	connguard_remove(g, c);
+	c = connguard_add(g, "10.0.0.1", false, 10001, NULL);
+	connguard_phase(c, CONN_BUSY, 10001);
+	assert_int_equal(connguard_admit(g, "10.0.0.1", 90000, &ev),
+	    CONN_REFUSE_ADDRESS);
+	assert_null(ev);
+
+	/*
+	 * Full table, none idle: the oldest slow-header one from any
+	 * address, after the grace, and never a busy one.
+	 */
+	x = connguard_add(g, "10.0.0.2", false, 90000, NULL);
+	connguard_phase(x, CONN_HEADERS, 90000);
+	a = connguard_add(g, "10.0.0.3", false, 90000, NULL);
+	connguard_phase(a, CONN_BUSY, 90000);
+	ev = connguard_add(g, "10.0.0.4", false, 90000, NULL);
+	connguard_phase(ev, CONN_BUSY, 90000);
+	assert_int_equal(connguard_count(g), 6);
+	assert_int_equal(connguard_admit(g, "10.0.0.5", 90499, &ev),
+	    CONN_REFUSE_FULL);
+	assert_int_equal(connguard_admit(g, "10.0.0.5", 90500, &ev),
+	    CONN_ADMIT);
+	assert_ptr_equal(ev, x);
+	assert_int_equal(x->why, REFUSE_SLOW_EVICTED);
+	connguard_remove(g, x);
+	x = connguard_add(g, "10.0.0.5", false, 91000, NULL);
+	connguard_phase(x, CONN_BUSY, 91000);
+	assert_int_equal(connguard_admit(g, "10.0.0.5", 92000, &ev),
+	    CONN_REFUSE_FULL);
+
+	/* A short header_ms shortens the grace to its half. */
+	o.header_ms = 600;
+	connguard_set_opts(g, &o);
+	connguard_phase(x, CONN_HEADERS, 100000);	/* its next request */
+	assert_int_equal(connguard_admit(g, "10.0.0.6", 100299, &ev),
+	    CONN_REFUSE_FULL);
+	assert_int_equal(connguard_admit(g, "10.0.0.6", 100300, &ev),
+	    CONN_ADMIT);
+	assert_ptr_equal(ev, x);
+	connguard_free(g);
+}
+
 static void
 test_body_budget(void **state)
 {
@@ -1203,6 +1320,7 @@ main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_ratelog),
 		cmocka_unit_test(test_connguard),
+		cmocka_unit_test(test_connguard_evict),
 		cmocka_unit_test(test_body_budget),
 	};
 
