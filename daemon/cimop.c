@@ -43,17 +43,25 @@
 #define STALL_DEFAULT_S	30
 #define SLICE_US	5000	/* of a large answer per loop turn */
 
-/* A CreateReplica CopyType 4 waiting for its snapshot to be durable. */
-struct cimop_pending {
-	struct cimop_pending *next;
+/*
+ * What a request answered after its handler returned keeps: the transport's
+ * handle, the request and who sent it.  Shared by both kinds below.
+ */
+struct cimop_held {
 	void *token;			/* the transport's handle */
 	void (*complete)(void *token, struct http_resp *resp);
 	struct cim_arena *arena;	/* the request's, kept until answered */
 	struct cim_request req;		/* its strings live in arena */
 	const char *host, *user;	/* in arena */
 	enum auth_role role;
-	uint32_t src, tgt;
 	int64_t t0;			/* request start, mono_us (age included) */
+};
+
+/* A CreateReplica CopyType 4 waiting for its snapshot to be durable. */
+struct cimop_pending {
+	struct cimop_pending *next;
+	struct cimop_held h;
+	uint32_t src, tgt;
 	int64_t progress_t;		/* when the copy last moved */
 	uint64_t progress;		/* bytes copied then */
 };
@@ -61,16 +69,10 @@ struct cimop_pending {
 /* A large enumeration being written one slice per loop turn. */
 struct cimop_slice {
 	struct cimop_slice *next;
-	void *token;			/* the transport's handle */
-	void (*complete)(void *token, struct http_resp *resp);
-	struct cim_arena *arena;	/* the request's, kept until answered */
-	struct cim_request req;		/* its strings live in arena */
-	const char *host, *user;	/* in arena */
-	enum auth_role role;
+	struct cimop_held h;
 	struct cim_buf b;		/* the answer so far (owned) */
 	struct cim_cont *cont;		/* where the enumeration stands */
 	size_t mark;			/* where the operation's output began */
-	int64_t t0;			/* request start, mono_us (age included) */
 };
 
 /*
@@ -496,6 +498,57 @@ stall_us(const struct cimop_server *s)
 }
 
 /*
+ * Hold request `r` in `h` for an answer after the handler returns: `h`
+ * takes `arena` and the transport suspends the request (last, so nothing
+ * is suspended on failure).  Returns 0, -ENOMEM or -EIO.
+ */
+static int
+held_take(struct op *o, const struct cim_request *r, struct cim_arena *arena,
+    struct cimop_held *h)
+{
+	h->req = *r;
+	h->arena = arena;
+	h->host = cim_arena_strdup(arena, pick_host(o, arena));
+	h->user = cim_arena_strdup(arena, o->in->user != NULL ?
+	    o->in->user : "");
+	if (h->host == NULL || h->user == NULL)
+		return -ENOMEM;
+	h->role = o->in->role;
+	h->t0 = o->t0 - o->in->age_us;
+	h->complete = o->in->complete;
+	h->token = o->in->defer(o->in->defer_arg, o->s);
+	return h->token != NULL ? 0 : -EIO;
+}
+
+/* The handler context of a held request, with the current configuration
+ * (a reload may have swapped it since the request came). */
+static void
+held_ctx(const struct cimop_server *s, struct cimop_held *h,
+    struct cim_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->conf = s->conf;
+	c->rs = s->rs;
+	c->host = h->host;
+	c->user = h->user;
+	c->role = h->role;
+	c->arena = h->arena;
+	c->req = &h->req;
+	c->ns = model_ns_canon(h->req.ns);
+}
+
+/* A held request the transport gave up (client gone): count, log, free. */
+static void
+held_drop(struct cimop_server *s, struct cimop_held *h)
+{
+	metrics_observe_request(s->metrics, h->req.method, 503, 0,
+	    mono_us() - h->t0);
+	log_debug("cim: %s by %s: given up by the transport", h->req.method,
+	    h->user[0] != '\0' ? h->user : "-");
+	arena_put(h->arena);
+}
+
+/*
  * Hold request `r` until its snapshot pair is durable.  The pending entry
  * (owned by s->pending) takes `arena`.  Returns 0, or -ENOMEM / -EIO with
  * nothing held (the caller answers at once).
@@ -506,7 +559,7 @@ pending_add(struct op *o, const struct cim_request *r,
 {
 	struct cimop_server *s = o->s;
 	struct cimop_pending *p;
-	const char *user = o->in->user != NULL ? o->in->user : "";
+	int err;
 
 	if (!s->timer_init) {
 		if (uv_timer_init(s->loop, &s->timer) != 0)
@@ -517,24 +570,12 @@ pending_add(struct op *o, const struct cim_request *r,
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
-	p->req = *r;
-	p->host = cim_arena_strdup(arena, pick_host(o, arena));
-	p->user = cim_arena_strdup(arena, user);
-	if (p->host == NULL || p->user == NULL) {
+	if ((err = held_take(o, r, arena, &p->h)) != 0) {
 		free(p);
-		return -ENOMEM;
+		return err;
 	}
-	p->token = o->in->defer(o->in->defer_arg, s);
-	if (p->token == NULL) {
-		free(p);
-		return -EIO;
-	}
-	p->complete = o->in->complete;
-	p->arena = arena;
-	p->role = o->in->role;
 	p->src = src;
 	p->tgt = tgt;
-	p->t0 = o->t0 - o->in->age_us;
 	p->progress_t = mono_us();
 	p->next = s->pending;
 	s->pending = p;
@@ -568,21 +609,13 @@ pending_body(struct cimop_server *s, struct cimop_pending *p,
 	struct cim_ctx c;
 	struct cim_buf b;
 
-	memset(&c, 0, sizeof(c));
-	c.conf = s->conf;
-	c.rs = s->rs;
-	c.host = p->host;
-	c.user = p->user;
-	c.role = p->role;
-	c.arena = p->arena;
-	c.req = &p->req;
-	c.ns = model_ns_canon(p->req.ns);
+	held_ctx(s, &p->h, &c);
 	c.defer_pair_src = p->src;
 	c.defer_pair_tgt = p->tgt;
 	cim_buf_init(&b);
 	c.out = &b;
-	cimxml_begin_response(&b, p->req.msg_id ? p->req.msg_id : "", false,
-	    p->req.method);
+	cimxml_begin_response(&b, p->h.req.msg_id ? p->h.req.msg_id : "", false,
+	    p->h.req.method);
 	cim_extrinsic_deferred(&c);
 	cimxml_end_response(&b, false);
 	if (b.oom) {
@@ -607,7 +640,7 @@ pending_answer(struct cimop_server *s, struct cimop_pending *p,
     unsigned status)
 {
 	struct http_resp resp;
-	int64_t dur = mono_us() - p->t0;
+	int64_t dur = mono_us() - p->h.t0;
 
 	memset(&resp, 0, sizeof(resp));
 	pending_unlink(s, p);
@@ -617,14 +650,14 @@ pending_answer(struct cimop_server *s, struct cimop_pending *p,
 		resp.status = status;
 		resp.close = true;
 	}
-	metrics_observe_request(s->metrics, p->req.method, resp.status, 0,
+	metrics_observe_request(s->metrics, p->h.req.method, resp.status, 0,
 	    dur);
 	log_debug("cim: %s by %s: status %u (deferred), %" PRId64 "us",
-	    p->req.method, p->user[0] != '\0' ? p->user : "-", resp.status,
+	    p->h.req.method, p->h.user[0] != '\0' ? p->h.user : "-", resp.status,
 	    dur);
-	p->complete(p->token, &resp);
+	p->h.complete(p->h.token, &resp);
 	free(resp.body);	/* complete() took it unless it failed */
-	arena_put(p->arena);
+	arena_put(p->h.arena);
 	free(p);
 }
 
@@ -646,7 +679,7 @@ pending_wait(struct cimop_server *s, struct cimop_pending *p, int64_t now)
 	if (now - p->progress_t < stall_us(s))
 		return true;
 	log_warnx("%s: snapshot %u of volume %u: no copy progress for %" PRId64
-	    " s, giving up", p->req.method, p->tgt, p->src,
+	    " s, giving up", p->h.req.method, p->tgt, p->src,
 	    stall_us(s) / 1000000);
 	return false;
 }
@@ -674,17 +707,13 @@ slice_cancel(struct cimop_server *s, const void *token)
 	struct cimop_slice *e;
 
 	for (e = s->slices; e != NULL; e = e->next)
-		if (e->token == token)
+		if (e->h.token == token)
 			break;
 	if (e == NULL)
 		return false;
 	slice_unlink(s, e);
-	metrics_observe_request(s->metrics, e->req.method, 503, 0,
-	    mono_us() - e->t0);
-	log_debug("cim: %s by %s: given up by the transport", e->req.method,
-	    e->user[0] != '\0' ? e->user : "-");
 	cim_buf_release(&e->b);
-	arena_put(e->arena);
+	held_drop(s, &e->h);
 	free(e);
 	return true;
 }
@@ -697,16 +726,12 @@ cimop_cancel(struct cimop_server *s, const void *token)
 	if (slice_cancel(s, token))
 		return;
 	for (p = s->pending; p != NULL; p = p->next)
-		if (p->token == token)
+		if (p->h.token == token)
 			break;
 	if (p == NULL)
 		return;
 	pending_unlink(s, p);
-	metrics_observe_request(s->metrics, p->req.method, 503, 0,
-	    mono_us() - p->t0);
-	log_debug("cim: %s by %s: given up by the transport", p->req.method,
-	    p->user[0] != '\0' ? p->user : "-");
-	arena_put(p->arena);
+	held_drop(s, &p->h);
 	free(p);
 }
 
@@ -772,6 +797,7 @@ slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 {
 	struct cimop_server *s = o->s;
 	struct cimop_slice *e;
+	int err;
 
 	if (!s->idle_init) {
 		if (uv_idle_init(s->loop, &s->idle) != 0)
@@ -782,27 +808,14 @@ slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		return -ENOMEM;
-	e->req = *r;
-	e->host = cim_arena_strdup(arena, pick_host(o, arena));
-	e->user = cim_arena_strdup(arena, o->in->user != NULL ?
-	    o->in->user : "");
-	if (e->host == NULL || e->user == NULL) {
+	if ((err = held_take(o, r, arena, &e->h)) != 0) {
 		free(e);
-		return -ENOMEM;
+		return err;
 	}
-	e->token = o->in->defer(o->in->defer_arg, s);
-	if (e->token == NULL) {
-		free(e);
-		return -EIO;
-	}
-	e->complete = o->in->complete;
-	e->arena = arena;
-	e->role = o->in->role;
 	e->b = *b;
 	cim_buf_init(b);
 	e->cont = cont;
 	e->mark = mark;
-	e->t0 = o->t0 - o->in->age_us;
 	slice_append(s, e);
 	if (s->slices == e)
 		uv_idle_start(&s->idle, on_slice_idle);
@@ -833,12 +846,12 @@ slice_answer(struct cimop_server *s, struct cimop_slice *e, unsigned status)
 {
 	struct http_resp resp;
 	unsigned cim_status = 0;
-	int64_t dur = mono_us() - e->t0;
+	int64_t dur = mono_us() - e->h.t0;
 
 	memset(&resp, 0, sizeof(resp));
 	slice_unlink(s, e);
 	if (status == 200) {
-		cim_status = respond_end(s, &e->req, &e->b, e->mark);
+		cim_status = respond_end(s, &e->h.req, &e->b, e->mark);
 		if (e->b.oom) {
 			resp.status = 500;
 			resp.close = true;
@@ -853,14 +866,14 @@ slice_answer(struct cimop_server *s, struct cimop_slice *e, unsigned status)
 		resp.close = true;
 	}
 	cim_buf_release(&e->b);
-	metrics_observe_request(s->metrics, e->req.method, resp.status,
+	metrics_observe_request(s->metrics, e->h.req.method, resp.status,
 	    cim_status, dur);
 	log_debug("cim: %s by %s: status %u, CIM %u (sliced), %" PRId64 "us",
-	    e->req.method, e->user[0] != '\0' ? e->user : "-", resp.status,
+	    e->h.req.method, e->h.user[0] != '\0' ? e->h.user : "-", resp.status,
 	    cim_status, dur);
-	e->complete(e->token, &resp);
+	e->h.complete(e->h.token, &resp);
 	free(resp.body);	/* complete() took it unless it failed */
-	arena_put(e->arena);
+	arena_put(e->h.arena);
 	free(e);
 }
 
@@ -884,15 +897,7 @@ on_slice_idle(uv_idle_t *h)
 			slice_answer(s, s->slices, 503);
 		return;
 	}
-	memset(&c, 0, sizeof(c));
-	c.conf = s->conf;	/* the current one: a reload may have swapped it */
-	c.rs = s->rs;
-	c.host = e->host;
-	c.user = e->user;
-	c.role = e->role;
-	c.arena = e->arena;
-	c.req = &e->req;
-	c.ns = model_ns_canon(e->req.ns);
+	held_ctx(s, &e->h, &c);
 	c.out = &e->b;
 	c.cont = e->cont;
 	c.slice_until = slice_end(s);
@@ -918,11 +923,11 @@ respond_now(struct op *o, const struct cim_request *r,
 	log_warnx("%s: cannot wait for snapshot %u: answering now", r->method,
 	    tgt);
 	memset(&now, 0, sizeof(now));
-	now.req = *r;
-	now.arena = arena;
-	now.host = pick_host(o, arena);
-	now.user = o->in->user != NULL ? o->in->user : "";
-	now.role = o->in->role;
+	now.h.req = *r;
+	now.h.arena = arena;
+	now.h.host = pick_host(o, arena);
+	now.h.user = o->in->user != NULL ? o->in->user : "";
+	now.h.role = o->in->role;
 	now.src = src;
 	now.tgt = tgt;
 	pending_body(o->s, &now, o->resp);
