@@ -64,8 +64,10 @@ CIMXML_OBJS  = $(patsubst %.c,%$(O).o,$(wildcard cimxml/*.c))
 BLOCK_OBJS   = $(patsubst %.c,%$(O).o,$(wildcard blockdev/*.c))
 REPLICA_OBJS = $(patsubst %.c,%$(O).o,$(wildcard replica/*.c))
 CONF_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard conf/*.c))
+BASE_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard base/*.c))
+CIM_OBJS     = $(patsubst %.c,%$(O).o,$(wildcard cim/*.c))
 DAEMON_OBJS  = $(patsubst %.c,%$(O).o,$(filter-out daemon/main.c,$(wildcard daemon/*.c)))
-CORE_OBJS    = $(DAEMON_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(BLOCK_OBJS) $(CONF_OBJS)
+CORE_OBJS    = $(DAEMON_OBJS) $(CIM_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(BLOCK_OBJS) $(CONF_OBJS) $(BASE_OBJS)
 
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst %.c,%,$(UNIT_SRCS))
@@ -81,16 +83,20 @@ LIB_BLOCK   = blockdev/libblockdev$(O).a
 LIB_REPLICA = replica/libreplica$(O).a
 LIB_CONF    = conf/libconf$(O).a
 LIB_DAEMON  = daemon/libdaemon$(O).a
+LIB_CIM     = cim/libcim$(O).a
+LIB_BASE    = base/libbase$(O).a
 $(LIB_CIMXML): $(CIMXML_OBJS)
 $(LIB_BLOCK): $(BLOCK_OBJS)
 $(LIB_REPLICA): $(REPLICA_OBJS)
 $(LIB_CONF): $(CONF_OBJS)
 $(LIB_DAEMON): $(DAEMON_OBJS)
+$(LIB_CIM): $(CIM_OBJS)
+$(LIB_BASE): $(BASE_OBJS)
 %.a:
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_BLOCK) $(LIB_CONF)
+LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_BLOCK) $(LIB_CONF) $(LIB_BASE)
 
 arrayd: daemon/main$(O).o $(LIBS_CORE) .buildmode
 	@echo "  LD      $@"
@@ -112,6 +118,10 @@ tests/unit/test_replica_%: tests/unit/test_replica_%$(O).o .buildmode $(LIB_REPL
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_REPLICA) -lcmocka $(LIBS_REPLICA)
 tests/unit/test_conf_%: tests/unit/test_conf_%$(O).o .buildmode $(LIB_CONF)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
+tests/unit/test_base_%: tests/unit/test_base_%$(O).o .buildmode $(LIB_BASE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka
+tests/unit/test_cim_%: tests/unit/test_cim_%$(O).o .buildmode $(LIBS_CORE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group -lcmocka $(LIBS_ALL)
 tests/unit/test_daemon_%: tests/unit/test_daemon_%$(O).o .buildmode $(LIBS_CORE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group -lcmocka $(LIBS_ALL)
 
@@ -181,6 +191,7 @@ check-deps:
 	if grep -nE '#include "(cimxml|daemon|replica|conf)/|<expat.h>|<microhttpd.h>' blockdev/*.[ch]; then bad=1; fi; \
 	if grep -nE '#include "(cimxml|daemon|blockdev)/|<uv.h>|<expat.h>|<microhttpd.h>' replica/*.[ch]; then bad=1; fi; \
 	if grep -nE '#include "(cimxml|daemon|blockdev|replica)/' conf/*.[ch]; then bad=1; fi; \
+	if grep -nE '#include "(cimxml|daemon|blockdev|replica|conf|cim)/|<uv.h>|<expat.h>|<microhttpd.h>' base/*.[ch]; then bad=1; fi; \
 	if [ $$bad -ne 0 ]; then echo "check-deps: layering violation"; exit 1; fi; echo "check-deps: layering OK"
 
 bench: deps deps-bench all
@@ -199,10 +210,10 @@ tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_memfile.h $(wildcar
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_conf.c conf/*.c $(LIBS_CONF)
 tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/auth.[ch] daemon/fileio.[ch]
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
-tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cimxml/*.[ch] replica/*.[ch] blockdev/*.[ch] conf/*.[ch])
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch])
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
-		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cimxml/*.c replica/*.c \
-		blockdev/*.c conf/*.c $(LIBS_ALL)
+		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cim/*.c cimxml/*.c replica/*.c \
+		blockdev/*.c conf/*.c base/*.c $(LIBS_ALL)
 
 # ---- demo ---------------------------------------------------------------------
 run: deps
@@ -229,7 +240,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arrayd 2>/dev/null
 
 clean:
-	rm -f arrayd .buildmode */*.a daemon/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
+	rm -f arrayd .buildmode */*.a daemon/*.o cim/*.o base/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
 		tests/fuzz/*.o $(FUZZ_REPLAYS) $(FUZZ_BINS) $(UNIT_TESTS) $(TOOLS)
 	find . -name '*.d' -delete
 

@@ -26,7 +26,7 @@
 
 #include <openssl/crypto.h>
 
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/metrics.h"
 #include "daemon/ratelog.h"
 

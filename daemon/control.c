@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "daemon/copyglue.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "replica/replica.h"
 
 #define CONTROL_REQ_MAX	64

@@ -24,7 +24,7 @@
 #include <uv.h>
 
 #include "blockdev/blockdev.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/metrics.h"
 
 struct glue_job {

@@ -30,7 +30,7 @@
 #include "daemon/copyglue.h"
 #include "daemon/dbckpt.h"
 #include "daemon/http.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/metrics.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"

@@ -12,7 +12,7 @@
 
 #include <uv.h>
 
-#include "daemon/cimop.h"
+#include "cim/cimop.h"
 
 struct conf;
 struct auth_db;

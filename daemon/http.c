@@ -53,7 +53,7 @@
 #include "daemon/authq.h"
 #include "daemon/bodybudget.h"
 #include "daemon/connguard.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/metrics.h"
 #include "daemon/ratelog.h"
 

@@ -21,7 +21,7 @@
 
 #include "blockdev/blockdev.h"
 #include "conf/conf.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "replica/replica.h"
 
 /* Errors of stat/open that mean "nothing there" (a file or device gone). */

@@ -151,6 +151,24 @@ struct replica_result {
 	uint32_t target_id;		/* CreateReplica: the new volume, 0 none */
 };
 
+/*
+ * A committed change, announced through replica_ops.changed (announce,
+ * don't poll): which record, how, and its state before and after.
+ * `before` is NULL for a creation, `after` NULL for a deletion; both point
+ * at copies valid only during the call.
+ */
+enum replica_what { REPLICA_VOLUME, REPLICA_PAIR, REPLICA_JOB };
+enum replica_change { REPLICA_CREATED, REPLICA_MODIFIED, REPLICA_DELETED };
+struct replica_event {
+	enum replica_what what;
+	enum replica_change change;
+	union {
+		const struct rvolume *vol;
+		const struct rpair *pair;
+		const struct rjob *job;
+	} before, after;
+};
+
 struct replica_ops {
 	void *ctx;
 	/*
@@ -188,6 +206,12 @@ struct replica_ops {
 	 * 1 warning, 2 info, 3 debug.  May be NULL.
 	 */
 	void (*log)(void *ctx, int level, const char *msg);
+	/*
+	 * Called once per changed record after the transaction that changed
+	 * it commits (never for a rolled-back change), in commit order.  It
+	 * may read the replica set but must not change it.  May be NULL.
+	 */
+	void (*changed)(void *ctx, const struct replica_event *ev);
 };
 
 struct replica_config {

@@ -37,9 +37,9 @@
 
 #include "conf/conf.h"
 #include "daemon/auth.h"
-#include "daemon/cimop.h"
+#include "cim/cimop.h"
 #include "daemon/http.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/metrics.h"
 #include "tests/fuzz/fuzz_memfile.h"
 

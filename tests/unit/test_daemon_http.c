@@ -42,7 +42,7 @@
 #include "daemon/bodybudget.h"
 #include "daemon/connguard.h"
 #include "daemon/http.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/ratelog.h"
 
 /* Basic base64("alice:secret") and base64("alice:wrong"). */

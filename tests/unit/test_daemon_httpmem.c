@@ -22,7 +22,7 @@
 
 #include "daemon/auth.h"
 #include "daemon/http.h"
-#include "daemon/log.h"
+#include "base/log.h"
 
 #define AUTH_OK		"Basic YWxpY2U6c2VjcmV0"	/* alice:secret */
 #define MAX_BODY	1000

@@ -6,7 +6,7 @@
  * CIMProtocolVersion syntax, body parse, then consistency of
  * CIMProtocolVersion, CIMMethod and CIMObject with the body (header-mismatch),
  * then the namespace (ERROR 3 inside a 200).  It writes the response
- * envelope and leaves the operation itself to cim_intrinsic/cim_extrinsic.
+ * envelope and leaves the operation itself to op_intrinsic/op_extrinsic.
  *
  * M-POST is accepted when a Man header declares the DMTF CIM mapping with
  * ns=NN; the CIM headers are then read as NN-CIMOperation etc.  An M-POST
@@ -30,10 +30,10 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
-#include "daemon/cimop.h"
+#include "cim/model.h"
+#include "cim/cimop.h"
 #include "daemon/http.h"
-#include "daemon/log.h"
+#include "base/log.h"
 #include "daemon/metrics.h"
 #include "replica/replica.h"
 
@@ -53,7 +53,7 @@ struct cimop_held {
 	struct cim_arena *arena;	/* the request's, kept until answered */
 	struct cim_request req;		/* its strings live in arena */
 	const char *host, *user;	/* in arena */
-	enum auth_role role;
+	enum op_role role;
 	int64_t t0;			/* request start, mono_us (age included) */
 };
 
@@ -71,7 +71,7 @@ struct cimop_slice {
 	struct cimop_slice *next;
 	struct cimop_held h;
 	struct cim_buf b;		/* the answer so far (owned) */
-	struct cim_cont *cont;		/* where the enumeration stands */
+	struct intrinsic_cont *cont;		/* where the enumeration stands */
 	size_t mark;			/* where the operation's output began */
 };
 
@@ -435,10 +435,10 @@ enum answer {
  */
 static enum answer
 respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b, uint32_t *src, uint32_t *tgt, struct cim_cont **cont,
+    struct cim_buf *b, uint32_t *src, uint32_t *tgt, struct intrinsic_cont **cont,
     size_t *markp)
 {
-	struct cim_ctx c;
+	struct op_ctx c;
 	size_t mark;
 
 	memset(&c, 0, sizeof(c));
@@ -463,9 +463,9 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 		cimxml_write_error(b, CIM_ERR_INVALID_NAMESPACE,
 		    "namespace %s does not exist", r->ns ? r->ns : "");
 	else if (r->intrinsic)
-		cim_intrinsic(&c);
+		op_intrinsic(&c);
 	else
-		cim_extrinsic(&c);
+		op_extrinsic(&c);
 	if (c.defer_pair_tgt != 0 && !b->oom) {
 		*src = c.defer_pair_src;
 		*tgt = c.defer_pair_tgt;
@@ -524,7 +524,7 @@ held_take(struct op *o, const struct cim_request *r, struct cim_arena *arena,
  * (a reload may have swapped it since the request came). */
 static void
 held_ctx(const struct cimop_server *s, struct cimop_held *h,
-    struct cim_ctx *c)
+    struct op_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->conf = s->conf;
@@ -606,7 +606,7 @@ static void
 pending_body(struct cimop_server *s, struct cimop_pending *p,
     struct http_resp *resp)
 {
-	struct cim_ctx c;
+	struct op_ctx c;
 	struct cim_buf b;
 
 	held_ctx(s, &p->h, &c);
@@ -616,7 +616,7 @@ pending_body(struct cimop_server *s, struct cimop_pending *p,
 	c.out = &b;
 	cimxml_begin_response(&b, p->h.req.msg_id ? p->h.req.msg_id : "", false,
 	    p->h.req.method);
-	cim_extrinsic_deferred(&c);
+	op_extrinsic_deferred(&c);
 	cimxml_end_response(&b, false);
 	if (b.oom) {
 		cim_buf_release(&b);
@@ -668,7 +668,7 @@ pending_wait(struct cimop_server *s, struct cimop_pending *p, int64_t now)
 	const struct rpair *pr;
 	const struct rjob *j;
 
-	if (!cim_snapshot_copying(s->rs, p->src, p->tgt))
+	if (!op_snapshot_copying(s->rs, p->src, p->tgt))
 		return false;
 	pr = replica_pair_find(s->rs, p->src, p->tgt);
 	j = pr->job_id != 0 ? replica_job_by_id(s->rs, pr->job_id) : NULL;
@@ -793,7 +793,7 @@ slice_append(struct cimop_server *s, struct cimop_slice *e)
  */
 static int
 slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b, struct cim_cont *cont, size_t mark)
+    struct cim_buf *b, struct intrinsic_cont *cont, size_t mark)
 {
 	struct cimop_server *s = o->s;
 	struct cimop_slice *e;
@@ -886,7 +886,7 @@ on_slice_idle(uv_idle_t *h)
 {
 	struct cimop_server *s = h->data;
 	struct cimop_slice *e = s->slices;
-	struct cim_ctx c;
+	struct op_ctx c;
 
 	if (e == NULL) {
 		uv_idle_stop(h);
@@ -901,7 +901,7 @@ on_slice_idle(uv_idle_t *h)
 	c.out = &e->b;
 	c.cont = e->cont;
 	c.slice_until = slice_end(s);
-	cim_intrinsic_resume(&c);
+	op_intrinsic_resume(&c);
 	if (c.cont == NULL || e->b.oom) {
 		slice_answer(s, e, 200);
 		return;
@@ -937,10 +937,10 @@ respond_now(struct op *o, const struct cim_request *r,
 /* Cannot hold a sliced request: write the rest of it now. */
 static void
 slice_finish_now(struct op *o, const struct cim_request *r,
-    struct cim_arena *arena, struct cim_buf *b, struct cim_cont *cont,
+    struct cim_arena *arena, struct cim_buf *b, struct intrinsic_cont *cont,
     size_t mark)
 {
-	struct cim_ctx c;
+	struct op_ctx c;
 
 	memset(&c, 0, sizeof(c));
 	c.conf = o->s->conf;
@@ -953,7 +953,7 @@ slice_finish_now(struct op *o, const struct cim_request *r,
 	c.ns = model_ns_canon(r->ns);
 	c.out = b;
 	c.cont = cont;
-	cim_intrinsic_resume(&c);	/* slice_until 0: to the end */
+	op_intrinsic_resume(&c);	/* slice_until 0: to the end */
 	o->cim_status = respond_end(o->s, r, b, mark);
 }
 
@@ -964,7 +964,7 @@ process_body(struct op *o, struct cim_arena *arena)
 	struct cim_request r;
 	struct cimxml_err err;
 	struct cim_buf b;
-	struct cim_cont *cont = NULL;
+	struct intrinsic_cont *cont = NULL;
 	uint32_t src = 0, tgt = 0;
 	size_t mark = 0;
 	enum answer ans;
@@ -1081,6 +1081,20 @@ http_complete(void *token, struct http_resp *resp)
 	http_req_complete(token, resp);
 }
 
+static enum op_role
+role_of(enum auth_role r)
+{
+	switch (r) {
+	case AUTH_BROWSE:
+		return OP_ROLE_BROWSE;
+	case AUTH_EDIT:
+		return OP_ROLE_EDIT;
+	case AUTH_NONE:
+		break;
+	}
+	return OP_ROLE_NONE;
+}
+
 void
 cimop_handle(void *arg, const struct http_req *req, struct http_resp *resp)
 {
@@ -1097,7 +1111,7 @@ cimop_handle(void *arg, const struct http_req *req, struct http_resp *resp)
 	in.body = body;
 	in.body_len = len;
 	in.user = http_req_user(req);
-	in.role = http_req_role(req);
+	in.role = role_of(http_req_role(req));
 	in.age_us = http_req_age_us(req);
 	in.defer = http_defer;
 	in.complete = http_complete;

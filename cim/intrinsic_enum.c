@@ -10,7 +10,7 @@
  * the answer will hold is listed, with its identifying strings copied into
  * the request arena (cheap: no instances, no XML).  Then the objects are
  * written one at a time until c->slice_until passes; what is left waits in
- * c->cont for cim_intrinsic_resume(), which cimop.c calls on a later loop
+ * c->cont for op_intrinsic_resume(), which cimop.c calls on a later loop
  * turn.  What a client sees when the array changes between slices: the set
  * of objects is the one at the start of the request; each instance shows
  * its properties when it is written (at most a few slices later); an object
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/cim.h"
+#include "cim/intrinsic_int.h"
 
 /* What an item of the answer is. */
 enum item_kind {
@@ -35,12 +35,12 @@ enum item_kind {
 struct enum_item {
 	const struct model_class *mc;	/* class of what is written */
 	enum item_kind kind;
-	struct cim_obj o;
-	struct cim_link l;
+	struct model_obj o;
+	struct model_link l;
 };
 
 /* An answer being written (c->cont), all in the request arena. */
-struct cim_cont {
+struct intrinsic_cont {
 	struct iargs a;			/* the checked arguments */
 	enum intrinsic_form form;
 	bool names;			/* paths only */
@@ -62,7 +62,7 @@ mono_us(void)
 
 /* A string of an object, copied into the arena; false on no memory. */
 static bool
-keep_str(struct cim_ctx *c, const char **s)
+keep_str(struct op_ctx *c, const char **s)
 {
 	if (*s == NULL)
 		return true;
@@ -72,13 +72,13 @@ keep_str(struct cim_ctx *c, const char **s)
 
 /* The object's strings may live in conf or replica state: copy them. */
 static bool
-keep_obj(struct cim_ctx *c, struct cim_obj *o)
+keep_obj(struct op_ctx *c, struct model_obj *o)
 {
 	return keep_str(c, &o->classname) && keep_str(c, &o->name);
 }
 
 static struct enum_item *
-item_new(struct cim_ctx *c, struct cim_cont *k)
+item_new(struct op_ctx *c, struct intrinsic_cont *k)
 {
 	struct enum_item *v;
 
@@ -101,11 +101,11 @@ item_new(struct cim_ctx *c, struct cim_cont *k)
 	return v;
 }
 
-struct cim_cont *
-intrinsic_cont_new(struct cim_ctx *c, const struct iargs *a,
+struct intrinsic_cont *
+intrinsic_cont_new(struct op_ctx *c, const struct iargs *a,
     enum intrinsic_form form, bool names)
 {
-	struct cim_cont *k = cim_arena_alloc(c->arena, sizeof(*k));
+	struct intrinsic_cont *k = cim_arena_alloc(c->arena, sizeof(*k));
 
 	if (k == NULL)
 		return NULL;
@@ -116,9 +116,9 @@ intrinsic_cont_new(struct cim_ctx *c, const struct iargs *a,
 }
 
 int
-intrinsic_cont_add(struct cim_ctx *c, struct cim_cont *k,
-    const struct model_class *mc, const struct cim_obj *o,
-    const struct cim_link *l)
+intrinsic_cont_add(struct op_ctx *c, struct intrinsic_cont *k,
+    const struct model_class *mc, const struct model_obj *o,
+    const struct model_link *l)
 {
 	const struct model_class *save = k->mc;
 	struct enum_item *it;
@@ -143,24 +143,24 @@ intrinsic_cont_add(struct cim_ctx *c, struct cim_cont *k,
 }
 
 static int
-list_obj_cb(struct cim_ctx *c, const struct cim_obj *o, void *arg)
+list_obj_cb(struct op_ctx *c, const struct model_obj *o, void *arg)
 {
-	struct cim_cont *k = arg;
+	struct intrinsic_cont *k = arg;
 
 	return intrinsic_cont_add(c, k, k->mc, o, NULL);
 }
 
 static int
-list_link_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+list_link_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 {
-	struct cim_cont *k = arg;
+	struct intrinsic_cont *k = arg;
 
 	return intrinsic_cont_add(c, k, k->mc, NULL, l);
 }
 
 /* Every object of every class of the namespace derived from a->cls. */
 static int
-list_all(struct cim_ctx *c, struct cim_cont *k)
+list_all(struct op_ctx *c, struct intrinsic_cont *k)
 {
 	size_t i;
 	int rc = 0;
@@ -180,10 +180,10 @@ list_all(struct cim_ctx *c, struct cim_cont *k)
 
 /* Does the object still exist (after a slice boundary)? */
 static bool
-item_alive(struct cim_ctx *c, const struct enum_item *it)
+item_alive(struct op_ctx *c, const struct enum_item *it)
 {
 	struct cim_path *p;
-	struct cim_obj o;
+	struct model_obj o;
 
 	/* A link item: the link, and so both its ends. */
 	if (it->kind != IT_OBJ && !model_link_exists(c, &it->l))
@@ -195,7 +195,7 @@ item_alive(struct cim_ctx *c, const struct enum_item *it)
 }
 
 static int
-item_write(struct cim_ctx *c, struct cim_cont *k, const struct enum_item *it)
+item_write(struct op_ctx *c, struct intrinsic_cont *k, const struct enum_item *it)
 {
 	bool link = it->kind == IT_LINK;
 	struct cim_path *p;
@@ -231,7 +231,7 @@ item_write(struct cim_ctx *c, struct cim_cont *k, const struct enum_item *it)
 
 /* Write items until done or the slice is over; c->cont says which. */
 static void
-write_slice(struct cim_ctx *c, struct cim_cont *k)
+write_slice(struct op_ctx *c, struct intrinsic_cont *k)
 {
 	size_t first = k->next;
 	int rc = 0;
@@ -257,7 +257,7 @@ write_slice(struct cim_ctx *c, struct cim_cont *k)
 }
 
 void
-intrinsic_cont_run(struct cim_ctx *c, struct cim_cont *k)
+intrinsic_cont_run(struct op_ctx *c, struct intrinsic_cont *k)
 {
 	k->mark = c->out->len;
 	cim_buf_puts(c->out, "<IRETURNVALUE>");
@@ -265,9 +265,9 @@ intrinsic_cont_run(struct cim_ctx *c, struct cim_cont *k)
 }
 
 void
-intrinsic_enumerate(struct cim_ctx *c, struct iargs *a, bool names)
+intrinsic_enumerate(struct op_ctx *c, struct iargs *a, bool names)
 {
-	struct cim_cont *k;
+	struct intrinsic_cont *k;
 	int rc;
 
 	c->cont = NULL;
@@ -290,9 +290,9 @@ intrinsic_enumerate(struct cim_ctx *c, struct iargs *a, bool names)
 }
 
 void
-cim_intrinsic_resume(struct cim_ctx *c)
+op_intrinsic_resume(struct op_ctx *c)
 {
-	struct cim_cont *k = c->cont;
+	struct intrinsic_cont *k = c->cont;
 
 	if (k != NULL)
 		write_slice(c, k);

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "daemon/cim.h"
+#include "cim/plist.h"
+
+#include "cimxml/cimxml.h"
 
 static int
 cmp_name(const void *a, const void *b)
@@ -23,8 +25,8 @@ cmp_name(const void *a, const void *b)
 }
 
 int
-cim_plist_build(struct cim_arena *arena, const char *const *names, size_t n,
-    struct cim_plist *out)
+plist_build(struct cim_arena *arena, const char *const *names, size_t n,
+    struct plist *out)
 {
 	const char **v;
 	size_t i, k = 0;
@@ -47,7 +49,7 @@ cim_plist_build(struct cim_arena *arena, const char *const *names, size_t n,
 }
 
 long
-cim_plist_find(const struct cim_plist *p, const char *name)
+plist_find(const struct plist *p, const char *name)
 {
 	size_t lo = 0, hi = p->n;
 

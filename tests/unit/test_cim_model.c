@@ -14,7 +14,7 @@
 #include "fake_replica.h"
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
+#include "cim/model_int.h"
 
 #define SYS	"2FF70002AC01A2B3"
 
@@ -23,7 +23,7 @@ struct env {
 	struct replica_set *rs;
 	struct conf *conf;
 	struct cim_arena *arena;
-	struct cim_ctx c;
+	struct op_ctx c;
 };
 
 static int
@@ -62,7 +62,7 @@ setup(void **state)
 	e->c.rs = e->rs;
 	e->c.host = "h";
 	e->c.arena = e->arena;
-	e->c.ns = CIM_NS_TPD;
+	e->c.ns = MODEL_NS_TPD;
 	*state = e;
 	return 0;
 }
@@ -122,7 +122,7 @@ static void
 test_resolve_volume(void **state)
 {
 	struct env *e = *state;
-	struct cim_obj o;
+	struct model_obj o;
 	struct cim_path *p;
 
 	p = mkpath(e, "tpd_storagevolume", NULL, 4, "SystemName", SYS,
@@ -164,7 +164,7 @@ static void
 test_resolve_others(void **state)
 {
 	struct env *e = *state;
-	struct cim_obj o;
+	struct model_obj o;
 	struct cim_path *p;
 	uint64_t j, id;
 
@@ -207,12 +207,12 @@ test_resolve_others(void **state)
 	assert_int_equal(model_parse_job_instance_id(&e->c, "TPD:" SYS ":",
 	    &id), -EINVAL);
 	/* Interop objects from the interop namespace only. */
-	e->c.ns = CIM_NS_INTEROP;
+	e->c.ns = MODEL_NS_INTEROP;
 	p = mkpath(e, "CIM_RegisteredProfile", NULL, 1, "InstanceID",
 	    "SNIA:Array");
 	assert_int_equal(model_resolve(&e->c, p, &o), 0);
 	assert_int_equal(o.kind, OBJ_PROFILE);
-	e->c.ns = CIM_NS_TPD;
+	e->c.ns = MODEL_NS_TPD;
 	assert_int_equal(model_resolve(&e->c, p, &o), -EINVAL);
 }
 
@@ -290,7 +290,7 @@ static void
 test_pair_values(void **state)
 {
 	struct env *e = *state;
-	struct cim_obj o = { .kind = OBJ_PAIR, .src_id = 101, .tgt_id = 102 };
+	struct model_obj o = { .kind = OBJ_PAIR, .src_id = 101, .tgt_id = 102 };
 	struct cim_instance *in;
 	uint64_t j = attach(e, 101, 102);
 
@@ -318,7 +318,7 @@ static void
 test_volume_values(void **state)
 {
 	struct env *e = *state;
-	struct cim_obj o = { .kind = OBJ_VOLUME, .vol_id = 101 };
+	struct model_obj o = { .kind = OBJ_VOLUME, .vol_id = 101 };
 	struct cim_instance *in = model_instance(&e->c, &o);
 	const char *wwn;
 
@@ -341,7 +341,7 @@ static void
 test_volume_lost(void **state)
 {
 	struct env *e = *state;
-	struct cim_obj o = { .kind = OBJ_VOLUME, .vol_id = 102 };
+	struct model_obj o = { .kind = OBJ_VOLUME, .vol_id = 102 };
 	struct cim_instance *in;
 	const struct cim_prop *p;
 
@@ -361,12 +361,12 @@ test_volume_lost(void **state)
 
 struct collect {
 	const char *cls;
-	struct cim_link l[16];
+	struct model_link l[16];
 	size_t n;
 };
 
 static int
-collect_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+collect_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 {
 	struct collect *k = arg;
 
@@ -383,8 +383,8 @@ test_links(void **state)
 {
 	struct env *e = *state;
 	struct collect k = { .cls = "TPD_AffectedJobElement" };
-	struct cim_obj job = { .kind = OBJ_JOB }, vol = { .kind = OBJ_VOLUME };
-	struct cim_link l;
+	struct model_obj job = { .kind = OBJ_JOB }, vol = { .kind = OBJ_VOLUME };
+	struct model_link l;
 	struct cim_path *p;
 
 	job.job_id = attach(e, 101, 102);

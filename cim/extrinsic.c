@@ -18,9 +18,9 @@
  * and is a point-in-time image when the call returns.  arrayd fills the
  * snapshot with a background copy, so when cimop.c can hold the answer
  * (c->can_defer) the call leaves the pair in c->defer_pair_src/tgt and
- * the answer (cim_extrinsic_deferred) comes once the copy is durable.
+ * the answer (op_extrinsic_deferred) comes once the copy is durable.
  */
-#include "daemon/cim.h"
+#include "cim/model.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,8 +29,8 @@
 #include <strings.h>
 
 #include "cimxml/cimxml.h"
-#include "daemon/log.h"
-#include "daemon/schema.h"
+#include "base/log.h"
+#include "cim/schema.h"
 #include "replica/replica.h"
 
 /* Bound input parameters of one call: decl[i] is matched by val[i]. */
@@ -51,7 +51,7 @@ struct bound {
 #define RC_TIMEOUT_NOT_SUPPORTED 4098u
 
 static void
-write_rc(struct cim_ctx *c, uint32_t rc)
+write_rc(struct op_ctx *c, uint32_t rc)
 {
 	cim_buf_printf(c->out,
 	    "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>%u</VALUE></RETURNVALUE>",
@@ -60,7 +60,7 @@ write_rc(struct cim_ctx *c, uint32_t rc)
 
 /* The authenticated user for logs ("-" when the caller has none). */
 static const char *
-who_name(const struct cim_ctx *c)
+who_name(const struct op_ctx *c)
 {
 	return c->user != NULL ? c->user : "-";
 }
@@ -72,7 +72,7 @@ who_name(const struct cim_ctx *c)
  * the client.
  */
 static void
-write_ref_param(struct cim_ctx *c, const char *name, const struct cim_path *p)
+write_ref_param(struct op_ctx *c, const char *name, const struct cim_path *p)
 {
 	if (p == NULL) {
 		c->out->oom = true;
@@ -80,7 +80,7 @@ write_ref_param(struct cim_ctx *c, const char *name, const struct cim_path *p)
 	}
 	cim_buf_printf(c->out, "<PARAMVALUE NAME=\"%s\" "
 	    "PARAMTYPE=\"reference\"><VALUE.REFERENCE>", name);
-	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host, CIM_NS_TPD);
+	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host, MODEL_NS_TPD);
 	cim_buf_puts(c->out, "</VALUE.REFERENCE></PARAMVALUE>");
 }
 
@@ -161,7 +161,7 @@ value_fits(const struct cim_value *v, const struct cim_class_param *d)
  * ERROR 4 and returns -EINVAL.
  */
 static int
-bind_one(struct cim_ctx *c, const struct cim_param *p, struct bound *b)
+bind_one(struct op_ctx *c, const struct cim_param *p, struct bound *b)
 {
 	const struct cim_class_param *d = schema_param(b->m, p->name);
 	size_t j;
@@ -203,7 +203,7 @@ bind_one(struct cim_ctx *c, const struct cim_param *p, struct bound *b)
  * ERROR 4 and returns -EINVAL.
  */
 static int
-bind_params(struct cim_ctx *c, const struct cim_class_method *m,
+bind_params(struct op_ctx *c, const struct cim_class_method *m,
     struct bound *b)
 {
 	const struct cim_request *r = c->req;
@@ -280,10 +280,10 @@ arg_ref(const struct bound *b, const char *name)
  * -ENOENT.
  */
 static int
-resolve_volume(const struct cim_ctx *c, const struct cim_path *p, uint32_t *id)
+resolve_volume(const struct op_ctx *c, const struct cim_path *p, uint32_t *id)
 {
 	const struct cim_keybinding *k;
-	struct cim_obj o;
+	struct model_obj o;
 	char *end;
 	unsigned long v;
 
@@ -292,7 +292,7 @@ resolve_volume(const struct cim_ctx *c, const struct cim_path *p, uint32_t *id)
 		return -ENOENT;
 	if (model_resolve(c, p, &o) == 0)
 		goto resolved;
-	if (p->ns != NULL && strcasecmp(p->ns, CIM_NS_TPD) != 0)
+	if (p->ns != NULL && strcasecmp(p->ns, MODEL_NS_TPD) != 0)
 		return -ENOENT;
 	if (!schema_isa(p->classname, "CIM_StorageVolume") &&
 	    strcasecmp(p->classname, "CIM_ManagedElement") != 0 &&
@@ -334,11 +334,11 @@ resolved:
  * joins them is replica/'s question (no pair: return value 4).
  */
 static int
-resolve_pair(const struct cim_ctx *c, const struct cim_path *p,
+resolve_pair(const struct op_ctx *c, const struct cim_path *p,
     uint32_t *src, uint32_t *tgt)
 {
 	const struct cim_keybinding *se, *sy;
-	struct cim_obj o;
+	struct model_obj o;
 
 	*src = *tgt = 0;
 	if (p == NULL || p->is_class)
@@ -364,7 +364,7 @@ resolve_pair(const struct cim_ctx *c, const struct cim_path *p,
 /* ------------------------------------------------- service methods */
 
 static void
-write_result(struct cim_ctx *c, const struct replica_result *res)
+write_result(struct op_ctx *c, const struct replica_result *res)
 {
 	write_rc(c, res->rc);
 	if (res->job_id != 0)
@@ -375,7 +375,7 @@ write_result(struct cim_ctx *c, const struct replica_result *res)
 }
 
 static void
-log_result(const struct cim_ctx *c, const char *what,
+log_result(const struct op_ctx *c, const char *what,
     const struct replica_result *res)
 {
 	if (res->job_id != 0)
@@ -386,7 +386,7 @@ log_result(const struct cim_ctx *c, const char *what,
 }
 
 static void
-fail_internal(struct cim_ctx *c, const char *what, int err)
+fail_internal(struct op_ctx *c, const char *what, int err)
 {
 	log_warn_err(err, "%s", what);
 	cimxml_write_error(c->out, CIM_ERR_FAILED, "%s: %s", what,
@@ -395,7 +395,7 @@ fail_internal(struct cim_ctx *c, const char *what, int err)
 
 /* AttachOrModifyReplica and AttachReplica: a PC onto an existing volume. */
 static void
-call_attach(struct cim_ctx *c, const struct bound *b)
+call_attach(struct op_ctx *c, const struct bound *b)
 {
 	struct replica_caller who = { c->user, c->req->method };
 	struct replica_result res = { 0 };
@@ -430,11 +430,11 @@ call_attach(struct cim_ctx *c, const struct bound *b)
  * system, no pool at all, another volume's delta pool (return value 5).
  */
 static int
-target_pool(struct cim_ctx *c, const struct bound *b, uint32_t src,
+target_pool(struct op_ctx *c, const struct bound *b, uint32_t src,
     uint64_t ct, const char **pool)
 {
 	const struct cim_path *p = arg_ref(b, "TargetPool");
-	struct cim_obj o;
+	struct model_obj o;
 
 	*pool = NULL;
 	if (p == NULL)
@@ -452,7 +452,7 @@ target_pool(struct cim_ctx *c, const struct bound *b, uint32_t src,
 }
 
 bool
-cim_snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
+op_snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
 {
 	const struct rpair *p = replica_pair_find(rs, src, tgt);
 
@@ -461,7 +461,7 @@ cim_snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
 }
 
 void
-cim_extrinsic_deferred(struct cim_ctx *c)
+op_extrinsic_deferred(struct op_ctx *c)
 {
 	const struct rpair *p = replica_pair_find(c->rs, c->defer_pair_src,
 	    c->defer_pair_tgt);
@@ -479,14 +479,14 @@ cim_extrinsic_deferred(struct cim_ctx *c)
 	    c->req->method, who_name(c), c->defer_pair_tgt,
 	    c->defer_pair_src, p == NULL ? "is gone" :
 	    p->sync_state == SYNC_BROKEN ? "could not be filled (Broken)" :
-	    cim_snapshot_copying(c->rs, p->src_id, p->tgt_id) ?
+	    op_snapshot_copying(c->rs, p->src_id, p->tgt_id) ?
 	    "is still being copied" : sync_state_name(p->sync_state),
 	    REPLICA_RC_FAILED);
 	write_rc(c, REPLICA_RC_FAILED);
 }
 
 static void
-call_create_replica(struct cim_ctx *c, const struct bound *b)
+call_create_replica(struct op_ctx *c, const struct bound *b)
 {
 	struct replica_caller who = { c->user, c->req->method };
 	struct replica_result res = { 0 };
@@ -518,14 +518,14 @@ call_create_replica(struct cim_ctx *c, const struct bound *b)
 	/* Not before the snapshot is durable: answered now only if it is. */
 	c->defer_pair_src = src;
 	c->defer_pair_tgt = res.target_id;
-	if (cim_snapshot_copying(c->rs, src, res.target_id))
+	if (op_snapshot_copying(c->rs, src, res.target_id))
 		return;
-	cim_extrinsic_deferred(c);
+	op_extrinsic_deferred(c);
 	c->defer_pair_src = c->defer_pair_tgt = 0;
 }
 
 static void
-call_modify_sync(struct cim_ctx *c, const struct bound *b)
+call_modify_sync(struct op_ctx *c, const struct bound *b)
 {
 	struct replica_caller who = { c->user, c->req->method };
 	struct replica_result res = { 0 };
@@ -555,7 +555,7 @@ call_modify_sync(struct cim_ctx *c, const struct bound *b)
  * the call checks its arguments and completes synchronously (0).
  */
 static void
-call_update_snapspace(struct cim_ctx *c, const struct bound *b)
+call_update_snapspace(struct op_ctx *c, const struct bound *b)
 {
 	const struct cim_value *v = arg(b, "SnapshotVolume");
 	uint32_t id;
@@ -576,7 +576,7 @@ call_update_snapspace(struct cim_ctx *c, const struct bound *b)
 }
 
 static void
-call_service(struct cim_ctx *c, const struct bound *b)
+call_service(struct op_ctx *c, const struct bound *b)
 {
 	const char *m = b->m->name;
 
@@ -602,7 +602,7 @@ call_service(struct cim_ctx *c, const struct bound *b)
  * ErrorDescription.  Allocated in c->arena; NULL when it is full.
  */
 static struct cim_instance *
-job_error_instance(struct cim_ctx *c, const struct rjob *j)
+job_error_instance(struct op_ctx *c, const struct rjob *j)
 {
 	static const char failed[] = "Operation has failed";
 	const char *why = j->error_desc[0] != '\0' ?
@@ -639,7 +639,7 @@ job_error_instance(struct cim_ctx *c, const struct rjob *j)
 }
 
 static void
-call_get_error(struct cim_ctx *c, const struct rjob *j)
+call_get_error(struct op_ctx *c, const struct rjob *j)
 {
 	struct cim_instance *in;
 	char *text;
@@ -662,7 +662,7 @@ call_get_error(struct cim_ctx *c, const struct rjob *j)
 }
 
 static void
-call_request_state(struct cim_ctx *c, const struct bound *b, uint64_t job)
+call_request_state(struct op_ctx *c, const struct bound *b, uint64_t job)
 {
 	const struct cim_value *to = arg(b, "TimeoutPeriod");
 	bool has_state;
@@ -692,7 +692,7 @@ call_request_state(struct cim_ctx *c, const struct bound *b, uint64_t job)
 }
 
 static void
-call_job(struct cim_ctx *c, const struct bound *b, uint64_t job_id)
+call_job(struct op_ctx *c, const struct bound *b, uint64_t job_id)
 {
 	const struct rjob *j = replica_job_by_id(c->rs, job_id);
 	const char *m = b->m->name;
@@ -714,7 +714,7 @@ call_job(struct cim_ctx *c, const struct bound *b, uint64_t job_id)
 
 /* A call on a class path: none of our methods is static. */
 static void
-call_static(struct cim_ctx *c)
+call_static(struct op_ctx *c)
 {
 	const struct cim_request *r = c->req;
 	const struct cim_class *cls = r->target != NULL ?
@@ -731,12 +731,12 @@ call_static(struct cim_ctx *c)
 }
 
 void
-cim_extrinsic(struct cim_ctx *c)
+op_extrinsic(struct op_ctx *c)
 {
 	const struct cim_request *r = c->req;
 	const struct cim_class *cls;
 	const struct cim_class_method *m;
-	struct cim_obj o;
+	struct model_obj o;
 	struct bound b;
 
 	if (c->ns == NULL) {
@@ -744,10 +744,10 @@ cim_extrinsic(struct cim_ctx *c)
 		    "namespace %s does not exist", r->ns != NULL ? r->ns : "");
 		return;
 	}
-	if (c->role < AUTH_EDIT) {
+	if (c->role < OP_ROLE_EDIT) {
 		cimxml_write_error(c->out, CIM_ERR_ACCESS_DENIED,
 		    "user %s (role %s) may not invoke methods", who_name(c),
-		    auth_role_name(c->role));
+		    op_role_name(c->role));
 		return;
 	}
 	if (r->target == NULL || r->target->is_class) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_extrinsic.c - cim_extrinsic() driven with real METHODCALL
+ * test_daemon_extrinsic.c - op_extrinsic() driven with real METHODCALL
  * bodies (parsed by cimxml_parse_request) against a replica_set on fake
  * ops in a mkdtemp() folder.  Asserts on the METHODRESPONSE content: the
  * CIM error codes of the contract's validation order, the return values
@@ -8,7 +8,7 @@
  * depend on (RETURNVALUE PARAMTYPE, PARAMVALUE attributes, HOST in output
  * references, the escaped embedded CIM_Error of GetError).  With
  * can_defer, CreateReplica CopyType 4 leaves its pair for cimop.c and
- * cim_extrinsic_deferred() answers: 0 + TargetElement only once the
+ * op_extrinsic_deferred() answers: 0 + TargetElement only once the
  * snapshot copy finished, 4 when it failed, is gone or still runs.
  */
 #include <setjmp.h>
@@ -25,8 +25,8 @@
 
 #include "cimxml/cimxml.h"
 #include "conf/conf.h"
-#include "daemon/cim.h"
-#include "daemon/log.h"
+#include "cim/model.h"
+#include "base/log.h"
 #include "replica/replica.h"
 
 /* Volumes of fake_rep_open(). */
@@ -393,14 +393,14 @@ check_wire(const char *r)
 
 /* Run one METHODCALL as `role`; the response content is in x->resp. */
 static const char *
-call_as(struct fx *x, enum auth_role role, const char *method, char *target,
+call_as(struct fx *x, enum op_role role, const char *method, char *target,
     char *prm)
 {
 	struct cim_arena *a = cim_arena_new(4u << 20);
 	struct cim_request req;
 	struct cimxml_err err;
 	struct cim_buf out;
-	struct cim_ctx c;
+	struct op_ctx c;
 	const char *tag = strncmp(target, "<CLASSNAME", 10) == 0 ?
 	    "LOCALCLASSPATH" : "LOCALINSTANCEPATH";
 	char *body;
@@ -429,11 +429,11 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 	c.req = &req;
 	c.ns = g_ctx_ns_null ? NULL : model_ns_canon(req.ns);
 	if (g_target_ns == NULL && !g_ctx_ns_null)
-		assert_string_equal(c.ns, CIM_NS_TPD);
+		assert_string_equal(c.ns, MODEL_NS_TPD);
 	cim_buf_init(&out);
 	c.out = &out;
 	c.can_defer = g_can_defer;
-	cim_extrinsic(&c);
+	op_extrinsic(&c);
 	assert_false(out.oom);
 	g_defer_src = c.defer_pair_src;
 	g_defer_tgt = c.defer_pair_tgt;
@@ -455,13 +455,13 @@ call_as(struct fx *x, enum auth_role role, const char *method, char *target,
 static const char *
 call(struct fx *x, const char *method, char *prm)
 {
-	return call_as(x, AUTH_EDIT, method, svc_target(x, NULL, NULL), prm);
+	return call_as(x, OP_ROLE_EDIT, method, svc_target(x, NULL, NULL), prm);
 }
 
 static const char *
 call_job(struct fx *x, const char *method, uint64_t job, char *prm)
 {
-	return call_as(x, AUTH_EDIT, method, job_target(x, job), prm);
+	return call_as(x, OP_ROLE_EDIT, method, job_target(x, job), prm);
 }
 
 /* ERROR CODE of the response, -1 when it has none. */
@@ -610,14 +610,14 @@ test_browse_role_denied(void **state)
 {
 	struct fx *x = *state;
 
-	assert_error(call_as(x, AUTH_BROWSE, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_BROWSE, "CreateReplica",
 	    svc_target(x, NULL, NULL), params(
 	    pref("SourceElement", vol_path(x, VA, F_FULL, false), NULL),
 	    NULL)), 2);
 	/* Role before target existence and before method lookup. */
-	assert_error(call_as(x, AUTH_BROWSE, "Frobnicate",
+	assert_error(call_as(x, OP_ROLE_BROWSE, "Frobnicate",
 	    svc_target(x, "FOREIGN", NULL), NULL), 2);
-	assert_error(call_as(x, AUTH_NONE, "GetError", job_target(x, 1),
+	assert_error(call_as(x, OP_ROLE_NONE, "GetError", job_target(x, 1),
 	    NULL), 2);
 	assert_int_equal(replica_volume_count(x->rs), 4);
 }
@@ -627,20 +627,20 @@ test_unknown_target(void **state)
 {
 	struct fx *x = *state;
 
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
 	    svc_target(x, "0123456789ABCDEF", NULL), NULL), 6);
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
 	    svc_target(x, NULL, "OtherService"), NULL), 6);
 	/* Before method lookup: an unknown method on a missing target is 6. */
-	assert_error(call_as(x, AUTH_EDIT, "Frobnicate",
+	assert_error(call_as(x, OP_ROLE_EDIT, "Frobnicate",
 	    svc_target(x, "0123456789ABCDEF", NULL), NULL), 6);
 	/* A volume that does not exist. */
-	assert_error(call_as(x, AUTH_EDIT, "RequestStateChange",
+	assert_error(call_as(x, OP_ROLE_EDIT, "RequestStateChange",
 	    vol_path(x, 999, F_NAME, false), NULL), 6);
 	/* A job that never existed. */
 	assert_error(call_job(x, "GetError", 77, NULL), 6);
 	/* A class no one knows. */
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
 	    strdup("<INSTANCENAME CLASSNAME=\"TPD_Nothing\"><KEYBINDING "
 	    "NAME=\"Name\"><KEYVALUE>x</KEYVALUE></KEYBINDING></INSTANCENAME>"),
 	    NULL), 6);
@@ -652,19 +652,19 @@ test_unknown_method(void **state)
 	struct fx *x = *state;
 
 	/* Class paths: no method of ours is static. */
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica", strdup(
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica", strdup(
 	    "<CLASSNAME NAME=\"TPD_StorageConfigurationService\"/>"), NULL),
 	    7);
-	assert_error(call_as(x, AUTH_EDIT, "Frobnicate", strdup(
+	assert_error(call_as(x, OP_ROLE_EDIT, "Frobnicate", strdup(
 	    "<CLASSNAME NAME=\"tpd_storageconfigurationservice\"/>"), NULL),
 	    17);
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica", strdup(
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica", strdup(
 	    "<CLASSNAME NAME=\"TPD_Nothing\"/>"), NULL), 6);
-	assert_error(call_as(x, AUTH_BROWSE, "CreateReplica", strdup(
+	assert_error(call_as(x, OP_ROLE_BROWSE, "CreateReplica", strdup(
 	    "<CLASSNAME NAME=\"TPD_StorageConfigurationService\"/>"), NULL),
 	    2);
 	/* Instances without methods of that name. */
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
 	    vol_path(x, VA, F_NAME, false), NULL), 17);
 
 	assert_error(call(x, "Frobnicate", NULL), 17);
@@ -1473,7 +1473,7 @@ test_kill_job_and_others(void **state)
 	assert_rc(call(x, "CreateOrModifyStoragePool", NULL), 1);
 	assert_rc(call(x, "StartService", NULL), 1);
 	/* Methods of other objects: Not Supported either. */
-	assert_rc(call_as(x, AUTH_EDIT, "RequestStateChange",
+	assert_rc(call_as(x, OP_ROLE_EDIT, "RequestStateChange",
 	    vol_path(x, VA, F_NAME, false), pval("RequestedState", "3",
 	    NULL)), 1);
 	assert_rc(call(x, "RequestStateChange",
@@ -1525,13 +1525,13 @@ test_namespace(void **state)
 
 	/* cimop.c refuses unknown namespaces; a context without one is 3. */
 	g_ctx_ns_null = true;
-	assert_error(call_as(x, AUTH_BROWSE, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_BROWSE, "CreateReplica",
 	    svc_target(x, NULL, NULL), NULL), 3);
 	g_ctx_ns_null = false;
 	/* The service does not live in interop. */
 	g_target_ns = "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"interop\"/>"
 	    "</LOCALNAMESPACEPATH>";
-	assert_error(call_as(x, AUTH_EDIT, "CreateReplica",
+	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
 	    svc_target(x, NULL, NULL), NULL), 6);
 	g_target_ns = NULL;
 }
@@ -1634,7 +1634,7 @@ deferred_answer(struct fx *x, uint32_t src, uint32_t tgt)
 	struct cim_arena *a = cim_arena_new(1u << 20);
 	struct cim_request req;
 	struct cim_buf out;
-	struct cim_ctx c;
+	struct op_ctx c;
 
 	assert_non_null(a);
 	memset(&req, 0, sizeof(req));
@@ -1644,15 +1644,15 @@ deferred_answer(struct fx *x, uint32_t src, uint32_t tgt)
 	c.rs = x->rs;
 	c.host = "testhost";
 	c.user = "alice";
-	c.role = AUTH_EDIT;
+	c.role = OP_ROLE_EDIT;
 	c.arena = a;
 	c.req = &req;
-	c.ns = CIM_NS_TPD;
+	c.ns = MODEL_NS_TPD;
 	c.defer_pair_src = src;
 	c.defer_pair_tgt = tgt;
 	cim_buf_init(&out);
 	c.out = &out;
-	cim_extrinsic_deferred(&c);
+	op_extrinsic_deferred(&c);
 	assert_false(out.oom);
 	free(x->resp);
 	x->resp = strndup(out.data != NULL ? out.data : "", out.len);
@@ -1676,13 +1676,13 @@ test_create_snapshot_deferred(void **state)
 	assert_int_equal(g_defer_src, VA);
 	snap = g_defer_tgt;
 	assert_true(replica_volume_by_id(x->rs, snap)->is_snapshot);
-	assert_true(cim_snapshot_copying(x->rs, VA, snap));
+	assert_true(op_snapshot_copying(x->rs, VA, snap));
 	/* Still copying: what a give-up answers. */
 	assert_rc(deferred_answer(x, VA, snap), 4);
 	assert_false(has_out(x->resp, "TargetElement"));
 	job = x->f.copies[x->f.ncopies - 1].job;
 	assert_true(fake_rep_finish(&x->f, x->rs, job, 0, NULL));
-	assert_false(cim_snapshot_copying(x->rs, VA, snap));
+	assert_false(op_snapshot_copying(x->rs, VA, snap));
 	r = deferred_answer(x, VA, snap);
 	assert_rc(r, 0);
 	assert_false(has_out(r, "Job"));
@@ -1695,7 +1695,7 @@ test_create_snapshot_deferred(void **state)
 	    SYNC_RESTORE_IN_PROGRESS);
 	assert_rc(deferred_answer(x, VA, snap), 0);
 	/* No such pair: 4. */
-	assert_false(cim_snapshot_copying(x->rs, VB, snap));
+	assert_false(op_snapshot_copying(x->rs, VB, snap));
 	assert_rc(deferred_answer(x, VB, snap), 4);
 	assert_false(has_out(x->resp, "TargetElement"));
 }
@@ -1714,7 +1714,7 @@ test_create_snapshot_deferred_fail(void **state)
 	    x->f.copies[x->f.ncopies - 1].job, -EIO, "read error"));
 	assert_int_equal(replica_pair_find(x->rs, VA, snap)->sync_state,
 	    SYNC_BROKEN);
-	assert_false(cim_snapshot_copying(x->rs, VA, snap));
+	assert_false(op_snapshot_copying(x->rs, VA, snap));
 	assert_rc(deferred_answer(x, VA, snap), 4);
 	assert_false(has_out(x->resp, "TargetElement"));
 	/* Not held: refusals, CopyType 5, and a copy that cannot start. */

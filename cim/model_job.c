@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
+#include "cim/model_int.h"
 #include "replica/replica.h"
 
 #ifndef ARRAYD_VERSION
@@ -22,7 +22,7 @@
 #define TIME_BEFORE_REMOVAL_US	(5LL * 60 * 1000000)
 
 static const char *
-sysname(const struct cim_ctx *c)
+sysname(const struct op_ctx *c)
 {
 	const char *s = replica_system_name(c->rs);
 
@@ -31,7 +31,7 @@ sysname(const struct cim_ctx *c)
 
 /* A volume's name for job texts, or its id when it is gone. */
 static const char *
-vol_label(struct cim_ctx *c, uint32_t id)
+vol_label(struct op_ctx *c, uint32_t id)
 {
 	const struct rvolume *v = replica_volume_by_id(c->rs, id);
 
@@ -88,7 +88,7 @@ job_times(struct model_ib *b, const struct rjob *j)
 
 /* Returns the job's instance in c->arena; NULL if gone/hidden or no memory. */
 struct cim_instance *
-model_job_instance(struct cim_ctx *c, uint64_t job_id)
+model_job_instance(struct op_ctx *c, uint64_t job_id)
 {
 	const struct rjob *j = replica_job_by_id(c->rs, job_id);
 	uint16_t os[2] = { 0, 0 };
@@ -152,7 +152,7 @@ rc_text(uint32_t rc)
 
 /* The __MethodParameters of the call that made job j (+ outputs if post). */
 static struct cim_instance *
-method_params(struct cim_ctx *c, const struct rjob *j, bool post)
+method_params(struct op_ctx *c, const struct rjob *j, bool post)
 {
 	const char *m = j->method;
 	struct model_ib b;
@@ -183,7 +183,7 @@ method_params(struct cim_ctx *c, const struct rjob *j, bool post)
 }
 
 static struct cim_instance *
-inst_method_call(struct cim_ctx *c, const struct rjob *j, bool post)
+inst_method_call(struct op_ctx *c, const struct rjob *j, bool post)
 {
 	struct model_ib b;
 
@@ -200,7 +200,7 @@ inst_method_call(struct cim_ctx *c, const struct rjob *j, bool post)
 }
 
 struct cim_instance *
-model_method_result_instance(struct cim_ctx *c, uint64_t job_id)
+model_method_result_instance(struct op_ctx *c, uint64_t job_id)
 {
 	const struct rjob *j = replica_job_by_id(c->rs, job_id);
 	struct model_ib b;
@@ -233,7 +233,7 @@ static const struct profile_def profiles[] = {
 };
 
 static struct cim_instance *
-inst_profile(struct cim_ctx *c, const struct cim_obj *o)
+inst_profile(struct op_ctx *c, const struct model_obj *o)
 {
 	static const uint16_t adv[] = { 2 };
 	const struct profile_def *pd = NULL;
@@ -257,7 +257,7 @@ inst_profile(struct cim_ctx *c, const struct cim_obj *o)
 }
 
 static void
-om_keys(struct model_ib *b, struct cim_ctx *c, const char *ccn)
+om_keys(struct model_ib *b, struct op_ctx *c, const char *ccn)
 {
 	model_ib_str(b, "SystemCreationClassName", S_SYS);
 	model_ib_str(b, "SystemName", sysname(c));
@@ -265,7 +265,7 @@ om_keys(struct model_ib *b, struct cim_ctx *c, const char *ccn)
 }
 
 struct cim_instance *
-model_interop_instance(struct cim_ctx *c, const struct cim_obj *o)
+model_interop_instance(struct op_ctx *c, const struct model_obj *o)
 {
 	static const uint16_t ok[] = { 2 };
 	struct model_ib b;

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "daemon/schema.h"
-#include "daemon/schema_int.h"
+#include "cim/schema.h"
+#include "cim/schema_int.h"
 
 struct schema_part {
 	const struct cim_class *classes;

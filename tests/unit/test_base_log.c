@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/log.h"
+#include "base/log.h"
 
 static int saved_stderr = -1;
 static FILE *capture;

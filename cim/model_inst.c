@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
-#include "daemon/schema.h"
+#include "cim/model_int.h"
+#include "cim/schema.h"
 #include "replica/replica.h"
 
 #define S_SYS	"TPD_StorageSystem"
@@ -23,7 +23,7 @@
 /* ---------------------------------------------------------- builder */
 
 void
-model_ib_init(struct model_ib *b, struct cim_ctx *c, const char *cls,
+model_ib_init(struct model_ib *b, struct op_ctx *c, const char *cls,
     size_t cap)
 {
 	memset(b, 0, sizeof(*b));
@@ -230,7 +230,7 @@ model_now_us(void)
 }
 
 static const char *
-sysname(const struct cim_ctx *c)
+sysname(const struct op_ctx *c)
 {
 	const char *s = replica_system_name(c->rs);
 
@@ -249,7 +249,7 @@ static const uint16_t os_lost[] = { 6, 13 };
 /* ------------------------------------------------------------ system */
 
 static struct cim_instance *
-inst_system(struct cim_ctx *c)
+inst_system(struct op_ctx *c)
 {
 	static const uint16_t dedicated[] = { 3, 15 };
 	struct model_ib b;
@@ -273,7 +273,7 @@ inst_system(struct cim_ctx *c)
 /* -------------------------------------------------------------- pools */
 
 static const char *
-conf_pool_path(const struct cim_ctx *c, const char *name)
+conf_pool_path(const struct op_ctx *c, const char *name)
 {
 	size_t i;
 
@@ -289,7 +289,7 @@ conf_pool_path(const struct cim_ctx *c, const char *name)
  * pool's volume sizes with nothing remaining.
  */
 static void
-pool_space(const struct cim_ctx *c, const char *name, uint64_t *total,
+pool_space(const struct op_ctx *c, const char *name, uint64_t *total,
     uint64_t *remain)
 {
 	const char *path = conf_pool_path(c, name);
@@ -312,7 +312,7 @@ pool_space(const struct cim_ctx *c, const char *name, uint64_t *total,
 }
 
 static struct cim_instance *
-inst_pool(struct cim_ctx *c, const struct cim_obj *o)
+inst_pool(struct op_ctx *c, const struct model_obj *o)
 {
 	struct model_ib b;
 	uint64_t total, remain;
@@ -335,7 +335,7 @@ inst_pool(struct cim_ctx *c, const struct cim_obj *o)
 
 /* The delta pool of base volume `id`: the snapshots' space (their sizes). */
 static struct cim_instance *
-inst_delta_pool(struct cim_ctx *c, const struct cim_obj *o)
+inst_delta_pool(struct op_ctx *c, const struct model_obj *o)
 {
 	const struct rvolume *base = replica_volume_by_id(c->rs, o->vol_id);
 	size_t i, n = replica_volume_count(c->rs);
@@ -386,7 +386,7 @@ fnv1a(const char *s)
  * so the WWN is stable and distinct per system and volume.
  */
 char *
-model_volume_wwn(struct cim_ctx *c, uint32_t vol_id)
+model_volume_wwn(struct op_ctx *c, uint32_t vol_id)
 {
 	uint64_t h = fnv1a(sysname(c)) & 0xfffffffffULL;
 
@@ -395,7 +395,7 @@ model_volume_wwn(struct cim_ctx *c, uint32_t vol_id)
 }
 
 static struct cim_instance *
-inst_volume(struct cim_ctx *c, const struct cim_obj *o)
+inst_volume(struct op_ctx *c, const struct model_obj *o)
 {
 	const struct rvolume *v;
 	struct model_ib b;
@@ -440,7 +440,7 @@ inst_volume(struct cim_ctx *c, const struct cim_obj *o)
 /* ------------------------------------------------- service, capabilities */
 
 static struct cim_instance *
-inst_service(struct cim_ctx *c)
+inst_service(struct op_ctx *c)
 {
 	struct model_ib b;
 
@@ -467,7 +467,7 @@ inst_service(struct cim_ctx *c)
  * creation, modification and attachment are.
  */
 static struct cim_instance *
-inst_conf_caps(struct cim_ctx *c)
+inst_conf_caps(struct op_ctx *c)
 {
 	static const uint16_t copy_types[] = { 4, 5 };
 	static const uint16_t el_types[] = { 2 };
@@ -490,7 +490,7 @@ inst_conf_caps(struct cim_ctx *c)
 
 /* Table 40 of the 3PAR guide (SPEC.md §2.5), restricted to what we do. */
 static struct cim_instance *
-inst_repl_caps(struct cim_ctx *c, const struct cim_obj *o)
+inst_repl_caps(struct op_ctx *c, const struct model_obj *o)
 {
 	static const uint16_t vc_sync[] = { 2 }, pc_async[] = { 6 };
 	static const uint16_t vc_spec[] = { 2 };
@@ -570,7 +570,7 @@ pair_copy_state(unsigned ss, unsigned *cs, unsigned *ps)
 }
 
 static int
-pair_percent(const struct cim_ctx *c, const struct rpair *pr)
+pair_percent(const struct op_ctx *c, const struct rpair *pr)
 {
 	const struct rjob *j;
 
@@ -591,7 +591,7 @@ pair_percent(const struct cim_ctx *c, const struct rpair *pr)
 }
 
 static struct cim_instance *
-inst_pair(struct cim_ctx *c, const struct cim_obj *o)
+inst_pair(struct op_ctx *c, const struct model_obj *o)
 {
 	const struct rpair *pr;
 	unsigned cs, ps;
@@ -631,7 +631,7 @@ inst_pair(struct cim_ctx *c, const struct cim_obj *o)
 
 /* Returns the instance of an object in c->arena, NULL if gone or no memory. */
 struct cim_instance *
-model_instance(struct cim_ctx *c, const struct cim_obj *o)
+model_instance(struct op_ctx *c, const struct model_obj *o)
 {
 	switch (o->kind) {
 	case OBJ_SYSTEM:

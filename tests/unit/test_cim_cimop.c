@@ -18,8 +18,8 @@
 #include "fake_replica.h"
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
-#include "daemon/cimop.h"
+#include "cim/model.h"
+#include "cim/cimop.h"
 #include "daemon/http.h"
 #include "daemon/metrics.h"
 
@@ -191,7 +191,7 @@ run(struct env *e, const char *method, const char *body)
 	in.body = body;
 	in.body_len = body ? strlen(body) : 0;
 	in.user = "tester";
-	in.role = AUTH_EDIT;
+	in.role = OP_ROLE_EDIT;
 	in.defer = fake_defer;
 	in.complete = fake_complete;
 	in.defer_arg = e;

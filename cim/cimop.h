@@ -3,7 +3,7 @@
  * cimop.h - the HTTP handler of the CIM-XML endpoint: checks the protocol
  * headers of SPEC.md §1.2-1.4 (405, CIMOperation, CIMMethod, CIMObject,
  * CIMProtocolVersion, CIMBatch, Content-Type), parses the body, checks
- * versions and namespace, dispatches to cim_intrinsic/cim_extrinsic and
+ * versions and namespace, dispatches to op_intrinsic/op_extrinsic and
  * writes the envelope.  Also routes GET /metrics.
  *
  * A CreateReplica CopyType 4 is answered only once its snapshot is
@@ -31,7 +31,7 @@
 #include <uv.h>
 
 #include "cimxml/cimxml.h"
-#include "daemon/auth.h"
+#include "cim/op.h"
 
 struct conf;
 struct replica_set;
@@ -94,7 +94,7 @@ struct cimop_in {
 	const char *body;
 	size_t body_len;
 	const char *user;
-	enum auth_role role;
+	enum op_role role;
 	int64_t age_us;			/* time spent before the handler */
 	/*
 	 * Deferral (addition; NULL defer: the transport cannot hold a

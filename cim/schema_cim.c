@@ -7,7 +7,7 @@
  * gives them.  Each class lists only what it introduces or overrides;
  * schema.c flattens.  Pure data: no code, no instances.
  */
-#include "daemon/schema_int.h"
+#include "cim/schema_int.h"
 
 /* ------------------------------------------------------------ value maps */
 

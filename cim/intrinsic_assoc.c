@@ -13,16 +13,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "daemon/cim.h"
-#include "daemon/schema.h"
+#include "cim/intrinsic_int.h"
+#include "cim/schema.h"
 
 enum amode { A_OBJECTS, A_NAMES, A_REFS, A_REFNAMES };
 
 struct assoc_arg {
 	const struct iargs *a;
-	const struct cim_obj *self;
+	const struct model_obj *self;
 	enum amode mode;
-	struct cim_cont *k;		/* the answer being listed */
+	struct intrinsic_cont *k;		/* the answer being listed */
 };
 
 static bool
@@ -33,7 +33,7 @@ role_ok(const char *want, const char *role)
 
 /* List what the link contributes; intrinsic_enum.c writes it in slices. */
 static int
-assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+assoc_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 {
 	const struct assoc_arg *x = arg;
 	const struct iargs *a = x->a;
@@ -41,7 +41,7 @@ assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		const struct cim_obj *other = &l->end[1 - i];
+		const struct model_obj *other = &l->end[1 - i];
 
 		if (!model_obj_equal(&l->end[i], x->self) ||
 		    !role_ok(a->role, l->assoc->role[i]))
@@ -63,10 +63,10 @@ assoc_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 }
 
 static void
-traverse(struct cim_ctx *c, struct iargs *a, enum amode mode)
+traverse(struct op_ctx *c, struct iargs *a, enum amode mode)
 {
 	struct assoc_arg x = { a, NULL, mode, NULL };
-	struct cim_obj self;
+	struct model_obj self;
 	int rc = 0;
 
 	c->cont = NULL;
@@ -89,25 +89,25 @@ traverse(struct cim_ctx *c, struct iargs *a, enum amode mode)
 }
 
 void
-intrinsic_associators(struct cim_ctx *c, struct iargs *a)
+intrinsic_associators(struct op_ctx *c, struct iargs *a)
 {
 	traverse(c, a, A_OBJECTS);
 }
 
 void
-intrinsic_associator_names(struct cim_ctx *c, struct iargs *a)
+intrinsic_associator_names(struct op_ctx *c, struct iargs *a)
 {
 	traverse(c, a, A_NAMES);
 }
 
 void
-intrinsic_references(struct cim_ctx *c, struct iargs *a)
+intrinsic_references(struct op_ctx *c, struct iargs *a)
 {
 	traverse(c, a, A_REFS);
 }
 
 void
-intrinsic_reference_names(struct cim_ctx *c, struct iargs *a)
+intrinsic_reference_names(struct op_ctx *c, struct iargs *a)
 {
 	traverse(c, a, A_REFNAMES);
 }
@@ -117,12 +117,12 @@ intrinsic_reference_names(struct cim_ctx *c, struct iargs *a)
 static bool
 plist_has(const struct iargs *a, const char *name)
 {
-	return cim_plist_find(&a->pset, name) >= 0;
+	return plist_find(&a->pset, name) >= 0;
 }
 
 /* LocalOnly (default TRUE) and PropertyList decide the properties. */
 static int
-write_class(struct cim_ctx *c, const struct iargs *a,
+write_class(struct op_ctx *c, const struct iargs *a,
     const struct cim_class *cls)
 {
 	bool local = a->local_only != 0;
@@ -152,7 +152,7 @@ write_class(struct cim_ctx *c, const struct iargs *a,
 }
 
 void
-intrinsic_get_class(struct cim_ctx *c, struct iargs *a)
+intrinsic_get_class(struct op_ctx *c, struct iargs *a)
 {
 	const struct cim_class *cls = schema_class(a->cls);
 	size_t mark = c->out->len;
@@ -187,7 +187,7 @@ class_selected(const struct iargs *a, const struct cim_class *k)
 }
 
 static void
-enum_classes(struct cim_ctx *c, struct iargs *a, bool names)
+enum_classes(struct op_ctx *c, struct iargs *a, bool names)
 {
 	size_t i, mark = c->out->len;
 
@@ -215,13 +215,13 @@ enum_classes(struct cim_ctx *c, struct iargs *a, bool names)
 }
 
 void
-intrinsic_enum_class_names(struct cim_ctx *c, struct iargs *a)
+intrinsic_enum_class_names(struct op_ctx *c, struct iargs *a)
 {
 	enum_classes(c, a, true);
 }
 
 void
-intrinsic_enum_classes(struct cim_ctx *c, struct iargs *a)
+intrinsic_enum_classes(struct op_ctx *c, struct iargs *a)
 {
 	enum_classes(c, a, false);
 }

@@ -13,8 +13,8 @@
 #include <strings.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
-#include "daemon/schema.h"
+#include "cim/model_int.h"
+#include "cim/schema.h"
 #include "replica/replica.h"
 
 #define S_SYS	"TPD_StorageSystem"
@@ -94,44 +94,44 @@ static const char *const s_rprof[] = { "CIM_Dependency", NULL };
 
 /* Order matters for enumeration: the order clients see. */
 static const struct model_class classes[] = {
-	CLS(S_SYS, CIM_NS_TPD, OBJ_SYSTEM, k_ccn_name, s_sys),
-	CLS("TPD_StoragePool", CIM_NS_TPD, OBJ_POOL, k_iid, s_pool),
-	CLS("TPD_DeltaReplicaStoragePool", CIM_NS_TPD, OBJ_DELTA_POOL, k_iid,
+	CLS(S_SYS, MODEL_NS_TPD, OBJ_SYSTEM, k_ccn_name, s_sys),
+	CLS("TPD_StoragePool", MODEL_NS_TPD, OBJ_POOL, k_iid, s_pool),
+	CLS("TPD_DeltaReplicaStoragePool", MODEL_NS_TPD, OBJ_DELTA_POOL, k_iid,
 	    s_pool),
-	CLS("TPD_StorageVolume", CIM_NS_TPD, OBJ_VOLUME, k_sysdev, s_vol),
-	CLS("TPD_StorageConfigurationService", CIM_NS_TPD, OBJ_SERVICE, k_svc,
+	CLS("TPD_StorageVolume", MODEL_NS_TPD, OBJ_VOLUME, k_sysdev, s_vol),
+	CLS("TPD_StorageConfigurationService", MODEL_NS_TPD, OBJ_SERVICE, k_svc,
 	    s_svc),
-	CLS("TPD_StorageReplicationCapabilities", CIM_NS_TPD, OBJ_REPL_CAPS,
+	CLS("TPD_StorageReplicationCapabilities", MODEL_NS_TPD, OBJ_REPL_CAPS,
 	    k_iid, s_rcap),
-	CLS("TPD_StorageConfigurationCapabilities", CIM_NS_TPD, OBJ_CONF_CAPS,
+	CLS("TPD_StorageConfigurationCapabilities", MODEL_NS_TPD, OBJ_CONF_CAPS,
 	    k_iid, s_ccap),
-	CLS("TPD_ConcreteJob", CIM_NS_TPD, OBJ_JOB, k_iid, s_job),
-	CLS("TPD_MethodResult", CIM_NS_TPD, OBJ_METHOD_RESULT, k_iid, s_mr),
-	ASC("TPD_StorageSynchronized", CIM_NS_TPD, OBJ_PAIR, k_pair, s_pair,
+	CLS("TPD_ConcreteJob", MODEL_NS_TPD, OBJ_JOB, k_iid, s_job),
+	CLS("TPD_MethodResult", MODEL_NS_TPD, OBJ_METHOD_RESULT, k_iid, s_mr),
+	ASC("TPD_StorageSynchronized", MODEL_NS_TPD, OBJ_PAIR, k_pair, s_pair,
 	    "CIM_ManagedElement", "CIM_ManagedElement"),
-	ASC("TPD_SystemVolume", CIM_NS_TPD, OBJ_ASSOC, k_gp, s_sv,
+	ASC("TPD_SystemVolume", MODEL_NS_TPD, OBJ_ASSOC, k_gp, s_sv,
 	    "CIM_System", "CIM_LogicalDevice"),
-	ASC("TPD_HostedStoragePool", CIM_NS_TPD, OBJ_ASSOC, k_gp, s_hsp,
+	ASC("TPD_HostedStoragePool", MODEL_NS_TPD, OBJ_ASSOC, k_gp, s_hsp,
 	    "CIM_System", "CIM_StoragePool"),
-	ASC("TPD_AllocatedFromStoragePool", CIM_NS_TPD, OBJ_ASSOC, k_ad,
+	ASC("TPD_AllocatedFromStoragePool", MODEL_NS_TPD, OBJ_ASSOC, k_ad,
 	    s_afsp, "CIM_StoragePool", "CIM_StorageVolume"),
-	ASC("TPD_ElementCapabilities", CIM_NS_TPD, OBJ_ASSOC, k_ec, s_ec,
+	ASC("TPD_ElementCapabilities", MODEL_NS_TPD, OBJ_ASSOC, k_ec, s_ec,
 	    "CIM_ManagedElement", "CIM_Capabilities"),
-	ASC("TPD_HostedService", CIM_NS_TPD, OBJ_ASSOC, k_ad, s_hs,
+	ASC("TPD_HostedService", MODEL_NS_TPD, OBJ_ASSOC, k_ad, s_hs,
 	    "CIM_System", "CIM_Service"),
-	ASC("TPD_OwningJobElement", CIM_NS_TPD, OBJ_ASSOC, k_oje, s_oje,
+	ASC("TPD_OwningJobElement", MODEL_NS_TPD, OBJ_ASSOC, k_oje, s_oje,
 	    "CIM_ManagedElement", "CIM_Job"),
-	ASC("TPD_AffectedJobElement", CIM_NS_TPD, OBJ_ASSOC, k_aje, s_aje,
+	ASC("TPD_AffectedJobElement", MODEL_NS_TPD, OBJ_ASSOC, k_aje, s_aje,
 	    "CIM_ManagedElement", "CIM_Job"),
-	ASC("TPD_AssociatedJobMethodResult", CIM_NS_TPD, OBJ_ASSOC, k_ajmr,
+	ASC("TPD_AssociatedJobMethodResult", MODEL_NS_TPD, OBJ_ASSOC, k_ajmr,
 	    s_ajmr, "CIM_ConcreteJob", "CIM_MethodResult"),
-	CLS("CIM_Namespace", CIM_NS_INTEROP, OBJ_NAMESPACE, k_ns, s_ns),
-	CLS("CIM_ObjectManager", CIM_NS_INTEROP, OBJ_OBJECT_MANAGER, k_svc,
+	CLS("CIM_Namespace", MODEL_NS_INTEROP, OBJ_NAMESPACE, k_ns, s_ns),
+	CLS("CIM_ObjectManager", MODEL_NS_INTEROP, OBJ_OBJECT_MANAGER, k_svc,
 	    s_om),
-	CLS("CIM_RegisteredProfile", CIM_NS_INTEROP, OBJ_PROFILE, k_iid, s_rp),
-	ASC("CIM_ElementConformsToProfile", CIM_NS_INTEROP, OBJ_ASSOC, k_ectp,
+	CLS("CIM_RegisteredProfile", MODEL_NS_INTEROP, OBJ_PROFILE, k_iid, s_rp),
+	ASC("CIM_ElementConformsToProfile", MODEL_NS_INTEROP, OBJ_ASSOC, k_ectp,
 	    s_none, "CIM_RegisteredProfile", "CIM_ManagedElement"),
-	ASC("CIM_ReferencedProfile", CIM_NS_INTEROP, OBJ_ASSOC, k_ad, s_rprof,
+	ASC("CIM_ReferencedProfile", MODEL_NS_INTEROP, OBJ_ASSOC, k_ad, s_rprof,
 	    "CIM_RegisteredProfile", "CIM_RegisteredProfile"),
 };
 #define NCLASSES (sizeof(classes) / sizeof(classes[0]))
@@ -141,11 +141,11 @@ model_ns_canon(const char *ns)
 {
 	if (ns == NULL)
 		return NULL;
-	if (strcasecmp(ns, CIM_NS_TPD) == 0)
-		return CIM_NS_TPD;
+	if (strcasecmp(ns, MODEL_NS_TPD) == 0)
+		return MODEL_NS_TPD;
 	if (strcasecmp(ns, "interop") == 0 ||
 	    strcasecmp(ns, "root/interop") == 0)
-		return CIM_NS_INTEROP;
+		return MODEL_NS_INTEROP;
 	return NULL;
 }
 
@@ -209,7 +209,7 @@ model_class_known(const char *name)
 }
 
 static const struct model_class *
-class_of_kind(enum cim_obj_kind k)
+class_of_kind(enum model_kind k)
 {
 	size_t i;
 
@@ -220,7 +220,7 @@ class_of_kind(enum cim_obj_kind k)
 }
 
 bool
-model_obj_equal(const struct cim_obj *a, const struct cim_obj *b)
+model_obj_equal(const struct model_obj *a, const struct model_obj *b)
 {
 	if (a->kind != b->kind)
 		return false;
@@ -246,15 +246,15 @@ model_obj_equal(const struct cim_obj *a, const struct cim_obj *b)
 }
 
 const char *
-model_obj_ns(const struct cim_obj *o)
+model_obj_ns(const struct model_obj *o)
 {
 	switch (o->kind) {
 	case OBJ_NAMESPACE:
 	case OBJ_OBJECT_MANAGER:
 	case OBJ_PROFILE:
-		return CIM_NS_INTEROP;
+		return MODEL_NS_INTEROP;
 	default:
-		return CIM_NS_TPD;
+		return MODEL_NS_TPD;
 	}
 }
 
@@ -262,7 +262,7 @@ model_obj_ns(const struct cim_obj *o)
 
 /* Returns a path owned by c->arena, NULL when the arena is full. */
 struct cim_path *
-model_path_new(struct cim_ctx *c, const char *cls, const char *ns,
+model_path_new(struct op_ctx *c, const char *cls, const char *ns,
     size_t nkeys)
 {
 	struct cim_path *p;
@@ -300,7 +300,7 @@ model_path_keyref(struct cim_path *p, const char *name, struct cim_path *ref)
 }
 
 static const char *
-sysname(const struct cim_ctx *c)
+sysname(const struct op_ctx *c)
 {
 	const char *s = replica_system_name(c->rs);
 
@@ -308,10 +308,10 @@ sysname(const struct cim_ctx *c)
 }
 
 static struct cim_path *
-path_sysdev(struct cim_ctx *c, const char *cls, const char *second,
+path_sysdev(struct op_ctx *c, const char *cls, const char *second,
     const char *v)
 {
-	struct cim_path *p = model_path_new(c, cls, CIM_NS_TPD, 4);
+	struct cim_path *p = model_path_new(c, cls, MODEL_NS_TPD, 4);
 
 	if (p == NULL)
 		return NULL;
@@ -323,7 +323,7 @@ path_sysdev(struct cim_ctx *c, const char *cls, const char *second,
 }
 
 struct cim_path *
-model_volume_path(struct cim_ctx *c, uint32_t vol_id)
+model_volume_path(struct op_ctx *c, uint32_t vol_id)
 {
 	char *id = cim_arena_printf(c->arena, "%u", (unsigned)vol_id);
 
@@ -331,21 +331,21 @@ model_volume_path(struct cim_ctx *c, uint32_t vol_id)
 }
 
 struct cim_path *
-model_service_path(struct cim_ctx *c)
+model_service_path(struct op_ctx *c)
 {
 	return path_sysdev(c, "TPD_StorageConfigurationService", "Name",
 	    "StorageConfigurationService");
 }
 
 char *
-model_job_instance_id(struct cim_ctx *c, uint64_t job_id)
+model_job_instance_id(struct op_ctx *c, uint64_t job_id)
 {
 	return cim_arena_printf(c->arena, "TPD:%s:%llu", sysname(c),
 	    (unsigned long long)job_id);
 }
 
 int
-model_parse_job_instance_id(const struct cim_ctx *c, const char *s,
+model_parse_job_instance_id(const struct op_ctx *c, const char *s,
     uint64_t *job_id)
 {
 	const char *sys = sysname(c);
@@ -370,7 +370,7 @@ model_parse_job_instance_id(const struct cim_ctx *c, const char *s,
 }
 
 static struct cim_path *
-path_iid(struct cim_ctx *c, const char *cls, const char *ns, const char *iid)
+path_iid(struct op_ctx *c, const char *cls, const char *ns, const char *iid)
 {
 	struct cim_path *p;
 
@@ -383,14 +383,14 @@ path_iid(struct cim_ctx *c, const char *cls, const char *ns, const char *iid)
 }
 
 struct cim_path *
-model_job_path(struct cim_ctx *c, uint64_t job_id)
+model_job_path(struct op_ctx *c, uint64_t job_id)
 {
-	return path_iid(c, "TPD_ConcreteJob", CIM_NS_TPD,
+	return path_iid(c, "TPD_ConcreteJob", MODEL_NS_TPD,
 	    model_job_instance_id(c, job_id));
 }
 
 struct cim_path *
-model_pair_path(struct cim_ctx *c, uint32_t src_id, uint32_t tgt_id)
+model_pair_path(struct op_ctx *c, uint32_t src_id, uint32_t tgt_id)
 {
 	struct cim_path *p;
 	struct cim_path *s = model_volume_path(c, src_id);
@@ -398,7 +398,7 @@ model_pair_path(struct cim_ctx *c, uint32_t src_id, uint32_t tgt_id)
 
 	if (s == NULL || t == NULL)
 		return NULL;
-	p = model_path_new(c, "TPD_StorageSynchronized", CIM_NS_TPD, 2);
+	p = model_path_new(c, "TPD_StorageSynchronized", MODEL_NS_TPD, 2);
 	if (p == NULL)
 		return NULL;
 	model_path_keyref(p, "SystemElement", s);
@@ -408,7 +408,7 @@ model_pair_path(struct cim_ctx *c, uint32_t src_id, uint32_t tgt_id)
 
 /* InstanceIDs of the objects named by an id string (model_inst.c agrees). */
 static char *
-obj_iid(struct cim_ctx *c, const struct cim_obj *o)
+obj_iid(struct op_ctx *c, const struct model_obj *o)
 {
 	switch (o->kind) {
 	case OBJ_POOL:
@@ -429,18 +429,18 @@ obj_iid(struct cim_ctx *c, const struct cim_obj *o)
 }
 
 static struct cim_path *
-path_interop(struct cim_ctx *c, const struct cim_obj *o)
+path_interop(struct op_ctx *c, const struct model_obj *o)
 {
 	struct cim_path *p;
 
 	if (o->kind == OBJ_OBJECT_MANAGER) {
-		p = model_path_new(c, "CIM_ObjectManager", CIM_NS_INTEROP, 4);
+		p = model_path_new(c, "CIM_ObjectManager", MODEL_NS_INTEROP, 4);
 		if (p == NULL)
 			return NULL;
 		model_path_key(p, "CreationClassName", "CIM_ObjectManager");
 		model_path_key(p, "Name", "arrayd");
 	} else {
-		p = model_path_new(c, "CIM_Namespace", CIM_NS_INTEROP, 6);
+		p = model_path_new(c, "CIM_Namespace", MODEL_NS_INTEROP, 6);
 		if (p == NULL)
 			return NULL;
 		model_path_key(p, "CreationClassName", "CIM_Namespace");
@@ -455,14 +455,14 @@ path_interop(struct cim_ctx *c, const struct cim_obj *o)
 }
 
 struct cim_path *
-model_path(struct cim_ctx *c, const struct cim_obj *o)
+model_path(struct op_ctx *c, const struct model_obj *o)
 {
 	const struct model_class *mc = class_of_kind(o->kind);
 	struct cim_path *p;
 
 	switch (o->kind) {
 	case OBJ_SYSTEM:
-		p = model_path_new(c, S_SYS, CIM_NS_TPD, 2);
+		p = model_path_new(c, S_SYS, MODEL_NS_TPD, 2);
 		if (p != NULL) {
 			model_path_key(p, "CreationClassName", S_SYS);
 			model_path_key(p, "Name", sysname(c));

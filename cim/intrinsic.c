@@ -19,8 +19,8 @@
 #include <strings.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
-#include "daemon/schema.h"
+#include "cim/intrinsic_int.h"
+#include "cim/schema.h"
 #include "replica/replica.h"
 
 static const char *const pnames[P__N] = {
@@ -32,14 +32,14 @@ static const char *const pnames[P__N] = {
 #define B(x)	(1u << (x))
 #define INST_FLAGS (B(P_LOCALONLY) | B(P_QUAL) | B(P_ORIGIN) | B(P_PLIST))
 
-static void op_get_instance(struct cim_ctx *c, struct iargs *a);
-static void op_enum_instances(struct cim_ctx *c, struct iargs *a);
-static void op_enum_names(struct cim_ctx *c, struct iargs *a);
-static void op_delete_instance(struct cim_ctx *c, struct iargs *a);
+static void op_get_instance(struct op_ctx *c, struct iargs *a);
+static void op_enum_instances(struct op_ctx *c, struct iargs *a);
+static void op_enum_names(struct op_ctx *c, struct iargs *a);
+static void op_delete_instance(struct op_ctx *c, struct iargs *a);
 
 struct iop {
 	const char *name;
-	void (*fn)(struct cim_ctx *c, struct iargs *a);
+	void (*fn)(struct op_ctx *c, struct iargs *a);
 	unsigned allowed, required;
 };
 
@@ -181,7 +181,7 @@ arg_one(struct iargs *a, int i, const struct cim_param *p)
  * the list becomes a sorted set once per request.
  */
 static int
-check_plist(struct cim_ctx *c, struct iargs *a)
+check_plist(struct op_ctx *c, struct iargs *a)
 {
 	unsigned max = c->conf != NULL ? c->conf->max_property_list : 0;
 
@@ -200,7 +200,7 @@ check_plist(struct cim_ctx *c, struct iargs *a)
 
 /* Returns 0, or writes the ERROR and returns -1. */
 static int
-parse_args(struct cim_ctx *c, const struct iop *op, struct iargs *a)
+parse_args(struct op_ctx *c, const struct iop *op, struct iargs *a)
 {
 	const struct cim_request *r = c->req;
 	size_t i;
@@ -245,7 +245,7 @@ parse_args(struct cim_ctx *c, const struct iop *op, struct iargs *a)
 /* ------------------------------------------------------------- helpers */
 
 const struct model_class *
-intrinsic_class_of(const struct cim_obj *o)
+intrinsic_class_of(const struct model_obj *o)
 {
 	size_t i;
 
@@ -259,13 +259,13 @@ intrinsic_class_of(const struct cim_obj *o)
 }
 
 int
-intrinsic_set_plist(struct cim_ctx *c, struct iargs *a,
+intrinsic_set_plist(struct op_ctx *c, struct iargs *a,
     const char *const *names, size_t n)
 {
 	a->has_plist = true;
 	a->plist = names;
 	a->nplist = n;
-	return cim_plist_build(c->arena, names, n, &a->pset);
+	return plist_build(c->arena, names, n, &a->pset);
 }
 
 static bool
@@ -287,7 +287,7 @@ is_key(const struct model_class *mc, const char *name)
  * cleared again before returning.
  */
 static int
-plist_filter(struct cim_ctx *c, const struct iargs *a,
+plist_filter(struct op_ctx *c, const struct iargs *a,
     const struct model_class *mc, struct cim_instance *in)
 {
 	const struct cim_class *cls = schema_class(in->classname);
@@ -307,7 +307,7 @@ plist_filter(struct cim_ctx *c, const struct iargs *a,
 
 		if (p->name == NULL)
 			continue;
-		k = cim_plist_find(&a->pset, p->name);
+		k = plist_find(&a->pset, p->name);
 		if (k >= 0 && !a->pset.seen[k]) {
 			a->pset.seen[k] = true;
 			hit[nhit++] = k;
@@ -318,7 +318,7 @@ plist_filter(struct cim_ctx *c, const struct iargs *a,
 	for (i = 0; i < ncls; i++) {
 		const struct cim_class_prop *cp = &cls->props[i];
 
-		k = cim_plist_find(&a->pset, cp->name);
+		k = plist_find(&a->pset, cp->name);
 		if (k < 0 || a->pset.seen[k])
 			continue;
 		a->pset.seen[k] = true;
@@ -340,7 +340,7 @@ plist_filter(struct cim_ctx *c, const struct iargs *a,
 
 /* Write an INSTANCE honouring the PropertyList.  -ENOMEM if it failed. */
 int
-intrinsic_write_instance(struct cim_ctx *c, const struct iargs *a,
+intrinsic_write_instance(struct op_ctx *c, const struct iargs *a,
     const struct model_class *mc, struct cim_instance *in)
 {
 	if (in == NULL)
@@ -352,7 +352,7 @@ intrinsic_write_instance(struct cim_ctx *c, const struct iargs *a,
 }
 
 void
-intrinsic_fail(struct cim_ctx *c, size_t mark, int rc)
+intrinsic_fail(struct op_ctx *c, size_t mark, int rc)
 {
 	c->out->len = mark;
 	cimxml_write_error(c->out, CIM_ERR_FAILED, "%s", rc == -ENOMEM ?
@@ -364,8 +364,8 @@ intrinsic_fail(struct cim_ctx *c, size_t mark, int rc)
 
 /* Resolve InstanceName; writes the error and returns -1 on failure. */
 static int
-get_target(struct cim_ctx *c, const struct iargs *a, struct cim_obj *o,
-    struct cim_link *l)
+get_target(struct op_ctx *c, const struct iargs *a, struct model_obj *o,
+    struct model_link *l)
 {
 	const struct model_class *mc = model_class_by_name(a->inst->classname);
 	int rc;
@@ -390,13 +390,13 @@ get_target(struct cim_ctx *c, const struct iargs *a, struct cim_obj *o,
 }
 
 static void
-op_get_instance(struct cim_ctx *c, struct iargs *a)
+op_get_instance(struct op_ctx *c, struct iargs *a)
 {
 	size_t mark = c->out->len;
 	const struct model_class *mc;
 	struct cim_instance *in;
-	struct cim_link l;
-	struct cim_obj o;
+	struct model_link l;
+	struct model_obj o;
 	int rc;
 
 	if (get_target(c, a, &o, &l) != 0)
@@ -425,7 +425,7 @@ op_get_instance(struct cim_ctx *c, struct iargs *a)
  * PropertyList to the requested class's properties; -ENOMEM on no memory.
  */
 static int
-shallow_plist(struct cim_ctx *c, struct iargs *a)
+shallow_plist(struct op_ctx *c, struct iargs *a)
 {
 	const struct cim_class *cls = schema_class(a->cls);
 	const char **names;
@@ -438,13 +438,13 @@ shallow_plist(struct cim_ctx *c, struct iargs *a)
 		return -ENOMEM;
 	for (i = 0; i < cls->nprops; i++)
 		if (!a->has_plist ||
-		    cim_plist_find(&a->pset, cls->props[i].name) >= 0)
+		    plist_find(&a->pset, cls->props[i].name) >= 0)
 			names[n++] = cls->props[i].name;
 	return intrinsic_set_plist(c, a, names, n);
 }
 
 static void
-op_enum_instances(struct cim_ctx *c, struct iargs *a)
+op_enum_instances(struct op_ctx *c, struct iargs *a)
 {
 	if (model_class_known(a->cls) && shallow_plist(c, a) != 0) {
 		intrinsic_fail(c, c->out->len, -ENOMEM);
@@ -454,7 +454,7 @@ op_enum_instances(struct cim_ctx *c, struct iargs *a)
 }
 
 static void
-op_enum_names(struct cim_ctx *c, struct iargs *a)
+op_enum_names(struct op_ctx *c, struct iargs *a)
 {
 	intrinsic_enumerate(c, a, true);
 }
@@ -462,13 +462,13 @@ op_enum_names(struct cim_ctx *c, struct iargs *a)
 /* ----------------------------------------------------- DeleteInstance */
 
 static void
-op_delete_instance(struct cim_ctx *c, struct iargs *a)
+op_delete_instance(struct op_ctx *c, struct iargs *a)
 {
-	struct cim_link l;
-	struct cim_obj o;
+	struct model_link l;
+	struct model_obj o;
 	int rc;
 
-	if (c->role < AUTH_EDIT) {
+	if (c->role < OP_ROLE_EDIT) {
 		cimxml_write_error(c->out, CIM_ERR_ACCESS_DENIED,
 		    "user %s may not delete instances", c->user ? c->user : "");
 		return;
@@ -507,7 +507,7 @@ op_delete_instance(struct cim_ctx *c, struct iargs *a)
 /* ---------------------------------------------------------- dispatch */
 
 void
-cim_intrinsic(struct cim_ctx *c)
+op_intrinsic(struct op_ctx *c)
 {
 	const struct iop *op = NULL;
 	struct iargs a;

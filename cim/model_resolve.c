@@ -11,13 +11,13 @@
 #include <strings.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
+#include "cim/model_int.h"
 #include "replica/replica.h"
 
 #define S_SYS	"TPD_StorageSystem"
 
 static const char *
-sysname(const struct cim_ctx *c)
+sysname(const struct op_ctx *c)
 {
 	const char *s = replica_system_name(c->rs);
 
@@ -65,7 +65,7 @@ ccn_ok(const struct cim_path *p, const char *key, const char *want)
 }
 
 static bool
-sys_ok(const struct cim_ctx *c, const struct cim_path *p)
+sys_ok(const struct op_ctx *c, const struct cim_path *p)
 {
 	const char *v = key_text(p, "SystemName");
 
@@ -91,7 +91,7 @@ parse_u32(const char *s, uint32_t *out)
 
 /* Does base volume `id` have at least one snapshot? */
 static bool
-has_snapshots(const struct cim_ctx *c, uint32_t id)
+has_snapshots(const struct op_ctx *c, uint32_t id)
 {
 	size_t i, n = replica_volume_count(c->rs);
 
@@ -106,7 +106,7 @@ has_snapshots(const struct cim_ctx *c, uint32_t id)
 
 /* "TPD:<sys>:" prefix stripped, NULL if the prefix does not match. */
 static const char *
-iid_local(const struct cim_ctx *c, const char *iid)
+iid_local(const struct op_ctx *c, const char *iid)
 {
 	const char *sys = sysname(c);
 	size_t n = strlen(sys);
@@ -121,7 +121,7 @@ static const char *const repl_caps_ids[] = { "UnSyncAssoc-Delta",
 	"UnSyncUnAssoc" };
 static const char *const profile_ids[] = { "Array", "CopyServices",
 	"JobControl", "Server" };
-static const char *const ns_ids[] = { CIM_NS_INTEROP, CIM_NS_TPD };
+static const char *const ns_ids[] = { MODEL_NS_INTEROP, MODEL_NS_TPD };
 
 /* Index of `s` in a table, or -1. */
 static int
@@ -136,8 +136,8 @@ lookup(const char *const *tab, size_t n, const char *s)
 }
 
 static int
-resolve_iid(const struct cim_ctx *c, const struct model_class *mc,
-    const struct cim_path *p, struct cim_obj *o)
+resolve_iid(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o)
 {
 	const char *iid = key_text(p, "InstanceID");
 	const char *loc = iid_local(c, iid);
@@ -184,15 +184,15 @@ resolve_iid(const struct cim_ctx *c, const struct model_class *mc,
 	}
 }
 
-static int resolve_as(const struct cim_ctx *c, const struct model_class *mc,
-    const struct cim_path *p, struct cim_obj *o);
+static int resolve_as(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o);
 
 /* A nested volume reference (pair keys). */
 static int
-resolve_volref(const struct cim_ctx *c, const struct cim_path *ref,
+resolve_volref(const struct op_ctx *c, const struct cim_path *ref,
     uint32_t *id)
 {
-	struct cim_obj o;
+	struct model_obj o;
 	int rc;
 
 	if (ref == NULL)
@@ -207,8 +207,8 @@ resolve_volref(const struct cim_ctx *c, const struct cim_path *ref,
 }
 
 static int
-resolve_pair(const struct cim_ctx *c, const struct cim_path *p,
-    struct cim_obj *o)
+resolve_pair(const struct op_ctx *c, const struct cim_path *p,
+    struct model_obj *o)
 {
 	int rc;
 
@@ -223,8 +223,8 @@ resolve_pair(const struct cim_ctx *c, const struct cim_path *p,
 }
 
 static int
-resolve_interop(const struct cim_ctx *c, const struct model_class *mc,
-    const struct cim_path *p, struct cim_obj *o)
+resolve_interop(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o)
 {
 	int k;
 
@@ -247,11 +247,11 @@ resolve_interop(const struct cim_ctx *c, const struct model_class *mc,
 }
 
 static int
-resolve_as(const struct cim_ctx *c, const struct model_class *mc,
-    const struct cim_path *p, struct cim_obj *o)
+resolve_as(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o)
 {
 	const char *v;
-	struct cim_link l;
+	struct model_link l;
 	int rc;
 
 	if (!keys_match(mc, p))
@@ -289,8 +289,8 @@ resolve_as(const struct cim_ctx *c, const struct model_class *mc,
 }
 
 int
-model_resolve(const struct cim_ctx *c, const struct cim_path *p,
-    struct cim_obj *out)
+model_resolve(const struct op_ctx *c, const struct cim_path *p,
+    struct model_obj *out)
 {
 	const char *ns = p->ns != NULL ? model_ns_canon(p->ns) : c->ns;
 	const struct model_class *mc;
@@ -327,9 +327,9 @@ model_resolve(const struct cim_ctx *c, const struct cim_path *p,
 /* ------------------------------------------------------- enumeration */
 
 static int
-objects_volumes(struct cim_ctx *c, model_obj_fn fn, void *arg)
+objects_volumes(struct op_ctx *c, model_obj_fn fn, void *arg)
 {
-	struct cim_obj o = { .kind = OBJ_VOLUME,
+	struct model_obj o = { .kind = OBJ_VOLUME,
 	    .classname = "TPD_StorageVolume" };
 	size_t i, n = replica_volume_count(c->rs);
 	int rc;
@@ -352,9 +352,9 @@ cmp_u32(const void *a, const void *b)
 
 /* Delta pools: the distinct parents of snapshots, sorted (no n^2 scan). */
 static int
-objects_delta_pools(struct cim_ctx *c, model_obj_fn fn, void *arg)
+objects_delta_pools(struct op_ctx *c, model_obj_fn fn, void *arg)
 {
-	struct cim_obj o = { .kind = OBJ_DELTA_POOL,
+	struct model_obj o = { .kind = OBJ_DELTA_POOL,
 	    .classname = "TPD_DeltaReplicaStoragePool" };
 	size_t i, m = 0, n = replica_volume_count(c->rs);
 	uint32_t *ids;
@@ -381,10 +381,10 @@ objects_delta_pools(struct cim_ctx *c, model_obj_fn fn, void *arg)
 }
 
 static int
-objects_jobs(struct cim_ctx *c, enum cim_obj_kind k, model_obj_fn fn,
+objects_jobs(struct op_ctx *c, enum model_kind k, model_obj_fn fn,
     void *arg)
 {
-	struct cim_obj o = { .kind = k };
+	struct model_obj o = { .kind = k };
 	size_t i, n = replica_job_count(c->rs);
 	int rc;
 
@@ -402,10 +402,10 @@ objects_jobs(struct cim_ctx *c, enum cim_obj_kind k, model_obj_fn fn,
 }
 
 static int
-objects_named(struct cim_ctx *c, const struct model_class *mc,
+objects_named(struct op_ctx *c, const struct model_class *mc,
     const char *const *names, size_t n, model_obj_fn fn, void *arg)
 {
-	struct cim_obj o = { .kind = mc->kind, .classname = mc->name };
+	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
 	size_t i;
 	int rc;
 
@@ -418,9 +418,9 @@ objects_named(struct cim_ctx *c, const struct model_class *mc,
 }
 
 static int
-objects_pairs(struct cim_ctx *c, model_obj_fn fn, void *arg)
+objects_pairs(struct op_ctx *c, model_obj_fn fn, void *arg)
 {
-	struct cim_obj o = { .kind = OBJ_PAIR,
+	struct model_obj o = { .kind = OBJ_PAIR,
 	    .classname = "TPD_StorageSynchronized" };
 	size_t i, n = replica_pair_count(c->rs);
 	int rc;
@@ -437,10 +437,10 @@ objects_pairs(struct cim_ctx *c, model_obj_fn fn, void *arg)
 }
 
 int
-model_objects(struct cim_ctx *c, const struct model_class *mc,
+model_objects(struct op_ctx *c, const struct model_class *mc,
     model_obj_fn fn, void *arg)
 {
-	struct cim_obj o = { .kind = mc->kind, .classname = mc->name };
+	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
 	static const char *const scc[] = { "SCC" };
 	size_t i;
 	int rc;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_intrinsic.c - cim_intrinsic() end to end on parsed CIM-XML:
+ * test_daemon_intrinsic.c - op_intrinsic() end to end on parsed CIM-XML:
  * a replica set with fake copy ops in a temporary folder, one pool and four
  * volumes, jobs and pairs made through the replica API; assertions on the
  * XML the operations write.
@@ -13,7 +13,7 @@
 #include "fake_replica.h"
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
+#include "cim/intrinsic_int.h"
 
 #define SYS	"2FF70002AC01A2B3"
 
@@ -87,7 +87,7 @@ static void (*between_slices)(struct env *e, unsigned n);
  * slice; the slices are resumed until the answer is complete.
  */
 static const char *
-call_full(struct env *e, enum auth_role role, const char *ns,
+call_full(struct env *e, enum op_role role, const char *ns,
     const char *method, const char *params, bool sliced)
 {
 	static char body[1 << 20];
@@ -96,7 +96,7 @@ call_full(struct env *e, enum auth_role role, const char *ns,
 	struct cim_request r;
 	struct cimxml_err err;
 	struct cim_buf b;
-	struct cim_ctx c;
+	struct op_ctx c;
 	char *save, *tok, nsbuf[64];
 
 	snprintf(nsbuf, sizeof(nsbuf), "%s", ns);
@@ -131,13 +131,13 @@ call_full(struct env *e, enum auth_role role, const char *ns,
 	c.out = &b;
 	assert_non_null(c.ns);
 	c.slice_until = sliced ? 1 : 0;
-	cim_intrinsic(&c);
+	op_intrinsic(&c);
 	while (c.cont != NULL) {
 		assert_true(sliced);
 		slices++;
 		if (between_slices != NULL)
 			between_slices(e, slices);
-		cim_intrinsic_resume(&c);
+		op_intrinsic_resume(&c);
 	}
 	assert_false(b.oom);
 	cim_buf_puts(&b, "");
@@ -149,7 +149,7 @@ call_full(struct env *e, enum auth_role role, const char *ns,
 }
 
 static const char *
-call_as(struct env *e, enum auth_role role, const char *ns,
+call_as(struct env *e, enum op_role role, const char *ns,
     const char *method, const char *params)
 {
 	return call_full(e, role, ns, method, params, false);
@@ -158,14 +158,14 @@ call_as(struct env *e, enum auth_role role, const char *ns,
 static const char *
 call(struct env *e, const char *ns, const char *method, const char *params)
 {
-	return call_as(e, AUTH_EDIT, ns, method, params);
+	return call_as(e, OP_ROLE_EDIT, ns, method, params);
 }
 
 static const char *
 call_sliced(struct env *e, const char *ns, const char *method,
     const char *params)
 {
-	return call_full(e, AUTH_EDIT, ns, method, params, true);
+	return call_full(e, OP_ROLE_EDIT, ns, method, params, true);
 }
 
 static unsigned
@@ -577,7 +577,7 @@ test_delete_instance(void **state)
 	uint64_t j = attach(e, 101, 102);
 	const char *o;
 
-	o = call_as(e, AUTH_BROWSE, "root/tpd", "DeleteInstance",
+	o = call_as(e, OP_ROLE_BROWSE, "root/tpd", "DeleteInstance",
 	    INAME(JOBNAME("1")));
 	HAS(o, "<ERROR CODE=\"2\"");
 	o = call(e, "root/tpd", "DeleteInstance", INAME(JOBNAME("1")));

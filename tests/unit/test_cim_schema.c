@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/schema.h"
+#include "cim/schema.h"
 
 static long
 class_index(const char *name)

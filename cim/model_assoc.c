@@ -13,21 +13,21 @@
 #include <strings.h>
 
 #include "conf/conf.h"
-#include "daemon/cim.h"
+#include "cim/model_int.h"
 #include "replica/replica.h"
 
 struct gen {
-	struct cim_ctx *c;
+	struct op_ctx *c;
 	const struct model_class *mc;
 	model_link_fn fn;
 	void *arg;
-	struct cim_link l;
+	struct model_link l;
 };
 
-static struct cim_obj
-obj_make(enum cim_obj_kind k)
+static struct model_obj
+obj_make(enum model_kind k)
 {
-	struct cim_obj o;
+	struct model_obj o;
 
 	memset(&o, 0, sizeof(o));
 	o.kind = k;
@@ -35,7 +35,7 @@ obj_make(enum cim_obj_kind k)
 }
 
 static int
-emit(struct gen *g, struct cim_obj a, struct cim_obj b)
+emit(struct gen *g, struct model_obj a, struct model_obj b)
 {
 	g->l.assoc = g->mc;
 	g->l.end[0] = a;
@@ -44,7 +44,7 @@ emit(struct gen *g, struct cim_obj a, struct cim_obj b)
 }
 
 static const char *
-conf_pool_name(const struct cim_ctx *c, const char *name)
+conf_pool_name(const struct op_ctx *c, const char *name)
 {
 	size_t i;
 
@@ -55,10 +55,10 @@ conf_pool_name(const struct cim_ctx *c, const char *name)
 }
 
 /* The one pool a volume is allocated from (kind OBJ_NONE if none). */
-static struct cim_obj
-pool_of(const struct cim_ctx *c, const struct rvolume *v)
+static struct model_obj
+pool_of(const struct op_ctx *c, const struct rvolume *v)
 {
-	struct cim_obj p = obj_make(OBJ_NONE);
+	struct model_obj p = obj_make(OBJ_NONE);
 
 	if (v->is_snapshot && replica_volume_by_id(c->rs, v->parent_id)) {
 		p.kind = OBJ_DELTA_POOL;
@@ -72,12 +72,12 @@ pool_of(const struct cim_ctx *c, const struct rvolume *v)
 /* Callback state for links built from an object enumeration. */
 struct objgen {
 	struct gen *g;
-	struct cim_obj other;
+	struct model_obj other;
 	bool other_first;
 };
 
 static int
-objgen_cb(struct cim_ctx *c, const struct cim_obj *o, void *arg)
+objgen_cb(struct op_ctx *c, const struct model_obj *o, void *arg)
 {
 	struct objgen *og = arg;
 
@@ -88,7 +88,7 @@ objgen_cb(struct cim_ctx *c, const struct cim_obj *o, void *arg)
 
 /* A link from `other` to every object of class `cls`. */
 static int
-gen_fan(struct gen *g, const char *cls, struct cim_obj other, bool first)
+gen_fan(struct gen *g, const char *cls, struct model_obj other, bool first)
 {
 	struct objgen og = { g, other, first };
 
@@ -99,7 +99,7 @@ static int
 gen_volumes(struct gen *g, bool alloc)
 {
 	size_t i, n = replica_volume_count(g->c->rs);
-	struct cim_obj v = obj_make(OBJ_VOLUME), p;
+	struct model_obj v = obj_make(OBJ_VOLUME), p;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -122,7 +122,7 @@ static int
 gen_pairs(struct gen *g)
 {
 	size_t i, n = replica_pair_count(g->c->rs);
-	struct cim_obj a = obj_make(OBJ_VOLUME), b = obj_make(OBJ_VOLUME);
+	struct model_obj a = obj_make(OBJ_VOLUME), b = obj_make(OBJ_VOLUME);
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -141,8 +141,8 @@ static int
 gen_jobs(struct gen *g, int which)
 {
 	size_t i, n = replica_job_count(g->c->rs);
-	struct cim_obj j = obj_make(OBJ_JOB), v = obj_make(OBJ_VOLUME);
-	struct cim_obj mr = obj_make(OBJ_METHOD_RESULT);
+	struct model_obj j = obj_make(OBJ_JOB), v = obj_make(OBJ_VOLUME);
+	struct model_obj mr = obj_make(OBJ_METHOD_RESULT);
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
@@ -169,10 +169,10 @@ gen_jobs(struct gen *g, int which)
 	return rc;
 }
 
-static struct cim_obj
-named(enum cim_obj_kind k, const char *name)
+static struct model_obj
+named(enum model_kind k, const char *name)
 {
-	struct cim_obj o = obj_make(k);
+	struct model_obj o = obj_make(k);
 
 	o.name = name;
 	return o;
@@ -181,8 +181,8 @@ named(enum cim_obj_kind k, const char *name)
 static int
 gen_caps(struct gen *g)
 {
-	struct cim_obj svc = obj_make(OBJ_SERVICE);
-	struct cim_obj scc = named(OBJ_CONF_CAPS, "SCC");
+	struct model_obj svc = obj_make(OBJ_SERVICE);
+	struct model_obj scc = named(OBJ_CONF_CAPS, "SCC");
 	int rc;
 
 	if ((rc = emit(g, svc, scc)) != 0 ||
@@ -196,7 +196,7 @@ static int
 gen_class(struct gen *g)
 {
 	const char *n = g->mc->name;
-	struct cim_obj sys = obj_make(OBJ_SYSTEM);
+	struct model_obj sys = obj_make(OBJ_SYSTEM);
 	int rc;
 
 	if (strcmp(n, "TPD_StorageSynchronized") == 0)
@@ -241,7 +241,7 @@ is_assoc(const struct model_class *mc)
 }
 
 int
-model_links_all(struct cim_ctx *c, const struct model_class *mc,
+model_links_all(struct op_ctx *c, const struct model_class *mc,
     model_link_fn fn, void *arg)
 {
 	struct gen g = { c, mc, fn, arg, { 0 } };
@@ -259,13 +259,13 @@ model_links_all(struct cim_ctx *c, const struct model_class *mc,
 }
 
 struct of_arg {
-	const struct cim_obj *o;
+	const struct model_obj *o;
 	model_link_fn fn;
 	void *arg;
 };
 
 static int
-of_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+of_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 {
 	struct of_arg *a = arg;
 
@@ -277,17 +277,17 @@ of_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 
 /* Could an association of class mc reference an object of kind k? */
 static bool
-may_touch(const struct model_class *mc, enum cim_obj_kind k)
+may_touch(const struct model_class *mc, enum model_kind k)
 {
 	bool interop = k == OBJ_PROFILE || k == OBJ_OBJECT_MANAGER;
 
 	if (k == OBJ_SYSTEM)	/* ElementConformsToProfile crosses over */
 		return true;
-	return interop == (strcmp(mc->ns, CIM_NS_INTEROP) == 0);
+	return interop == (strcmp(mc->ns, MODEL_NS_INTEROP) == 0);
 }
 
 int
-model_links_of(struct cim_ctx *c, const struct cim_obj *o, model_link_fn fn,
+model_links_of(struct op_ctx *c, const struct model_obj *o, model_link_fn fn,
     void *arg)
 {
 	struct of_arg a = { o, fn, arg };
@@ -306,7 +306,7 @@ model_links_of(struct cim_ctx *c, const struct cim_obj *o, model_link_fn fn,
 }
 
 struct cim_path *
-model_link_path(struct cim_ctx *c, const struct cim_link *l)
+model_link_path(struct op_ctx *c, const struct model_link *l)
 {
 	struct cim_path *p, *a, *b;
 
@@ -323,10 +323,10 @@ model_link_path(struct cim_ctx *c, const struct cim_link *l)
 }
 
 struct cim_instance *
-model_link_instance(struct cim_ctx *c, const struct cim_link *l)
+model_link_instance(struct op_ctx *c, const struct model_link *l)
 {
 	struct model_ib b;
-	struct cim_obj pair;
+	struct model_obj pair;
 
 	if (l->assoc->kind == OBJ_PAIR) {
 		pair = obj_make(OBJ_PAIR);
@@ -344,12 +344,12 @@ model_link_instance(struct cim_ctx *c, const struct cim_link *l)
 }
 
 struct find_arg {
-	const struct cim_link *want;
+	const struct model_link *want;
 	bool found;
 };
 
 static int
-find_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
+find_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 {
 	struct find_arg *f = arg;
 
@@ -363,8 +363,8 @@ find_cb(struct cim_ctx *c, const struct cim_link *l, void *arg)
 }
 
 static int
-resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
-    const struct cim_path *p, struct cim_link *out)
+resolve_link_as(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_link *out)
 {
 	struct find_arg f;
 	int i, rc;
@@ -387,7 +387,7 @@ resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
 	f.want = out;
 	f.found = false;
 	/* The ctx is the request's; only its arena is written here. */
-	model_links_all((struct cim_ctx *)c, mc, find_cb, &f);
+	model_links_all((struct op_ctx *)c, mc, find_cb, &f);
 	return f.found ? 0 : -ENOENT;
 }
 
@@ -399,10 +399,10 @@ resolve_link_as(const struct cim_ctx *c, const struct model_class *mc,
  * generates every link of the class.
  */
 bool
-model_link_exists(struct cim_ctx *c, const struct cim_link *l)
+model_link_exists(struct op_ctx *c, const struct model_link *l)
 {
 	struct cim_path *p;
-	struct cim_obj o;
+	struct model_obj o;
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -415,8 +415,8 @@ model_link_exists(struct cim_ctx *c, const struct cim_link *l)
 }
 
 int
-model_resolve_link(const struct cim_ctx *c, const struct cim_path *p,
-    struct cim_link *out)
+model_resolve_link(const struct op_ctx *c, const struct cim_path *p,
+    struct model_link *out)
 {
 	const char *ns = p->ns != NULL ? model_ns_canon(p->ns) : c->ns;
 	bool notfound = false;

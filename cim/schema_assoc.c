@@ -6,7 +6,7 @@
  * reference properties of an association are its keys.  Pure data: no
  * code, no instances; schema.c flattens.
  */
-#include "daemon/schema_int.h"
+#include "cim/schema_int.h"
 
 /* ------------------------------------------------------------ value maps */
 

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * model.h - the instance model: maps the array's state (conf +
+ * replica_set) to CIM objects.  It resolves object paths to objects,
+ * lists the objects and association instances of each class, and builds
+ * their paths and instances.  This is the one place where CIM names meet
+ * replica/ and conf/ data.
+ */
+#ifndef ARRAYD_CIM_MODEL_H
+#define ARRAYD_CIM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cim/op.h"
+
+#define MODEL_NS_TPD	"root/tpd"
+#define MODEL_NS_INTEROP	"interop"	/* "root/interop" is an alias */
+
+
+enum model_kind {
+	OBJ_NONE = 0,
+	OBJ_SYSTEM,		/* TPD_StorageSystem */
+	OBJ_POOL,		/* TPD_StoragePool (configured pool) */
+	OBJ_DELTA_POOL,		/* TPD_DeltaReplicaStoragePool of a base volume */
+	OBJ_VOLUME,		/* TPD_StorageVolume */
+	OBJ_SERVICE,		/* TPD_StorageConfigurationService */
+	OBJ_REPL_CAPS,		/* TPD_StorageReplicationCapabilities */
+	OBJ_CONF_CAPS,		/* TPD_StorageConfigurationCapabilities */
+	OBJ_JOB,		/* TPD_ConcreteJob */
+	OBJ_METHOD_RESULT,	/* TPD_MethodResult */
+	OBJ_PAIR,		/* TPD_StorageSynchronized */
+	OBJ_NAMESPACE,		/* CIM_Namespace (interop) */
+	OBJ_OBJECT_MANAGER,	/* CIM_ObjectManager (interop) */
+	OBJ_PROFILE,		/* CIM_RegisteredProfile (interop) */
+	OBJ_ASSOC,		/* any other association instance */
+};
+
+/* A resolved object: which kind, and the ids that name it. */
+struct model_obj {
+	enum model_kind kind;
+	const char *classname;		/* canonical class of the instance */
+	uint32_t vol_id;		/* VOLUME, DELTA_POOL (its base volume) */
+	uint32_t src_id, tgt_id;	/* PAIR */
+	uint64_t job_id;		/* JOB, METHOD_RESULT */
+	const char *name;		/* POOL name, NAMESPACE name, PROFILE id,
+					 * capabilities id */
+};
+
+/*
+ * Resolve a path (any wire form, any key order/case) in namespace `ns`
+ * (the path's own namespace wins when it has one) to an existing object.
+ * Returns 0, -ENOENT (well formed, no such object), or -EINVAL (keys
+ * missing/extra, unknown class for the namespace).  Superclass names
+ * (CIM_StorageVolume ...) resolve to the TPD_ instance.
+ */
+int model_resolve(const struct op_ctx *c, const struct cim_path *p,
+    struct model_obj *out);
+
+/* Canonical paths (no host, namespace set), allocated in c->arena. */
+struct cim_path *model_path(struct op_ctx *c, const struct model_obj *o);
+struct cim_path *model_volume_path(struct op_ctx *c, uint32_t vol_id);
+struct cim_path *model_job_path(struct op_ctx *c, uint64_t job_id);
+struct cim_path *model_pair_path(struct op_ctx *c, uint32_t src_id,
+    uint32_t tgt_id);
+struct cim_path *model_service_path(struct op_ctx *c);
+
+/* The full instance of an object (all properties), in c->arena. */
+struct cim_instance *model_instance(struct op_ctx *c,
+    const struct model_obj *o);
+
+/* The job's InstanceID "TPD:<system>:<id>" and its inverse (-EINVAL). */
+char *model_job_instance_id(struct op_ctx *c, uint64_t job_id);
+int model_parse_job_instance_id(const struct op_ctx *c, const char *s,
+    uint64_t *job_id);
+
+
+
+/* A class arrayd has instances of, in one namespace. */
+struct model_class {
+	const char *name;		/* canonical spelling */
+	const char *ns;			/* MODEL_NS_TPD or MODEL_NS_INTEROP */
+	enum model_kind kind;		/* OBJ_ASSOC for plain associations */
+	size_t nkeys;
+	const char *const *keys;	/* key property names */
+	const char *const *supers;	/* NULL-terminated superclass chain */
+	const char *role[2];		/* associations: reference properties */
+	const char *refclass[2];	/* their REFERENCECLASS */
+};
+
+/* "root/tpd" or "interop" for any accepted spelling, NULL otherwise. */
+const char *model_ns_canon(const char *ns);
+
+size_t model_class_count(void);
+const struct model_class *model_class_at(size_t i);
+/* Concrete class by name (case-insensitive), NULL if none. */
+const struct model_class *model_class_by_name(const char *name);
+/* Is mc `super` or derived from it (repository, else our own chain)? */
+bool model_class_isa(const struct model_class *mc, const char *super);
+/* Is `name` a class the repository or our chains know? */
+bool model_class_known(const char *name);
+
+/* One association instance: end[i] is referenced by assoc->role[i]. */
+struct model_link {
+	const struct model_class *assoc;
+	struct model_obj end[2];
+};
+
+typedef int (*model_obj_fn)(struct op_ctx *c, const struct model_obj *o,
+    void *arg);
+typedef int (*model_link_fn)(struct op_ctx *c, const struct model_link *l,
+    void *arg);
+
+bool model_obj_equal(const struct model_obj *a, const struct model_obj *b);
+/* The namespace an object lives in. */
+const char *model_obj_ns(const struct model_obj *o);
+/* Every object of non-association class mc; stops when fn returns != 0
+ * and returns that value. */
+int model_objects(struct op_ctx *c, const struct model_class *mc,
+    model_obj_fn fn, void *arg);
+/* Every association instance of class mc (NULL: of every class). */
+int model_links_all(struct op_ctx *c, const struct model_class *mc,
+    model_link_fn fn, void *arg);
+/* Every association instance that references `o`. */
+int model_links_of(struct op_ctx *c, const struct model_obj *o,
+    model_link_fn fn, void *arg);
+/* Resolve an association path (0, -ENOENT, -EINVAL). */
+int model_resolve_link(const struct op_ctx *c, const struct cim_path *p,
+    struct model_link *out);
+struct cim_path *model_link_path(struct op_ctx *c, const struct model_link *l);
+/* Does link l (listed earlier in this request) still exist?  Cheap. */
+bool model_link_exists(struct op_ctx *c, const struct model_link *l);
+struct cim_instance *model_link_instance(struct op_ctx *c,
+    const struct model_link *l);
+
+#endif /* ARRAYD_CIM_MODEL_H */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * op.h - the CIM operation handlers' entry points and the context they
+ * share, one per request.
+ *
+ * cimop.c checks the HTTP/CIM protocol headers, parses the body with
+ * cimxml/, checks the namespace, and calls op_intrinsic() or
+ * op_extrinsic() with a struct op_ctx.  The handlers map the request onto
+ * the model (model.h) and replica/, and write the answer.
+ */
+#ifndef ARRAYD_CIM_OP_H
+#define ARRAYD_CIM_OP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cimxml/cimxml.h"
+
+/* What an authenticated user may do (CONTRACT.md §2): read, or also change. */
+enum op_role { OP_ROLE_NONE = 0, OP_ROLE_BROWSE = 1, OP_ROLE_EDIT = 2 };
+/* "none", "browse", "edit". */
+const char *op_role_name(enum op_role r);
+
+struct conf;
+struct replica_set;
+
+/* Everything a handler needs for one request; lives for that request. */
+struct op_ctx {
+	const struct conf *conf;
+	struct replica_set *rs;
+	const char *host;		/* HOST of emitted INSTANCEPATHs */
+	const char *user;		/* authenticated user */
+	enum op_role role;
+	struct cim_arena *arena;	/* everything built for the request */
+	const struct cim_request *req;
+	const char *ns;			/* canonical: MODEL_NS_TPD or MODEL_NS_INTEROP */
+	struct cim_buf *out;		/* the response body being written */
+	/*
+	 * Deferred answers (addition).  cimop.c sets can_defer when it can
+	 * hold the answer.  CreateReplica CopyType 4 then leaves the new pair
+	 * in defer_pair_src/tgt and writes nothing while the snapshot's
+	 * background copy runs; cimop.c answers once the pair has left
+	 * ResyncInProgress, with op_extrinsic_deferred().
+	 */
+	bool can_defer;
+	uint32_t defer_pair_src, defer_pair_tgt;
+	/*
+	 * Sliced answers (addition, issue 8).  cimop.c sets slice_until (a
+	 * CLOCK_MONOTONIC time in microseconds, 0 = no bound) when it can
+	 * hold the request.  An enumeration or association operation still
+	 * writing when that time passes stops after the object in hand and
+	 * leaves its state in `cont`; cimop.c then calls
+	 * op_intrinsic_resume() on later loop turns, with a fresh
+	 * slice_until and the same out, arena and req, until cont is NULL.
+	 */
+	int64_t slice_until;
+	struct intrinsic_cont *cont;
+};
+
+/*
+ * Write the content of the IMETHODRESPONSE / METHODRESPONSE element for
+ * c->req: IRETURNVALUE, or RETURNVALUE + PARAMVALUEs, or one ERROR.  The
+ * envelope, including the (I)METHODRESPONSE start and end tags, is
+ * cimop.c's (cimxml_begin_response / cimxml_end_response).  Access checks
+ * (role) for methods and DeleteInstance are done here, in the contract's
+ * order.
+ */
+void op_intrinsic(struct op_ctx *c);
+void op_extrinsic(struct op_ctx *c);
+/* Write the next slice of the answer c->cont stands for (see above). */
+void op_intrinsic_resume(struct op_ctx *c);
+/*
+ * Is the snapshot pair (src, tgt) still being filled (Initialized or
+ * ResyncInProgress)?  Then a deferred CreateReplica keeps waiting.
+ */
+bool op_snapshot_copying(const struct replica_set *rs, uint32_t src,
+    uint32_t tgt);
+/*
+ * The content of the METHODRESPONSE of a deferred CreateReplica for the
+ * pair c->defer_pair_src/tgt: RETURNVALUE 0 + TargetElement once the
+ * snapshot is durable (Idle, or already restoring from it), else
+ * RETURNVALUE 4 (copy failed: Broken, pair gone, or still copying when
+ * cimop.c gives up), logged with the reason.
+ */
+void op_extrinsic_deferred(struct op_ctx *c);
+/*
+ * In practice (cimxml.h): cimxml_begin_response/cimxml_end_response write
+ * the (I)METHODRESPONSE start and end tags, so op_intrinsic and
+ * op_extrinsic write only what goes between them (ERROR, IRETURNVALUE,
+ * RETURNVALUE, PARAMVALUE; nothing for a void operation).
+ */
+
+#endif /* ARRAYD_CIM_OP_H */
