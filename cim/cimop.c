@@ -72,7 +72,7 @@ struct cimop_slice {
 	struct cimop_held h;
 	struct cim_buf b;		/* the answer so far (owned) */
 	struct intrinsic_cont *cont;		/* where the enumeration stands */
-	size_t mark;			/* where the operation's output began */
+	unsigned status;		/* CIM status recorded so far */
 };
 
 /*
@@ -361,18 +361,6 @@ pick_host(const struct op *o, struct cim_arena *arena)
 	    cim_arena_strndup(arena, h, (size_t)(colon - h));
 }
 
-/* Status code of the ERROR written right after `mark`, 0 if none. */
-static unsigned
-written_status(const struct cim_buf *b, size_t mark)
-{
-	static const char tag[] = "<ERROR CODE=\"";
-
-	if (b->data == NULL || b->len < mark + sizeof(tag) ||
-	    strncmp(b->data + mark, tag, sizeof(tag) - 1) != 0)
-		return 0;
-	return (unsigned)strtoul(b->data + mark + sizeof(tag) - 1, NULL, 10);
-}
-
 static int64_t
 slice_end(const struct cimop_server *s)
 {
@@ -391,15 +379,14 @@ max_response(const struct cimop_server *s)
 }
 
 /*
- * Close the response in `b` whose operation output began at `mark`; an
- * answer that ran out of memory or passed max_response becomes one ERROR
- * (nothing of the partial answer is kept).  Returns the CIM status.
+ * Close the response in `b` whose handler recorded CIM status `status`;
+ * an answer that ran out of memory or passed max_response becomes one
+ * ERROR (nothing of the partial answer is kept).  Returns the CIM status.
  */
 static unsigned
 respond_end(const struct cimop_server *s, const struct cim_request *r,
-    struct cim_buf *b, size_t mark)
+    struct cim_buf *b, unsigned status)
 {
-	unsigned status = written_status(b, mark);
 	bool over;
 
 	cimxml_end_response(b, r->intrinsic);
@@ -430,16 +417,14 @@ enum answer {
 
 /*
  * Write the 200 response for a parsed request into `b`, or as much of it
- * as one slice allows (*cont and *markp say where it stands), or nothing
+ * as one slice allows (*cont says where it stands), or nothing
  * when the operation asked to defer its answer (the pair in src, tgt).
  */
 static enum answer
 respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b, uint32_t *src, uint32_t *tgt, struct intrinsic_cont **cont,
-    size_t *markp)
+    struct cim_buf *b, uint32_t *src, uint32_t *tgt, struct intrinsic_cont **cont)
 {
 	struct op_ctx c;
-	size_t mark;
 
 	memset(&c, 0, sizeof(c));
 	c.can_defer = o->s->loop != NULL && !o->s->closed &&
@@ -458,9 +443,8 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	c.out = b;
 	cimxml_begin_response(b, r->msg_id ? r->msg_id : "", r->intrinsic,
 	    r->method);
-	mark = b->len;
 	if (c.ns == NULL)
-		cimxml_write_error(b, CIM_ERR_INVALID_NAMESPACE,
+		op_error(&c, CIM_ERR_INVALID_NAMESPACE,
 		    "namespace %s does not exist", r->ns ? r->ns : "");
 	else if (r->intrinsic)
 		op_intrinsic(&c);
@@ -473,10 +457,9 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	}
 	if (c.cont != NULL && !b->oom) {
 		*cont = c.cont;
-		*markp = mark;
 		return ANSWER_SLICED;
 	}
-	o->cim_status = respond_end(o->s, r, b, mark);
+	o->cim_status = respond_end(o->s, r, b, c.status);
 	return ANSWER_NOW;
 }
 
@@ -793,7 +776,7 @@ slice_append(struct cimop_server *s, struct cimop_slice *e)
  */
 static int
 slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b, struct intrinsic_cont *cont, size_t mark)
+    struct cim_buf *b, struct intrinsic_cont *cont)
 {
 	struct cimop_server *s = o->s;
 	struct cimop_slice *e;
@@ -815,7 +798,6 @@ slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	e->b = *b;
 	cim_buf_init(b);
 	e->cont = cont;
-	e->mark = mark;
 	slice_append(s, e);
 	if (s->slices == e)
 		uv_idle_start(&s->idle, on_slice_idle);
@@ -851,7 +833,7 @@ slice_answer(struct cimop_server *s, struct cimop_slice *e, unsigned status)
 	memset(&resp, 0, sizeof(resp));
 	slice_unlink(s, e);
 	if (status == 200) {
-		cim_status = respond_end(s, &e->h.req, &e->b, e->mark);
+		cim_status = respond_end(s, &e->h.req, &e->b, e->status);
 		if (e->b.oom) {
 			resp.status = 500;
 			resp.close = true;
@@ -902,6 +884,8 @@ on_slice_idle(uv_idle_t *h)
 	c.cont = e->cont;
 	c.slice_until = slice_end(s);
 	op_intrinsic_resume(&c);
+	if (c.status != 0)
+		e->status = c.status;
 	if (c.cont == NULL || e->b.oom) {
 		slice_answer(s, e, 200);
 		return;
@@ -937,8 +921,7 @@ respond_now(struct op *o, const struct cim_request *r,
 /* Cannot hold a sliced request: write the rest of it now. */
 static void
 slice_finish_now(struct op *o, const struct cim_request *r,
-    struct cim_arena *arena, struct cim_buf *b, struct intrinsic_cont *cont,
-    size_t mark)
+    struct cim_arena *arena, struct cim_buf *b, struct intrinsic_cont *cont)
 {
 	struct op_ctx c;
 
@@ -954,7 +937,7 @@ slice_finish_now(struct op *o, const struct cim_request *r,
 	c.out = b;
 	c.cont = cont;
 	op_intrinsic_resume(&c);	/* slice_until 0: to the end */
-	o->cim_status = respond_end(o->s, r, b, mark);
+	o->cim_status = respond_end(o->s, r, b, c.status);
 }
 
 /* Returns true when a deferred answer kept the arena. */
@@ -966,7 +949,6 @@ process_body(struct op *o, struct cim_arena *arena)
 	struct cim_buf b;
 	struct intrinsic_cont *cont = NULL;
 	uint32_t src = 0, tgt = 0;
-	size_t mark = 0;
 	enum answer ans;
 	int rc;
 
@@ -987,7 +969,7 @@ process_body(struct op *o, struct cim_arena *arena)
 	if (check_consistency(o, &r, arena) != 0)
 		return false;
 	cim_buf_init(&b);
-	ans = respond(o, &r, arena, &b, &src, &tgt, &cont, &mark);
+	ans = respond(o, &r, arena, &b, &src, &tgt, &cont);
 	if (ans == ANSWER_PAIR) {
 		cim_buf_release(&b);
 		if (pending_add(o, &r, arena, src, tgt) == 0) {
@@ -998,11 +980,11 @@ process_body(struct op *o, struct cim_arena *arena)
 		return false;
 	}
 	if (ans == ANSWER_SLICED) {
-		if (slice_add(o, &r, arena, &b, cont, mark) == 0) {
+		if (slice_add(o, &r, arena, &b, cont) == 0) {
 			o->resp->deferred = true;
 			return true;
 		}
-		slice_finish_now(o, &r, arena, &b, cont, mark);
+		slice_finish_now(o, &r, arena, &b, cont);
 	}
 	if (b.oom) {
 		cim_buf_release(&b);

@@ -167,27 +167,27 @@ bind_one(struct op_ctx *c, const struct cim_param *p, struct bound *b)
 	size_t j;
 
 	if (d == NULL || (d->q.out && !d->q.in)) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		op_error(c, CIM_ERR_INVALID_PARAMETER,
 		    "%s is not an input parameter of %s", p->name, b->m->name);
 		return -EINVAL;
 	}
 	for (j = 0; j < b->n; j++) {
 		if (b->decl[j] == d) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+			op_error(c, CIM_ERR_INVALID_PARAMETER,
 			    "parameter %s given twice", d->name);
 			return -EINVAL;
 		}
 	}
 	if (!paramtype_fits(p->paramtype, d) ||
 	    !value_fits(&p->value, d)) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		op_error(c, CIM_ERR_INVALID_PARAMETER,
 		    "parameter %s: not a valid %s%s", d->name,
 		    d->type == CIM_T_REFERENCE ? "reference" :
 		    cim_type_name(d->type), d->is_array ? " array" : "");
 		return -EINVAL;
 	}
 	if (b->n == MAX_PARAMS) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		op_error(c, CIM_ERR_INVALID_PARAMETER,
 		    "too many parameters");
 		return -EINVAL;
 	}
@@ -224,7 +224,7 @@ bind_params(struct op_ctx *c, const struct cim_class_method *m,
 			    b->val[j]->value.kind != CIM_V_NULL)
 				break;
 		if (j == b->n) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+			op_error(c, CIM_ERR_INVALID_PARAMETER,
 			    "required parameter %s is missing", d->name);
 			return -EINVAL;
 		}
@@ -389,7 +389,7 @@ static void
 fail_internal(struct op_ctx *c, const char *what, int err)
 {
 	log_warn_err(err, "%s", what);
-	cimxml_write_error(c->out, CIM_ERR_FAILED, "%s: %s", what,
+	op_error(c, CIM_ERR_FAILED, "%s: %s", what,
 	    strerror(-err));
 }
 
@@ -698,7 +698,7 @@ call_job(struct op_ctx *c, const struct bound *b, uint64_t job_id)
 	const char *m = b->m->name;
 
 	if (j == NULL) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND,
+		op_error(c, CIM_ERR_NOT_FOUND,
 		    "job %llu does not exist", (unsigned long long)job_id);
 		return;
 	}
@@ -721,12 +721,12 @@ call_static(struct op_ctx *c)
 	    schema_class(r->target->classname) : NULL;
 
 	if (cls == NULL)
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND, "no such class");
+		op_error(c, CIM_ERR_NOT_FOUND, "no such class");
 	else if (schema_method(cls, r->method) == NULL)
-		cimxml_write_error(c->out, CIM_ERR_METHOD_NOT_FOUND,
+		op_error(c, CIM_ERR_METHOD_NOT_FOUND,
 		    "%s has no method %s", cls->name, r->method);
 	else
-		cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
+		op_error(c, CIM_ERR_NOT_SUPPORTED,
 		    "%s is not a static method", r->method);
 }
 
@@ -740,12 +740,12 @@ op_extrinsic(struct op_ctx *c)
 	struct bound b;
 
 	if (c->ns == NULL) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_NAMESPACE,
+		op_error(c, CIM_ERR_INVALID_NAMESPACE,
 		    "namespace %s does not exist", r->ns != NULL ? r->ns : "");
 		return;
 	}
 	if (c->role < OP_ROLE_EDIT) {
-		cimxml_write_error(c->out, CIM_ERR_ACCESS_DENIED,
+		op_error(c, CIM_ERR_ACCESS_DENIED,
 		    "user %s (role %s) may not invoke methods", who_name(c),
 		    op_role_name(c->role));
 		return;
@@ -755,14 +755,14 @@ op_extrinsic(struct op_ctx *c)
 		return;
 	}
 	if (model_resolve(c, r->target, &o) != 0) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND,
+		op_error(c, CIM_ERR_NOT_FOUND,
 		    "%s: no such instance", r->target->classname);
 		return;
 	}
 	cls = schema_class(o.classname);
 	m = cls != NULL ? schema_method(cls, r->method) : NULL;
 	if (m == NULL) {
-		cimxml_write_error(c->out, CIM_ERR_METHOD_NOT_FOUND,
+		op_error(c, CIM_ERR_METHOD_NOT_FOUND,
 		    "%s has no method %s", o.classname, r->method);
 		return;
 	}

@@ -186,7 +186,7 @@ check_plist(struct op_ctx *c, struct iargs *a)
 	unsigned max = c->conf != NULL ? c->conf->max_property_list : 0;
 
 	if (max != 0 && a->nplist > max) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+		op_error(c, CIM_ERR_INVALID_PARAMETER,
 		    "PropertyList has %zu entries; at most %u are accepted "
 		    "(max_property_list)", a->nplist, max);
 		return -1;
@@ -215,19 +215,19 @@ parse_args(struct op_ctx *c, const struct iop *op, struct iargs *a)
 			if (p->name && strcasecmp(p->name, pnames[k]) == 0)
 				break;
 		if (k == P__N || !(op->allowed & B(k))) {
-			cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
+			op_error(c, CIM_ERR_NOT_SUPPORTED,
 			    "parameter %s is not supported by %s",
 			    p->name ? p->name : "(none)", op->name);
 			return -1;
 		}
 		if (a->seen & B(k)) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+			op_error(c, CIM_ERR_INVALID_PARAMETER,
 			    "duplicate parameter %s", pnames[k]);
 			return -1;
 		}
 		a->seen |= B(k);
 		if (arg_one(a, k, p) != 0) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+			op_error(c, CIM_ERR_INVALID_PARAMETER,
 			    "parameter %s: wrong kind of value", pnames[k]);
 			return -1;
 		}
@@ -235,7 +235,7 @@ parse_args(struct op_ctx *c, const struct iop *op, struct iargs *a)
 	for (k = 0; k < P__N; k++)
 		if ((op->required & B(k)) && (!(a->seen & B(k)) ||
 		    (k == P_CLASSNAME && a->cls == NULL))) {
-			cimxml_write_error(c->out, CIM_ERR_INVALID_PARAMETER,
+			op_error(c, CIM_ERR_INVALID_PARAMETER,
 			    "missing parameter %s", pnames[k]);
 			return -1;
 		}
@@ -355,7 +355,7 @@ void
 intrinsic_fail(struct op_ctx *c, size_t mark, int rc)
 {
 	c->out->len = mark;
-	cimxml_write_error(c->out, CIM_ERR_FAILED, "%s", rc == -ENOMEM ?
+	op_error(c, CIM_ERR_FAILED, "%s", rc == -ENOMEM ?
 	    "response too large for the request memory limit" :
 	    "internal error");
 }
@@ -371,7 +371,7 @@ get_target(struct op_ctx *c, const struct iargs *a, struct model_obj *o,
 	int rc;
 
 	if (!model_class_known(a->inst->classname)) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_CLASS,
+		op_error(c, CIM_ERR_INVALID_CLASS,
 		    "class %s does not exist", a->inst->classname);
 		return -1;
 	}
@@ -381,7 +381,7 @@ get_target(struct op_ctx *c, const struct iargs *a, struct model_obj *o,
 		rc = model_resolve_link(c, a->inst, l);
 	/* Missing or extra keys match nothing (SPEC.md §1.7): NOT_FOUND. */
 	if (rc != 0) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND, "%s %s",
+		op_error(c, CIM_ERR_NOT_FOUND, "%s %s",
 		    rc == -EINVAL ? "wrong key set for" : "no such instance of",
 		    mc != NULL ? mc->name : a->inst->classname);
 		return -1;
@@ -469,24 +469,24 @@ op_delete_instance(struct op_ctx *c, struct iargs *a)
 	int rc;
 
 	if (c->role < OP_ROLE_EDIT) {
-		cimxml_write_error(c->out, CIM_ERR_ACCESS_DENIED,
+		op_error(c, CIM_ERR_ACCESS_DENIED,
 		    "user %s may not delete instances", c->user ? c->user : "");
 		return;
 	}
 	if (!schema_isa(a->inst->classname, "CIM_ConcreteJob") &&
 	    !schema_isa("TPD_ConcreteJob", a->inst->classname)) {
 		if (!model_class_known(a->inst->classname))
-			cimxml_write_error(c->out, CIM_ERR_INVALID_CLASS,
+			op_error(c, CIM_ERR_INVALID_CLASS,
 			    "class %s does not exist", a->inst->classname);
 		else
-			cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
+			op_error(c, CIM_ERR_NOT_SUPPORTED,
 			    "DeleteInstance is supported for jobs only");
 		return;
 	}
 	if (get_target(c, a, &o, &l) != 0)
 		return;
 	if (o.kind != OBJ_JOB) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
+		op_error(c, CIM_ERR_NOT_SUPPORTED,
 		    "DeleteInstance is supported for jobs only");
 		return;
 	}
@@ -494,13 +494,13 @@ op_delete_instance(struct op_ctx *c, struct iargs *a)
 	if (rc == 0)
 		return;		/* void: no IRETURNVALUE */
 	if (rc == -ENOENT)
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND,
+		op_error(c, CIM_ERR_NOT_FOUND,
 		    "no such job");
 	else if (rc == -EBUSY)
-		cimxml_write_error(c->out, CIM_ERR_FAILED,
+		op_error(c, CIM_ERR_FAILED,
 		    "job is still queued or running");
 	else
-		cimxml_write_error(c->out, CIM_ERR_FAILED,
+		op_error(c, CIM_ERR_FAILED,
 		    "deleting the job failed: %s", strerror(-rc));
 }
 
@@ -517,7 +517,7 @@ op_intrinsic(struct op_ctx *c)
 		if (strcasecmp(ops[i].name, c->req->method) == 0)
 			op = &ops[i];
 	if (op == NULL) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_SUPPORTED,
+		op_error(c, CIM_ERR_NOT_SUPPORTED,
 		    "operation %s is not supported", c->req->method);
 		return;
 	}

@@ -158,7 +158,7 @@ intrinsic_get_class(struct op_ctx *c, struct iargs *a)
 	size_t mark = c->out->len;
 
 	if (cls == NULL) {
-		cimxml_write_error(c->out, CIM_ERR_NOT_FOUND,
+		op_error(c, CIM_ERR_NOT_FOUND,
 		    "class %s does not exist", a->cls);
 		return;
 	}
@@ -192,7 +192,7 @@ enum_classes(struct op_ctx *c, struct iargs *a, bool names)
 	size_t i, mark = c->out->len;
 
 	if (a->cls != NULL && schema_class(a->cls) == NULL) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_CLASS,
+		op_error(c, CIM_ERR_INVALID_CLASS,
 		    "class %s does not exist", a->cls);
 		return;
 	}

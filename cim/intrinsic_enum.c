@@ -272,7 +272,7 @@ intrinsic_enumerate(struct op_ctx *c, struct iargs *a, bool names)
 
 	c->cont = NULL;
 	if (!model_class_known(a->cls)) {
-		cimxml_write_error(c->out, CIM_ERR_INVALID_CLASS,
+		op_error(c, CIM_ERR_INVALID_CLASS,
 		    "class %s does not exist", a->cls);
 		return;
 	}

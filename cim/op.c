@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * op.c - what every CIM operation handler shares: the role names.
+ * op.c - what every CIM operation handler shares: the role names and the
+ * one way an error answer is written and its status recorded.
  */
+#include <stdarg.h>
+
 #include "cim/op.h"
 
 const char *
@@ -16,4 +19,15 @@ op_role_name(enum op_role r)
 		break;
 	}
 	return "none";
+}
+
+void
+op_error(struct op_ctx *c, enum cim_status code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cimxml_write_verror(c->out, code, fmt, ap);
+	va_end(ap);
+	c->status = (unsigned)code;
 }

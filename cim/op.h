@@ -37,6 +37,12 @@ struct op_ctx {
 	const char *ns;			/* canonical: MODEL_NS_TPD or MODEL_NS_INTEROP */
 	struct cim_buf *out;		/* the response body being written */
 	/*
+	 * The CIM status of the answer, recorded by op_error() where the
+	 * handler decides it (0: no ERROR written); never read back from
+	 * the output.
+	 */
+	unsigned status;
+	/*
 	 * Deferred answers (addition).  cimop.c sets can_defer when it can
 	 * hold the answer.  CreateReplica CopyType 4 then leaves the new pair
 	 * in defer_pair_src/tgt and writes nothing while the snapshot's
@@ -57,6 +63,14 @@ struct op_ctx {
 	int64_t slice_until;
 	struct intrinsic_cont *cont;
 };
+
+/*
+ * Write ERROR `code` with a printf-style description to c->out and record
+ * it as the answer's status (c->status).  Every handler error goes
+ * through here.
+ */
+void op_error(struct op_ctx *c, enum cim_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * Write the content of the IMETHODRESPONSE / METHODRESPONSE element for

@@ -11,6 +11,7 @@
 #ifndef ARRAYD_CIMXML_H
 #define ARRAYD_CIMXML_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -373,6 +374,8 @@ void cimxml_end_response(struct cim_buf *b, bool intrinsic);
 /* <ERROR CODE=".." DESCRIPTION="CIM_ERR_X: text"/> (no INSTANCE children) */
 void cimxml_write_error(struct cim_buf *b, enum cim_status code,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cimxml_write_verror(struct cim_buf *b, enum cim_status code,
+    const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * A path; nested reference keybindings are written as VALUE.REFERENCE with

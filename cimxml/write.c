@@ -266,25 +266,22 @@ cimxml_end_response(struct cim_buf *b, bool intrinsic)
 }
 
 void
-cimxml_write_error(struct cim_buf *b, enum cim_status code, const char *fmt,
-    ...)
+cimxml_write_verror(struct cim_buf *b, enum cim_status code, const char *fmt,
+    va_list ap)
 {
 	char small[512], *text = small, *big = NULL;
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		small[0] = '\0';
 	} else if ((size_t)n >= sizeof(small)) {
 		/* Long message: format again into the heap; on failure the
 		 * truncated copy in `small` is better than nothing. */
 		if ((big = malloc((size_t)n + 1)) != NULL) {
-			va_start(ap, fmt);
-			vsnprintf(big, (size_t)n + 1, fmt, ap);
-			va_end(ap);
+			vsnprintf(big, (size_t)n + 1, fmt, again);
 			text = big;
 		}
 	}
@@ -296,6 +293,18 @@ cimxml_write_error(struct cim_buf *b, enum cim_status code, const char *fmt,
 	}
 	cim_buf_puts(b, "\"/>");
 	free(big);
+	va_end(again);
+}
+
+void
+cimxml_write_error(struct cim_buf *b, enum cim_status code, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cimxml_write_verror(b, code, fmt, ap);
+	va_end(ap);
 }
 
 /* ---------------------------------------------------------------- paths */
