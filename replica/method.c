@@ -397,10 +397,12 @@ replica_job_delete(struct replica_set *rs, uint64_t job_id)
 		return -EBUSY;
 	if ((err = replica__txn_begin(rs)) != 0)
 		return err;
-	if ((err = replica__txn_commit(rs, store_del_job(rs->store,
-	    job_id))) != 0)
+	/* Forgotten inside the change, so a failed commit restores it and
+	 * the commit announces it. */
+	if ((err = store_del_job(rs->store, job_id)) == 0)
+		replica__job_remove(rs, job_id);
+	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
-	replica__job_remove(rs, job_id);
 	replica__log(rs, 2, "job %" PRIu64 ": deleted", job_id);
 	return 0;
 }

@@ -109,6 +109,9 @@ int replica__txn_commit(struct replica_set *rs, int err);
 int replica__txn_defer(struct replica_set *rs, enum txn_act_kind kind,
     uint64_t job_id, uint64_t resume_from);
 void replica__txn_free(struct replica_set *rs);
+/* After a commit: replica_ops.changed for each record that differs from
+ * the transaction's snapshot (announce.c). */
+void replica__announce(struct replica_set *rs);
 
 /* copy.c */
 enum replica_copy_mode replica__job_mode(enum job_kind k);

@@ -185,6 +185,7 @@ txn_end(struct replica_set *rs, int err)
 	if (err == 0 && (err = store_commit(rs->store)) == 0) {
 		int serr;
 
+		replica__announce(rs);
 		txn_snap_free_paths(&rs->snap);
 		if (durable && (serr = store_sync(rs->store)) != 0) {
 			replica__log(rs, 0, "state store: task id reservation "

@@ -44,6 +44,13 @@ struct fake_rep {
 	unsigned ncreated, nremoved;
 	unsigned nlogs;
 	char log[64][256];		/* last 64 lines, ring */
+	struct fake_event {		/* replica_ops.changed, in order */
+		enum replica_what what;
+		enum replica_change change;
+		uint64_t id;		/* volume id, job id, or src<<32|tgt */
+		unsigned before, after;	/* sync/job state, 0 if none */
+	} events[64];
+	size_t nevents;
 	char dir[256];			/* mkdtemp state folder */
 	char db[300];
 };
@@ -188,6 +195,56 @@ fake_rep_logged(const struct fake_rep *f, const char *needle)
 	return false;
 }
 
+static inline void
+fake_rep_changed(void *ctx, const struct replica_event *ev)
+{
+	struct fake_rep *f = ctx;
+	struct fake_event *e;
+
+	if (f->nevents == 64)
+		return;
+	e = &f->events[f->nevents++];
+	e->what = ev->what;
+	e->change = ev->change;
+	switch (ev->what) {
+	case REPLICA_VOLUME: {
+		const struct rvolume *v = ev->after.vol ? ev->after.vol :
+		    ev->before.vol;
+
+		e->id = v->id;
+		e->before = ev->before.vol ? ev->before.vol->failed : 0;
+		e->after = ev->after.vol ? ev->after.vol->failed : 0;
+		break;
+	}
+	case REPLICA_PAIR: {
+		const struct rpair *p = ev->after.pair ? ev->after.pair :
+		    ev->before.pair;
+
+		e->id = (uint64_t)p->src_id << 32 | p->tgt_id;
+		e->before = ev->before.pair ? ev->before.pair->sync_state : 0;
+		e->after = ev->after.pair ? ev->after.pair->sync_state : 0;
+		break;
+	}
+	case REPLICA_JOB:
+		e->id = ev->after.job ? ev->after.job->id : ev->before.job->id;
+		e->before = ev->before.job ? ev->before.job->state : 0;
+		e->after = ev->after.job ? ev->after.job->state : 0;
+		break;
+	}
+}
+
+/* Index of the first recorded event from `from` on matching, -1 if none. */
+static inline long
+fake_rep_event(const struct fake_rep *f, size_t from, enum replica_what what,
+    enum replica_change change, uint64_t id)
+{
+	for (size_t i = from; i < f->nevents; i++)
+		if (f->events[i].what == what && f->events[i].change == change &&
+		    f->events[i].id == id)
+			return (long)i;
+	return -1;
+}
+
 static inline struct replica_ops
 fake_rep_ops(struct fake_rep *f)
 {
@@ -198,6 +255,7 @@ fake_rep_ops(struct fake_rep *f)
 		.volume_remove = fake_rep_volume_remove,
 		.volume_check = fake_rep_volume_check,
 		.now_us = fake_rep_now, .log = fake_rep_log,
+		.changed = fake_rep_changed,
 	};
 	return ops;
 }

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_replica_announce.c - announce, don't poll: after each committed
+ * change the replica set calls replica_ops.changed once per volume, pair
+ * and job that was created, modified or deleted, with the state before and
+ * after; a change that is rolled back announces nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/fake_replica.h"
+#include "replica/replica_int.h"
+#include "replica/store.h"
+
+static const struct replica_caller who = { "alice", "AttachOrModifyReplica" };
+
+#define PAIR(s, t)	((uint64_t)(s) << 32 | (t))
+
+struct ctx {
+	struct fake_rep f;
+	struct replica_set *rs;
+};
+
+static int
+setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	fake_rep_init(&c->f);
+	if ((c->rs = fake_rep_open(&c->f, 1, true)) == NULL)
+		return -1;
+	c->f.nevents = 0;		/* start-up is not under test */
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	replica_set_free(c->rs);
+	fake_rep_cleanup(&c->f);
+	free(c);
+	return 0;
+}
+
+static const struct fake_event *
+event_at(const struct ctx *c, long i)
+{
+	assert_true(i >= 0 && (size_t)i < c->f.nevents);
+	return &c->f.events[i];
+}
+
+/* Attach, finish, Resync: each step announces its pair and job moves. */
+static void
+test_pair_and_job_lifecycle(void **state)
+{
+	struct ctx *c = *state;
+	struct replica_result r;
+	const struct fake_event *e;
+	size_t mark;
+
+	assert_int_equal(replica_attach(c->rs, 101, 102, 4, &who, &r), 0);
+	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
+	e = event_at(c, fake_rep_event(&c->f, 0, REPLICA_PAIR,
+	    REPLICA_CREATED, PAIR(101, 102)));
+	assert_int_equal(e->before, 0);
+	assert_int_equal(e->after,
+	    replica_pair_find(c->rs, 101, 102)->sync_state);
+	e = event_at(c, fake_rep_event(&c->f, 0, REPLICA_JOB,
+	    REPLICA_CREATED, r.job_id));
+	assert_int_equal(e->after, JOB_RUNNING);
+	/* Announced after the commit, before the engine call returns. */
+	assert_int_equal(c->f.ncopies, 1);
+
+	mark = c->f.nevents;
+	assert_true(fake_rep_finish(&c->f, c->rs, r.job_id, 0, NULL));
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_PAIR,
+	    REPLICA_MODIFIED, PAIR(101, 102)));
+	assert_int_equal(e->before, SYNC_RESYNC_IN_PROGRESS);
+	assert_int_equal(e->after, SYNC_FROZEN);
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
+	    REPLICA_MODIFIED, r.job_id));
+	assert_int_equal(e->before, JOB_RUNNING);
+	assert_int_equal(e->after, JOB_COMPLETED);
+	/* Nothing else changed: volumes are not announced. */
+	assert_int_equal(fake_rep_event(&c->f, mark, REPLICA_VOLUME,
+	    REPLICA_MODIFIED, 101), -1);
+	assert_int_equal(fake_rep_event(&c->f, mark, REPLICA_VOLUME,
+	    REPLICA_MODIFIED, 102), -1);
+
+	mark = c->f.nevents;
+	assert_int_equal(replica_modify(c->rs, REPLICA_OP_RESYNC, 101, 102,
+	    &who, &r), 0);
+	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_PAIR,
+	    REPLICA_MODIFIED, PAIR(101, 102)));
+	assert_int_equal(e->before, SYNC_FROZEN);
+	assert_int_equal(e->after, SYNC_RESYNC_IN_PROGRESS);
+	assert_true(fake_rep_event(&c->f, mark, REPLICA_JOB, REPLICA_CREATED,
+	    r.job_id) >= 0);
+}
+
+/* A queued job is created New, and announced again when it is granted. */
+static void
+test_queue_grant(void **state)
+{
+	struct ctx *c = *state;
+	struct replica_result r1, r2;
+	const struct fake_event *e;
+	size_t mark;
+
+	assert_int_equal(replica_attach(c->rs, 101, 102, 5, &who, &r1), 0);
+	assert_int_equal(replica_attach(c->rs, 101, 103, 5, &who, &r2), 0);
+	e = event_at(c, fake_rep_event(&c->f, 0, REPLICA_JOB,
+	    REPLICA_CREATED, r2.job_id));
+	assert_int_equal(e->after, JOB_NEW);
+	mark = c->f.nevents;
+	assert_true(fake_rep_finish(&c->f, c->rs, r1.job_id, 0, NULL));
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
+	    REPLICA_MODIFIED, r2.job_id));
+	assert_int_equal(e->before, JOB_NEW);
+	assert_int_equal(e->after, JOB_RUNNING);
+}
+
+/* A snapshot volume is announced created; a deleted job deleted. */
+static void
+test_volume_created_job_deleted(void **state)
+{
+	struct ctx *c = *state;
+	struct replica_result r;
+	const struct rvolume *v;
+	size_t mark;
+
+	assert_int_equal(replica_create(c->rs, 101, "snap1", NULL, 5, &who,
+	    &r), 0);
+	assert_int_not_equal(r.target_id, 0);
+	v = replica_volume_by_name(c->rs, "snap1");
+	assert_non_null(v);
+	assert_true(fake_rep_event(&c->f, 0, REPLICA_VOLUME, REPLICA_CREATED,
+	    v->id) >= 0);
+	assert_true(fake_rep_finish(&c->f, c->rs, r.job_id, 0, NULL));
+	mark = c->f.nevents;
+	assert_int_equal(replica_job_delete(c->rs, r.job_id), 0);
+	assert_true(fake_rep_event(&c->f, mark, REPLICA_JOB, REPLICA_DELETED,
+	    r.job_id) >= 0);
+	assert_int_equal(c->f.nevents, mark + 1);
+}
+
+/* A change whose commit fails is undone and never announced. */
+static void
+test_rolled_back_is_silent(void **state)
+{
+	struct ctx *c = *state;
+	struct replica_result r;
+	struct store_faults sf = { .fail_nth = 1, .fail_every = true,
+	    .err = -ENOSPC };
+
+	store_set_faults(c->rs->store, &sf);
+	assert_int_equal(replica_attach(c->rs, 101, 102, 4, &who, &r),
+	    -ENOSPC);
+	assert_int_equal(replica_create(c->rs, 101, "r1", NULL, 4, &who, &r),
+	    -ENOSPC);
+	assert_int_equal(c->f.nevents, 0);
+	store_set_faults(c->rs->store, NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pair_and_job_lifecycle,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_grant, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_volume_created_job_deleted,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rolled_back_is_silent,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
