@@ -19,6 +19,12 @@
 
 /* ------------------------------------------------------------------ volumes */
 
+/*
+ * The system calls of a copy and of the reflink probe (blockdev_int.h):
+ * tests hand a table that injects faults; everyone else passes NULL.
+ */
+struct bdev_io_ops;
+
 enum bdev_kind { BDEV_FILE, BDEV_BLOCK };
 
 struct bdev_info {
@@ -54,8 +60,18 @@ int bdev_remove(const char *path);
  */
 int bdev_reflink(const char *src, const char *dst);
 
-/* Does this filesystem pair support reflink?  Probed once, at run time. */
-bool bdev_reflink_supported(const char *dir);
+/*
+ * Does the filesystem of folder `dir` support reflink?  A probe tries each
+ * filesystem once (two scratch files in `dir`, one FICLONE) and keeps the
+ * answer, for up to 16 filesystems (beyond, it tries each time).
+ * bdev_probe_new returns a probe owned by the caller in *out (free with
+ * bdev_probe_free, which accepts NULL); `io` NULL means the real system
+ * calls.  Returns 0 or -ENOMEM.  Thread-safe.
+ */
+struct bdev_probe;
+int bdev_probe_new(const struct bdev_io_ops *io, struct bdev_probe **out);
+void bdev_probe_free(struct bdev_probe *p);
+bool bdev_probe_reflink(struct bdev_probe *p, const char *dir);
 
 /* ------------------------------------------------------------- copy engine */
 
@@ -67,6 +83,7 @@ struct copy_engine_opts {
 	unsigned max_inflight_total;	/* chunks in flight across all jobs; default 3 */
 	unsigned max_inflight_job;	/* per job; default 2 */
 	bool use_direct_io;		/* O_DIRECT where supported; default as measured */
+	const struct bdev_io_ops *io;	/* NULL: the real system calls */
 };
 
 /*

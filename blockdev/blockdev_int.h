@@ -2,9 +2,10 @@
 /*
  * blockdev_int.h - internals shared by the files of blockdev/ and by its
  * unit tests: the I/O ops table every copy chunk goes through (so tests can
- * inject EIO, ENOSPC or short reads without a real failing disk), the extent
- * and hole helpers, and the knobs the benchmark CLI turns.  Nothing outside
- * blockdev/ and tests/ may include this file.
+ * inject EIO, ENOSPC or short reads without a real failing disk) and the
+ * loops that move a whole range through it, the extent and hole helpers,
+ * and the knobs the benchmark CLI turns.  Nothing outside blockdev/ and
+ * tests/ may include this file.
  */
 #ifndef ARRAYD_BLOCKDEV_INT_H
 #define ARRAYD_BLOCKDEV_INT_H
@@ -16,7 +17,9 @@
 #include "blockdev/blockdev.h"
 
 /*
- * The system calls a copy chunk makes.  Called on thread-pool threads, so a
+ * The system calls a copy makes (and the reflink probe's FICLONE).  An
+ * engine or a probe is given its table (copy_engine_opts.io, bdev_probe_new;
+ * NULL means bdev__io_default).  Called on thread-pool threads, so a
  * replacement must be thread-safe.  Return conventions are the libc ones
  * (-1 and errno).
  */
@@ -27,11 +30,24 @@ struct bdev_io_ops {
 	int (*fallocate)(int fd, int mode, off_t off, off_t len);
 	ssize_t (*copy_file_range)(int in, off_t *in_off, int out,
 	    off_t *out_off, size_t len, unsigned flags);
+	int (*ficlone)(int dst, int src);	/* ioctl(dst, FICLONE, src) */
 };
 
-/* The table in use; tests swap it and restore bdev__io_default. */
-extern const struct bdev_io_ops *bdev__io;
+/* The real system calls. */
 extern const struct bdev_io_ops bdev__io_default;
+
+/*
+ * Read or write exactly `len` bytes at `off` through `io`, again after
+ * EINTR and after a short transfer.  `first_fd` (-1: none; else an
+ * O_DIRECT fd of the same file) carries the calls until the first bytes
+ * move; the rest goes through `fd`, since what a short direct transfer
+ * leaves is unaligned.  Returns 0, -errno of the call, or -EIO when a read
+ * meets the end of the file or a write moves nothing.
+ */
+int bdev__pread_full(const struct bdev_io_ops *io, int fd, int first_fd,
+    void *buf, size_t len, uint64_t off);
+int bdev__pwrite_full(const struct bdev_io_ops *io, int fd, int first_fd,
+    const void *buf, size_t len, uint64_t off);
 
 /* How full-mode chunks move their data (benchmark knob). */
 enum copy_io_method {
@@ -45,11 +61,11 @@ int bdev__fstat(int fd, struct bdev_info *out);
 /*
  * Make [off, off+len) of fd read as zeros without allocating: punch on a
  * file, BLKZEROOUT/zeroing fallocate on a device, writing zeros from `zbuf`
- * (`zlen` bytes of zeros, may be NULL) as the last resort.  Returns 0 or
- * -errno.  Thread-pool safe.
+ * (`zlen` bytes of zeros, may be NULL) as the last resort; the punch and
+ * the writes go through `io`.  Returns 0 or -errno.  Thread-pool safe.
  */
-int bdev__zero_range(int fd, bool is_blk, uint64_t off, uint64_t len,
-    const void *zbuf, size_t zlen);
+int bdev__zero_range(const struct bdev_io_ops *io, int fd, bool is_blk,
+    uint64_t off, uint64_t len, const void *zbuf, size_t zlen);
 
 /* fsync the folder that holds `path` (a new or removed name).  0 or -errno. */
 int bdev__sync_parent(const char *path);

@@ -7,12 +7,8 @@
  * the two differ.  It runs on a libuv worker thread: it touches only its
  * chunk and the job's read-only fields, and never calls into libuv.
  */
-#include <sys/ioctl.h>
-
 #include <errno.h>
 #include <string.h>
-
-#include <linux/fs.h>
 
 #include "blockdev/copy_int.h"
 
@@ -34,60 +30,31 @@ io_aligned(uint64_t off, uint64_t len)
 }
 
 static int
-read_full(int fd, int dfd_direct, void *buf, uint64_t len, uint64_t off)
+read_full(const struct copy_job *job, int fd, int dfd_direct, void *buf,
+    uint64_t len, uint64_t off)
 {
-	int use = dfd_direct >= 0 && io_aligned(off, len) ? dfd_direct : fd;
-	uint64_t got = 0;
+	int first = dfd_direct >= 0 && io_aligned(off, len) ? dfd_direct : -1;
 
-	while (got < len) {
-		ssize_t r = bdev__io->pread(use, (char *)buf + got,
-		    (size_t)(len - got), (off_t)(off + got));
-
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			return -EIO;	/* the volume shrank under us */
-		got += (uint64_t)r;
-		if (use != fd && got < len)
-			use = fd;	/* finish a short direct read buffered */
-	}
-	return 0;
+	return bdev__pread_full(job->io, fd, first, buf, (size_t)len, off);
 }
 
 static int
-write_full(struct copy_job *job, const void *buf, uint64_t len, uint64_t off)
+write_full(const struct copy_job *job, const void *buf, uint64_t len,
+    uint64_t off)
 {
-	int fd = job->dfd_direct >= 0 && io_aligned(off, len) &&
-	    ((uintptr_t)buf % COPY_BLOCK) == 0 ? job->dfd_direct : job->dfd;
-	uint64_t put = 0;
+	int first = job->dfd_direct >= 0 && io_aligned(off, len) &&
+	    ((uintptr_t)buf % COPY_BLOCK) == 0 ? job->dfd_direct : -1;
 
-	while (put < len) {
-		ssize_t w = bdev__io->pwrite(fd, (const char *)buf + put,
-		    (size_t)(len - put), (off_t)(off + put));
-
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (w == 0)
-			return -EIO;
-		put += (uint64_t)w;
-		if (fd != job->dfd && put < len)
-			fd = job->dfd;
-	}
-	return 0;
+	return bdev__pwrite_full(job->io, job->dfd, first, buf, (size_t)len,
+	    off);
 }
 
 static int
 zero_range(struct copy_job *job, struct copy_chunk *c, uint64_t off,
     uint64_t len)
 {
-	int err = bdev__zero_range(job->dfd, job->dst_blk, off, len, zeros,
-	    sizeof(zeros));
+	int err = bdev__zero_range(job->io, job->dfd, job->dst_blk, off, len,
+	    zeros, sizeof(zeros));
 
 	if (err == 0)
 		c->written += len;
@@ -138,7 +105,7 @@ chunk_copy_range(struct copy_job *job, struct copy_chunk *c)
 	uint64_t left = c->len;
 
 	while (left > 0) {
-		ssize_t n = bdev__io->copy_file_range(job->sfd, &in, job->dfd,
+		ssize_t n = job->io->copy_file_range(job->sfd, &in, job->dfd,
 		    &out, (size_t)left, 0);
 
 		if (n == -1) {
@@ -240,7 +207,7 @@ chunk_hole(struct copy_job *job, struct copy_chunk *c, uint64_t hole_end)
 	}
 	c->end = c->off + c->len;
 	c->target_read = true;
-	err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
+	err = read_full(job, job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
 	if (err != 0 || buf_is_zero(c->buf2, (size_t)c->len))
 		return err;
 	c->skipped = false;
@@ -251,7 +218,7 @@ static int
 chunk_clone(struct copy_job *job, struct copy_chunk *c)
 {
 	/* FICLONE is atomic: either the whole volume is shared or nothing. */
-	if (ioctl(job->dfd, FICLONE, job->sfd) == -1) {
+	if (job->io->ficlone(job->dfd, job->sfd) == -1) {
 		c->end = c->off;
 		return 0;	/* not an error: the job falls back to full */
 	}
@@ -279,7 +246,7 @@ chunk_same(struct copy_job *job, struct copy_chunk *c,
 		return 0;
 	}
 	c->target_read = true;
-	err = read_full(job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
+	err = read_full(job, job->dfd, job->dfd_direct, c->buf2, c->len, c->off);
 	if (err == 0)
 		*same = memcmp(c->buf, c->buf2, (size_t)c->len) == 0;
 	return err;
@@ -292,7 +259,7 @@ chunk_data(struct copy_job *job, struct copy_chunk *c)
 	bool same = false, want = job->map.write_new || job->map.use_old;
 	int err;
 
-	err = read_full(job->sfd, job->sfd_direct, c->buf, c->len, c->off);
+	err = read_full(job, job->sfd, job->sfd_direct, c->buf, c->len, c->off);
 	if (err != 0)
 		return err;
 	c->io_bytes = c->len;

@@ -61,6 +61,8 @@ copy_engine_new(uv_loop_t *loop, const struct copy_engine_opts *opts,
 		e->opts = *opts;
 	else
 		e->opts.use_direct_io = true;	/* measured: see copy.sh */
+	if (e->opts.io == NULL)
+		e->opts.io = &bdev__io_default;
 	if (e->opts.chunk_size == 0)
 		e->opts.chunk_size = 1u << 20;
 	if (e->opts.max_inflight_total == 0)
@@ -298,7 +300,7 @@ on_sync_work(uv_work_t *w)
 
 	job->sync_err = 0;
 	job->sync_faulted = false;
-	if (bdev__io->fdatasync(job->dfd) == -1)
+	if (job->io->fdatasync(job->dfd) == -1)
 		job->sync_err = -errno;
 	/* Last word before status 0: are the files still the volumes? */
 	verr = copy__verify(job, true, &job->fault);
@@ -697,6 +699,7 @@ job_alloc(struct copy_engine *e, const struct copy_spec *spec,
 	for (unsigned i = 0; i < job->nchunks; i++)
 		job->chunks[i].job = job;
 	job->e = e;
+	job->io = e->opts.io;
 	job->sfd = job->dfd = job->sfd_direct = job->dfd_direct = -1;
 	job->map.old_fd = job->map.new_fd = -1;
 	job->chunk_size = e->opts.chunk_size;

@@ -73,6 +73,7 @@ struct copy_chunk {
 
 struct copy_job {
 	struct copy_engine *e;
+	const struct bdev_io_ops *io;	/* the engine's; every chunk's calls */
 	struct copy_job *prev, *next;	/* engine's list of running jobs */
 	int sfd, dfd;			/* buffered */
 	int sfd_direct, dfd_direct;	/* O_DIRECT or -1 */

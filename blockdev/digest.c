@@ -18,7 +18,7 @@
  * or a write within the same timestamp tick) defeats this: 3PAR forbids
  * host access to a paired PC target, and so does arrayd.
  *
- * Map I/O uses the plain system calls (not bdev__io): it is an optimisation
+ * Map I/O uses the plain system calls (not the job's io table): it is an optimisation
  * whose failures only mean "no map", except a map that cannot be removed,
  * which fails the copy.  The map lives on disk and is read and written a
  * chunk's entry at a time, so memory does not grow with the volume.

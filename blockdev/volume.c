@@ -4,8 +4,7 @@
  * at their declared size, reports size and allocation, walks extents with
  * SEEK_DATA/SEEK_HOLE, makes ranges read as zeros without allocating (punch,
  * zeroing fallocate, BLKZEROOUT) and clones with FICLONE where the filesystem
- * can.  It never copies data itself (copy.c does) and keeps no state apart
- * from the reflink probe cache.
+ * can.  It never copies data itself (copy.c does) and keeps no state.
  */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -14,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,22 +23,6 @@
 
 #include "blockdev/blockdev.h"
 #include "blockdev/blockdev_int.h"
-
-static ssize_t
-io_copy_file_range(int in, off_t *in_off, int out, off_t *out_off, size_t len,
-    unsigned flags)
-{
-	return copy_file_range(in, in_off, out, out_off, len, flags);
-}
-
-const struct bdev_io_ops bdev__io_default = {
-	.pread = pread,
-	.pwrite = pwrite,
-	.fdatasync = fdatasync,
-	.fallocate = fallocate,
-	.copy_file_range = io_copy_file_range,
-};
-const struct bdev_io_ops *bdev__io = &bdev__io_default;
 
 static bool
 blk_can_discard(const struct stat *st)
@@ -218,84 +200,9 @@ out_close_src:
 	return err;
 }
 
-static bool
-reflink_probe(const char *dir)
-{
-	char a[PATH_MAX], b[PATH_MAX];
-	char buf[4096];
-	int fa, fb;
-	bool ok = false;
-
-	if (snprintf(a, sizeof(a), "%s/.arrayd-rl-XXXXXX", dir) >= (int)sizeof(a))
-		return false;
-	strcpy(b, a);
-	if ((fa = mkstemp(a)) == -1)
-		return false;
-	if ((fb = mkstemp(b)) == -1)
-		goto out_unlink_a;
-	memset(buf, 0x5a, sizeof(buf));
-	if (write(fa, buf, sizeof(buf)) == (ssize_t)sizeof(buf) &&
-	    fsync(fa) == 0)
-		ok = ioctl(fb, FICLONE, fa) == 0;
-	close(fb);
-	unlink(b);
-out_unlink_a:
-	close(fa);
-	unlink(a);
-	return ok;
-}
-
-bool
-bdev_reflink_supported(const char *dir)
-{
-	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	static struct { dev_t dev; bool ok; } cache[16];
-	static unsigned ncache;
-	struct stat st;
-	bool ok;
-
-	if (stat(dir, &st) == -1)
-		return false;
-	pthread_mutex_lock(&mu);
-	for (unsigned i = 0; i < ncache; i++) {
-		if (cache[i].dev == st.st_dev) {
-			ok = cache[i].ok;
-			pthread_mutex_unlock(&mu);
-			return ok;
-		}
-	}
-	ok = reflink_probe(dir);
-	if (ncache < sizeof(cache) / sizeof(cache[0])) {
-		cache[ncache].dev = st.st_dev;
-		cache[ncache++].ok = ok;
-	}
-	pthread_mutex_unlock(&mu);
-	return ok;
-}
-
-static int
-write_zeros(int fd, uint64_t off, uint64_t len, const void *zbuf, size_t zlen)
-{
-	while (len > 0) {
-		size_t n = len < zlen ? (size_t)len : zlen;
-		ssize_t w = bdev__io->pwrite(fd, zbuf, n, (off_t)off);
-
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (w == 0)
-			return -EIO;
-		off += (uint64_t)w;
-		len -= (uint64_t)w;
-	}
-	return 0;
-}
-
 int
-bdev__zero_range(int fd, bool is_blk, uint64_t off, uint64_t len,
-    const void *zbuf, size_t zlen)
+bdev__zero_range(const struct bdev_io_ops *io, int fd, bool is_blk,
+    uint64_t off, uint64_t len, const void *zbuf, size_t zlen)
 {
 	uint64_t range[2] = { off, len };
 	int err;
@@ -303,7 +210,7 @@ bdev__zero_range(int fd, bool is_blk, uint64_t off, uint64_t len,
 	if (len == 0)
 		return 0;
 	/* On a device this discards where that zeroes, else writes zeros. */
-	if (bdev__io->fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+	if (io->fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 	    (off_t)off, (off_t)len) == 0)
 		return 0;
 	err = -errno;
@@ -313,7 +220,13 @@ bdev__zero_range(int fd, bool is_blk, uint64_t off, uint64_t len,
 		return 0;
 	if (zbuf == NULL || zlen == 0)
 		return err;
-	return write_zeros(fd, off, len, zbuf, zlen);
+	for (; len > 0; off += zlen, len -= zlen) {
+		if (len < zlen)
+			zlen = (size_t)len;
+		if ((err = bdev__pwrite_full(io, fd, -1, zbuf, zlen, off)) != 0)
+			return err;
+	}
+	return 0;
 }
 
 int

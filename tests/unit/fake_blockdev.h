@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * fake_blockdev.h - helpers for the blockdev unit tests: a scratch folder
- * from mkdtemp(), files with data and holes, byte and allocation checks,
- * and a fault-injecting I/O ops table (installed through bdev__io) that
- * fails the Nth read, write or sync with a chosen errno, returns short
- * reads, and counts concurrency.  Header-only: each test includes it once.
+ * (fixture_dir.h), files with data and holes, byte and allocation checks,
+ * and a fault-injecting I/O ops table (handed to an engine through
+ * copy_engine_opts.io) that fails the Nth read, write or sync with a chosen
+ * errno, returns short reads, and counts concurrency.  Header-only: each
+ * test includes it once.
  */
 #ifndef ARRAYD_FAKE_BLOCKDEV_H
 #define ARRAYD_FAKE_BLOCKDEV_H
@@ -21,28 +22,24 @@
 #include <unistd.h>
 
 #include "blockdev/blockdev_int.h"
+#include "tests/unit/fixture_dir.h"
 
 #define KiB	1024ull
 #define MiB	(1024ull * 1024)
 
-static char fb_dir[64];
+static char fb_dir[FX_DIR_MAX];
 
 static inline void
 fb_mkdir(void)
 {
-	strcpy(fb_dir, "/tmp/arrayd-bdev-XXXXXX");
-	if (mkdtemp(fb_dir) == NULL)
+	if (fx_dir_make(fb_dir, "arrayd-bdev") != 0)
 		abort();
 }
 
 static inline void
 fb_rmdir(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fb_dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", fb_dir);
+	(void)fx_dir_remove(fb_dir);
 }
 
 static inline const char *
@@ -223,19 +220,22 @@ fb_fdatasync(int fd)
 	return fdatasync(fd);
 }
 
-static const struct bdev_io_ops fb_io = {
-	.pread = fb_pread,
-	.pwrite = fb_pwrite,
-	.fdatasync = fb_fdatasync,
-	.fallocate = fallocate,
-};
+static struct bdev_io_ops fb_io;
 
-static inline void
-fb_faults_install(void)
+/*
+ * Reset the fault settings and counters; returns the fault table for an
+ * engine's copy_engine_opts.io (the faults reach only that engine).
+ */
+static inline const struct bdev_io_ops *
+fb_faults_io(void)
 {
 	memset(&fb_f, 0, sizeof(fb_f));
 	fb_f.loop_thread = pthread_self();
-	bdev__io = &fb_io;
+	fb_io = bdev__io_default;
+	fb_io.pread = fb_pread;
+	fb_io.pwrite = fb_pwrite;
+	fb_io.fdatasync = fb_fdatasync;
+	return &fb_io;
 }
 
 /* Count the bytes the engine reads from `path` (fb_f.watch_read). */
@@ -248,12 +248,6 @@ fb_watch(const char *path)
 		abort();
 	fb_f.watch_ino = st.st_ino;
 	atomic_store(&fb_f.watch_read, 0);
-}
-
-static inline void
-fb_faults_remove(void)
-{
-	bdev__io = &bdev__io_default;
 }
 
 #endif /* ARRAYD_FAKE_BLOCKDEV_H */

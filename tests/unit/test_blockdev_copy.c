@@ -151,7 +151,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	fb_faults_remove();
 	fb_rmdir();
 	return 0;
 }
@@ -472,7 +471,7 @@ test_enospc_tmpfs_root(void **state)
 static void
 run_fault(int which, int at, int errnum, int want)
 {
-	struct copy_engine_opts o = opts_cs(CS, false);
+	struct copy_engine_opts o = opts_cs(CS, false), fo = o;
 	char s[128], d[128];
 	struct copy_spec sp = { .src_path = fb_path(s, "src"),
 	    .dst_path = fb_path(d, "dst"), .mode = COPY_FULL };
@@ -481,7 +480,7 @@ run_fault(int which, int at, int errnum, int want)
 	fb_write(s, 0, 1 * MiB, 1);
 	unlink(d);
 	assert_int_equal(bdev_create(d, 1 * MiB), 0);
-	fb_faults_install();
+	fo.io = fb_faults_io();
 	if (which == 0) {
 		fb_f.pread_fail_at = at;
 		fb_f.pread_err = errnum;
@@ -494,8 +493,7 @@ run_fault(int which, int at, int errnum, int want)
 		fb_f.sync_fail_at = at;
 		fb_f.sync_err = errnum;
 	}
-	assert_int_equal(run_copy(&o, &sp, &r), 0);
-	fb_faults_remove();
+	assert_int_equal(run_copy(&fo, &sp, &r), 0);
 	assert_int_equal(r.status, want);
 	assert_true(r.err_off % CS == 0 && r.err_off < 1 * MiB);
 	assert_true(r.p.checkpoint <= r.err_off);
@@ -611,7 +609,7 @@ test_bounds(void **state)
 	o.max_inflight_total = 2;
 	o.max_inflight_job = 2;
 	fb_write(fb_path(s, "src"), 0, 1 * MiB, 1);
-	fb_faults_install();
+	o.io = fb_faults_io();
 	fb_f.pread_delay_us = 2000;
 	assert_int_equal(uv_loop_init(&loop), 0);
 	assert_int_equal(copy_engine_new(&loop, &o, &e), 0);
@@ -628,7 +626,6 @@ test_bounds(void **state)
 	uv_run(&loop, UV_RUN_DEFAULT);
 	assert_int_equal(closed, 1);
 	assert_int_equal(uv_loop_close(&loop), 0);
-	fb_faults_remove();
 	assert_true(fb_f.max_active <= 2);
 	assert_true(fb_f.max_active >= 1);
 	assert_int_equal(fb_f.on_loop, 0);
@@ -793,12 +790,13 @@ static uint64_t
 map_diff(const struct copy_engine_opts *o, struct copy_spec *sp,
     struct res *r)
 {
+	struct copy_engine_opts fo = *o;
+
 	memset(r, 0, sizeof(*r));
 	sp->mode = COPY_DIFF;
-	fb_faults_install();
+	fo.io = fb_faults_io();
 	fb_watch(sp->dst_path);
-	assert_int_equal(run_copy(o, sp, r), 0);
-	fb_faults_remove();
+	assert_int_equal(run_copy(&fo, sp, r), 0);
 	return atomic_load(&fb_f.watch_read);
 }
 

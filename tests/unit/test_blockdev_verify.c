@@ -132,13 +132,16 @@ on_closed(void *arg)
 	(*(int *)arg)++;
 }
 
-/* One job to its end, one chunk in flight (the change lands between two). */
+/*
+ * One job to its end, one chunk in flight (the change lands between two),
+ * its system calls through `io` (NULL: the real ones).
+ */
 static void
-run(struct copy_spec *sp, struct res *r)
+run_io(struct copy_spec *sp, struct res *r, const struct bdev_io_ops *io)
 {
 	struct copy_engine_opts o = {
 		.chunk_size = CS, .max_inflight_total = 1,
-		.max_inflight_job = 1, .use_direct_io = false,
+		.max_inflight_job = 1, .use_direct_io = false, .io = io,
 	};
 	struct copy_engine *e;
 	uv_loop_t loop;
@@ -153,6 +156,12 @@ run(struct copy_spec *sp, struct res *r)
 	assert_int_equal(closed, 1);
 	assert_int_equal(uv_loop_close(&loop), 0);
 	assert_int_equal(r->calls, 1);
+}
+
+static void
+run(struct copy_spec *sp, struct res *r)
+{
+	run_io(sp, r, NULL);
 }
 
 static char src[128], dst[128], map[128];
@@ -188,7 +197,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	fb_faults_remove();
 	fb_rmdir();
 	return 0;
 }
@@ -413,16 +421,16 @@ test_truncate_source_after_last_chunk(void **state)
 static void
 test_fault_outranks_io_error(void **state)
 {
+	const struct bdev_io_ops *io;
 	struct copy_spec sp;
 	struct res r;
 
 	(void)state;
 	prepare(&sp, &r, CH_UNLINK_SRC, 1);
-	fb_faults_install();
+	io = fb_faults_io();
 	fb_f.pread_fail_at = 2;		/* chunk 1's read */
 	fb_f.pread_err = EIO;
-	run(&sp, &r);
-	fb_faults_remove();
+	run_io(&sp, &r, io);
 	expect_fault(&r, -ESTALE, COPY_SIDE_SOURCE, COPY_CHANGE_UNLINKED, 1);
 }
 
@@ -430,16 +438,16 @@ test_fault_outranks_io_error(void **state)
 static void
 test_io_error_no_fault(void **state)
 {
+	const struct bdev_io_ops *io;
 	struct copy_spec sp;
 	struct res r;
 
 	(void)state;
 	prepare(&sp, &r, CH_NONE, 0);
-	fb_faults_install();
+	io = fb_faults_io();
 	fb_f.pread_fail_at = 2;
 	fb_f.pread_err = EIO;
-	run(&sp, &r);
-	fb_faults_remove();
+	run_io(&sp, &r, io);
 	assert_int_equal(r.status, -EIO);
 	assert_false(r.faulted);
 }

@@ -2,7 +2,7 @@
 /*
  * test_blockdev_volume.c - volumes on real files in a mkdtemp() folder:
  * sparse creation at the declared size, ensure/stat/remove and their
- * errors, the reflink probe, the extent walk and zeroing of ranges, and a
+ * errors, reflink and the probe's cache, the extent walk and zeroing of ranges, and a
  * loop device (root only; skipped where loop devices are unavailable) for
  * BLKGETSIZE64, device zeroing and a copy onto a block device.
  */
@@ -81,14 +81,16 @@ test_ensure_stat_remove(void **state)
 static void
 test_reflink(void **state)
 {
+	struct bdev_probe *p;
 	char s[128], d[128];
 	bool sup;
 	int err;
 
 	(void)state;
 	fb_write(fb_path(s, "src"), 0, 64 * KiB, 1);
-	sup = bdev_reflink_supported(fb_dir);
-	assert_int_equal(bdev_reflink_supported(fb_dir), sup);	/* cached */
+	assert_int_equal(bdev_probe_new(NULL, &p), 0);
+	sup = bdev_probe_reflink(p, fb_dir);
+	bdev_probe_free(p);
 	err = bdev_reflink(s, fb_path(d, "dst"));
 	if (sup) {
 		assert_int_equal(err, 0);
@@ -98,8 +100,75 @@ test_reflink(void **state)
 		assert_int_equal(access(d, F_OK), -1);	/* nothing left behind */
 	}
 	assert_int_equal(bdev_reflink(fb_path(d, "missing"), s), -ENOENT);
-	/* No leftovers of the probe in the folder. */
-	assert_int_equal(system("ls -a /tmp/arrayd-bdev-*/ | grep -q arrayd-rl"), 256);
+	/* No leftovers of the probe in this run's folder. */
+	assert_int_equal(fx_dir_count(fb_dir, ".arrayd-rl"), 0);
+}
+
+/* The probe's FICLONE, counted; answers `clone_errno` (0: success). */
+static atomic_int clones;
+static int clone_errno;
+
+static int
+count_ficlone(int dst, int src)
+{
+	(void)dst;
+	(void)src;
+	atomic_fetch_add(&clones, 1);
+	if (clone_errno != 0) {
+		errno = clone_errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* Probe `p` about `dir`: its answer, and how many clones it tried. */
+static int
+probe_tries(struct bdev_probe *p, const char *dir, bool *ok)
+{
+	int before = atomic_load(&clones);
+
+	*ok = bdev_probe_reflink(p, dir);
+	return atomic_load(&clones) - before;
+}
+
+/*
+ * A probe tries each filesystem once and keeps the answer; the answers
+ * belong to the probe (another probe tries again), both answers are
+ * reachable on any filesystem, and nothing is left in the folder.
+ */
+static void
+test_probe_cache(void **state)
+{
+	struct bdev_io_ops io = bdev__io_default;
+	struct bdev_probe *yes, *no;
+	char sub[128];
+	bool ok;
+
+	(void)state;
+	io.ficlone = count_ficlone;
+	assert_int_equal(mkdir(fb_path(sub, "sub"), 0700), 0);
+	assert_int_equal(bdev_probe_new(&io, &yes), 0);
+	assert_int_equal(bdev_probe_new(&io, &no), 0);
+	clone_errno = 0;
+	assert_int_equal(probe_tries(yes, fb_dir, &ok), 1);
+	assert_true(ok);
+	clone_errno = EOPNOTSUPP;	/* the filesystem cannot tell twice */
+	assert_int_equal(probe_tries(yes, fb_dir, &ok), 0);
+	assert_true(ok);
+	assert_int_equal(probe_tries(yes, sub, &ok), 0);	/* same fs */
+	assert_true(ok);
+	assert_int_equal(probe_tries(no, sub, &ok), 1);
+	assert_false(ok);
+	clone_errno = 0;
+	assert_int_equal(probe_tries(no, fb_dir, &ok), 0);
+	assert_false(ok);
+	assert_int_equal(probe_tries(no, fb_path(sub, "none"), &ok), 0);
+	assert_false(ok);				/* no folder: no */
+	bdev_probe_free(yes);
+	bdev_probe_free(no);
+	bdev_probe_free(NULL);
+	assert_int_equal(fx_dir_count(fb_dir, ".arrayd-rl"), 0);
+	assert_int_equal(fx_dir_count(fb_path(sub, "sub"), ""), 0);
 }
 
 static void
@@ -126,7 +195,8 @@ test_extents_and_zero(void **state)
 	assert_int_equal(n, 2 * MiB);
 	assert_int_equal(bdev__data_bytes(fd, 1 * MiB + 4096, 5 * MiB + 4096, &n), 0);
 	assert_int_equal(n, 1 * MiB);
-	assert_int_equal(bdev__zero_range(fd, false, 1 * MiB, 1 * MiB, NULL, 0), 0);
+	assert_int_equal(bdev__zero_range(&bdev__io_default, fd, false, 1 * MiB,
+	    1 * MiB, NULL, 0), 0);
 	assert_int_equal(bdev__data_bytes(fd, 0, 8 * MiB, &n), 0);
 	assert_int_equal(n, 1 * MiB);
 	assert_true(fb_alloc(p) <= 1 * MiB + 4096);
@@ -211,7 +281,8 @@ test_loop_device(void **state)
 	cmp = fb_cmp(s, dev, 4 * MiB);
 	/* Device zeroing. */
 	fd = open(dev, O_RDWR);
-	zerr = bdev__zero_range(fd, true, 1 * MiB, 64 * KiB, NULL, 0);
+	zerr = bdev__zero_range(&bdev__io_default, fd, true, 1 * MiB, 64 * KiB,
+	    NULL, 0);
 	derr = bdev__data_bytes(fd, 0, 4 * MiB, &n);
 	close(fd);
 	loop_detach(dev);	/* before any assert: never leak the device */
@@ -233,6 +304,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ensure_stat_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reflink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extents_and_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_device, setup, teardown),
 	};
