@@ -10,8 +10,9 @@
  * name is 1-63 characters of [A-Za-z0-9_.@-], role is "browse" or "edit",
  * SALT (8-64 bytes, 16 when we write it) and HASH (32 bytes) are standard
  * base64 with padding, and HASH = PBKDF2-HMAC-SHA256(password, SALT,
- * ITERATIONS).  The count is stored on each line so the default (100 000)
- * can be raised without invalidating older lines.  auth_passwd() rewrites
+ * ITERATIONS).  The count is stored on each line so the default (100 000,
+ * or the caller's auth_opts) can be raised without invalidating older
+ * lines.  auth_passwd() rewrites
  * the file atomically (temp file in the same folder, mode 0600, fsync,
  * rename) and keeps every other line as it was.
  *
@@ -82,12 +83,13 @@ struct auth_db {
 	unsigned		 refs;	/* auth_db_ref(); loop thread only */
 };
 
-static unsigned auth_iterations = 100000;
-
-void
-auth_set_iterations(unsigned n)
+/* The PBKDF2 count the options ask for new hashes and the decoy. */
+static unsigned
+auth_opts_iterations(const struct auth_opts *opts)
 {
-	auth_iterations = n == 0 ? 1 : n;
+	if (opts == NULL || opts->iterations == 0)
+		return AUTH_ITERATIONS_DEFAULT;
+	return opts->iterations;
 }
 
 const char *
@@ -336,8 +338,8 @@ auth_mac(struct auth_db *db, const char *h, size_t len,
 
 /* *out is a new db owned by the caller (auth_db_free). */
 int
-auth_db_load(const char *path, struct auth_db **out, char *errbuf,
-    size_t errlen)
+auth_db_load(const char *path, const struct auth_opts *opts,
+    struct auth_db **out, char *errbuf, size_t errlen)
 {
 	struct auth_db *db;
 	FILE *fp;
@@ -349,7 +351,7 @@ auth_db_load(const char *path, struct auth_db **out, char *errbuf,
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return -ENOMEM;
 	db->refs = 1;
-	db->dummy.iter = auth_iterations;
+	db->dummy.iter = auth_opts_iterations(opts);
 	db->dummy.saltlen = AUTH_SALT_LEN;
 	if ((err = auth_mac_new(db)) != 0) {
 		snprintf(errbuf, errlen, "cannot set up HMAC-SHA256");
@@ -590,7 +592,7 @@ auth_check_header(struct auth_db *db, const char *header, char *user,
 /* "name:role:pbkdf2-sha256$..." with a fresh salt, into line[cap]. */
 static int
 auth_make_line(const char *name, enum auth_role role, const char *password,
-    char *line, size_t cap)
+    unsigned iter, char *line, size_t cap)
 {
 	unsigned char salt[AUTH_SALT_LEN], hash[AUTH_HASH_LEN];
 	unsigned char salt64[4 * ((AUTH_SALT_LEN + 2) / 3) + 1];
@@ -599,13 +601,13 @@ auth_make_line(const char *name, enum auth_role role, const char *password,
 
 	if (RAND_bytes(salt, sizeof(salt)) != 1 ||
 	    PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt,
-	    sizeof(salt), (int)auth_iterations, EVP_sha256(), sizeof(hash),
+	    sizeof(salt), (int)iter, EVP_sha256(), sizeof(hash),
 	    hash) != 1)
 		return -EIO;
 	EVP_EncodeBlock(salt64, salt, sizeof(salt));
 	EVP_EncodeBlock(hash64, hash, sizeof(hash));
 	if ((size_t)snprintf(line, cap, "%s:%s:%s$%u$%s$%s\n", name,
-	    auth_role_name(role), AUTH_SCHEME, auth_iterations, salt64,
+	    auth_role_name(role), AUTH_SCHEME, iter, salt64,
 	    hash64) >= cap)
 		err = -ENAMETOOLONG;
 	OPENSSL_cleanse(hash, sizeof(hash));
@@ -733,7 +735,7 @@ out_free:
 
 int
 auth_passwd(const char *path, const char *name, const char *password,
-    enum auth_role role)
+    enum auth_role role, const struct auth_opts *opts)
 {
 	char line[AUTH_NAME_MAX + 256];
 	char *old = NULL, *buf;
@@ -745,8 +747,8 @@ auth_passwd(const char *path, const char *name, const char *password,
 	    (role != AUTH_BROWSE && role != AUTH_EDIT) ||
 	    password[0] == '\0' || strlen(password) > AUTH_PASS_MAX)
 		return -EINVAL;
-	if ((err = auth_make_line(name, role, password, line,
-	    sizeof(line))) != 0)
+	if ((err = auth_make_line(name, role, password,
+	    auth_opts_iterations(opts), line, sizeof(line))) != 0)
 		return err;
 	if ((err = auth_read_file(path, &old, &oldlen)) != 0)
 		return err;

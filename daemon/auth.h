@@ -21,13 +21,26 @@ enum auth_role auth_role_parse(const char *s);
 
 struct auth_db;
 
+#define AUTH_ITERATIONS_DEFAULT	100000u
+
+/* How new hashes are made; NULL stands for all defaults. */
+struct auth_opts {
+	/*
+	 * PBKDF2 iterations of the hashes auth_passwd writes and of the
+	 * unknown-user decoy an auth_db hashes against; 0 means
+	 * AUTH_ITERATIONS_DEFAULT.  Lines keep their own count.  Tests lower
+	 * it for speed.
+	 */
+	unsigned iterations;
+};
+
 /*
- * Load the users file.  A missing file gives an empty db (nobody can log
+ * Load the users file (`opts` may be NULL).  A missing file gives an empty db (nobody can log
  * in) and returns 0; a malformed line fails with -EINVAL and "FILE:LINE:
  * reason" in errbuf.  *out is owned by the caller (auth_db_free).
  */
-int auth_db_load(const char *path, struct auth_db **out, char *errbuf,
-    size_t errlen);
+int auth_db_load(const char *path, const struct auth_opts *opts,
+    struct auth_db **out, char *errbuf, size_t errlen);
 /*
  * Reference counted so a verification running on a worker keeps the db
  * it started with across a reload: auth_db_ref() takes one more
@@ -64,17 +77,11 @@ void auth_cache_store(struct auth_db *db, const char *header,
 
 /*
  * Add or change `name` in the users file `path` (created 0600 if missing),
- * written atomically (temp file + rename).  Returns 0 or -errno (-EINVAL
- * for a bad name: 1-63 of [A-Za-z0-9_.@-], or an empty password).
+ * written atomically (temp file + rename), hashed as `opts` says (may be
+ * NULL).  Returns 0 or -errno (-EINVAL for a bad name: 1-63 of
+ * [A-Za-z0-9_.@-], or an empty password).
  */
 int auth_passwd(const char *path, const char *name, const char *password,
-    enum auth_role role);
-
-/*
- * PBKDF2 iterations for hashes made from now on (auth_passwd) and for the
- * unknown-user decoy of dbs loaded from now on; default 100000.  Lines keep
- * their own count.  Tests lower it for speed.
- */
-void auth_set_iterations(unsigned n);
+    enum auth_role role, const struct auth_opts *opts);
 
 #endif /* ARRAYD_AUTH_H */

@@ -224,7 +224,7 @@ daemon_auth_load(const struct conf *c, struct auth_db **out)
 
 	if (path == NULL)
 		return -ENOMEM;
-	err = auth_db_load(path, out, errbuf, sizeof(errbuf));
+	err = auth_db_load(path, NULL, out, errbuf, sizeof(errbuf));
 	if (err != 0)
 		log_errorx("users file %s: %s", path, errbuf[0] != '\0' ?
 		    errbuf : strerror(-err));

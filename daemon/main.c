@@ -133,7 +133,7 @@ cmd_passwd(int argc, char **argv)
 		free(path);
 		return 1;
 	}
-	err = auth_passwd(path, argv[optind], pw, role);
+	err = auth_passwd(path, argv[optind], pw, role, NULL);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	if (err != 0)

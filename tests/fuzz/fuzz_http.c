@@ -198,6 +198,7 @@ model_close(void)
 static int
 harness_init(void)
 {
+	static const struct auth_opts ao = { .iterations = 2 };
 	char users[128], err[256];
 	const char *base;
 	struct stat st;
@@ -208,11 +209,11 @@ harness_init(void)
 	if (mkdtemp(H.dir) == NULL)
 		return -1;
 	/* Low iteration counts: a login costs microseconds, not 50 ms. */
-	auth_set_iterations(2);
 	snprintf(users, sizeof(users), "%s/users", H.dir);
-	if (auth_passwd(users, "edit", "edit-Secret-1", AUTH_EDIT) != 0 ||
-	    auth_passwd(users, "browse", "browse-Secret-1", AUTH_BROWSE) != 0 ||
-	    auth_db_load(users, &H.auth, err, sizeof(err)) != 0)
+	if (auth_passwd(users, "edit", "edit-Secret-1", AUTH_EDIT, &ao) != 0 ||
+	    auth_passwd(users, "browse", "browse-Secret-1", AUTH_BROWSE,
+	    &ao) != 0 ||
+	    auth_db_load(users, &ao, &H.auth, err, sizeof(err)) != 0)
 		return -1;
 	(void)unlink(users);
 	if ((H.conf = conf_defaults()) == NULL || (H.m = metrics_new()) == NULL)

@@ -54,7 +54,7 @@ header_comment(const uint8_t *data, size_t size, char *buf, size_t cap)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static bool once;
+	static const struct auth_opts ao = { .iterations = 1 };
 	struct auth_db *db = NULL;
 	char err[512], hdr[1100], user[64];
 	const char *path;
@@ -62,14 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum auth_role role;
 	int rc;
 
-	if (!once) {
-		auth_set_iterations(1);
-		once = true;
-	}
 	if ((path = fuzz_memfile(data, size)) == NULL)
 		return 0;
 	plen = strlen(path);
-	rc = auth_db_load(path, &db, err, sizeof(err));
+	rc = auth_db_load(path, &ao, &db, err, sizeof(err));
 	fuzz_assert(rc == 0 || rc == -EINVAL || rc == -ENOMEM || rc == -EIO,
 	    "fuzz_users", "unexpected return code");
 	fuzz_assert((rc == 0) == (db != NULL), "fuzz_users",

@@ -19,16 +19,16 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "tests/unit/fixture_dir.h"
 
-static char tmpdir[64];
+static char tmpdir[FX_DIR_MAX];
 static char conf_path[128];
 
 static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_conf.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (fx_dir_make(tmpdir, "test_conf") != 0)
 		return -1;
 	snprintf(conf_path, sizeof(conf_path), "%s/arrayd.conf", tmpdir);
 	return 0;
@@ -37,11 +37,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_dir_remove(tmpdir);
 }
 
 static void

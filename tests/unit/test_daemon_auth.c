@@ -21,17 +21,18 @@
 
 #include "../../daemon/auth.c"
 #include "daemon/authq.h"
+#include "tests/unit/fixture_dir.h"
 
-static char tmpdir[64];
+/* A cheap hash for every db and line of these tests. */
+static const struct auth_opts ao = { .iterations = 1000 };
+static char tmpdir[FX_DIR_MAX];
 static char users[128];
 
 static int
 setup(void **state)
 {
 	(void)state;
-	auth_set_iterations(1000);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_auth.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (fx_dir_make(tmpdir, "test_auth") != 0)
 		return -1;
 	snprintf(users, sizeof(users), "%s/users", tmpdir);
 	return 0;
@@ -40,11 +41,15 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_dir_remove(tmpdir);
+}
+
+/* auth_passwd on this test's users file, with the cheap hash. */
+static int
+passwd(const char *name, const char *password, enum auth_role role)
+{
+	return auth_passwd(users, name, password, role, &ao);
 }
 
 static int
@@ -75,7 +80,7 @@ load(void)
 	struct auth_db *db = NULL;
 	char err[256];
 
-	assert_int_equal(auth_db_load(users, &db, err, sizeof(err)), 0);
+	assert_int_equal(auth_db_load(users, &ao, &db, err, sizeof(err)), 0);
 	assert_non_null(db);
 	return db;
 }
@@ -116,8 +121,8 @@ test_hash_and_verify(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(auth_passwd(users, "alice", "s3cret:x", AUTH_EDIT), 0);
-	assert_int_equal(auth_passwd(users, "bob@site", "pw", AUTH_BROWSE), 0);
+	assert_int_equal(passwd("alice", "s3cret:x", AUTH_EDIT), 0);
+	assert_int_equal(passwd("bob@site", "pw", AUTH_BROWSE), 0);
 	assert_int_equal(stat(users, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	db = load();
@@ -160,7 +165,7 @@ test_header_forms(void **state)
 	char h[512], user[64], big[2048];
 
 	(void)state;
-	assert_int_equal(auth_passwd(users, "alice", "pw", AUTH_EDIT), 0);
+	assert_int_equal(passwd("alice", "pw", AUTH_EDIT), 0);
 	db = load();
 	/* "alice:pw" = YWxpY2U6cHc= */
 	assert_int_equal(auth_check_header(db, "Basic YWxpY2U6cHc=", user,
@@ -217,7 +222,7 @@ test_cache(void **state)
 	size_t used = 0;
 
 	(void)state;
-	assert_int_equal(auth_passwd(users, "carol", "right", AUTH_BROWSE), 0);
+	assert_int_equal(passwd("carol", "right", AUTH_BROWSE), 0);
 	db = load();
 	basic(h, sizeof(h), "carol:right", 11);
 	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
@@ -269,16 +274,16 @@ test_passwd_preserves(void **state)
 	char h[512], user[64], before[4096], *after, *a, *c;
 
 	(void)state;
-	assert_int_equal(auth_passwd(users, "alice", "a", AUTH_EDIT), 0);
-	assert_int_equal(auth_passwd(users, "bob", "b", AUTH_BROWSE), 0);
-	assert_int_equal(auth_passwd(users, "carol", "c", AUTH_BROWSE), 0);
+	assert_int_equal(passwd("alice", "a", AUTH_EDIT), 0);
+	assert_int_equal(passwd("bob", "b", AUTH_BROWSE), 0);
+	assert_int_equal(passwd("carol", "c", AUTH_BROWSE), 0);
 	/* a comment, and a last line without newline, are kept */
 	FILE *fp = fopen(users, "a");
 	fputs("# operators\n", fp);
 	fclose(fp);
 	snprintf(before, sizeof(before), "%s", slurp(users));
 
-	assert_int_equal(auth_passwd(users, "bob", "newb", AUTH_EDIT), 0);
+	assert_int_equal(passwd("bob", "newb", AUTH_EDIT), 0);
 	after = slurp(users);
 	/* alice's and carol's lines are byte-identical, in the same order */
 	a = strstr(before, "alice:");
@@ -306,23 +311,25 @@ test_passwd_preserves(void **state)
 	auth_db_free(db);
 
 	/* no temp files left behind */
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "test $(ls '%s' | wc -l) -eq 1", tmpdir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(fx_dir_count(tmpdir, ""), 1);
 }
 
 static void
 test_iterations_per_line(void **state)
 {
+	static const struct auth_opts slow = { .iterations = 1500 };
 	struct auth_db *db;
-	char h[512], user[64];
+	char h[512], user[64], err[256];
 
 	(void)state;
-	auth_set_iterations(1500);
-	assert_int_equal(auth_passwd(users, "dave", "d", AUTH_BROWSE), 0);
-	auth_set_iterations(1000);
+	assert_int_equal(auth_passwd(users, "dave", "d", AUTH_BROWSE, &slow),
+	    0);
 	assert_non_null(strstr(slurp(users), "$1500$"));
 	db = load();
+	assert_int_equal(db->dummy.iter, 1000);	/* the decoy: the options' */
+	auth_db_free(db);
+	assert_int_equal(auth_db_load(users, NULL, &db, err, sizeof(err)), 0);
+	assert_int_equal(db->dummy.iter, AUTH_ITERATIONS_DEFAULT);
 	basic(h, sizeof(h), "dave:d", 6);
 	assert_int_equal(auth_check_header(db, h, user, sizeof(user)),
 	    AUTH_BROWSE);
@@ -337,24 +344,24 @@ test_passwd_bad_input(void **state)
 	(void)state;
 	memset(name64, 'n', 64);
 	name64[64] = '\0';
-	assert_int_equal(auth_passwd(users, "", "pw", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "a:b", "pw", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "a b", "pw", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "a\nb", "pw", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "\xc3\xa9", "pw", AUTH_EDIT),
+	assert_int_equal(passwd("", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("a:b", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("a b", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("a\nb", "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("\xc3\xa9", "pw", AUTH_EDIT),
 	    -EINVAL);
-	assert_int_equal(auth_passwd(users, name64, "pw", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, NULL, "pw", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "ok", "", AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "ok", NULL, AUTH_EDIT), -EINVAL);
-	assert_int_equal(auth_passwd(users, "ok", "pw", AUTH_NONE), -EINVAL);
-	assert_int_equal(auth_passwd(users, "ok", "pw", (enum auth_role)7),
+	assert_int_equal(passwd(name64, "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd(NULL, "pw", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("ok", "", AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("ok", NULL, AUTH_EDIT), -EINVAL);
+	assert_int_equal(passwd("ok", "pw", AUTH_NONE), -EINVAL);
+	assert_int_equal(passwd("ok", "pw", (enum auth_role)7),
 	    -EINVAL);
 	assert_int_equal(access(users, F_OK), -1);	/* nothing written */
 	name64[63] = '\0';
-	assert_int_equal(auth_passwd(users, name64, "pw", AUTH_EDIT), 0);
+	assert_int_equal(passwd(name64, "pw", AUTH_EDIT), 0);
 	assert_int_equal(auth_passwd("/nonexistent-dir/users", "ok", "pw",
-	    AUTH_EDIT), -ENOENT);
+	    AUTH_EDIT, &ao), -ENOENT);
 }
 
 static void
@@ -393,8 +400,8 @@ test_load_errors(void **state)
 		fputs(cases[i].text, fp);
 		fclose(fp);
 		db = (struct auth_db *)1;
-		assert_int_equal(auth_db_load(users, &db, err, sizeof(err)),
-		    -EINVAL);
+		assert_int_equal(auth_db_load(users, &ao, &db, err,
+		    sizeof(err)), -EINVAL);
 		assert_null(db);
 		snprintf(want, sizeof(want), "%s%s", users, cases[i].err);
 		if (strncmp(err, want, strlen(want)) != 0)
@@ -403,12 +410,13 @@ test_load_errors(void **state)
 	}
 	/* duplicate user */
 	unlink(users);
-	assert_int_equal(auth_passwd(users, "a", "x", AUTH_EDIT), 0);
+	assert_int_equal(passwd("a", "x", AUTH_EDIT), 0);
 	snprintf(want, sizeof(want), "%s", slurp(users));
 	fp = fopen(users, "a");
 	fputs(want, fp);
 	fclose(fp);
-	assert_int_equal(auth_db_load(users, &db, err, sizeof(err)), -EINVAL);
+	assert_int_equal(auth_db_load(users, &ao, &db, err, sizeof(err)),
+	    -EINVAL);
 	snprintf(want, sizeof(want), "%s:2: duplicate user", users);
 	assert_string_equal(err, want);
 	/* missing file: empty db, nobody gets in */
@@ -419,7 +427,7 @@ test_load_errors(void **state)
 	    AUTH_NONE);
 	auth_db_free(db);
 	/* a folder is not a users file */
-	assert_true(auth_db_load(tmpdir, &db, err, sizeof(err)) < 0);
+	assert_true(auth_db_load(tmpdir, &ao, &db, err, sizeof(err)) < 0);
 	assert_null(db);
 }
 
@@ -431,7 +439,7 @@ test_halves(void **state)
 	char h[512], bad[512], user[64], longh[AUTH_HEADER_MAX + 10];
 
 	(void)state;
-	assert_int_equal(auth_passwd(users, "alice", "s3", AUTH_EDIT), 0);
+	assert_int_equal(passwd("alice", "s3", AUTH_EDIT), 0);
 	db = load();
 	basic(h, sizeof(h), "alice:s3", 8);
 	basic(bad, sizeof(bad), "alice:no", 8);
@@ -523,7 +531,7 @@ test_authq(void **state)
 	int order = 0;
 
 	(void)state;
-	assert_int_equal(auth_passwd(users, "alice", "s3", AUTH_EDIT), 0);
+	assert_int_equal(passwd("alice", "s3", AUTH_EDIT), 0);
 	db = load();
 	basic(good, sizeof(good), "alice:s3", 8);
 	basic(bad, sizeof(bad), "alice:no", 8);

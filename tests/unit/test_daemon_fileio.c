@@ -16,8 +16,9 @@
 #include <unistd.h>
 
 #include "daemon/fileio.h"
+#include "tests/unit/fixture_dir.h"
 
-static char tmpdir[] = "/tmp/test_fileio.XXXXXX";
+static char tmpdir[FX_DIR_MAX];
 
 static void
 put(const char *name, const char *text, char *path, size_t cap)
@@ -79,20 +80,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(tmpdir) != NULL ? 0 : -1;
+	return fx_dir_make(tmpdir, "test_fileio");
 }
 
 static int
 teardown(void **state)
 {
-	char path[128];
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/a", tmpdir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/e", tmpdir);
-	unlink(path);
-	return rmdir(tmpdir);
+	return fx_dir_remove(tmpdir);
 }
 
 int

@@ -1267,6 +1267,7 @@ test_body_budget(void **state)
 static int
 setup(void **state)
 {
+	static const struct auth_opts ao = { .iterations = 1000 };
 	char path[300], cmd[800];
 
 	(void)state;
@@ -1278,11 +1279,10 @@ setup(void **state)
 	 * A cheap hash: 100000 PBKDF2 rounds take seconds under valgrind,
 	 * longer than the client waits for an answer.
 	 */
-	auth_set_iterations(1000);
 	snprintf(path, sizeof(path), "%s/users", tmpdir);
-	if (auth_passwd(path, "alice", "secret", AUTH_EDIT) != 0)
+	if (auth_passwd(path, "alice", "secret", AUTH_EDIT, &ao) != 0)
 		return -1;
-	if (auth_db_load(path, &users, cmd, sizeof(cmd)) != 0)
+	if (auth_db_load(path, &ao, &users, cmd, sizeof(cmd)) != 0)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes "
 	    "-sha256 -days 2 -subj /CN=localhost -keyout %s/tls.key -out "

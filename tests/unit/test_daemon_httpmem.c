@@ -74,16 +74,16 @@ handler(void *arg, const struct http_req *req, struct http_resp *resp)
 static int
 setup(void **state)
 {
+	static const struct auth_opts ao = { .iterations = 2 };
 	static struct env e;
 	struct http_opts o = { 0 };
 	char path[128], err[256];
 
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
-	auth_set_iterations(2);
 	snprintf(path, sizeof(path), "%s/users", tmpdir);
-	if (auth_passwd(path, "alice", "secret", AUTH_EDIT) != 0 ||
-	    auth_db_load(path, &users, err, sizeof(err)) != 0)
+	if (auth_passwd(path, "alice", "secret", AUTH_EDIT, &ao) != 0 ||
+	    auth_db_load(path, &ao, &users, err, sizeof(err)) != 0)
 		return -1;
 	o.max_body = MAX_BODY;
 	o.timeout = 5;

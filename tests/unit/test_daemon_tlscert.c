@@ -28,8 +28,9 @@
 #include <openssl/x509v3.h>
 
 #include "daemon/tlscert.h"
+#include "tests/unit/fixture_dir.h"
 
-static char tmpdir[64];
+static char tmpdir[FX_DIR_MAX];
 static char cert1[128], key1[128], cert2[128], key2[128];
 
 static int
@@ -38,8 +39,7 @@ setup(void **state)
 	char err[256];
 
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_tlscert.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (fx_dir_make(tmpdir, "test_tlscert") != 0)
 		return -1;
 	snprintf(cert1, sizeof(cert1), "%s/cert.pem", tmpdir);
 	snprintf(key1, sizeof(key1), "%s/key.pem", tmpdir);
@@ -56,11 +56,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[160];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_dir_remove(tmpdir);
 }
 
 static X509 *
