@@ -5,6 +5,7 @@
 #   SYSCONFDIR=/etc  UNITDIR=/lib/systemd/system  DESTDIR=
 #   CC=gcc|clang  CFLAGS='-O2 -g'  SANITIZE=address,undefined  V=1 (verbose)
 #   TEST_WRAPPER='valgrind --error-exitcode=1 --leak-check=full'
+#   TEST_CASE='test_map_*' (check-unit: only the cases whose name matches)
 #
 # Targets: all (default), check, run, bench, install, uninstall, deps, fuzz, clean, help.
 # Every directory is one layer; sources are picked up by wildcard so adding a
@@ -108,6 +109,11 @@ daemon/main$(O).o: ALL_CFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
 %$(O).o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# TEST_CASE=name runs only the matching cases of a unit test; the filter is
+# forced into every test (tests/unit/case_filter.h), so no main() knows of it.
+tests/unit/test_%$(O).o: ALL_CFLAGS += -include tests/unit/case_filter.h
+$(patsubst %.c,%$(O).o,$(UNIT_SRCS)): tests/unit/case_filter.h
 
 # Each unit test links its own layer and the layers below it, never above.
 tests/unit/test_cimxml_%: tests/unit/test_cimxml_%$(O).o .buildmode $(LIB_CIMXML)
