@@ -251,7 +251,7 @@ clean:
 	find . -name '*.d' -delete
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,14p' Makefile
 
 -include $(shell find . -name '*.d' 2>/dev/null)
 .PHONY: all check check-unit check-fuzz-replay check-integration check-deps deps deps-bench \
