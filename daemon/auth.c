@@ -12,9 +12,9 @@
  * base64 with padding, and HASH = PBKDF2-HMAC-SHA256(password, SALT,
  * ITERATIONS).  The count is stored on each line so the default (100 000,
  * or the caller's auth_opts) can be raised without invalidating older
- * lines.  auth_passwd() rewrites
- * the file atomically (temp file in the same folder, mode 0600, fsync,
- * rename) and keeps every other line as it was.
+ * lines.  auth_passwd() rewrites the file atomically (temp file in the
+ * same folder, mode 0600, fsync, rename) and keeps every other line as it
+ * was.
  *
  * Checking a password costs tens of milliseconds on purpose, and HTTP Basic
  * sends it with every request, so a verified header is remembered: the key
