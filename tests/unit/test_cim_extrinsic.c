@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_extrinsic.c - op_extrinsic() driven with real METHODCALL
+ * test_cim_extrinsic.c - op_extrinsic() driven with real METHODCALL
  * bodies (parsed by cimxml_parse_request) against a replica_set on fake
  * ops in a mkdtemp() folder.  Asserts on the METHODRESPONSE content: the
  * CIM error codes of the contract's validation order, the return values
@@ -46,12 +46,8 @@ struct fx {
 	char *resp;		/* last response, NUL-terminated, malloc'd */
 };
 
-/*
- * The target's LOCALNAMESPACEPATH when not NULL (default root/tpd), and
- * whether the context pretends cimop.c let an unknown namespace through.
- */
+/* The target's LOCALNAMESPACEPATH when not NULL (default root/tpd). */
 static const char *g_target_ns;
-static bool g_ctx_ns_null;
 /* Calls made with can_defer, and the pair the last one left deferred. */
 static bool g_can_defer;
 static uint32_t g_defer_src, g_defer_tgt;
@@ -96,7 +92,6 @@ static int
 setup(void **state)
 {
 	g_target_ns = NULL;
-	g_ctx_ns_null = false;
 	g_can_defer = false;
 	*state = fx_open();
 	return 0;
@@ -427,8 +422,9 @@ call_as(struct fx *x, enum op_role role, const char *method, char *target,
 	c.role = role;
 	c.arena = a;
 	c.req = &req;
-	c.ns = g_ctx_ns_null ? NULL : model_ns_canon(req.ns);
-	if (g_target_ns == NULL && !g_ctx_ns_null)
+	c.ns = model_ns_canon(req.ns);
+	assert_non_null(c.ns);	/* cimop.c answers unknown ones itself */
+	if (g_target_ns == NULL)
 		assert_string_equal(c.ns, MODEL_NS_TPD);
 	cim_buf_init(&out);
 	c.out = &out;
@@ -1523,12 +1519,11 @@ test_namespace(void **state)
 {
 	struct fx *x = *state;
 
-	/* cimop.c refuses unknown namespaces; a context without one is 3. */
-	g_ctx_ns_null = true;
-	assert_error(call_as(x, OP_ROLE_BROWSE, "CreateReplica",
-	    svc_target(x, NULL, NULL), NULL), 3);
-	g_ctx_ns_null = false;
-	/* The service does not live in interop. */
+	/*
+	 * Unknown namespaces never reach op_extrinsic: cimop.c answers 3
+	 * (test_cim_cimop.c test_namespace).  The service does not live in
+	 * interop.
+	 */
 	g_target_ns = "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"interop\"/>"
 	    "</LOCALNAMESPACEPATH>";
 	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
