@@ -24,7 +24,6 @@
 #include "cim/model.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -574,7 +573,7 @@ op_extrinsic(struct op_ctx *c)
 		write_rc(c, REPLICA_RC_NOT_SUPPORTED);
 		return;
 	}
-	/* replica/ has logged the failure with its object. */
+	/* replica/ logs the store failures; cimop.c logs the status. */
 	if ((err = h->fn(c, &b, &o)) < 0)
 		op_errno(c, err, r->method);
 }
