@@ -43,7 +43,7 @@ struct op_ctx {
 	 */
 	unsigned status;
 	/*
-	 * Deferred answers.  cimop.c sets can_defer when it can
+	 * Deferred answers (addition).  cimop.c sets can_defer when it can
 	 * hold the answer.  CreateReplica CopyType 4 then leaves the new pair
 	 * in defer_pair_src/tgt and writes nothing while the snapshot's
 	 * background copy runs; cimop.c answers once the pair has left
@@ -52,7 +52,7 @@ struct op_ctx {
 	bool can_defer;
 	uint32_t defer_pair_src, defer_pair_tgt;
 	/*
-	 * Sliced answers.  cimop.c sets slice_until (a
+	 * Sliced answers (addition, issue 8).  cimop.c sets slice_until (a
 	 * CLOCK_MONOTONIC time in microseconds, 0 = no bound) when it can
 	 * hold the request.  An enumeration or association operation still
 	 * writing when that time passes stops after the object in hand and
