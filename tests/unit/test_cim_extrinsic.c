@@ -9,7 +9,8 @@
  * references, the escaped embedded CIM_Error of GetError).  With
  * can_defer, CreateReplica CopyType 4 leaves its pair for cimop.c and
  * op_extrinsic_deferred() answers: 0 + TargetElement only once the
- * snapshot copy finished, 4 when it failed, is gone or still runs.
+ * snapshot copy finished, 4 when it failed, is gone or still runs.  A
+ * handler's internal -errno ends as one ERROR through errmap.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1724,6 +1725,30 @@ test_create_snapshot_deferred_fail(void **state)
 	assert_int_equal(g_defer_tgt, 0);
 }
 
+/*
+ * A handler's -errno (here the pool refusing memory for the new volume)
+ * becomes one ERROR at the handler edge, through errmap.h: the status
+ * and the text of the table, named after the method as the client
+ * spelled it.
+ */
+static void
+test_internal_failure(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->f.create_err = -ENOMEM;
+	r = call(x, "createreplica", params(pval("CopyType", "5", NULL),
+	    pval("ElementName", "nomem", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_NAME, false), NULL),
+	    NULL));
+	assert_error(r, 1);
+	assert_non_null(strstr(r, "DESCRIPTION=\"CIM_ERR_FAILED: "
+	    "createreplica: Cannot allocate memory\""));
+	assert_null(replica_volume_by_name(x->rs, "nomem"));
+	assert_int_equal(replica_volume_count(x->rs), 4);
+}
+
 int
 main(void)
 {
@@ -1760,6 +1785,7 @@ main(void)
 		T(test_terminate_queued),
 		T(test_create_snapshot_deferred),
 		T(test_create_snapshot_deferred_fail),
+		T(test_internal_failure),
 #undef T
 	};
 
