@@ -54,7 +54,10 @@
 enum cim_status errmap_status(int err);
 /* The method return value for `err` (REPLICA_RC_FAILED when not listed). */
 uint32_t errmap_rc(int err);
-/* The description of `err`: the table's, else strerror(-err). */
+/*
+ * The description of `err`: the table's, else strerror(-err), whose
+ * buffer may be reused by the next call: use it at once.
+ */
 const char *errmap_text(int err);
 
 #endif /* ARRAYD_CIM_ERRMAP_H */
