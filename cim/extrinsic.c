@@ -2,17 +2,18 @@
 /*
  * extrinsic.c - extrinsic method calls (METHODCALL): the copy-services
  * methods of TPD_StorageConfigurationService and the job methods of
- * TPD_ConcreteJob.
+ * TPD_ConcreteJob, found in one method table.
  *
- * Validation follows CONTRACT.md §4 in its order: namespace (3, normally
- * already refused by cimop.c), role (2), target exists (6), method known
- * for the class (17), parameter syntax (unknown, duplicate, missing
- * required, unparsable, wrong type: 4), and only then the semantic
- * checks, which answer with a method return value inside a normal
- * METHODRESPONSE.  Parameters are typed from the class repository, so
- * untyped PARAMVALUEs (wbemcli, cimcli) work.  This file decides nothing
- * about replica states: replica/ does, and returns the value to send.
- * Everything built for the response lives in c->arena.
+ * Validation follows CONTRACT.md §4 in its order: namespace (3, cimop.c's
+ * check before any handler runs), role (2), target exists (6), method
+ * known for the class (17), parameter syntax (4, extrinsic_bind.c), and
+ * only then the semantic checks, which answer with a method return value
+ * inside a normal METHODRESPONSE.  This file decides nothing about
+ * replica states: replica/ does, returns the value to send and logs the
+ * change.  A handler returns 0 once it has written its answer, or the
+ * -errno of an internal failure, which op_extrinsic() turns into the
+ * ERROR through errmap.h.  Everything built for the response lives in
+ * c->arena.
  *
  * CreateReplica CopyType 4 is synchronous on 3PAR: the snapshot exists
  * and is a point-in-time image when the call returns.  arrayd fills the
@@ -23,28 +24,17 @@
 #include "cim/model.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cimxml/cimxml.h"
 #include "base/log.h"
+#include "cim/errmap.h"
+#include "cim/extrinsic_int.h"
 #include "cim/schema.h"
 #include "replica/replica.h"
 
-/* Bound input parameters of one call: decl[i] is matched by val[i]. */
-#define MAX_PARAMS 16
-
-struct bound {
-	const struct cim_class_method *m;
-	size_t n;
-	const struct cim_class_param *decl[MAX_PARAMS];
-	const struct cim_param *val[MAX_PARAMS];
-};
-
-/* Return value of "not supported" (DMTF 1). */
-#define RC_NOT_SUPPORTED 1u
 /* UpdateDeltaSnapshotSpace: "Volume does not exist" (3PAR vendor code). */
 #define RC_NO_SUCH_SNAPSHOT 32768u
 /* RequestStateChange: Use of Timeout Parameter Not Supported. */
@@ -82,192 +72,6 @@ write_ref_param(struct op_ctx *c, const char *name, const struct cim_path *p)
 	    "PARAMTYPE=\"reference\"><VALUE.REFERENCE>", name);
 	cimxml_write_path(c->out, p, CIM_PF_INSTANCEPATH, c->host, MODEL_NS_TPD);
 	cim_buf_puts(c->out, "</VALUE.REFERENCE></PARAMVALUE>");
-}
-
-/* ------------------------------------------------------ parameter typing */
-
-static bool
-paramtype_fits(enum cim_type sent, const struct cim_class_param *d)
-{
-	if (sent == CIM_T_NONE)
-		return true;
-	if (d->type == CIM_T_REFERENCE)
-		return sent == CIM_T_REFERENCE;
-	if (sent == CIM_T_REFERENCE)
-		return false;
-	if (cim_type_is_integer(d->type))
-		return cim_type_is_integer(sent);
-	if (d->type == CIM_T_STRING || d->type == CIM_T_CHAR16)
-		return sent == CIM_T_STRING || sent == CIM_T_CHAR16 ||
-		    sent == CIM_T_OBJECT || sent == CIM_T_INSTANCE;
-	return sent == d->type;
-}
-
-/* Is one scalar text a valid value of the declared type? */
-static bool
-scalar_fits(const char *text, enum cim_type t)
-{
-	int64_t sv;
-	uint64_t uv;
-	bool b;
-
-	if (text == NULL)
-		return true;
-	if (cim_type_is_integer(t))
-		return cim_parse_int(text, t, &sv, &uv) == 0;
-	if (t == CIM_T_BOOLEAN)
-		return cim_parse_bool(text, &b) == 0;
-	if (t == CIM_T_DATETIME)
-		return cim_datetime_valid(text);
-	return true;
-}
-
-/* Does the value's shape and text fit the declaration?  NULL fits. */
-static bool
-value_fits(const struct cim_value *v, const struct cim_class_param *d)
-{
-	size_t i;
-
-	switch (v->kind) {
-	case CIM_V_NULL:
-		return true;
-	case CIM_V_REF:
-		return d->type == CIM_T_REFERENCE && !d->is_array;
-	case CIM_V_REFARRAY:
-		return d->type == CIM_T_REFERENCE && d->is_array;
-	case CIM_V_SCALAR:
-		/* An empty VALUE is no number: only strings may be "". */
-		return d->type != CIM_T_REFERENCE && !d->is_array &&
-		    scalar_fits(v->text != NULL ? v->text : "", d->type);
-	case CIM_V_ARRAY:
-		if (d->type == CIM_T_REFERENCE || !d->is_array)
-			return false;
-		for (i = 0; i < v->n; i++)
-			if (!scalar_fits(v->items[i], d->type))
-				return false;
-		return true;
-	case CIM_V_INSTANCE:
-		/* An INSTANCE element for an EmbeddedInstance string (Goal). */
-		return d->type == CIM_T_STRING && !d->is_array &&
-		    d->q.embedded_instance != NULL;
-	default:
-		return false;
-	}
-}
-
-/*
- * Bind one PARAMVALUE: it must be an input of the method, not given
- * before, and typed and shaped as declared.  Returns 0, or writes
- * ERROR 4 and returns -EINVAL.
- */
-static int
-bind_one(struct op_ctx *c, const struct cim_param *p, struct bound *b)
-{
-	const struct cim_class_param *d = schema_param(b->m, p->name);
-	size_t j;
-
-	if (d == NULL || (d->q.out && !d->q.in)) {
-		op_error(c, CIM_ERR_INVALID_PARAMETER,
-		    "%s is not an input parameter of %s", p->name, b->m->name);
-		return -EINVAL;
-	}
-	for (j = 0; j < b->n; j++) {
-		if (b->decl[j] == d) {
-			op_error(c, CIM_ERR_INVALID_PARAMETER,
-			    "parameter %s given twice", d->name);
-			return -EINVAL;
-		}
-	}
-	if (!paramtype_fits(p->paramtype, d) ||
-	    !value_fits(&p->value, d)) {
-		op_error(c, CIM_ERR_INVALID_PARAMETER,
-		    "parameter %s: not a valid %s%s", d->name,
-		    d->type == CIM_T_REFERENCE ? "reference" :
-		    cim_type_name(d->type), d->is_array ? " array" : "");
-		return -EINVAL;
-	}
-	if (b->n == MAX_PARAMS) {
-		op_error(c, CIM_ERR_INVALID_PARAMETER,
-		    "too many parameters");
-		return -EINVAL;
-	}
-	b->decl[b->n] = d;
-	b->val[b->n] = p;
-	b->n++;
-	return 0;
-}
-
-/*
- * Match the request's PARAMVALUEs to the method's declared parameters,
- * then check that every Required one has a value.  Returns 0, or writes
- * ERROR 4 and returns -EINVAL.
- */
-static int
-bind_params(struct op_ctx *c, const struct cim_class_method *m,
-    struct bound *b)
-{
-	const struct cim_request *r = c->req;
-	size_t i, j;
-
-	memset(b, 0, sizeof(*b));
-	b->m = m;
-	for (i = 0; i < r->nparams; i++)
-		if (bind_one(c, &r->params[i], b) != 0)
-			return -EINVAL;
-	for (i = 0; i < m->nparams; i++) {
-		const struct cim_class_param *d = &m->params[i];
-
-		if (!d->q.required)
-			continue;
-		for (j = 0; j < b->n; j++)
-			if (b->decl[j] == d &&
-			    b->val[j]->value.kind != CIM_V_NULL)
-				break;
-		if (j == b->n) {
-			op_error(c, CIM_ERR_INVALID_PARAMETER,
-			    "required parameter %s is missing", d->name);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* The bound value of a parameter, NULL when absent or NULL. */
-static const struct cim_value *
-arg(const struct bound *b, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		if (strcasecmp(b->decl[i]->name, name) == 0)
-			return b->val[i]->value.kind == CIM_V_NULL ? NULL :
-			    &b->val[i]->value;
-	return NULL;
-}
-
-/* An integer argument; *present false when absent.  Typing already passed. */
-static uint64_t
-arg_uint(const struct bound *b, const char *name, bool *present)
-{
-	const struct cim_value *v = arg(b, name);
-	int64_t sv = 0;
-	uint64_t uv = 0;
-
-	*present = false;
-	if (v == NULL || v->kind != CIM_V_SCALAR || v->text == NULL)
-		return 0;
-	if (cim_parse_int(v->text, CIM_T_UINT64, &sv, &uv) != 0)
-		return 0;
-	*present = true;
-	return uv;
-}
-
-static const struct cim_path *
-arg_ref(const struct bound *b, const char *name)
-{
-	const struct cim_value *v = arg(b, name);
-
-	return v != NULL && v->kind == CIM_V_REF ? v->ref : NULL;
 }
 
 /* ------------------------------------------------------ reference lookup */
@@ -374,51 +178,35 @@ write_result(struct op_ctx *c, const struct replica_result *res)
 		    model_volume_path(c, res->target_id));
 }
 
-static void
-log_result(const struct op_ctx *c, const char *what,
-    const struct replica_result *res)
-{
-	if (res->job_id != 0)
-		log_info("%s by %s: %u (job %llu)", what, who_name(c),
-		    res->rc, (unsigned long long)res->job_id);
-	else
-		log_info("%s by %s: %u", what, who_name(c), res->rc);
-}
-
-static void
-fail_internal(struct op_ctx *c, const char *what, int err)
-{
-	log_warn_err(err, "%s", what);
-	op_error(c, CIM_ERR_FAILED, "%s: %s", what,
-	    strerror(-err));
-}
-
-/* AttachOrModifyReplica and AttachReplica: a PC onto an existing volume. */
-static void
-call_attach(struct op_ctx *c, const struct bound *b)
+/*
+ * AttachOrModifyReplica and AttachReplica: a PC onto an existing volume.
+ * CopyType is declared uint16, so binding has range-checked it.
+ */
+static int
+call_attach(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o)
 {
 	struct replica_caller who = { c->user, c->req->method };
 	struct replica_result res = { 0 };
 	uint32_t src, tgt;
-	bool has_ct;
-	uint64_t ct = arg_uint(b, "CopyType", &has_ct);
+	uint64_t ct;
 	int err;
 
-	(void)resolve_volume(c, arg_ref(b, "SourceElement"), &src);
-	(void)resolve_volume(c, arg_ref(b, "TargetElement"), &tgt);
+	(void)o;
+	(void)resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
+	(void)resolve_volume(c, ext_arg_ref(b, "TargetElement"), &tgt);
 	/* Remote mirrors only: a pipe means this is not a local copy. */
-	if (!has_ct || ct > UINT16_MAX || arg(b, "ReplicationPipe") != NULL) {
+	if (!ext_arg_uint(b, "CopyType", &ct) ||
+	    ext_arg(b, "ReplicationPipe") != NULL) {
 		res.rc = REPLICA_RC_INVALID;
 		write_result(c, &res);
-		return;
+		return 0;
 	}
 	err = replica_attach(c->rs, src, tgt, (uint16_t)ct, &who, &res);
-	if (err < 0) {
-		fail_internal(c, c->req->method, err);
-		return;
-	}
-	log_result(c, c->req->method, &res);
+	if (err < 0)
+		return err;
 	write_result(c, &res);
+	return 0;
 }
 
 /*
@@ -430,10 +218,10 @@ call_attach(struct op_ctx *c, const struct bound *b)
  * system, no pool at all, another volume's delta pool (return value 5).
  */
 static int
-target_pool(struct op_ctx *c, const struct bound *b, uint32_t src,
+target_pool(struct op_ctx *c, const struct ext_args *b, uint32_t src,
     uint64_t ct, const char **pool)
 {
-	const struct cim_path *p = arg_ref(b, "TargetPool");
+	const struct cim_path *p = ext_arg_ref(b, "TargetPool");
 	struct model_obj o;
 
 	*pool = NULL;
@@ -485,68 +273,65 @@ op_extrinsic_deferred(struct op_ctx *c)
 	write_rc(c, REPLICA_RC_FAILED);
 }
 
-static void
-call_create_replica(struct op_ctx *c, const struct bound *b)
+/* CopyType is declared uint16, so binding has range-checked it. */
+static int
+call_create_replica(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o)
 {
 	struct replica_caller who = { c->user, c->req->method };
 	struct replica_result res = { 0 };
-	const struct cim_value *name = arg(b, "ElementName");
-	const char *pool;
+	const char *pool = NULL;
 	uint32_t src;
-	bool has_ct;
-	uint64_t ct = arg_uint(b, "CopyType", &has_ct);
+	uint64_t ct = 0;
 	int err;
 
-	(void)resolve_volume(c, arg_ref(b, "SourceElement"), &src);
-	if (!has_ct || ct > UINT16_MAX || target_pool(c, b, src, ct, &pool)) {
-		res.rc = REPLICA_RC_INVALID;
+	(void)o;
+	(void)resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
+	err = ext_arg_uint(b, "CopyType", &ct) ?
+	    target_pool(c, b, src, ct, &pool) : -EINVAL;
+	if (err != 0) {
+		res.rc = errmap_rc(err);
 		write_result(c, &res);
-		return;
+		return 0;
 	}
-	err = replica_create(c->rs, src, name != NULL ? name->text : NULL, pool,
+	err = replica_create(c->rs, src, ext_arg_text(b, "ElementName"), pool,
 	    (uint16_t)ct, &who, &res);
-	if (err < 0) {
-		fail_internal(c, c->req->method, err);
-		return;
-	}
-	log_result(c, c->req->method, &res);
+	if (err < 0)
+		return err;
 	if (ct != 4 || res.rc != REPLICA_RC_OK || res.target_id == 0 ||
 	    !c->can_defer) {
 		write_result(c, &res);
-		return;
+		return 0;
 	}
 	/* Not before the snapshot is durable: answered now only if it is. */
 	c->defer_pair_src = src;
 	c->defer_pair_tgt = res.target_id;
 	if (op_snapshot_copying(c->rs, src, res.target_id))
-		return;
+		return 0;
 	op_extrinsic_deferred(c);
 	c->defer_pair_src = c->defer_pair_tgt = 0;
+	return 0;
 }
 
-static void
-call_modify_sync(struct op_ctx *c, const struct bound *b)
+/* Operation is Required and declared uint16: binding has checked both. */
+static int
+call_modify_sync(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o)
 {
 	struct replica_caller who = { c->user, c->req->method };
 	struct replica_result res = { 0 };
 	uint32_t src, tgt;
-	bool has_op;
-	uint64_t op = arg_uint(b, "Operation", &has_op);
+	uint64_t op = 0;
 	int err;
 
-	(void)resolve_pair(c, arg_ref(b, "Synchronization"), &src, &tgt);
-	if (op > UINT16_MAX) {
-		res.rc = REPLICA_RC_INVALID;
-		write_result(c, &res);
-		return;
-	}
+	(void)o;
+	(void)ext_arg_uint(b, "Operation", &op);
+	(void)resolve_pair(c, ext_arg_ref(b, "Synchronization"), &src, &tgt);
 	err = replica_modify(c->rs, (uint16_t)op, src, tgt, &who, &res);
-	if (err < 0) {
-		fail_internal(c, c->req->method, err);
-		return;
-	}
-	log_result(c, c->req->method, &res);
+	if (err < 0)
+		return err;
 	write_result(c, &res);
+	return 0;
 }
 
 /*
@@ -554,13 +339,16 @@ call_modify_sync(struct op_ctx *c, const struct bound *b)
  * file's allocation is always current, so there is nothing to wait for:
  * the call checks its arguments and completes synchronously (0).
  */
-static void
-call_update_snapspace(struct op_ctx *c, const struct bound *b)
+static int
+call_update_snapspace(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o)
 {
-	const struct cim_value *v = arg(b, "SnapshotVolume");
+	const struct ext_arg *a = ext_arg(b, "SnapshotVolume");
+	const struct cim_value *v = a != NULL ? a->v : NULL;
 	uint32_t id;
 	size_t i;
 
+	(void)o;
 	for (i = 0; v != NULL && i < v->n; i++) {
 		const struct rvolume *vol;
 
@@ -569,28 +357,11 @@ call_update_snapspace(struct op_ctx *c, const struct bound *b)
 		    (vol = replica_volume_by_id(c->rs, id)) == NULL ||
 		    !vol->is_snapshot) {
 			write_rc(c, RC_NO_SUCH_SNAPSHOT);
-			return;
+			return 0;
 		}
 	}
 	write_rc(c, REPLICA_RC_OK);
-}
-
-static void
-call_service(struct op_ctx *c, const struct bound *b)
-{
-	const char *m = b->m->name;
-
-	if (strcasecmp(m, "AttachOrModifyReplica") == 0 ||
-	    strcasecmp(m, "AttachReplica") == 0)
-		call_attach(c, b);
-	else if (strcasecmp(m, "CreateReplica") == 0)
-		call_create_replica(c, b);
-	else if (strcasecmp(m, "ModifySynchronization") == 0)
-		call_modify_sync(c, b);
-	else if (strcasecmp(m, "UpdateDeltaSnapshotSpace") == 0)
-		call_update_snapspace(c, b);
-	else
-		write_rc(c, RC_NOT_SUPPORTED);
+	return 0;
 }
 
 /* ----------------------------------------------------- job methods */
@@ -638,79 +409,110 @@ job_error_instance(struct op_ctx *c, const struct rjob *j)
 	return in;
 }
 
-static void
-call_get_error(struct op_ctx *c, const struct rjob *j)
+static int
+call_get_error(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o)
 {
+	const struct rjob *j = replica_job_by_id(c->rs, o->job_id);
 	struct cim_instance *in;
 	char *text;
 
+	(void)b;
+	if (j == NULL)
+		return -ENOENT;
 	write_rc(c, REPLICA_RC_OK);
 	/* Running, successful and user-cancelled jobs have no error (NULL). */
 	if (j->state != JOB_EXCEPTION)
-		return;
+		return 0;
 	in = job_error_instance(c, j);
 	text = in != NULL ? cimxml_instance_to_string(c->arena, in) : NULL;
 	if (text == NULL) {
 		/* Arena full: cimop.c answers CIM_ERR_FAILED, not a bare 0. */
 		c->out->oom = true;
-		return;
+		return 0;
 	}
 	cim_buf_puts(c->out, "<PARAMVALUE NAME=\"Error\" PARAMTYPE=\"string\" "
 	    "EmbeddedObject=\"instance\"><VALUE>");
 	cim_buf_escape(c->out, text);
 	cim_buf_puts(c->out, "</VALUE></PARAMVALUE>");
+	return 0;
 }
 
-static void
-call_request_state(struct op_ctx *c, const struct bound *b, uint64_t job)
+/* RequestedState is declared uint16, so binding has range-checked it. */
+static int
+call_request_state(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o)
 {
-	const struct cim_value *to = arg(b, "TimeoutPeriod");
-	bool has_state;
-	uint64_t state = arg_uint(b, "RequestedState", &has_state);
+	const char *to = ext_arg_text(b, "TimeoutPeriod");
+	uint64_t state;
 	uint32_t rc;
 	int err;
 
 	/* A zero interval asks for nothing; another timeout we cannot keep. */
-	if (to != NULL && to->kind == CIM_V_SCALAR &&
-	    strncmp(to->text, "00000000000000.000000:000", 25) != 0) {
+	if (to != NULL && strncmp(to, "00000000000000.000000:000", 25) != 0) {
 		write_rc(c, RC_TIMEOUT_NOT_SUPPORTED);
-		return;
+		return 0;
 	}
-	if (!has_state || state > UINT16_MAX) {
+	if (!ext_arg_uint(b, "RequestedState", &state)) {
 		write_rc(c, REPLICA_RC_INVALID);
-		return;
+		return 0;
 	}
-	err = replica_job_request_state(c->rs, job, (uint16_t)state, &rc);
-	if (err < 0) {
-		fail_internal(c, "RequestStateChange", err);
-		return;
-	}
-	log_info("job %llu: RequestStateChange(%llu) by %s: %u",
-	    (unsigned long long)job, (unsigned long long)state, who_name(c),
-	    rc);
+	err = replica_job_request_state(c->rs, o->job_id, (uint16_t)state,
+	    &rc);
+	if (err < 0)
+		return err;
 	write_rc(c, rc);
-}
-
-static void
-call_job(struct op_ctx *c, const struct bound *b, uint64_t job_id)
-{
-	const struct rjob *j = replica_job_by_id(c->rs, job_id);
-	const char *m = b->m->name;
-
-	if (j == NULL) {
-		op_error(c, CIM_ERR_NOT_FOUND,
-		    "job %llu does not exist", (unsigned long long)job_id);
-		return;
-	}
-	if (strcasecmp(m, "RequestStateChange") == 0)
-		call_request_state(c, b, job_id);
-	else if (strcasecmp(m, "GetError") == 0)
-		call_get_error(c, j);
-	else
-		write_rc(c, RC_NOT_SUPPORTED);	/* KillJob: deprecated */
+	return 0;
 }
 
 /* ----------------------------------------------------------- dispatch */
+
+/*
+ * The methods with a handler, by the class of object they are called on
+ * and the class repository's spelling of their name.  A method the
+ * repository declares for the class but this table lacks (KillJob,
+ * GetErrors, ReturnToStoragePool, ...) answers 1, Not Supported, once
+ * its parameters are bound.
+ */
+struct ext_method {
+	enum model_kind kind;
+	const char *name;
+	int (*fn)(struct op_ctx *c, const struct ext_args *b,
+	    const struct model_obj *o);
+};
+
+static const struct ext_method methods[] = {
+	{ OBJ_SERVICE, "AttachOrModifyReplica", call_attach },
+	{ OBJ_SERVICE, "AttachReplica", call_attach },
+	{ OBJ_SERVICE, "CreateReplica", call_create_replica },
+	{ OBJ_SERVICE, "ModifySynchronization", call_modify_sync },
+	{ OBJ_SERVICE, "UpdateDeltaSnapshotSpace", call_update_snapspace },
+	{ OBJ_JOB, "RequestStateChange", call_request_state },
+	{ OBJ_JOB, "GetError", call_get_error },
+};
+
+/*
+ * The method c->req names on object o: the client's name is matched once,
+ * against the class repository (NULL: the class has no such method), and
+ * *h is then the table's handler for the repository's spelling (NULL:
+ * declared, not implemented).
+ */
+static const struct cim_class_method *
+method_lookup(const struct op_ctx *c, const struct model_obj *o,
+    const struct ext_method **h)
+{
+	const struct cim_class *cls = schema_class(o->classname);
+	const struct cim_class_method *m = cls != NULL ?
+	    schema_method(cls, c->req->method) : NULL;
+	size_t i;
+
+	*h = NULL;
+	for (i = 0; m != NULL && i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (methods[i].kind == o->kind &&
+		    strcmp(methods[i].name, m->name) == 0)
+			*h = &methods[i];
+	return m;
+}
 
 /* A call on a class path: none of our methods is static. */
 static void
@@ -734,16 +536,16 @@ void
 op_extrinsic(struct op_ctx *c)
 {
 	const struct cim_request *r = c->req;
-	const struct cim_class *cls;
 	const struct cim_class_method *m;
+	const struct ext_method *h;
 	struct model_obj o;
-	struct bound b;
+	struct ext_args b;
+	int err;
 
-	if (c->ns == NULL) {
-		op_error(c, CIM_ERR_INVALID_NAMESPACE,
-		    "namespace %s does not exist", r->ns != NULL ? r->ns : "");
-		return;
-	}
+	/*
+	 * Every method needs edit, checked before the target is known
+	 * (CONTRACT.md §4 order), so it cannot depend on the method.
+	 */
 	if (c->role < OP_ROLE_EDIT) {
 		op_error(c, CIM_ERR_ACCESS_DENIED,
 		    "user %s (role %s) may not invoke methods", who_name(c),
@@ -759,19 +561,19 @@ op_extrinsic(struct op_ctx *c)
 		    "%s: no such instance", r->target->classname);
 		return;
 	}
-	cls = schema_class(o.classname);
-	m = cls != NULL ? schema_method(cls, r->method) : NULL;
+	m = method_lookup(c, &o, &h);
 	if (m == NULL) {
 		op_error(c, CIM_ERR_METHOD_NOT_FOUND,
 		    "%s has no method %s", o.classname, r->method);
 		return;
 	}
-	if (bind_params(c, m, &b) != 0)
+	if (ext_bind(c, m, &b) != 0)
 		return;
-	if (o.kind == OBJ_SERVICE)
-		call_service(c, &b);
-	else if (o.kind == OBJ_JOB)
-		call_job(c, &b, o.job_id);
-	else
-		write_rc(c, RC_NOT_SUPPORTED);
+	if (h == NULL) {
+		write_rc(c, REPLICA_RC_NOT_SUPPORTED);
+		return;
+	}
+	/* replica/ logs the store failures; cimop.c logs the status. */
+	if ((err = h->fn(c, &b, &o)) < 0)
+		op_errno(c, err, r->method);
 }

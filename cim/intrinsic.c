@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "conf/conf.h"
+#include "cim/errmap.h"
 #include "cim/intrinsic_int.h"
 #include "cim/schema.h"
 #include "replica/replica.h"
@@ -355,7 +356,8 @@ void
 intrinsic_fail(struct op_ctx *c, size_t mark, int rc)
 {
 	c->out->len = mark;
-	op_error(c, CIM_ERR_FAILED, "%s", rc == -ENOMEM ?
+	/* -ENOMEM here is the request's capped arena, not the heap. */
+	op_error(c, errmap_status(rc), "%s", rc == -ENOMEM ?
 	    "response too large for the request memory limit" :
 	    "internal error");
 }
@@ -493,15 +495,12 @@ op_delete_instance(struct op_ctx *c, struct iargs *a)
 	rc = replica_job_delete(c->rs, o.job_id);
 	if (rc == 0)
 		return;		/* void: no IRETURNVALUE */
-	if (rc == -ENOENT)
-		op_error(c, CIM_ERR_NOT_FOUND,
-		    "no such job");
-	else if (rc == -EBUSY)
-		op_error(c, CIM_ERR_FAILED,
+	/* replica.h: -EBUSY is a job still New or Running. */
+	if (rc == -EBUSY)
+		op_error(c, errmap_status(rc),
 		    "job is still queued or running");
 	else
-		op_error(c, CIM_ERR_FAILED,
-		    "deleting the job failed: %s", strerror(-rc));
+		op_errno(c, rc, "deleting the job failed");
 }
 
 /* ---------------------------------------------------------- dispatch */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * op.c - what every CIM operation handler shares: the role names and the
- * one way an error answer is written and its status recorded.
+ * one way an error answer is written and its status recorded (an errno
+ * through the table of errmap.h).
  */
 #include <stdarg.h>
 
+#include "cim/errmap.h"
 #include "cim/op.h"
 
 const char *
@@ -30,4 +32,10 @@ op_error(struct op_ctx *c, enum cim_status code, const char *fmt, ...)
 	cimxml_write_verror(c->out, code, fmt, ap);
 	va_end(ap);
 	c->status = (unsigned)code;
+}
+
+void
+op_errno(struct op_ctx *c, int err, const char *what)
+{
+	op_error(c, errmap_status(err), "%s: %s", what, errmap_text(err));
 }

@@ -71,6 +71,11 @@ struct op_ctx {
  */
 void op_error(struct op_ctx *c, enum cim_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * op_error() for a -errno a handler got back: the status from ERRMAP_MAP
+ * (errmap.h), the description "<what>: <the table's text>".
+ */
+void op_errno(struct op_ctx *c, int err, const char *what);
 
 /*
  * Write the content of the IMETHODRESPONSE / METHODRESPONSE element for

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_extrinsic.c - op_extrinsic() driven with real METHODCALL
+ * test_cim_extrinsic.c - op_extrinsic() driven with real METHODCALL
  * bodies (parsed by cimxml_parse_request) against a replica_set on fake
  * ops in a mkdtemp() folder.  Asserts on the METHODRESPONSE content: the
  * CIM error codes of the contract's validation order, the return values
@@ -9,7 +9,8 @@
  * references, the escaped embedded CIM_Error of GetError).  With
  * can_defer, CreateReplica CopyType 4 leaves its pair for cimop.c and
  * op_extrinsic_deferred() answers: 0 + TargetElement only once the
- * snapshot copy finished, 4 when it failed, is gone or still runs.
+ * snapshot copy finished, 4 when it failed, is gone or still runs.  A
+ * handler's internal -errno ends as one ERROR through errmap.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +26,9 @@
 
 #include "cimxml/cimxml.h"
 #include "conf/conf.h"
+#include "cim/extrinsic_int.h"
 #include "cim/model.h"
+#include "cim/schema.h"
 #include "base/log.h"
 #include "replica/replica.h"
 
@@ -46,12 +49,8 @@ struct fx {
 	char *resp;		/* last response, NUL-terminated, malloc'd */
 };
 
-/*
- * The target's LOCALNAMESPACEPATH when not NULL (default root/tpd), and
- * whether the context pretends cimop.c let an unknown namespace through.
- */
+/* The target's LOCALNAMESPACEPATH when not NULL (default root/tpd). */
 static const char *g_target_ns;
-static bool g_ctx_ns_null;
 /* Calls made with can_defer, and the pair the last one left deferred. */
 static bool g_can_defer;
 static uint32_t g_defer_src, g_defer_tgt;
@@ -96,7 +95,6 @@ static int
 setup(void **state)
 {
 	g_target_ns = NULL;
-	g_ctx_ns_null = false;
 	g_can_defer = false;
 	*state = fx_open();
 	return 0;
@@ -391,21 +389,20 @@ check_wire(const char *r)
 	}
 }
 
-/* Run one METHODCALL as `role`; the response content is in x->resp. */
-static const char *
-call_as(struct fx *x, enum op_role role, const char *method, char *target,
-    char *prm)
+/*
+ * Parse one METHODCALL of `method` on `target` with PARAMVALUEs `prm`
+ * into *req, built in arena a; frees target and prm.  Returns the body,
+ * to free once req is no longer used.
+ */
+static char *
+parse_call(struct cim_arena *a, const char *method, char *target, char *prm,
+    struct cim_request *req)
 {
-	struct cim_arena *a = cim_arena_new(4u << 20);
-	struct cim_request req;
 	struct cimxml_err err;
-	struct cim_buf out;
-	struct op_ctx c;
 	const char *tag = strncmp(target, "<CLASSNAME", 10) == 0 ?
 	    "LOCALCLASSPATH" : "LOCALINSTANCEPATH";
 	char *body;
 
-	assert_non_null(a);
 	body = fmt("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
 	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE ID=\"1001\" "
 	    "PROTOCOLVERSION=\"1.0\"><SIMPLEREQ><METHODCALL NAME=\"%s\">"
@@ -415,10 +412,26 @@ call_as(struct fx *x, enum op_role role, const char *method, char *target,
 	    prm != NULL ? prm : "");
 	free(target);
 	free(prm);
-	memset(&req, 0, sizeof(req));
-	if (cimxml_parse_request(body, strlen(body), NULL, a, &req,
+	memset(req, 0, sizeof(*req));
+	if (cimxml_parse_request(body, strlen(body), NULL, a, req,
 	    &err) != 0)
 		fail_msg("parse: %s (%s)\n%s", err.msg, err.token, body);
+	return body;
+}
+
+/* Run one METHODCALL as `role`; the response content is in x->resp. */
+static const char *
+call_as(struct fx *x, enum op_role role, const char *method, char *target,
+    char *prm)
+{
+	struct cim_arena *a = cim_arena_new(4u << 20);
+	struct cim_request req;
+	struct cim_buf out;
+	struct op_ctx c;
+	char *body;
+
+	assert_non_null(a);
+	body = parse_call(a, method, target, prm, &req);
 	memset(&c, 0, sizeof(c));
 	c.conf = &x->conf;
 	c.rs = x->rs;
@@ -427,8 +440,9 @@ call_as(struct fx *x, enum op_role role, const char *method, char *target,
 	c.role = role;
 	c.arena = a;
 	c.req = &req;
-	c.ns = g_ctx_ns_null ? NULL : model_ns_canon(req.ns);
-	if (g_target_ns == NULL && !g_ctx_ns_null)
+	c.ns = model_ns_canon(req.ns);
+	assert_non_null(c.ns);	/* cimop.c answers unknown ones itself */
+	if (g_target_ns == NULL)
 		assert_string_equal(c.ns, MODEL_NS_TPD);
 	cim_buf_init(&out);
 	c.out = &out;
@@ -1523,12 +1537,11 @@ test_namespace(void **state)
 {
 	struct fx *x = *state;
 
-	/* cimop.c refuses unknown namespaces; a context without one is 3. */
-	g_ctx_ns_null = true;
-	assert_error(call_as(x, OP_ROLE_BROWSE, "CreateReplica",
-	    svc_target(x, NULL, NULL), NULL), 3);
-	g_ctx_ns_null = false;
-	/* The service does not live in interop. */
+	/*
+	 * Unknown namespaces never reach op_extrinsic: cimop.c answers 3
+	 * (test_cim_cimop.c test_namespace).  The service does not live in
+	 * interop.
+	 */
 	g_target_ns = "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"interop\"/>"
 	    "</LOCALNAMESPACEPATH>";
 	assert_error(call_as(x, OP_ROLE_EDIT, "CreateReplica",
@@ -1729,6 +1742,131 @@ test_create_snapshot_deferred_fail(void **state)
 	assert_int_equal(g_defer_tgt, 0);
 }
 
+/* One method call bound as op_extrinsic would bind it. */
+struct bound_call {
+	struct cim_arena *a;
+	struct cim_request req;
+	char *body;
+	struct cim_buf out;		/* an ERROR, if binding wrote one */
+	struct op_ctx c;
+	struct ext_args b;
+};
+
+/* Bind `prm` to method `mname` of class `cls`; ext_bind's result. */
+static int
+bind_call(struct fx *x, struct bound_call *k, const char *cls,
+    const char *mname, char *target, char *prm)
+{
+	const struct cim_class_method *m =
+	    schema_method(schema_class(cls), mname);
+
+	assert_non_null(m);
+	memset(k, 0, sizeof(*k));
+	k->a = cim_arena_new(1u << 20);
+	assert_non_null(k->a);
+	k->body = parse_call(k->a, mname, target, prm, &k->req);
+	k->c.rs = x->rs;
+	k->c.arena = k->a;
+	k->c.req = &k->req;
+	cim_buf_init(&k->out);
+	k->c.out = &k->out;
+	return ext_bind(&k->c, m, &k->b);
+}
+
+static void
+bind_done(struct bound_call *k)
+{
+	free(k->body);
+	cim_buf_release(&k->out);
+	cim_arena_free(k->a);
+}
+
+/* Each bound parameter keeps the typed value parsed when it was bound. */
+static void
+test_bound_values(void **state)
+{
+	struct fx *x = *state;
+	const struct ext_arg *g;
+	struct bound_call k;
+	uint64_t u = 0;
+
+	assert_int_equal(bind_call(x, &k, "TPD_StorageConfigurationService",
+	    "CreateReplica", svc_target(x, NULL, NULL), params(
+	    pval("CopyType", "0x5", NULL), pval("ElementName", "n1", "string"),
+	    pref("SourceElement", vol_path(x, VA, F_NAME, false), NULL),
+	    strdup("<PARAMVALUE NAME=\"TargetPool\" PARAMTYPE=\"reference\"/>"),
+	    NULL)), 0);
+	assert_int_equal(k.out.len, 0);
+	assert_int_equal(k.c.status, 0);
+	assert_int_equal(k.b.n, 4);
+	g = ext_arg(&k.b, "copytype");
+	assert_non_null(g);
+	assert_int_equal(g->kind, EXT_V_UINT);
+	assert_int_equal(g->u, 5);
+	assert_true(ext_arg_uint(&k.b, "CopyType", &u));
+	assert_int_equal(u, 5);
+	assert_string_equal(ext_arg_text(&k.b, "ElementName"), "n1");
+	assert_false(ext_arg_uint(&k.b, "ElementName", &u));
+	assert_non_null(ext_arg_ref(&k.b, "SourceElement"));
+	assert_string_equal(ext_arg_ref(&k.b, "SourceElement")->classname,
+	    "TPD_StorageVolume");
+	assert_null(ext_arg_ref(&k.b, "CopyType"));
+	/* Sent as NULL: bound, but read as absent. */
+	assert_int_equal(k.b.arg[3].kind, EXT_V_NULL);
+	assert_null(ext_arg(&k.b, "TargetPool"));
+	assert_null(ext_arg(&k.b, "TargetSettingGoal"));
+	bind_done(&k);
+
+	/* A boolean, and a reference array kept as sent. */
+	assert_int_equal(bind_call(x, &k, "TPD_ConcreteJob", "KillJob",
+	    job_target(x, 1), pval("DeleteOnKill", "true", NULL)), 0);
+	assert_int_equal(k.b.arg[0].kind, EXT_V_BOOL);
+	assert_true(k.b.arg[0].b);
+	bind_done(&k);
+	assert_int_equal(bind_call(x, &k, "TPD_StorageConfigurationService",
+	    "UpdateDeltaSnapshotSpace", svc_target(x, NULL, NULL),
+	    refarray(vol_path(x, VA, F_NAME, false), NULL)), 0);
+	g = ext_arg(&k.b, "SnapshotVolume");
+	assert_non_null(g);
+	assert_int_equal(g->kind, EXT_V_OTHER);
+	assert_int_equal(g->v->kind, CIM_V_REFARRAY);
+	assert_int_equal(g->v->n, 1);
+	bind_done(&k);
+
+	/* Out of the declared range: ERROR 4, recorded in the context. */
+	assert_int_equal(bind_call(x, &k, "TPD_StorageConfigurationService",
+	    "CreateReplica", svc_target(x, NULL, NULL),
+	    pval("CopyType", "70000", NULL)), -EINVAL);
+	assert_int_equal(k.c.status, CIM_ERR_INVALID_PARAMETER);
+	assert_non_null(k.out.data);
+	assert_non_null(strstr(k.out.data, "<ERROR CODE=\"4\""));
+	bind_done(&k);
+}
+
+/*
+ * A handler's -errno (here the pool refusing memory for the new volume)
+ * becomes one ERROR at the handler edge, through errmap.h: the status
+ * and the text of the table, named after the method as the client
+ * spelled it.
+ */
+static void
+test_internal_failure(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->f.create_err = -ENOMEM;
+	r = call(x, "createreplica", params(pval("CopyType", "5", NULL),
+	    pval("ElementName", "nomem", NULL),
+	    pref("SourceElement", vol_path(x, VA, F_NAME, false), NULL),
+	    NULL));
+	assert_error(r, 1);
+	assert_non_null(strstr(r, "DESCRIPTION=\"CIM_ERR_FAILED: "
+	    "createreplica: Cannot allocate memory\""));
+	assert_null(replica_volume_by_name(x->rs, "nomem"));
+	assert_int_equal(replica_volume_count(x->rs), 4);
+}
+
 int
 main(void)
 {
@@ -1765,6 +1903,8 @@ main(void)
 		T(test_terminate_queued),
 		T(test_create_snapshot_deferred),
 		T(test_create_snapshot_deferred_fail),
+		T(test_bound_values),
+		T(test_internal_failure),
 #undef T
 	};
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_intrinsic.c - op_intrinsic() end to end on parsed CIM-XML:
+ * test_cim_intrinsic.c - op_intrinsic() end to end on parsed CIM-XML:
  * a replica set with fake copy ops in a temporary folder, one pool and four
  * volumes, jobs and pairs made through the replica API; assertions on the
  * XML the operations write.

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * extrinsic_int.h - inside the extrinsic handlers (extrinsic*.c): the
+ * input parameters of one method call, bound to their declarations and
+ * parsed once (extrinsic_bind.c), and the accessors handlers read them
+ * with.
+ */
+#ifndef ARRAYD_CIM_EXTRINSIC_INT_H
+#define ARRAYD_CIM_EXTRINSIC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cim/op.h"
+
+/* No method of ours declares more input parameters. */
+#define EXT_MAX_PARAMS 16
+
+/* How a bound value was parsed; scalars of other types stay text. */
+enum ext_vkind {
+	EXT_V_NULL,		/* sent as NULL */
+	EXT_V_UINT,		/* unsigned integer scalar: u */
+	EXT_V_SINT,		/* signed integer scalar: i */
+	EXT_V_BOOL,		/* boolean scalar: b */
+	EXT_V_TEXT,		/* string, char16, datetime scalar: text */
+	EXT_V_REF,		/* one reference: ref */
+	EXT_V_OTHER,		/* arrays, reference arrays, an INSTANCE: v */
+};
+
+/*
+ * One bound input parameter: its declaration, the value as sent (borrowed
+ * from the request, lives in the request's arena) and, for scalars, the
+ * typed value checked against the declared type when it was bound.
+ */
+struct ext_arg {
+	const struct cim_class_param *decl;
+	const struct cim_value *v;
+	enum ext_vkind kind;
+	union {
+		uint64_t u;
+		int64_t i;
+		bool b;
+		const char *text;
+		const struct cim_path *ref;
+	};
+};
+
+/* The bound input parameters of one call, in the order sent. */
+struct ext_args {
+	const struct cim_class_method *m;
+	size_t n;
+	struct ext_arg arg[EXT_MAX_PARAMS];
+};
+
+/*
+ * Bind c->req's PARAMVALUEs to method m's declared inputs: each one an
+ * input of m, given once, typed and shaped as declared; then every
+ * Required one present and not NULL.  Returns 0, or writes ERROR
+ * CIM_ERR_INVALID_PARAMETER and returns -EINVAL.
+ */
+int ext_bind(struct op_ctx *c, const struct cim_class_method *m,
+    struct ext_args *b);
+/* Parameter `name` as bound; NULL when absent or sent as NULL. */
+const struct ext_arg *ext_arg(const struct ext_args *b, const char *name);
+/* An unsigned integer parameter: true and *out, or false when absent. */
+bool ext_arg_uint(const struct ext_args *b, const char *name, uint64_t *out);
+/* A string (or datetime) parameter; NULL when absent. */
+const char *ext_arg_text(const struct ext_args *b, const char *name);
+/* A reference parameter; NULL when absent. */
+const struct cim_path *ext_arg_ref(const struct ext_args *b,
+    const char *name);
+
+#endif /* ARRAYD_CIM_EXTRINSIC_INT_H */
