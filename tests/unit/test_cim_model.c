@@ -118,6 +118,15 @@ attach(struct env *e, uint32_t src, uint32_t tgt)
 	return res.job_id;
 }
 
+/* The instance of job `id` as kind k (OBJ_JOB or OBJ_METHOD_RESULT). */
+static struct cim_instance *
+job_inst(struct env *e, enum model_kind k, uint64_t id)
+{
+	struct model_obj o = { .kind = k, .job_id = id };
+
+	return model_instance(&e->c, &o);
+}
+
 static void
 test_resolve_volume(void **state)
 {
@@ -226,7 +235,7 @@ test_job_values(void **state)
 
 	j1 = attach(e, 101, 102);
 	j2 = attach(e, 101, 103);	/* queued: max_copy_tasks 1 */
-	in = model_job_instance(&e->c, j2);
+	in = job_inst(e, OBJ_JOB, j2);
 	assert_non_null(in);
 	assert_string_equal(prop(in, "JobState")->text, "2");
 	p = prop(in, "OperationalStatus");
@@ -239,7 +248,7 @@ test_job_values(void **state)
 	assert_string_equal(prop(in, "Owner")->text, "bob");
 	assert_true(cim_datetime_valid(prop(in, "TimeSubmitted")->text));
 	assert_true(fake_rep_finish(&e->f, e->rs, j1, 0, NULL));
-	in = model_job_instance(&e->c, j1);
+	in = job_inst(e, OBJ_JOB, j1);
 	assert_string_equal(prop(in, "JobState")->text, "7");
 	p = prop(in, "OperationalStatus");
 	assert_int_equal(p->n, 2);
@@ -251,7 +260,7 @@ test_job_values(void **state)
 	assert_true(cim_datetime_valid(prop(in, "ElapsedTime")->text));
 	/* j2 is now running; make it fail. */
 	assert_true(fake_rep_finish(&e->f, e->rs, j2, -EIO, "disk on fire"));
-	in = model_job_instance(&e->c, j2);
+	in = job_inst(e, OBJ_JOB, j2);
 	assert_string_equal(prop(in, "JobState")->text, "10");
 	p = prop(in, "OperationalStatus");
 	assert_string_equal(p->items[0], "6");
@@ -269,7 +278,7 @@ test_method_result(void **state)
 	uint64_t j = attach(e, 101, 102);
 	const char *pre, *post;
 
-	in = model_method_result_instance(&e->c, j);
+	in = job_inst(e, OBJ_METHOD_RESULT, j);
 	assert_non_null(in);
 	assert_string_equal(prop(in, "InstanceID")->text,
 	    model_job_instance_id(&e->c, j));
@@ -427,7 +436,7 @@ test_hidden_jobs(void **state)
 		const struct rjob *j = replica_job_at(e->rs, i);
 
 		if (j->hidden)
-			assert_null(model_job_instance(&e->c, j->id));
+			assert_null(job_inst(e, OBJ_JOB, j->id));
 	}
 	assert_int_equal(model_links_all(&e->c, NULL, collect_cb, &k), 0);
 	assert_int_equal(k.n, 0);
