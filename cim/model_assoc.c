@@ -37,28 +37,19 @@ model_gen_emit(struct model_gen *g, struct model_obj a, struct model_obj b)
 	return g->fn(g->c, &g->l, g->arg);
 }
 
-static const char *
-conf_pool_name(const struct op_ctx *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->conf->npools; i++)
-		if (strcmp(c->conf->pools[i].name, name) == 0)
-			return c->conf->pools[i].name;
-	return NULL;
-}
-
 /* The one pool a volume is allocated from (kind OBJ_NONE if none). */
 static struct model_obj
 pool_of(const struct op_ctx *c, const struct rvolume *v)
 {
 	struct model_obj p = obj_make(OBJ_NONE);
+	const struct conf_pool *cp;
 
 	if (v->is_snapshot && replica_volume_by_id(c->rs, v->parent_id)) {
 		p.kind = OBJ_DELTA_POOL;
 		p.vol_id = v->parent_id;
-	} else if ((p.name = conf_pool_name(c, v->pool)) != NULL) {
+	} else if ((cp = model_conf_pool(c, v->pool)) != NULL) {
 		p.kind = OBJ_POOL;
+		p.name = cp->name;
 	}
 	return p;
 }
@@ -281,15 +272,13 @@ of_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 	return a->fn(c, l, a->arg);
 }
 
-/* Could an association of class mc reference an object of kind k? */
+/* Could an association of class mc reference object o? */
 static bool
-may_touch(const struct model_class *mc, enum model_kind k)
+may_touch(const struct model_class *mc, const struct model_obj *o)
 {
-	bool interop = k == OBJ_PROFILE || k == OBJ_OBJECT_MANAGER;
-
-	if (k == OBJ_SYSTEM)	/* ElementConformsToProfile crosses over */
+	if (o->kind == OBJ_SYSTEM)  /* ElementConformsToProfile crosses over */
 		return true;
-	return interop == (strcmp(mc->ns, MODEL_NS_INTEROP) == 0);
+	return strcmp(mc->ns, model_obj_ns(o)) == 0;
 }
 
 int
@@ -303,7 +292,7 @@ model_links_of(struct op_ctx *c, const struct model_obj *o, model_link_fn fn,
 
 	for (i = 0; i < model_class_count(); i++) {
 		mc = model_class_at(i);
-		if (!is_assoc(mc) || !may_touch(mc, o->kind))
+		if (!is_assoc(mc) || !may_touch(mc, o))
 			continue;
 		if ((rc = model_links_all(c, mc, of_cb, &a)) != 0)
 			return rc;

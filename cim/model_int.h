@@ -169,14 +169,12 @@ int model_objects_named(struct op_ctx *c, const struct model_class *mc,
 int model_objects_one(struct op_ctx *c, const struct model_class *mc,
     model_obj_fn fn, void *arg);
 
-/* Does base volume `id` have at least one snapshot? (model_pool.c) */
-bool model_has_snapshots(const struct op_ctx *c, uint32_t id);
+/* The configured pool called `name`, NULL if none (model_pool.c). */
+struct conf_pool;
+const struct conf_pool *model_conf_pool(const struct op_ctx *c,
+    const char *name);
 
-/* Instances the tests build directly (model_job.c, model_volume.c). */
-struct cim_instance *model_job_instance(struct op_ctx *c, uint64_t job_id);
-struct cim_instance *model_method_result_instance(struct op_ctx *c,
-    uint64_t job_id);
-/* The volume's 32-hex-digit NAA 6 WWN, in c->arena. */
+/* The volume's 32-hex-digit NAA 6 WWN, in c->arena (model_volume.c). */
 char *model_volume_wwn(struct op_ctx *c, uint32_t vol_id);
 
 #endif /* ARRAYD_CIM_MODEL_INT_H */

@@ -21,6 +21,17 @@ static const char *const pool_supers[] = { "CIM_StoragePool", MODEL_SUP_MSE,
 
 /* -------------------------------------------------- configured pools */
 
+const struct conf_pool *
+model_conf_pool(const struct op_ctx *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < c->conf->npools; i++)
+		if (strcmp(c->conf->pools[i].name, name) == 0)
+			return &c->conf->pools[i];
+	return NULL;
+}
+
 static char *
 pool_iid(struct op_ctx *c, const struct model_obj *o)
 {
@@ -32,16 +43,14 @@ static int
 pool_resolve(const struct op_ctx *c, const struct model_class *mc,
     const struct cim_path *p, struct model_obj *o)
 {
-	const char *loc = model_iid_local(c, model_key_text(p, "InstanceID"));
-	size_t i;
+	const struct conf_pool *cp = model_conf_pool(c, model_iid_local(c,
+	    model_key_text(p, "InstanceID")));
 
 	(void)mc;
-	for (i = 0; loc != NULL && i < c->conf->npools; i++)
-		if (strcmp(c->conf->pools[i].name, loc) == 0) {
-			o->name = c->conf->pools[i].name;
-			return 0;
-		}
-	return -ENOENT;
+	if (cp == NULL)
+		return -ENOENT;
+	o->name = cp->name;
+	return 0;
 }
 
 static struct cim_path *
@@ -67,17 +76,6 @@ pool_objects(struct op_ctx *c, const struct model_class *mc,
 	return 0;
 }
 
-static const char *
-conf_pool_path(const struct op_ctx *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->conf->npools; i++)
-		if (strcmp(c->conf->pools[i].name, name) == 0)
-			return c->conf->pools[i].path;
-	return NULL;
-}
-
 /*
  * Pool space: the filesystem that holds the pool folder (statvfs), which is
  * where new volumes' sparse files go; when it cannot be read, the sum of the
@@ -87,11 +85,11 @@ static void
 pool_space(const struct op_ctx *c, const char *name, uint64_t *total,
     uint64_t *remain)
 {
-	const char *path = conf_pool_path(c, name);
+	const struct conf_pool *cp = model_conf_pool(c, name);
 	struct statvfs sv;
 	size_t i, n;
 
-	if (path != NULL && statvfs(path, &sv) == 0) {
+	if (cp != NULL && statvfs(cp->path, &sv) == 0) {
 		*total = (uint64_t)sv.f_blocks * sv.f_frsize;
 		*remain = (uint64_t)sv.f_bavail * sv.f_frsize;
 		return;
@@ -139,8 +137,9 @@ const struct model_class model_class_pool = MODEL_CLASS("TPD_StoragePool",
 
 /* -------------------------------------------------------- delta pools */
 
-bool
-model_has_snapshots(const struct op_ctx *c, uint32_t id)
+/* Does base volume `id` have at least one snapshot? */
+static bool
+has_snapshots(const struct op_ctx *c, uint32_t id)
 {
 	size_t i, n = replica_volume_count(c->rs);
 
@@ -169,7 +168,7 @@ delta_resolve(const struct op_ctx *c, const struct model_class *mc,
 	(void)mc;
 	if (loc == NULL || strncmp(loc, "SA.", 3) != 0 ||
 	    model_parse_u32(loc + 3, &o->vol_id) != 0 ||
-	    !model_has_snapshots(c, o->vol_id))
+	    !has_snapshots(c, o->vol_id))
 		return -ENOENT;
 	return 0;
 }
