@@ -137,10 +137,11 @@ model_class_of_kind(enum model_kind k)
 bool
 model_obj_equal(const struct model_obj *a, const struct model_obj *b)
 {
-	const struct model_class *mc = model_class_of_kind(a->kind);
+	const struct model_class *mc;
 
 	if (a->kind != b->kind)
 		return false;
+	mc = model_class_of_kind(a->kind);
 	switch (mc != NULL ? mc->ops->id : MODEL_ID_NONE) {
 	case MODEL_ID_VOL:
 		return a->vol_id == b->vol_id;

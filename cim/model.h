@@ -52,8 +52,8 @@ struct model_obj {
 	 * JOB, METHOD_RESULT: the job model_resolve() found, so that the
 	 * instance built next needs no second lookup.  Borrowed from c->rs
 	 * and valid only until the replica set changes; NULL in objects
-	 * from enumerations and links, which may outlive a change (a sliced
-	 * answer), so the builder looks the job up itself.
+	 * listed by model_objects() and model_links_*(), which may outlive
+	 * a change (a sliced answer), so the builder looks the job up.
 	 */
 	const struct rjob *job;
 };
@@ -71,18 +71,19 @@ enum model_mode {
 	 * hand (wbemcli: `TPD_StorageVolume.DeviceID="42",SystemName="S1"`):
 	 * what strict accepts, or else a volume named by its DeviceID when
 	 * the other keys it carries agree with ours (missing and extra keys
-	 * are let through), and a pair named by two such volume references,
-	 * whether or not a pair joins them (replica/ answers that).
+	 * are let through, a namespace other than root/tpd is not), and a
+	 * pair named by two such volume references, whether or not a pair
+	 * joins them (replica/ answers that).  Other kinds: strict only.
 	 */
 	MODEL_LENIENT,
 };
 
 /*
  * Resolve a path in namespace c->ns (the path's own namespace wins when it
- * has one) to an object.  `want` is the kind the caller needs, OBJ_NONE
- * for any (strict only: lenient rules exist for OBJ_VOLUME and OBJ_PAIR).
- * Returns 0, -ENOENT (no such object, or not of kind `want`), or, strict
- * only, -EINVAL (keys missing/extra, unknown class for the namespace).
+ * has one) to an object.  `want` is the kind the caller needs: OBJ_NONE
+ * for any (strict mode only), else another kind is "no such object".
+ * Returns 0, -ENOENT (no such object), or, strict only, -EINVAL (keys
+ * missing/extra, unknown class for the namespace).
  */
 int model_resolve_mode(const struct op_ctx *c, const struct cim_path *p,
     enum model_mode mode, enum model_kind want, struct model_obj *out);
