@@ -7,19 +7,14 @@
  * model_job.c, model_interop.c) or, for plain associations, in
  * model_assoc.c; this file lists them in the order clients see and turns
  * an object's kind into its class's ops.  Adding a class is adding its
- * definition and one line here.  Nothing here writes XML or changes
- * replica state.
+ * definition and one line here.  Nothing here reads replica state, writes
+ * XML or changes anything.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "cim/model_int.h"
 #include "cim/schema.h"
-#include "replica/replica.h"
-
-const char *const model_keys_iid[1] = { "InstanceID" };
-const char *const model_keys_svc[4] = { "CreationClassName", "Name",
-	"SystemCreationClassName", "SystemName" };
 
 /* Order matters for enumeration: the order clients see. */
 static const struct model_class *const classes[] = {
@@ -165,14 +160,6 @@ model_obj_ns(const struct model_obj *o)
 	return mc != NULL ? mc->ns : MODEL_NS_TPD;
 }
 
-const char *
-model_sysname(const struct op_ctx *c)
-{
-	const char *s = replica_system_name(c->rs);
-
-	return s != NULL ? s : "";
-}
-
 /* Returns a path owned by c->arena, NULL when full or o is no object. */
 struct cim_path *
 model_path(struct op_ctx *c, const struct model_obj *o)
@@ -196,29 +183,4 @@ model_objects(struct op_ctx *c, const struct model_class *mc,
     model_obj_fn fn, void *arg)
 {
 	return mc->ops->objects != NULL ? mc->ops->objects(c, mc, fn, arg) : 0;
-}
-
-int
-model_objects_named(struct op_ctx *c, const struct model_class *mc,
-    const char *const *names, size_t n, model_obj_fn fn, void *arg)
-{
-	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
-	size_t i;
-	int rc;
-
-	for (i = 0; i < n; i++) {
-		o.name = names[i];
-		if ((rc = fn(c, &o, arg)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-int
-model_objects_one(struct op_ctx *c, const struct model_class *mc,
-    model_obj_fn fn, void *arg)
-{
-	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
-
-	return fn(c, &o, arg);
 }

@@ -1,17 +1,31 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * model_build.c - the builders every object kind uses: an instance built
+ * model_build.c - what every object kind builds with: an instance built
  * property by property in the order the caller adds them (that order is
- * the wire order), and object paths built key by key.  Everything lives
- * in the request arena; a builder that runs out of it remembers so, and
- * its result is NULL.  Nothing here knows a class or reads replica state.
+ * the wire order), object paths built key by key, the enumerators of
+ * fixed objects, and the few values the kinds share (the system name, key
+ * lists, OperationalStatus).  Everything lives in the request arena; a
+ * builder that runs out of it remembers so, and its result is NULL.
+ * Nothing here knows a particular class.
  */
 #include <string.h>
 
 #include "cim/model_int.h"
+#include "replica/replica.h"
 
 const uint16_t model_os_ok[1] = { 2 };
 const uint16_t model_os_err[1] = { 6 };
+const char *const model_keys_iid[1] = { "InstanceID" };
+const char *const model_keys_svc[4] = { "CreationClassName", "Name",
+	"SystemCreationClassName", "SystemName" };
+
+const char *
+model_sysname(const struct op_ctx *c)
+{
+	const char *s = replica_system_name(c->rs);
+
+	return s != NULL ? s : "";
+}
 
 /* ---------------------------------------------------------- instances */
 
@@ -281,4 +295,31 @@ model_path_iid(struct op_ctx *c, const char *cls, const char *ns,
 	if (p != NULL)
 		model_path_key(p, "InstanceID", iid);
 	return p;
+}
+
+/* ------------------------------------------------------- enumerators */
+
+int
+model_objects_named(struct op_ctx *c, const struct model_class *mc,
+    const char *const *names, size_t n, model_obj_fn fn, void *arg)
+{
+	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		o.name = names[i];
+		if ((rc = fn(c, &o, arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+model_objects_one(struct op_ctx *c, const struct model_class *mc,
+    model_obj_fn fn, void *arg)
+{
+	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
+
+	return fn(c, &o, arg);
 }

@@ -97,11 +97,11 @@ extern const struct model_class model_assoc_referenced;
 #define MODEL_SUP_MSE	"CIM_ManagedSystemElement", "CIM_LogicalElement"
 #define MODEL_SUP_ELE	"CIM_EnabledLogicalElement", MODEL_SUP_MSE
 
-/* Key lists several classes share (model.c). */
+/* Key lists several classes share (model_build.c). */
 extern const char *const model_keys_iid[1];	/* InstanceID */
 extern const char *const model_keys_svc[4];	/* a service's four */
 
-/* The array's system name ("" when replica/ has none). */
+/* The array's system name ("" when replica/ has none; model_build.c). */
 const char *model_sysname(const struct op_ctx *c);
 
 /* Instance builder (model_build.c), all in c->arena. */
@@ -162,10 +162,10 @@ int model_parse_u32(const char *s, uint32_t *out);
 const char *model_iid_local(const struct op_ctx *c, const char *iid);
 /* Index of `s` in tab[0..n), or -1. */
 int model_lookup(const char *const *tab, size_t n, const char *s);
-/* The enumerators of fixed objects: one each of names[0..n). */
+/* Enumerators of fixed objects (model_build.c): one each of names[0..n), */
 int model_objects_named(struct op_ctx *c, const struct model_class *mc,
     const char *const *names, size_t n, model_obj_fn fn, void *arg);
-/* The enumerator of a class with a single object. */
+/* and the single object of a class. */
 int model_objects_one(struct op_ctx *c, const struct model_class *mc,
     model_obj_fn fn, void *arg);
 

@@ -80,9 +80,13 @@ model_job_path(struct op_ctx *c, uint64_t job_id)
 static struct cim_path *
 job_path(struct op_ctx *c, const struct model_obj *o)
 {
-	const struct model_class *mc = model_class_of_kind(o->kind);
+	return model_job_path(c, o->job_id);
+}
 
-	return model_path_iid(c, mc->name, mc->ns,
+static struct cim_path *
+method_result_path(struct op_ctx *c, const struct model_obj *o)
+{
+	return model_path_iid(c, model_class_method_result.name, MODEL_NS_TPD,
 	    model_job_instance_id(c, o->job_id));
 }
 
@@ -326,7 +330,7 @@ static const struct model_ops job_ops = {
 static const struct model_ops method_result_ops = {
 	.id = MODEL_ID_JOB,
 	.resolve = job_resolve,
-	.path = job_path,
+	.path = method_result_path,
 	.instance = method_result_instance,
 	.objects = job_objects,
 };

@@ -155,11 +155,17 @@ caps_iid(struct op_ctx *c, const struct model_obj *o)
 }
 
 static struct cim_path *
-caps_path(struct op_ctx *c, const struct model_obj *o)
+repl_caps_path(struct op_ctx *c, const struct model_obj *o)
 {
-	const struct model_class *mc = model_class_of_kind(o->kind);
+	return model_path_iid(c, model_class_repl_caps.name, MODEL_NS_TPD,
+	    caps_iid(c, o));
+}
 
-	return model_path_iid(c, mc->name, mc->ns, caps_iid(c, o));
+static struct cim_path *
+conf_caps_path(struct op_ctx *c, const struct model_obj *o)
+{
+	return model_path_iid(c, model_class_conf_caps.name, MODEL_NS_TPD,
+	    caps_iid(c, o));
 }
 
 static int
@@ -287,14 +293,14 @@ static const char *const conf_caps_supers[] = {
 static const struct model_ops repl_caps_ops = {
 	.id = MODEL_ID_NAME,
 	.resolve = repl_caps_resolve,
-	.path = caps_path,
+	.path = repl_caps_path,
 	.instance = repl_caps_instance,
 	.objects = repl_caps_objects,
 };
 static const struct model_ops conf_caps_ops = {
 	.id = MODEL_ID_NAME,
 	.resolve = conf_caps_resolve,
-	.path = caps_path,
+	.path = conf_caps_path,
 	.instance = conf_caps_instance,
 	.objects = conf_caps_objects,
 };
