@@ -358,7 +358,7 @@ test_resolve_lenient_pair(void **state)
 	    OBJ_VOLUME, &o), -ENOENT);
 }
 
-/* The resolved job travels with the object; listed objects carry none. */
+/* Keeps the first object listed. */
 static int
 first_job_cb(struct op_ctx *c, const struct model_obj *o, void *arg)
 {
@@ -367,6 +367,7 @@ first_job_cb(struct op_ctx *c, const struct model_obj *o, void *arg)
 	return 1;
 }
 
+/* The resolved job travels with the object; listed objects carry none. */
 static void
 test_job_resolved_once(void **state)
 {
