@@ -76,61 +76,15 @@ write_ref_param(struct op_ctx *c, const char *name, const struct cim_path *p)
 
 /* ------------------------------------------------------ reference lookup */
 
-/*
- * A volume named by a reference.  Paths the daemon emitted resolve through
- * the model; hand-written ones (wbemcli users type
- * `TPD_StorageVolume.DeviceID="42",SystemName="S1"`) resolve by DeviceID
- * when the keys they do carry agree with ours.  Returns 0 and *id, or
- * -ENOENT.
- */
+/* A volume named by a reference argument (lenient: model.h); 0 or -ENOENT. */
 static int
 resolve_volume(const struct op_ctx *c, const struct cim_path *p, uint32_t *id)
 {
-	const struct cim_keybinding *k;
 	struct model_obj o;
-	char *end;
-	unsigned long v;
+	int rc = model_resolve_mode(c, p, MODEL_LENIENT, OBJ_VOLUME, &o);
 
-	*id = 0;
-	if (p == NULL || p->is_class)
-		return -ENOENT;
-	if (model_resolve(c, p, &o) == 0)
-		goto resolved;
-	if (p->ns != NULL && strcasecmp(p->ns, MODEL_NS_TPD) != 0)
-		return -ENOENT;
-	if (!schema_isa(p->classname, "CIM_StorageVolume") &&
-	    strcasecmp(p->classname, "CIM_ManagedElement") != 0 &&
-	    strcasecmp(p->classname, "CIM_LogicalElement") != 0)
-		return -ENOENT;
-	k = cim_path_key(p, "SystemName");
-	if (k != NULL && (k->value == NULL ||
-	    strcmp(k->value, replica_system_name(c->rs)) != 0))
-		return -ENOENT;
-	k = cim_path_key(p, "CreationClassName");
-	if (k != NULL && (k->value == NULL ||
-	    !schema_isa(k->value, "CIM_StorageVolume")))
-		return -ENOENT;
-	k = cim_path_key(p, "SystemCreationClassName");
-	if (k != NULL && (k->value == NULL ||
-	    !schema_isa(k->value, "CIM_System")))
-		return -ENOENT;
-	k = cim_path_key(p, "DeviceID");
-	/* Digits only: strtoul alone would take " 42", "+42" and "-1". */
-	if (k == NULL || k->kind == CIM_KEY_REF || k->value == NULL ||
-	    k->value[0] < '0' || k->value[0] > '9')
-		return -ENOENT;
-	errno = 0;
-	v = strtoul(k->value, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > UINT32_MAX ||
-	    replica_volume_by_id(c->rs, (uint32_t)v) == NULL)
-		return -ENOENT;
-	*id = (uint32_t)v;
-	return 0;
-resolved:
-	if (o.kind != OBJ_VOLUME)
-		return -ENOENT;
-	*id = o.vol_id;
-	return 0;
+	*id = rc == 0 ? o.vol_id : 0;
+	return rc;
 }
 
 /*
@@ -141,28 +95,12 @@ static int
 resolve_pair(const struct op_ctx *c, const struct cim_path *p,
     uint32_t *src, uint32_t *tgt)
 {
-	const struct cim_keybinding *se, *sy;
 	struct model_obj o;
+	int rc = model_resolve_mode(c, p, MODEL_LENIENT, OBJ_PAIR, &o);
 
-	*src = *tgt = 0;
-	if (p == NULL || p->is_class)
-		return -ENOENT;
-	if (model_resolve(c, p, &o) == 0 && o.kind == OBJ_PAIR) {
-		*src = o.src_id;
-		*tgt = o.tgt_id;
-		return 0;
-	}
-	if (!schema_isa(p->classname, "CIM_Synchronized"))
-		return -ENOENT;
-	se = cim_path_key(p, "SystemElement");
-	sy = cim_path_key(p, "SyncedElement");
-	if (se == NULL || sy == NULL || se->kind != CIM_KEY_REF ||
-	    sy->kind != CIM_KEY_REF)
-		return -ENOENT;
-	if (resolve_volume(c, se->ref, src) != 0 ||
-	    resolve_volume(c, sy->ref, tgt) != 0)
-		return -ENOENT;
-	return 0;
+	*src = rc == 0 ? o.src_id : 0;
+	*tgt = rc == 0 ? o.tgt_id : 0;
+	return rc;
 }
 
 /* ------------------------------------------------- service methods */

@@ -37,6 +37,8 @@ enum model_kind {
 	OBJ_ASSOC,		/* any other association instance */
 };
 
+struct rjob;
+
 /* A resolved object: which kind, and the ids that name it. */
 struct model_obj {
 	enum model_kind kind;
@@ -46,15 +48,46 @@ struct model_obj {
 	uint64_t job_id;		/* JOB, METHOD_RESULT */
 	const char *name;		/* POOL name, NAMESPACE name, PROFILE id,
 					 * capabilities id */
+	/*
+	 * JOB, METHOD_RESULT: the job model_resolve() found, so that the
+	 * instance built next needs no second lookup.  Borrowed from c->rs
+	 * and valid only until the replica set changes; NULL in objects
+	 * listed by model_objects() and model_links_*(), which may outlive
+	 * a change (a sliced answer), so the builder looks the job up.
+	 */
+	const struct rjob *job;
+};
+
+/* How model_resolve_mode() matches a path to an object. */
+enum model_mode {
+	/*
+	 * An object path of the protocol (GetInstance, a method's target):
+	 * any wire form, key order and key name case, superclass names;
+	 * exactly the class's keys, and the object must exist.
+	 */
+	MODEL_STRICT,
+	/*
+	 * A reference given as a method argument, which clients write by
+	 * hand (wbemcli: `TPD_StorageVolume.DeviceID="42",SystemName="S1"`):
+	 * what strict accepts, or else a volume named by its DeviceID when
+	 * the other keys it carries agree with ours (missing and extra keys
+	 * are let through, a namespace other than root/tpd is not), and a
+	 * pair named by two such volume references, whether or not a pair
+	 * joins them (replica/ answers that).  Other kinds: strict only.
+	 */
+	MODEL_LENIENT,
 };
 
 /*
- * Resolve a path (any wire form, any key order/case) in namespace `ns`
- * (the path's own namespace wins when it has one) to an existing object.
- * Returns 0, -ENOENT (well formed, no such object), or -EINVAL (keys
- * missing/extra, unknown class for the namespace).  Superclass names
- * (CIM_StorageVolume ...) resolve to the TPD_ instance.
+ * Resolve a path in namespace c->ns (the path's own namespace wins when it
+ * has one) to an object.  `want` is the kind the caller needs: OBJ_NONE
+ * for any (strict mode only), else another kind is "no such object".
+ * Returns 0, -ENOENT (no such object), or, strict only, -EINVAL (keys
+ * missing/extra, unknown class for the namespace).
  */
+int model_resolve_mode(const struct op_ctx *c, const struct cim_path *p,
+    enum model_mode mode, enum model_kind want, struct model_obj *out);
+/* Strict, any kind: model_resolve_mode(c, p, MODEL_STRICT, OBJ_NONE, out). */
 int model_resolve(const struct op_ctx *c, const struct cim_path *p,
     struct model_obj *out);
 
@@ -77,7 +110,13 @@ int model_parse_job_instance_id(const struct op_ctx *c, const char *s,
 
 
 
-/* A class arrayd has instances of, in one namespace. */
+struct model_ops;
+
+/*
+ * A class arrayd has instances of, in one namespace.  Each is defined in
+ * the file of its object kind (model_volume.c ...) or in model_assoc.c,
+ * together with its ops; model.c lists them in the order clients see.
+ */
 struct model_class {
 	const char *name;		/* canonical spelling */
 	const char *ns;			/* MODEL_NS_TPD or MODEL_NS_INTEROP */
@@ -87,6 +126,8 @@ struct model_class {
 	const char *const *supers;	/* NULL-terminated superclass chain */
 	const char *role[2];		/* associations: reference properties */
 	const char *refclass[2];	/* their REFERENCECLASS */
+	const struct model_ops *ops;	/* resolver, builders, enumerator
+					 * (model_int.h) */
 };
 
 /* "root/tpd" or "interop" for any accepted spelling, NULL otherwise. */
@@ -96,6 +137,8 @@ size_t model_class_count(void);
 const struct model_class *model_class_at(size_t i);
 /* Concrete class by name (case-insensitive), NULL if none. */
 const struct model_class *model_class_by_name(const char *name);
+/* The class of an object's kind, NULL for OBJ_NONE and OBJ_ASSOC. */
+const struct model_class *model_class_of_kind(enum model_kind k);
 /* Is mc `super` or derived from it (repository, else our own chain)? */
 bool model_class_isa(const struct model_class *mc, const char *super);
 /* Is `name` a class the repository or our chains know? */

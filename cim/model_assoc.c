@@ -5,8 +5,10 @@
  * pool-volume (exactly one pool per volume), element capabilities, hosted
  * service, the three job associations (AffectedJobElement lists the target
  * volume first), replica pairs, and the interop profile associations
- * (ElementConformsToProfile crosses into root/tpd).  Generated on demand
- * from replica/conf state; nothing is stored or changed here.
+ * (ElementConformsToProfile crosses into root/tpd).  Each association
+ * class is defined here with its roles and the generator of its links
+ * (the pair's, whose instances are objects, is model_pair.c's).  Generated
+ * on demand from replica/conf state; nothing is stored or changed here.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,14 +17,6 @@
 #include "conf/conf.h"
 #include "cim/model_int.h"
 #include "replica/replica.h"
-
-struct gen {
-	struct op_ctx *c;
-	const struct model_class *mc;
-	model_link_fn fn;
-	void *arg;
-	struct model_link l;
-};
 
 static struct model_obj
 obj_make(enum model_kind k)
@@ -34,8 +28,8 @@ obj_make(enum model_kind k)
 	return o;
 }
 
-static int
-emit(struct gen *g, struct model_obj a, struct model_obj b)
+int
+model_gen_emit(struct model_gen *g, struct model_obj a, struct model_obj b)
 {
 	g->l.assoc = g->mc;
 	g->l.end[0] = a;
@@ -43,35 +37,26 @@ emit(struct gen *g, struct model_obj a, struct model_obj b)
 	return g->fn(g->c, &g->l, g->arg);
 }
 
-static const char *
-conf_pool_name(const struct op_ctx *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < c->conf->npools; i++)
-		if (strcmp(c->conf->pools[i].name, name) == 0)
-			return c->conf->pools[i].name;
-	return NULL;
-}
-
 /* The one pool a volume is allocated from (kind OBJ_NONE if none). */
 static struct model_obj
 pool_of(const struct op_ctx *c, const struct rvolume *v)
 {
 	struct model_obj p = obj_make(OBJ_NONE);
+	const struct conf_pool *cp;
 
 	if (v->is_snapshot && replica_volume_by_id(c->rs, v->parent_id)) {
 		p.kind = OBJ_DELTA_POOL;
 		p.vol_id = v->parent_id;
-	} else if ((p.name = conf_pool_name(c, v->pool)) != NULL) {
+	} else if ((cp = model_conf_pool(c, v->pool)) != NULL) {
 		p.kind = OBJ_POOL;
+		p.name = cp->name;
 	}
 	return p;
 }
 
 /* Callback state for links built from an object enumeration. */
 struct objgen {
-	struct gen *g;
+	struct model_gen *g;
 	struct model_obj other;
 	bool other_first;
 };
@@ -82,21 +67,23 @@ objgen_cb(struct op_ctx *c, const struct model_obj *o, void *arg)
 	struct objgen *og = arg;
 
 	(void)c;
-	return og->other_first ? emit(og->g, og->other, *o) :
-	    emit(og->g, *o, og->other);
+	return og->other_first ? model_gen_emit(og->g, og->other, *o) :
+	    model_gen_emit(og->g, *o, og->other);
 }
 
-/* A link from `other` to every object of class `cls`. */
+/* A link from `other` to every object of class mc. */
 static int
-gen_fan(struct gen *g, const char *cls, struct model_obj other, bool first)
+gen_fan(struct model_gen *g, const struct model_class *mc,
+    struct model_obj other, bool first)
 {
 	struct objgen og = { g, other, first };
 
-	return model_objects(g->c, model_class_by_name(cls), objgen_cb, &og);
+	return model_objects(g->c, mc, objgen_cb, &og);
 }
 
+/* Each volume with its system, or (alloc) with the one pool it is from. */
 static int
-gen_volumes(struct gen *g, bool alloc)
+gen_volumes(struct model_gen *g, bool alloc)
 {
 	size_t i, n = replica_volume_count(g->c->rs);
 	struct model_obj v = obj_make(OBJ_VOLUME), p;
@@ -107,10 +94,10 @@ gen_volumes(struct gen *g, bool alloc)
 
 		v.vol_id = rv->id;
 		if (!alloc) {
-			rc = emit(g, obj_make(OBJ_SYSTEM), v);
+			rc = model_gen_emit(g, obj_make(OBJ_SYSTEM), v);
 		} else {
 			p = pool_of(g->c, rv);
-			rc = p.kind == OBJ_NONE ? 0 : emit(g, p, v);
+			rc = p.kind == OBJ_NONE ? 0 : model_gen_emit(g, p, v);
 		}
 		if (rc != 0)
 			return rc;
@@ -119,26 +106,30 @@ gen_volumes(struct gen *g, bool alloc)
 }
 
 static int
-gen_pairs(struct gen *g)
+gen_system_volume(struct model_gen *g)
 {
-	size_t i, n = replica_pair_count(g->c->rs);
-	struct model_obj a = obj_make(OBJ_VOLUME), b = obj_make(OBJ_VOLUME);
+	return gen_volumes(g, false);
+}
+
+static int
+gen_allocated(struct model_gen *g)
+{
+	return gen_volumes(g, true);
+}
+
+static int
+gen_hosted_pool(struct model_gen *g)
+{
+	struct model_obj sys = obj_make(OBJ_SYSTEM);
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		const struct rpair *pr = replica_pair_at(g->c->rs, i);
-
-		a.vol_id = pr->src_id;
-		b.vol_id = pr->tgt_id;
-		if ((rc = emit(g, a, b)) != 0)
-			return rc;
-	}
-	return 0;
+	rc = gen_fan(g, &model_class_pool, sys, true);
+	return rc ? rc : gen_fan(g, &model_class_delta_pool, sys, true);
 }
 
 /* Job associations; which: 0 owning, 1 affected, 2 method result. */
 static int
-gen_jobs(struct gen *g, int which)
+gen_jobs(struct model_gen *g, int which)
 {
 	size_t i, n = replica_job_count(g->c->rs);
 	struct model_obj j = obj_make(OBJ_JOB), v = obj_make(OBJ_VOLUME);
@@ -152,21 +143,39 @@ gen_jobs(struct gen *g, int which)
 			continue;
 		j.job_id = mr.job_id = rj->id;
 		if (which == 0) {
-			rc = emit(g, obj_make(OBJ_SERVICE), j);
+			rc = model_gen_emit(g, obj_make(OBJ_SERVICE), j);
 		} else if (which == 2) {
-			rc = emit(g, j, mr);
+			rc = model_gen_emit(g, j, mr);
 		} else {
 			/* Target first: smispy takes the first as the result. */
 			v.vol_id = rj->tgt_id;
 			if (replica_volume_by_id(g->c->rs, rj->tgt_id))
-				rc = emit(g, v, j);
+				rc = model_gen_emit(g, v, j);
 			v.vol_id = rj->src_id;
 			if (rc == 0 && rj->src_id != rj->tgt_id &&
 			    replica_volume_by_id(g->c->rs, rj->src_id))
-				rc = emit(g, v, j);
+				rc = model_gen_emit(g, v, j);
 		}
 	}
 	return rc;
+}
+
+static int
+gen_owning_job(struct model_gen *g)
+{
+	return gen_jobs(g, 0);
+}
+
+static int
+gen_affected_job(struct model_gen *g)
+{
+	return gen_jobs(g, 1);
+}
+
+static int
+gen_job_result(struct model_gen *g)
+{
+	return gen_jobs(g, 2);
 }
 
 static struct model_obj
@@ -179,59 +188,47 @@ named(enum model_kind k, const char *name)
 }
 
 static int
-gen_caps(struct gen *g)
+gen_capabilities(struct model_gen *g)
 {
 	struct model_obj svc = obj_make(OBJ_SERVICE);
 	struct model_obj scc = named(OBJ_CONF_CAPS, "SCC");
 	int rc;
 
-	if ((rc = emit(g, svc, scc)) != 0 ||
-	    (rc = emit(g, svc, named(OBJ_REPL_CAPS, "UnSyncAssoc-Delta"))) ||
-	    (rc = emit(g, svc, named(OBJ_REPL_CAPS, "UnSyncUnAssoc"))))
+	if ((rc = model_gen_emit(g, svc, scc)) != 0 ||
+	    (rc = model_gen_emit(g, svc, named(OBJ_REPL_CAPS,
+	    "UnSyncAssoc-Delta"))) ||
+	    (rc = model_gen_emit(g, svc, named(OBJ_REPL_CAPS,
+	    "UnSyncUnAssoc"))))
 		return rc;
-	return gen_fan(g, "TPD_StoragePool", scc, false);
+	return gen_fan(g, &model_class_pool, scc, false);
 }
 
 static int
-gen_class(struct gen *g)
+gen_hosted_service(struct model_gen *g)
 {
-	const char *n = g->mc->name;
-	struct model_obj sys = obj_make(OBJ_SYSTEM);
+	return model_gen_emit(g, obj_make(OBJ_SYSTEM), obj_make(OBJ_SERVICE));
+}
+
+static int
+gen_conforms(struct model_gen *g)
+{
 	int rc;
 
-	if (strcmp(n, "TPD_StorageSynchronized") == 0)
-		return gen_pairs(g);
-	if (strcmp(n, "TPD_SystemVolume") == 0)
-		return gen_volumes(g, false);
-	if (strcmp(n, "TPD_AllocatedFromStoragePool") == 0)
-		return gen_volumes(g, true);
-	if (strcmp(n, "TPD_HostedStoragePool") == 0) {
-		rc = gen_fan(g, "TPD_StoragePool", sys, true);
-		return rc ? rc : gen_fan(g, "TPD_DeltaReplicaStoragePool", sys,
-		    true);
-	}
-	if (strcmp(n, "TPD_ElementCapabilities") == 0)
-		return gen_caps(g);
-	if (strcmp(n, "TPD_HostedService") == 0)
-		return emit(g, sys, obj_make(OBJ_SERVICE));
-	if (strcmp(n, "TPD_OwningJobElement") == 0)
-		return gen_jobs(g, 0);
-	if (strcmp(n, "TPD_AffectedJobElement") == 0)
-		return gen_jobs(g, 1);
-	if (strcmp(n, "TPD_AssociatedJobMethodResult") == 0)
-		return gen_jobs(g, 2);
-	if (strcmp(n, "CIM_ElementConformsToProfile") == 0) {
-		rc = emit(g, named(OBJ_PROFILE, "Array"), sys);
-		return rc ? rc : emit(g, named(OBJ_PROFILE, "Server"),
-		    obj_make(OBJ_OBJECT_MANAGER));
-	}
-	if (strcmp(n, "CIM_ReferencedProfile") == 0) {
-		rc = emit(g, named(OBJ_PROFILE, "Array"),
-		    named(OBJ_PROFILE, "CopyServices"));
-		return rc ? rc : emit(g, named(OBJ_PROFILE, "Array"),
-		    named(OBJ_PROFILE, "JobControl"));
-	}
-	return 0;
+	rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
+	    obj_make(OBJ_SYSTEM));
+	return rc ? rc : model_gen_emit(g, named(OBJ_PROFILE, "Server"),
+	    obj_make(OBJ_OBJECT_MANAGER));
+}
+
+static int
+gen_referenced(struct model_gen *g)
+{
+	int rc;
+
+	rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
+	    named(OBJ_PROFILE, "CopyServices"));
+	return rc ? rc : model_gen_emit(g, named(OBJ_PROFILE, "Array"),
+	    named(OBJ_PROFILE, "JobControl"));
 }
 
 static bool
@@ -244,15 +241,15 @@ int
 model_links_all(struct op_ctx *c, const struct model_class *mc,
     model_link_fn fn, void *arg)
 {
-	struct gen g = { c, mc, fn, arg, { 0 } };
+	struct model_gen g = { c, mc, fn, arg, { 0 } };
 	size_t i;
 	int rc;
 
 	if (mc != NULL)
-		return is_assoc(mc) ? gen_class(&g) : 0;
+		return is_assoc(mc) ? mc->ops->links(&g) : 0;
 	for (i = 0; i < model_class_count(); i++) {
 		g.mc = model_class_at(i);
-		if (is_assoc(g.mc) && (rc = gen_class(&g)) != 0)
+		if (is_assoc(g.mc) && (rc = g.mc->ops->links(&g)) != 0)
 			return rc;
 	}
 	return 0;
@@ -275,15 +272,13 @@ of_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 	return a->fn(c, l, a->arg);
 }
 
-/* Could an association of class mc reference an object of kind k? */
+/* Could an association of class mc reference object o? */
 static bool
-may_touch(const struct model_class *mc, enum model_kind k)
+may_touch(const struct model_class *mc, const struct model_obj *o)
 {
-	bool interop = k == OBJ_PROFILE || k == OBJ_OBJECT_MANAGER;
-
-	if (k == OBJ_SYSTEM)	/* ElementConformsToProfile crosses over */
+	if (o->kind == OBJ_SYSTEM)  /* ElementConformsToProfile crosses over */
 		return true;
-	return interop == (strcmp(mc->ns, MODEL_NS_INTEROP) == 0);
+	return strcmp(mc->ns, model_obj_ns(o)) == 0;
 }
 
 int
@@ -297,7 +292,7 @@ model_links_of(struct op_ctx *c, const struct model_obj *o, model_link_fn fn,
 
 	for (i = 0; i < model_class_count(); i++) {
 		mc = model_class_at(i);
-		if (!is_assoc(mc) || !may_touch(mc, o->kind))
+		if (!is_assoc(mc) || !may_touch(mc, o))
 			continue;
 		if ((rc = model_links_all(c, mc, of_cb, &a)) != 0)
 			return rc;
@@ -439,3 +434,72 @@ model_resolve_link(const struct op_ctx *c, const struct cim_path *p,
 	}
 	return notfound ? -ENOENT : -EINVAL;
 }
+
+/* ------------------------------------------------------------ classes */
+
+/* An association path names a link: model_resolve_link() checks it. */
+static int
+assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o)
+{
+	struct model_link l;
+
+	(void)mc, (void)o;
+	return model_resolve_link(c, p, &l);
+}
+
+/* An association class: its two roles (also its keys) and generator. */
+#define ASSOC(var, n, ns_, r0, r1, rc0, rc1, sup, gen) \
+	static const char *const var##_keys[] = { r0, r1 }; \
+	static const struct model_ops var##_ops = { \
+		.resolve = assoc_resolve, .links = (gen) }; \
+	const struct model_class var = { .name = (n), .ns = (ns_), \
+		.kind = OBJ_ASSOC, .nkeys = 2, .keys = var##_keys, \
+		.supers = (sup), .role = { r0, r1 }, .refclass = { rc0, rc1 }, \
+		.ops = &var##_ops }
+
+static const char *const s_sv[] = { "CIM_SystemDevice", "CIM_SystemComponent",
+	"CIM_Component", NULL };
+static const char *const s_hsp[] = { "CIM_HostedStoragePool",
+	"CIM_SystemComponent", "CIM_Component", NULL };
+static const char *const s_afsp[] = { "CIM_AllocatedFromStoragePool",
+	"CIM_Dependency", NULL };
+static const char *const s_ec[] = { "CIM_ElementCapabilities", NULL };
+static const char *const s_hs[] = { "CIM_HostedService",
+	"CIM_HostedDependency", "CIM_Dependency", NULL };
+static const char *const s_oje[] = { "CIM_OwningJobElement", NULL };
+static const char *const s_aje[] = { "CIM_AffectedJobElement", NULL };
+static const char *const s_ajmr[] = { "CIM_AssociatedJobMethodResult", NULL };
+static const char *const s_none[] = { NULL };
+static const char *const s_rprof[] = { "CIM_Dependency", NULL };
+
+ASSOC(model_assoc_system_volume, "TPD_SystemVolume", MODEL_NS_TPD,
+    "GroupComponent", "PartComponent", "CIM_System", "CIM_LogicalDevice",
+    s_sv, gen_system_volume);
+ASSOC(model_assoc_hosted_pool, "TPD_HostedStoragePool", MODEL_NS_TPD,
+    "GroupComponent", "PartComponent", "CIM_System", "CIM_StoragePool",
+    s_hsp, gen_hosted_pool);
+ASSOC(model_assoc_allocated, "TPD_AllocatedFromStoragePool", MODEL_NS_TPD,
+    "Antecedent", "Dependent", "CIM_StoragePool", "CIM_StorageVolume",
+    s_afsp, gen_allocated);
+ASSOC(model_assoc_capabilities, "TPD_ElementCapabilities", MODEL_NS_TPD,
+    "ManagedElement", "Capabilities", "CIM_ManagedElement",
+    "CIM_Capabilities", s_ec, gen_capabilities);
+ASSOC(model_assoc_hosted_service, "TPD_HostedService", MODEL_NS_TPD,
+    "Antecedent", "Dependent", "CIM_System", "CIM_Service", s_hs,
+    gen_hosted_service);
+ASSOC(model_assoc_owning_job, "TPD_OwningJobElement", MODEL_NS_TPD,
+    "OwningElement", "OwnedElement", "CIM_ManagedElement", "CIM_Job", s_oje,
+    gen_owning_job);
+ASSOC(model_assoc_affected_job, "TPD_AffectedJobElement", MODEL_NS_TPD,
+    "AffectedElement", "AffectingElement", "CIM_ManagedElement", "CIM_Job",
+    s_aje, gen_affected_job);
+ASSOC(model_assoc_job_result, "TPD_AssociatedJobMethodResult", MODEL_NS_TPD,
+    "Job", "JobParameters", "CIM_ConcreteJob", "CIM_MethodResult", s_ajmr,
+    gen_job_result);
+ASSOC(model_assoc_conforms, "CIM_ElementConformsToProfile", MODEL_NS_INTEROP,
+    "ConformantStandard", "ManagedElement", "CIM_RegisteredProfile",
+    "CIM_ManagedElement", s_none, gen_conforms);
+ASSOC(model_assoc_referenced, "CIM_ReferencedProfile", MODEL_NS_INTEROP,
+    "Antecedent", "Dependent", "CIM_RegisteredProfile",
+    "CIM_RegisteredProfile", s_rprof, gen_referenced);

@@ -1,33 +1,116 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * model_job.c - instances of TPD_ConcreteJob and TPD_MethodResult (SPEC.md
- * §4.1, §4.4; CONTRACT.md §5; CLIENTS.md §3.3) and of the interop classes
- * (CIM_Namespace, CIM_ObjectManager, CIM_RegisteredProfile).  Job values
- * are what every polling client studied accepts: PercentComplete never
- * NULL, ErrorCode 0 unless failed, strict DMTF datetimes.  Built in the
- * request arena; nothing here changes state.
+ * model_job.c - the jobs: TPD_ConcreteJob (SPEC.md §4.1, CONTRACT.md §5,
+ * CLIENTS.md §3.3) and TPD_MethodResult (§4.4), one of each per job a
+ * client may see, with their keys ("TPD:<system>:<task id>"), resolver,
+ * path, instance and enumerator.  Job values are what every polling client
+ * studied accepts: PercentComplete never NULL, ErrorCode 0 unless failed,
+ * strict DMTF datetimes.  Every value comes from the job record as
+ * replica/ decided it (its percent included); this file only renders it.
+ * Built in the request arena; nothing here changes state.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
-#include "conf/conf.h"
 #include "cim/model_int.h"
 #include "replica/replica.h"
 
-#ifndef ARRAYD_VERSION
-#define ARRAYD_VERSION "0.1"
-#endif
-
-#define S_SYS	"TPD_StorageSystem"
+#define JOB_CLASS	"TPD_ConcreteJob"
 #define TIME_BEFORE_REMOVAL_US	(5LL * 60 * 1000000)
 
-static const char *
-sysname(const struct op_ctx *c)
-{
-	const char *s = replica_system_name(c->rs);
+/* ---------------------------------------------------------- identity */
 
-	return s != NULL ? s : "";
+char *
+model_job_instance_id(struct op_ctx *c, uint64_t job_id)
+{
+	return cim_arena_printf(c->arena, "TPD:%s:%llu", model_sysname(c),
+	    (unsigned long long)job_id);
 }
+
+int
+model_parse_job_instance_id(const struct op_ctx *c, const char *s,
+    uint64_t *job_id)
+{
+	const char *loc = model_iid_local(c, s);
+	unsigned long long v;
+	char *end;
+
+	if (loc == NULL || *loc < '0' || *loc > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(loc, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0)
+		return -EINVAL;
+	*job_id = v;
+	return 0;
+}
+
+/* The job of a JOB or METHOD_RESULT object, NULL if gone or hidden. */
+static const struct rjob *
+job_of(const struct op_ctx *c, const struct model_obj *o)
+{
+	const struct rjob *j = o->job != NULL ? o->job :
+	    replica_job_by_id(c->rs, o->job_id);
+
+	return j != NULL && !j->hidden ? j : NULL;
+}
+
+static int
+job_resolve(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o)
+{
+	(void)mc;
+	if (model_parse_job_instance_id(c, model_key_text(p, "InstanceID"),
+	    &o->job_id) != 0)
+		return -ENOENT;
+	o->job = job_of(c, o);
+	return o->job != NULL ? 0 : -ENOENT;
+}
+
+struct cim_path *
+model_job_path(struct op_ctx *c, uint64_t job_id)
+{
+	return model_path_iid(c, JOB_CLASS, MODEL_NS_TPD,
+	    model_job_instance_id(c, job_id));
+}
+
+static struct cim_path *
+job_path(struct op_ctx *c, const struct model_obj *o)
+{
+	return model_job_path(c, o->job_id);
+}
+
+static struct cim_path *
+method_result_path(struct op_ctx *c, const struct model_obj *o)
+{
+	return model_path_iid(c, model_class_method_result.name, MODEL_NS_TPD,
+	    model_job_instance_id(c, o->job_id));
+}
+
+static int
+job_objects(struct op_ctx *c, const struct model_class *mc,
+    model_obj_fn fn, void *arg)
+{
+	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
+	size_t i, n = replica_job_count(c->rs);
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		const struct rjob *j = replica_job_at(c->rs, i);
+
+		if (j->hidden)
+			continue;
+		o.job_id = j->id;
+		if ((rc = fn(c, &o, arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------- job */
 
 /* A volume's name for job texts, or its id when it is gone. */
 static const char *
@@ -66,6 +149,16 @@ job_status(const struct rjob *j, size_t *nos, uint16_t os[2],
 	}
 }
 
+/* Current time for ElapsedTime, microseconds since the epoch. */
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void
 job_times(struct model_ib *b, const struct rjob *j)
 {
@@ -74,7 +167,7 @@ job_times(struct model_ib *b, const struct rjob *j)
 	model_ib_time(b, "TimeSubmitted", j->submitted_us);
 	model_ib_time(b, "StartTime", j->started_us);
 	if (j->started_us > 0) {
-		int64_t end = j->ended_us > 0 ? j->ended_us : model_now_us();
+		int64_t end = j->ended_us > 0 ? j->ended_us : now_us();
 
 		elapsed = end - j->started_us;
 	}
@@ -86,27 +179,29 @@ job_times(struct model_ib *b, const struct rjob *j)
 	model_ib_u(b, "LocalOrUtcTime", CIM_T_UINT16, 2);
 }
 
-/* Returns the job's instance in c->arena; NULL if gone/hidden or no memory. */
-struct cim_instance *
-model_job_instance(struct op_ctx *c, uint64_t job_id)
+/*
+ * Returns the job's instance in c->arena; NULL if gone/hidden or no memory.
+ * PercentComplete is replica/'s (100 once Completed or failed, at most 99
+ * before: replica/copy.c).
+ */
+static struct cim_instance *
+job_instance(struct op_ctx *c, const struct model_obj *o)
 {
-	const struct rjob *j = replica_job_by_id(c->rs, job_id);
+	const struct rjob *j = job_of(c, o);
 	uint16_t os[2] = { 0, 0 };
 	const char *status, *src, *tgt;
 	struct model_ib b;
 	size_t nos;
-	unsigned pct, err;
+	unsigned err;
 
-	if (j == NULL || j->hidden)
+	if (j == NULL)
 		return NULL;
 	job_status(j, &nos, os, &status);
-	pct = j->state == JOB_COMPLETED || j->state == JOB_EXCEPTION ? 100 :
-	    (j->percent > 100 ? 100 : j->percent);
 	err = j->state == JOB_EXCEPTION && j->error_code == 0 ? 1 :
 	    j->error_code;
 	src = vol_label(c, j->src_id);
 	tgt = vol_label(c, j->tgt_id);
-	model_ib_init(&b, c, "TPD_ConcreteJob", 24);
+	model_ib_init(&b, c, JOB_CLASS, 24);
 	model_ib_str(&b, "InstanceID", model_job_instance_id(c, j->id));
 	model_ib_str(&b, "Name", job_kind_name(j->kind));
 	model_ib_str(&b, "ElementName", cim_arena_printf(c->arena,
@@ -117,7 +212,7 @@ model_job_instance(struct op_ctx *c, uint64_t job_id)
 	model_ib_u(&b, "JobState", CIM_T_UINT16, j->state);
 	model_ib_u16s(&b, "OperationalStatus", nos, os);
 	model_ib_str(&b, "JobStatus", status);
-	model_ib_u(&b, "PercentComplete", CIM_T_UINT16, pct);
+	model_ib_u(&b, "PercentComplete", CIM_T_UINT16, j->percent);
 	job_times(&b, j);
 	model_ib_u(&b, "ErrorCode", CIM_T_UINT16, err);
 	model_ib_str(&b, "ErrorDescription",
@@ -199,13 +294,13 @@ inst_method_call(struct op_ctx *c, const struct rjob *j, bool post)
 	return model_ib_done(&b);
 }
 
-struct cim_instance *
-model_method_result_instance(struct op_ctx *c, uint64_t job_id)
+static struct cim_instance *
+method_result_instance(struct op_ctx *c, const struct model_obj *o)
 {
-	const struct rjob *j = replica_job_by_id(c->rs, job_id);
+	const struct rjob *j = job_of(c, o);
 	struct model_ib b;
 
-	if (j == NULL || j->hidden)
+	if (j == NULL)
 		return NULL;
 	model_ib_init(&b, c, "TPD_MethodResult", 8);
 	model_ib_str(&b, "InstanceID", model_job_instance_id(c, j->id));
@@ -219,83 +314,28 @@ model_method_result_instance(struct op_ctx *c, uint64_t job_id)
 	return model_ib_done(&b);
 }
 
-/* ------------------------------------------------------------- interop */
+/* ------------------------------------------------------------ classes */
 
-struct profile_def {
-	const char *id, *name, *version;
+static const char *const job_supers[] = { "CIM_ConcreteJob", "CIM_Job",
+	MODEL_SUP_MSE, MODEL_SUP_ME, NULL };
+static const char *const method_result_supers[] = { "CIM_MethodResult",
+	MODEL_SUP_ME, NULL };
+static const struct model_ops job_ops = {
+	.id = MODEL_ID_JOB,
+	.resolve = job_resolve,
+	.path = job_path,
+	.instance = job_instance,
+	.objects = job_objects,
 };
-
-static const struct profile_def profiles[] = {
-	{ "Array", "Array", "1.6.1" },
-	{ "CopyServices", "Copy Services", "1.6.1" },
-	{ "JobControl", "Job Control", "1.6.1" },
-	{ "Server", "Server", "1.6.1" },
+static const struct model_ops method_result_ops = {
+	.id = MODEL_ID_JOB,
+	.resolve = job_resolve,
+	.path = method_result_path,
+	.instance = method_result_instance,
+	.objects = job_objects,
 };
-
-static struct cim_instance *
-inst_profile(struct op_ctx *c, const struct model_obj *o)
-{
-	static const uint16_t adv[] = { 2 };
-	const struct profile_def *pd = NULL;
-	struct model_ib b;
-	size_t i;
-
-	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
-		if (strcmp(profiles[i].id, o->name) == 0)
-			pd = &profiles[i];
-	if (pd == NULL)
-		return NULL;
-	model_ib_init(&b, c, "CIM_RegisteredProfile", 8);
-	model_ib_str(&b, "InstanceID", cim_arena_printf(c->arena, "SNIA:%s",
-	    pd->id));
-	model_ib_u(&b, "RegisteredOrganization", CIM_T_UINT16, 11);
-	model_ib_str(&b, "RegisteredName", pd->name);
-	model_ib_str(&b, "RegisteredVersion", pd->version);
-	model_ib_u16s(&b, "AdvertiseTypes", 1, adv);
-	model_ib_str(&b, "ElementName", pd->name);
-	return model_ib_done(&b);
-}
-
-static void
-om_keys(struct model_ib *b, struct op_ctx *c, const char *ccn)
-{
-	model_ib_str(b, "SystemCreationClassName", S_SYS);
-	model_ib_str(b, "SystemName", sysname(c));
-	model_ib_str(b, "CreationClassName", ccn);
-}
-
-struct cim_instance *
-model_interop_instance(struct op_ctx *c, const struct model_obj *o)
-{
-	static const uint16_t ok[] = { 2 };
-	struct model_ib b;
-
-	switch (o->kind) {
-	case OBJ_PROFILE:
-		return inst_profile(c, o);
-	case OBJ_NAMESPACE:
-		model_ib_init(&b, c, "CIM_Namespace", 10);
-		om_keys(&b, c, "CIM_Namespace");
-		model_ib_str(&b, "Name", o->name);
-		model_ib_str(&b, "ObjectManagerCreationClassName",
-		    "CIM_ObjectManager");
-		model_ib_str(&b, "ObjectManagerName", "arrayd");
-		model_ib_str(&b, "ElementName", o->name);
-		model_ib_u(&b, "ClassInfo", CIM_T_UINT16, 0);
-		return model_ib_done(&b);
-	case OBJ_OBJECT_MANAGER:
-		model_ib_init(&b, c, "CIM_ObjectManager", 12);
-		om_keys(&b, c, "CIM_ObjectManager");
-		model_ib_str(&b, "Name", "arrayd");
-		model_ib_str(&b, "ElementName", "arrayd");
-		model_ib_str(&b, "Description", "arrayd " ARRAYD_VERSION
-		    " (HP 3PAR copy-services emulation)");
-		model_ib_u16s(&b, "OperationalStatus", 1, ok);
-		model_ib_u(&b, "EnabledState", CIM_T_UINT16, 2);
-		model_ib_bool(&b, "Started", true);
-		model_ib_bool(&b, "GatherStatisticalData", false);
-		return model_ib_done(&b);
-	default:
-		return NULL;
-	}
-}
+const struct model_class model_class_job = MODEL_CLASS(JOB_CLASS,
+    MODEL_NS_TPD, OBJ_JOB, model_keys_iid, job_supers, &job_ops);
+const struct model_class model_class_method_result = MODEL_CLASS(
+    "TPD_MethodResult", MODEL_NS_TPD, OBJ_METHOD_RESULT, model_keys_iid,
+    method_result_supers, &method_result_ops);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_model.c - the CIM model: path resolution (every form, key
- * order and case, superclass names, foreign systems, wrong key sets), the
+ * test_cim_model.c - the CIM model: path resolution (every form, key
+ * order and case, superclass names, foreign systems, wrong key sets; the
+ * lenient mode for hand-written method arguments), the
  * paths it builds, instance values of jobs (state/status pairs, datetimes),
  * method results, pairs, volumes, and the association instances (target
  * first, one pool per volume, hidden jobs invisible).
@@ -118,6 +119,15 @@ attach(struct env *e, uint32_t src, uint32_t tgt)
 	return res.job_id;
 }
 
+/* The instance of job `id` as kind k (OBJ_JOB or OBJ_METHOD_RESULT). */
+static struct cim_instance *
+job_inst(struct env *e, enum model_kind k, uint64_t id)
+{
+	struct model_obj o = { .kind = k, .job_id = id };
+
+	return model_instance(&e->c, &o);
+}
+
 static void
 test_resolve_volume(void **state)
 {
@@ -216,6 +226,166 @@ test_resolve_others(void **state)
 	assert_int_equal(model_resolve(&e->c, p, &o), -EINVAL);
 }
 
+/* Shorthand: resolve p leniently as kind k. */
+static int
+lenient(struct env *e, const struct cim_path *p, enum model_kind k,
+    struct model_obj *o)
+{
+	return model_resolve_mode(&e->c, p, MODEL_LENIENT, k, o);
+}
+
+/* What a client may write by hand as a volume argument, and what not. */
+static void
+test_resolve_lenient_volume(void **state)
+{
+	struct env *e = *state;
+	static const char *const bad_ids[] = { "+102", " 102", "-1", "0",
+		"0x66", "102 ", "4294967398", "999", "" };
+	struct model_obj o;
+	struct cim_path *p;
+
+	/* wbemcli: TPD_StorageVolume.DeviceID="102",SystemName="<sys>". */
+	p = mkpath(e, "TPD_StorageVolume", NULL, 2, "DeviceID", "102",
+	    "SystemName", SYS);
+	assert_int_equal(model_resolve(&e->c, p, &o), -EINVAL);
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), 0);
+	assert_int_equal(o.kind, OBJ_VOLUME);
+	assert_int_equal(o.vol_id, 102);
+	assert_string_equal(o.classname, "TPD_StorageVolume");
+	/* DeviceID alone under the generic classes clients use. */
+	p = mkpath(e, "CIM_ManagedElement", NULL, 1, "DeviceID", "103");
+	assert_int_equal(model_resolve(&e->c, p, &o), -EINVAL);
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), 0);
+	assert_int_equal(o.vol_id, 103);
+	p->classname = "CIM_LogicalElement";
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), 0);
+	p->classname = "cim_storagevolume";
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), 0);
+	/* Extra keys are let through; the ones we know must agree. */
+	p = mkpath(e, "TPD_StorageVolume", "ROOT/TPD", 5, "DeviceID", "101",
+	    "CreationClassName", "CIM_StorageVolume",
+	    "SystemCreationClassName", "CIM_System", "SystemName", SYS,
+	    "Whatever", "x");
+	assert_int_equal(model_resolve(&e->c, p, &o), -EINVAL);
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), 0);
+	assert_int_equal(o.vol_id, 101);
+	p->keys[1].value = "TPD_StoragePool";
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	p->keys[1].value = "TPD_StorageVolume";
+	p->keys[2].value = "CIM_StoragePool";
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	p->keys[2].value = "TPD_StorageSystem";
+	p->keys[3].value = "FOREIGN";
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	p->keys[3].value = SYS;
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), 0);
+	p->ns = "interop";
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	/* Only digits name a volume, and only one that exists. */
+	p = mkpath(e, "TPD_StorageVolume", NULL, 1, "DeviceID", "102");
+	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		p->keys[0].value = bad_ids[i];
+		assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	}
+	/* No DeviceID, a class that is no volume, a class path, nothing. */
+	p = mkpath(e, "TPD_StorageVolume", NULL, 1, "SystemName", SYS);
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	p = mkpath(e, "CIM_StoragePool", NULL, 1, "DeviceID", "102");
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	p->classname = "TPD_StorageVolume";
+	p->is_class = true;
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	assert_int_equal(lenient(e, NULL, OBJ_VOLUME, &o), -ENOENT);
+	/* A path that names another kind exactly is no volume. */
+	p = mkpath(e, "CIM_StoragePool", NULL, 1, "InstanceID", "TPD:" SYS
+	    ":p0");
+	assert_int_equal(model_resolve(&e->c, p, &o), 0);
+	assert_int_equal(lenient(e, p, OBJ_VOLUME, &o), -ENOENT);
+	assert_int_equal(model_resolve_mode(&e->c, p, MODEL_STRICT,
+	    OBJ_VOLUME, &o), -ENOENT);
+	/* Kinds without lenient rules take strict paths only. */
+	assert_int_equal(lenient(e, p, OBJ_POOL, &o), 0);
+	assert_string_equal(o.name, "p0");
+	p->keys[0].value = "p0";
+	assert_int_equal(lenient(e, p, OBJ_POOL, &o), -ENOENT);
+}
+
+/* A pair argument: two volume references, a pair joining them or not. */
+static void
+test_resolve_lenient_pair(void **state)
+{
+	struct env *e = *state;
+	struct model_obj o;
+	struct cim_path *p, *loose;
+
+	(void)attach(e, 101, 102);
+	p = model_pair_path(&e->c, 101, 102);
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), 0);
+	assert_int_equal(o.kind, OBJ_PAIR);
+	assert_int_equal(o.src_id, 101);
+	assert_int_equal(o.tgt_id, 102);
+	/* No pair joins 101 and 103: replica/ will say so, not the model. */
+	p = model_pair_path(&e->c, 101, 103);
+	assert_int_equal(model_resolve(&e->c, p, &o), -ENOENT);
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), 0);
+	assert_int_equal(o.src_id, 101);
+	assert_int_equal(o.tgt_id, 103);
+	/* Hand-written volume references inside, generic class outside. */
+	loose = mkpath(e, "CIM_StorageVolume", NULL, 1, "DeviceID", "102");
+	p = model_path_new(&e->c, "CIM_Synchronized", NULL, 2);
+	model_path_keyref(p, "SyncedElement", loose);
+	model_path_keyref(p, "SystemElement", model_volume_path(&e->c, 101));
+	assert_int_equal(model_resolve(&e->c, p, &o), -EINVAL);
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), 0);
+	assert_int_equal(o.src_id, 101);
+	assert_int_equal(o.tgt_id, 102);
+	/* Either end unresolvable, a missing end, or not a Synchronized. */
+	loose->keys[0].value = "999";
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), -ENOENT);
+	loose->keys[0].value = "102";
+	p->classname = "TPD_SystemVolume";
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), -ENOENT);
+	p->classname = "TPD_StorageSynchronized";
+	p->nkeys = 1;
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), -ENOENT);
+	p = mkpath(e, "TPD_StorageSynchronized", NULL, 2, "SystemElement",
+	    "101", "SyncedElement", "102");
+	assert_int_equal(lenient(e, p, OBJ_PAIR, &o), -ENOENT);
+	/* A volume is no pair, and a pair no volume. */
+	assert_int_equal(lenient(e, model_volume_path(&e->c, 101), OBJ_PAIR,
+	    &o), -ENOENT);
+	assert_int_equal(lenient(e, model_pair_path(&e->c, 101, 102),
+	    OBJ_VOLUME, &o), -ENOENT);
+}
+
+/* Keeps the first object listed. */
+static int
+first_job_cb(struct op_ctx *c, const struct model_obj *o, void *arg)
+{
+	(void)c;
+	*(struct model_obj *)arg = *o;
+	return 1;
+}
+
+/* The resolved job travels with the object; listed objects carry none. */
+static void
+test_job_resolved_once(void **state)
+{
+	struct env *e = *state;
+	uint64_t j = attach(e, 101, 102);
+	struct model_obj o, listed;
+
+	assert_int_equal(model_resolve(&e->c, model_job_path(&e->c, j), &o),
+	    0);
+	assert_non_null(o.job);
+	assert_ptr_equal(o.job, replica_job_by_id(e->rs, j));
+	assert_int_equal(model_objects(&e->c, model_class_by_name(
+	    "TPD_ConcreteJob"), first_job_cb, &listed), 1);
+	assert_int_equal(listed.job_id, j);
+	assert_null(listed.job);
+	assert_non_null(model_instance(&e->c, &listed));
+}
+
 static void
 test_job_values(void **state)
 {
@@ -226,7 +396,7 @@ test_job_values(void **state)
 
 	j1 = attach(e, 101, 102);
 	j2 = attach(e, 101, 103);	/* queued: max_copy_tasks 1 */
-	in = model_job_instance(&e->c, j2);
+	in = job_inst(e, OBJ_JOB, j2);
 	assert_non_null(in);
 	assert_string_equal(prop(in, "JobState")->text, "2");
 	p = prop(in, "OperationalStatus");
@@ -238,8 +408,15 @@ test_job_values(void **state)
 	assert_string_equal(prop(in, "PercentComplete")->text, "0");
 	assert_string_equal(prop(in, "Owner")->text, "bob");
 	assert_true(cim_datetime_valid(prop(in, "TimeSubmitted")->text));
+	/* PercentComplete is replica/'s, as it reports the copy. */
+	replica_on_copy_progress(e->rs, j1, 42, 100, 0, 0);
+	assert_string_equal(prop(job_inst(e, OBJ_JOB, j1),
+	    "PercentComplete")->text, "42");
+	replica_on_copy_progress(e->rs, j1, 100, 100, 0, 0);
+	assert_string_equal(prop(job_inst(e, OBJ_JOB, j1),
+	    "PercentComplete")->text, "99");
 	assert_true(fake_rep_finish(&e->f, e->rs, j1, 0, NULL));
-	in = model_job_instance(&e->c, j1);
+	in = job_inst(e, OBJ_JOB, j1);
 	assert_string_equal(prop(in, "JobState")->text, "7");
 	p = prop(in, "OperationalStatus");
 	assert_int_equal(p->n, 2);
@@ -251,7 +428,7 @@ test_job_values(void **state)
 	assert_true(cim_datetime_valid(prop(in, "ElapsedTime")->text));
 	/* j2 is now running; make it fail. */
 	assert_true(fake_rep_finish(&e->f, e->rs, j2, -EIO, "disk on fire"));
-	in = model_job_instance(&e->c, j2);
+	in = job_inst(e, OBJ_JOB, j2);
 	assert_string_equal(prop(in, "JobState")->text, "10");
 	p = prop(in, "OperationalStatus");
 	assert_string_equal(p->items[0], "6");
@@ -269,7 +446,7 @@ test_method_result(void **state)
 	uint64_t j = attach(e, 101, 102);
 	const char *pre, *post;
 
-	in = model_method_result_instance(&e->c, j);
+	in = job_inst(e, OBJ_METHOD_RESULT, j);
 	assert_non_null(in);
 	assert_string_equal(prop(in, "InstanceID")->text,
 	    model_job_instance_id(&e->c, j));
@@ -427,7 +604,7 @@ test_hidden_jobs(void **state)
 		const struct rjob *j = replica_job_at(e->rs, i);
 
 		if (j->hidden)
-			assert_null(model_job_instance(&e->c, j->id));
+			assert_null(job_inst(e, OBJ_JOB, j->id));
 	}
 	assert_int_equal(model_links_all(&e->c, NULL, collect_cb, &k), 0);
 	assert_int_equal(k.n, 0);
@@ -440,6 +617,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_resolve_volume, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_others, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_lenient_volume,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_lenient_pair,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_resolved_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_job_values, setup,
 		    teardown),
