@@ -351,7 +351,8 @@ static int
 call_get_error(struct op_ctx *c, const struct ext_args *b,
     const struct model_obj *o)
 {
-	const struct rjob *j = replica_job_by_id(c->rs, o->job_id);
+	/* The resolver found the job; no second lookup. */
+	const struct rjob *j = o->job;
 	struct cim_instance *in;
 	char *text;
 

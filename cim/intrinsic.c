@@ -245,20 +245,6 @@ parse_args(struct op_ctx *c, const struct iop *op, struct iargs *a)
 
 /* ------------------------------------------------------------- helpers */
 
-const struct model_class *
-intrinsic_class_of(const struct model_obj *o)
-{
-	size_t i;
-
-	for (i = 0; i < model_class_count(); i++) {
-		const struct model_class *mc = model_class_at(i);
-
-		if (mc->kind == o->kind)
-			return mc;
-	}
-	return NULL;
-}
-
 int
 intrinsic_set_plist(struct op_ctx *c, struct iargs *a,
     const char *const *names, size_t n)
@@ -407,7 +393,7 @@ op_get_instance(struct op_ctx *c, struct iargs *a)
 		mc = l.assoc;
 		in = model_link_instance(c, &l);
 	} else {
-		mc = intrinsic_class_of(&o);
+		mc = model_class_of_kind(o.kind);
 		in = model_instance(c, &o);
 	}
 	cim_buf_puts(c->out, "<IRETURNVALUE>");

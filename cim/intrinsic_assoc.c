@@ -51,7 +51,7 @@ assoc_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 				return 0;
 			return intrinsic_cont_add(c, x->k, l->assoc, NULL, l);
 		}
-		omc = intrinsic_class_of(other);
+		omc = model_class_of_kind(other->kind);
 		if ((a->assoc && !model_class_isa(l->assoc, a->assoc)) ||
 		    !role_ok(a->rrole, l->assoc->role[1 - i]) ||
 		    omc == NULL ||

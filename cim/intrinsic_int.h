@@ -29,7 +29,6 @@ struct iargs {
 	struct plist pset;		/* plist as a set, when has_plist */
 };
 
-const struct model_class *intrinsic_class_of(const struct model_obj *o);
 int intrinsic_write_instance(struct op_ctx *c, const struct iargs *a,
     const struct model_class *mc, struct cim_instance *in);
 /* Drop what was written since `mark` and write CIM_ERR_FAILED. */
