@@ -401,20 +401,20 @@ glue_now_us(void *ctx)
 }
 
 static void
-glue_log(void *ctx, int level, const char *msg)
+glue_log(void *ctx, enum log_level level, const char *msg)
 {
 	(void)ctx;
 	switch (level) {
-	case 0:
+	case LOG_LVL_ERROR:
 		log_errorx("%s", msg);
 		break;
-	case 1:
+	case LOG_LVL_WARN:
 		log_warnx("%s", msg);
 		break;
-	case 2:
+	case LOG_LVL_INFO:
 		log_info("%s", msg);
 		break;
-	default:
+	case LOG_LVL_DEBUG:
 		log_debug("%s", msg);
 		break;
 	}

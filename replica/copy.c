@@ -128,10 +128,10 @@ replica_job_finish(struct replica_set *rs, struct job_ent *je, unsigned state,
 		snprintf(j->error_desc, sizeof(j->error_desc), "%s",
 		    detail != NULL && detail[0] != '\0' ? detail :
 		    strerror(j->error_code));
-		replica__log(rs, 1, "job %" PRIu64 ": exception: %s", j->id,
+		replica__log(rs, LOG_LVL_WARN, "job %" PRIu64 ": exception: %s", j->id,
 		    j->error_desc);
 	} else {
-		replica__log(rs, 2, "job %" PRIu64 ": %s", j->id,
+		replica__log(rs, LOG_LVL_INFO, "job %" PRIu64 ": %s", j->id,
 		    state == JOB_COMPLETED ? "completed" : "terminated");
 	}
 }
@@ -174,7 +174,7 @@ replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	jid = je != NULL ? je->j.id : 0;
-	replica__log(rs, ev == SM_EV_COPY_FAILED ? 1 : 2,
+	replica__log(rs, ev == SM_EV_COPY_FAILED ? LOG_LVL_WARN : LOG_LVL_INFO,
 	    "pair %u->%u: %s%s%s: %s -> %s (job %" PRIu64 ")", src, tgt,
 	    replica_sm_event_name(ev), detail != NULL ? ": " : "",
 	    detail != NULL ? detail : "", sync_state_name(p->sync_state),
@@ -309,7 +309,7 @@ replica_restart_orphan(struct replica_set *rs, struct job_ent *je)
 		    "the replica pair of this job no longer exists");
 		return replica__put_job(rs, &je->j);
 	}
-	replica__log(rs, 1, "job %" PRIu64 ": outcome was not saved; copy "
+	replica__log(rs, LOG_LVL_WARN, "job %" PRIu64 ": outcome was not saved; copy "
 	    "again from byte %" PRIu64, je->j.id, je->j.checkpoint);
 	return replica_copy_begin(rs, p, je, je->j.checkpoint);
 }
@@ -393,14 +393,14 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	if (err != 0) {
 		store_rollback(rs->store);
 		if (!je->ckpt_failing)
-			replica__log(rs, 1, "job %" PRIu64 ": checkpoint not "
+			replica__log(rs, LOG_LVL_WARN, "job %" PRIu64 ": checkpoint not "
 			    "saved, copy continues: %s (%s)", job_id,
 			    strerror(-err), store_errmsg(rs->store));
 		je->ckpt_failing = true;
 		return;
 	}
 	if (je->ckpt_failing)
-		replica__log(rs, 2, "job %" PRIu64 ": checkpoint saved again",
+		replica__log(rs, LOG_LVL_INFO, "job %" PRIu64 ": checkpoint saved again",
 		    job_id);
 	je->ckpt_failing = false;
 	je->ckpt_saved = checkpoint;
@@ -432,7 +432,7 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	int err = 0;
 
 	if (je == NULL || !je->in_engine) {
-		replica__log(rs, 1, "job %" PRIu64 ": copy event for no "
+		replica__log(rs, LOG_LVL_WARN, "job %" PRIu64 ": copy event for no "
 		    "running copy ignored", job_id);
 		return;
 	}
@@ -444,10 +444,10 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 		goto out_commit;
 	if (!replica__job_active(&je->j)) {
 		/* Stop Copy already finished this job; the slot frees now. */
-		replica__log(rs, 3, "job %" PRIu64 ": copy stopped", job_id);
+		replica__log(rs, LOG_LVL_DEBUG, "job %" PRIu64 ": copy stopped", job_id);
 	} else if (status == -ECANCELED && rs->shutting_down) {
 		/* Parked: stays Running, resumes from here at the next start. */
-		replica__log(rs, 2, "job %" PRIu64 ": paused for shutdown at "
+		replica__log(rs, LOG_LVL_INFO, "job %" PRIu64 ": paused for shutdown at "
 		    "byte %" PRIu64, job_id, je->j.checkpoint);
 		err = replica__put_job(rs, &je->j);
 	} else if ((p = replica__pair(rs, je->j.src_id, je->j.tgt_id)) ==
@@ -478,7 +478,7 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	 */
 out_commit:
 	if (replica__txn_commit(rs, err) != 0)
-		replica__log(rs, 1, "job %" PRIu64 ": outcome not saved; the "
+		replica__log(rs, LOG_LVL_WARN, "job %" PRIu64 ": outcome not saved; the "
 		    "job stays Running and copies again at the next change",
 		    job_id);
 }
@@ -503,7 +503,7 @@ replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
 		const struct rvolume *v = replica__vol(rs,
 		    replica_copy_side_volume(&je->j, side));
 
-		replica__log(rs, 0, "volume %u (%s): %s; job %" PRIu64 " fails",
+		replica__log(rs, LOG_LVL_ERROR, "volume %u (%s): %s; job %" PRIu64 " fails",
 		    v != NULL ? v->id : 0, v != NULL ? v->name : "?",
 		    detail != NULL ? detail : strerror(status < 0 ? -status :
 		    EIO), job_id);
@@ -541,7 +541,7 @@ replica_check_volumes(struct replica_set *rs)
 
 		if (v->configured && !rs->vol_registered[i] &&
 		    !replica_vol_referenced(rs, v->id)) {
-			replica__log(rs, 2, "volume %u: %s no longer configured, "
+			replica__log(rs, LOG_LVL_INFO, "volume %u: %s no longer configured, "
 			    "forgotten", v->id, v->name);
 			err = store_del_volume(rs->store, v->id);
 			free(v->path);
@@ -609,7 +609,7 @@ replica_resume_pair(struct replica_set *rs, struct rpair *p)
 	    p->sync_state == SYNC_RESYNC_IN_PROGRESS ||
 	    p->sync_state == SYNC_RESTORE_IN_PROGRESS ||
 	    p->sync_state == SYNC_COPY_IN_PROGRESS)) {
-		replica__log(rs, 1, "pair %u->%u: %s without a job: Broken",
+		replica__log(rs, LOG_LVL_WARN, "pair %u->%u: %s without a job: Broken",
 		    p->src_id, p->tgt_id, sync_state_name(p->sync_state));
 		p->job_id = 0;
 		p->sync_state = SYNC_BROKEN;

@@ -137,9 +137,9 @@ replica__vol_set_missing(struct replica_set *rs, struct rvolume *v, int why)
 	v->missing_why = why;
 	replica__vol_lost_text(v, why, text, sizeof(text));
 	if (why == -EIDRM)
-		replica__log(rs, 1, "%s: kept, failed, for its pairs", text);
+		replica__log(rs, LOG_LVL_WARN, "%s: kept, failed, for its pairs", text);
 	else
-		replica__log(rs, 0, "%s: served as failed until it is back "
+		replica__log(rs, LOG_LVL_ERROR, "%s: served as failed until it is back "
 		    "(SIGHUP or restart)", text);
 }
 
@@ -249,12 +249,12 @@ health_found_again(struct replica_set *rs, struct rvolume *v)
 		char text[512];
 
 		replica__vol_lost_text(v, why, text, sizeof(text));
-		replica__log(rs, 1, "%s: still failed", text);
+		replica__log(rs, LOG_LVL_WARN, "%s: still failed", text);
 		return 0;
 	}
 	v->missing = false;
 	v->missing_why = 0;
-	replica__log(rs, 2, "volume %u (%s): backing store %s is back "
+	replica__log(rs, LOG_LVL_INFO, "volume %u (%s): backing store %s is back "
 	    "(%" PRIu64 " bytes); its pairs stay Broken until their copy "
 	    "is restarted", v->id, v->name, v->path, v->size);
 	return v->size != old ? replica__put_vol(rs, v) : 0;

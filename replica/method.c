@@ -88,7 +88,7 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	rc = replica_attach_check(rs, src_id, tgt_id, copy_type, &p);
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
-		replica__log(rs, 2, "pair %u->%u: attach refused (rc %u)",
+		replica__log(rs, LOG_LVL_INFO, "pair %u->%u: attach refused (rc %u)",
 		    src_id, tgt_id, rc);
 		return 0;
 	}
@@ -112,7 +112,7 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	    (err = replica__new_job(rs, p, JOB_KIND_PC_CREATE, who, copy_type,
 	    0, NULL, &je)) != 0)
 		goto out_commit;
-	replica__log(rs, 2, "pair %u->%u: physical copy (CopyType %u) "
+	replica__log(rs, LOG_LVL_INFO, "pair %u->%u: physical copy (CopyType %u) "
 	    "submitted (job %" PRIu64 ")", src_id, tgt_id, copy_type, je->j.id);
 	out->rc = REPLICA_RC_JOB_STARTED;
 	out->job_id = je->j.id;
@@ -173,7 +173,7 @@ replica_create_volume(struct replica_set *rs, const struct rvolume *s,
 	nv->parent_id = copy_type == 4 ? s->id : 0;
 	nv->created_us = replica__now(rs);
 	if ((err = rs->ops.volume_create(rs->ops.ctx, nv)) != 0)
-		replica__log(rs, 1, "volume %s: cannot create %s: %s", name,
+		replica__log(rs, LOG_LVL_WARN, "volume %s: cannot create %s: %s", name,
 		    nv->path, strerror(-err));
 	return err;
 }
@@ -202,7 +202,7 @@ replica_create_commit(struct replica_set *rs, uint32_t src_id,
 	if ((err = replica__new_job(rs, p, copy_type == 4 ? JOB_KIND_SNAPSHOT :
 	    JOB_KIND_CLONE_CREATE, who, copy_type, 0, nv->name, &je)) != 0)
 		return err;
-	replica__log(rs, 2, "pair %u->%u: %s %s created (job %" PRIu64 ")",
+	replica__log(rs, LOG_LVL_INFO, "pair %u->%u: %s %s created (job %" PRIu64 ")",
 	    src_id, nv->id, copy_type == 4 ? "snapshot" : "clone", nv->name,
 	    je->j.id);
 	out->target_id = nv->id;
@@ -228,7 +228,7 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	rc = replica_create_check(rs, src_id, name, pool, copy_type);
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
-		replica__log(rs, 2, "volume %u: CreateReplica refused (rc %u)",
+		replica__log(rs, LOG_LVL_INFO, "volume %u: CreateReplica refused (rc %u)",
 		    src_id, rc);
 		return 0;
 	}
@@ -324,7 +324,7 @@ replica_modify(struct replica_set *rs, uint16_t operation, uint32_t src_id,
 		out->rc = replica_modify_check(rs, p, operation);
 	}
 	if (out->rc != REPLICA_RC_OK) {
-		replica__log(rs, 2, "pair %u->%u: %s refused in state %s "
+		replica__log(rs, LOG_LVL_INFO, "pair %u->%u: %s refused in state %s "
 		    "(rc %u)", src_id, tgt_id, replica_sm_event_name(ev),
 		    sync_state_name(p->sync_state), out->rc);
 		return 0;
@@ -380,7 +380,7 @@ replica_job_request_state(struct replica_set *rs, uint64_t job_id,
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
 	*rc = r.rc;
-	replica__log(rs, 2, "job %" PRIu64 ": terminate requested (rc %u)",
+	replica__log(rs, LOG_LVL_INFO, "job %" PRIu64 ": terminate requested (rc %u)",
 	    job_id, *rc);
 	return 0;
 }
@@ -403,6 +403,6 @@ replica_job_delete(struct replica_set *rs, uint64_t job_id)
 		replica__job_remove(rs, job_id);
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
-	replica__log(rs, 2, "job %" PRIu64 ": deleted", job_id);
+	replica__log(rs, LOG_LVL_INFO, "job %" PRIu64 ": deleted", job_id);
 	return 0;
 }

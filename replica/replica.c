@@ -63,7 +63,8 @@ job_kind_name(enum job_kind k)
 }
 
 void
-replica__log(struct replica_set *rs, int level, const char *fmt, ...)
+replica__log(struct replica_set *rs, enum log_level level,
+    const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/log.h"
+
 struct replica_set;
 
 /* Method return values (CIM_StorageConfigurationService). */
@@ -202,10 +204,9 @@ struct replica_ops {
 	int64_t (*now_us)(void *ctx);
 	/*
 	 * One line per event with its object, e.g.
-	 * "pair 101->102: resync started (job 17)".  level: 0 error,
-	 * 1 warning, 2 info, 3 debug.  May be NULL.
+	 * "pair 101->102: resync started (job 17)".  May be NULL.
 	 */
-	void (*log)(void *ctx, int level, const char *msg);
+	void (*log)(void *ctx, enum log_level level, const char *msg);
 	/*
 	 * Called once per changed record after the transaction that changed
 	 * it commits (never for a rolled-back change), in commit order.  It

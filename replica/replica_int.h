@@ -85,7 +85,8 @@ struct replica_set {
 #define REPLICA_CKPT_BYTES		(64ull << 20)
 
 /* replica.c */
-void replica__log(struct replica_set *rs, int level, const char *fmt, ...)
+void replica__log(struct replica_set *rs, enum log_level level,
+    const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t replica__now(struct replica_set *rs);
 struct rvolume *replica__vol(struct replica_set *rs, uint32_t id);

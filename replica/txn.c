@@ -138,13 +138,13 @@ replica__txn_begin(struct replica_set *rs)
 	if (rs->in_txn)
 		return -EALREADY;	/* changes never nest */
 	if ((err = store_begin(rs->store)) != 0) {
-		replica__log(rs, 0, "state store: begin: %s",
+		replica__log(rs, LOG_LVL_ERROR, "state store: begin: %s",
 		    store_errmsg(rs->store));
 		return err;
 	}
 	if ((err = txn_snap_take(rs)) != 0) {
 		store_rollback(rs->store);
-		replica__log(rs, 0, "state store: begin: %s", strerror(-err));
+		replica__log(rs, LOG_LVL_ERROR, "state store: begin: %s", strerror(-err));
 		return err;
 	}
 	rs->in_txn = true;
@@ -188,14 +188,14 @@ txn_end(struct replica_set *rs, int err)
 		replica__announce(rs);
 		txn_snap_free_paths(&rs->snap);
 		if (durable && (serr = store_sync(rs->store)) != 0) {
-			replica__log(rs, 0, "state store: task id reservation "
+			replica__log(rs, LOG_LVL_ERROR, "state store: task id reservation "
 			    "not synced: %s (%s)", strerror(-serr),
 			    store_errmsg(rs->store));
 			rs->task_id_reserved = rs->next_task_id;
 		}
 		return 0;
 	}
-	replica__log(rs, 0, "state store: change not saved, undone: %s (%s)",
+	replica__log(rs, LOG_LVL_ERROR, "state store: change not saved, undone: %s (%s)",
 	    strerror(-err), store_errmsg(rs->store));
 	store_rollback(rs->store);
 	txn_snap_restore(rs);
@@ -223,7 +223,7 @@ txn_copy_start(struct replica_set *rs, struct job_ent *je,
 	rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
 	    replica__job_mode(je->j.kind), resume_from);
 	if (rc == 0)
-		replica__log(rs, 2, "pair %u->%u: %s %s (job %" PRIu64 ")",
+		replica__log(rs, LOG_LVL_INFO, "pair %u->%u: %s %s (job %" PRIu64 ")",
 		    je->j.src_id, je->j.tgt_id, job_kind_name(je->j.kind),
 		    resume_from != 0 ? "resumed" : "started", je->j.id);
 	return rc < 0 ? rc : 0;
@@ -307,7 +307,7 @@ replica__txn_commit(struct replica_set *rs, int err)
 		rs->nacts = rs->capacts = 0;
 		if (txn_run_acts(rs, acts, n) > 0 &&
 		    txn_record_start_failures(rs, acts, n) != 0)
-			replica__log(rs, 0, "state store: copies that could not "
+			replica__log(rs, LOG_LVL_ERROR, "state store: copies that could not "
 			    "start stay Running until the next change or start");
 		free(acts);
 	}

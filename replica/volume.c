@@ -133,7 +133,7 @@ replica_volume_configure(struct replica_set *rs, const char *name,
 		err = replica__put_vol(rs, replica__vol(rs, id));
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
-	replica__log(rs, 2, "volume %u: %s configured (%s)", id, name, path);
+	replica__log(rs, LOG_LVL_INFO, "volume %u: %s configured (%s)", id, name, path);
 	if (id_out != NULL)
 		*id_out = id;
 	return 0;
