@@ -67,7 +67,7 @@ const char *job_state_name(unsigned s);		/* "Running" ... */
 
 enum pair_kind { PAIR_PC, PAIR_VC };
 
-/* What a copy job copies; the daemon maps it onto enum copy_mode. */
+/* How a job copies, recorded when it is created (step.c). */
 enum replica_copy_mode {
 	REPLICA_COPY_FULL,	/* every chunk (create, Start Copy) */
 	REPLICA_COPY_DIFF,	/* only differing chunks (Resync, Restore) */
@@ -124,6 +124,8 @@ struct rpair {
 struct rjob {
 	uint64_t id;			/* task id, never reused */
 	enum job_kind kind;
+	enum replica_copy_mode mode;	/* how its copy runs (step.c) */
+	bool reverse;			/* copies SyncedElement -> SystemElement */
 	uint16_t state;			/* enum job_state */
 	uint16_t percent;		/* 0..100, never NULL */
 	int64_t submitted_us, started_us, ended_us, last_change_us;	/* 0 = NULL */

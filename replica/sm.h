@@ -92,6 +92,13 @@ struct sm_result {
 struct sm_result replica_sm_step(enum pair_kind kind, uint16_t copy_type,
     unsigned sync_state, enum sm_event ev);
 
+/*
+ * The return value of event `ev` on a pair that does not exist: the rc
+ * every cell of its column refuses with when they all agree (an invalid
+ * or unsupported operation says so whatever the reference), else 4.
+ */
+uint32_t replica_sm_no_pair_rc(enum sm_event ev);
+
 enum sm_event replica_sm_event_of_op(unsigned operation);
 int replica_sm_state_index(unsigned sync_state);	/* -1: unknown */
 unsigned replica_sm_state_value(unsigned index);	/* 0: SM_ST_REMOVED */

@@ -45,7 +45,8 @@ enum {
 #define JOB_COLS "id, kind, state, percent, submitted_us, started_us, " \
 	"ended_us, last_change_us, error_code, error_desc, owner, method, " \
 	"rc, src_id, tgt_id, copy_type, operation, element_name, hidden, " \
-	"bytes_total, bytes_done, checkpoint, bytes_written"
+	"bytes_total, bytes_done, checkpoint, bytes_written, copy_mode, " \
+	"reverse"
 #define VOL_COLS "id, name, pool, path, size, is_snapshot, parent_id, " \
 	"configured, failed, created_us"
 #define PAIR_COLS "src_id, tgt_id, kind, copy_type, sync_state, " \
@@ -62,7 +63,7 @@ static const char *const store_sql[Q_COUNT] = {
 	[Q_PAIR_DEL] = "DELETE FROM pairs WHERE src_id = ?1 AND tgt_id = ?2",
 	[Q_JOB_PUT] = "INSERT OR REPLACE INTO jobs(" JOB_COLS ") VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 	[Q_JOB_DEL] = "DELETE FROM jobs WHERE id = ?1",
 	[Q_VOL_ALL] = "SELECT " VOL_COLS " FROM volumes ORDER BY id",
 	[Q_PAIR_ALL] = "SELECT " PAIR_COLS " FROM pairs "
@@ -95,7 +96,8 @@ static const char store_schema[] =
 	" copy_type INTEGER NOT NULL, operation INTEGER NOT NULL,"
 	" element_name TEXT NOT NULL, hidden INTEGER NOT NULL,"
 	" bytes_total INTEGER NOT NULL, bytes_done INTEGER NOT NULL,"
-	" checkpoint INTEGER NOT NULL, bytes_written INTEGER NOT NULL);"
+	" checkpoint INTEGER NOT NULL, bytes_written INTEGER NOT NULL,"
+	" copy_mode INTEGER NOT NULL, reverse INTEGER NOT NULL);"
 	"INSERT INTO meta VALUES ('schema', '" STORE_SCHEMA_NAME "');"
 	"INSERT INTO meta VALUES ('next_task_id', '1');";
 
@@ -179,7 +181,8 @@ store_create(const char *path, char *errbuf, size_t errlen)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, store_schema, NULL, NULL, &emsg);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "PRAGMA user_version = 1; COMMIT;",
+		rc = sqlite3_exec(db, "PRAGMA user_version = "
+		    STORE_SCHEMA_VERSION_TEXT "; COMMIT;",
 		    NULL, NULL, &emsg);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: cannot create: %s", path,
@@ -221,6 +224,26 @@ store_pragma_int(sqlite3 *db, const char *sql, int64_t *out)
 	return rc;
 }
 
+/*
+ * Version 1 did not record how a job copies (rjob.mode, rjob.reverse): its
+ * rows get what the job's kind always meant then (Resync and Restore
+ * differential, a Restore reversed, a snapshot a clone, the rest full).
+ */
+static int
+store_migrate_v1(struct store *st)
+{
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;"
+	    "ALTER TABLE jobs ADD COLUMN copy_mode INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN reverse INTEGER NOT NULL DEFAULT 0;"
+	    "UPDATE jobs SET copy_mode = CASE kind WHEN 2 THEN 1 WHEN 3 THEN 1"
+	    " WHEN 5 THEN 2 ELSE 0 END, reverse = (kind = 3);"
+	    "PRAGMA user_version = 2; COMMIT;", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK && !sqlite3_get_autocommit(st->db))
+		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 /* Is this our schema, at a version we know?  Message in errbuf if not. */
 static int
 store_check_schema(struct store *st, char *errbuf, size_t errlen)
@@ -244,7 +267,12 @@ store_check_schema(struct store *st, char *errbuf, size_t errlen)
 		    STORE_SCHEMA_VERSION);
 		return -EPROTO;
 	}
-	if (ver != STORE_SCHEMA_VERSION) {
+	if (ver == 1 && (rc = store_migrate_v1(st)) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: damaged or foreign schema: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		return -EPROTO;
+	}
+	if (ver != STORE_SCHEMA_VERSION && ver != 1) {
 		snprintf(errbuf, errlen, "%s: not an arrayd state database "
 		    "(%s, user_version %" PRId64 ")", st->path, ntables == 0 ?
 		    "empty" : "foreign tables", ver);
@@ -564,6 +592,8 @@ store_put_job(struct store *st, const struct rjob *j)
 	sqlite3_bind_int64(s, 21, (int64_t)j->bytes_done);
 	sqlite3_bind_int64(s, 22, (int64_t)j->checkpoint);
 	sqlite3_bind_int64(s, 23, (int64_t)j->bytes_written);
+	sqlite3_bind_int(s, 24, j->mode);
+	sqlite3_bind_int(s, 25, j->reverse);
 	return store_run(st, Q_JOB_PUT);
 }
 
@@ -643,12 +673,13 @@ static int
 store_row_job(sqlite3_stmt *s, struct rjob *j)
 {
 	int kind = sqlite3_column_int(s, 1), state = sqlite3_column_int(s, 2);
-	int pct = sqlite3_column_int(s, 3);
+	int pct = sqlite3_column_int(s, 3), mode = sqlite3_column_int(s, 23);
 
 	memset(j, 0, sizeof(*j));
 	j->id = (uint64_t)sqlite3_column_int64(s, 0);
 	if (j->id == 0 || kind < JOB_KIND_PC_CREATE ||
-	    kind > JOB_KIND_SNAPSHOT || pct < 0 || pct > 100)
+	    kind > JOB_KIND_SNAPSHOT || pct < 0 || pct > 100 ||
+	    mode < REPLICA_COPY_FULL || mode > REPLICA_COPY_CLONE)
 		return -EINVAL;
 	if (state != JOB_NEW && state != JOB_RUNNING && state != JOB_COMPLETED &&
 	    state != JOB_TERMINATED && state != JOB_EXCEPTION)
@@ -677,6 +708,8 @@ store_row_job(sqlite3_stmt *s, struct rjob *j)
 	j->bytes_done = (uint64_t)sqlite3_column_int64(s, 20);
 	j->checkpoint = (uint64_t)sqlite3_column_int64(s, 21);
 	j->bytes_written = (uint64_t)sqlite3_column_int64(s, 22);
+	j->mode = (enum replica_copy_mode)mode;
+	j->reverse = sqlite3_column_int(s, 24) != 0;
 	return 0;
 }
 

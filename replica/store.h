@@ -14,7 +14,8 @@
 
 #include "replica/replica.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION_TEXT "2"
 #define STORE_SCHEMA_NAME	"arrayd-replica"
 
 struct store;

@@ -217,8 +217,8 @@ test_copy_volume_changed(void **state)
 {
 	struct ctx *c = *state;
 	uint64_t id = attach_ok(c, 101, 102, 4);
-	struct rjob rj = { .kind = JOB_KIND_RESTORE, .src_id = 101,
-	    .tgt_id = 150 };
+	struct rjob rj = { .kind = JOB_KIND_RESTORE, .reverse = true,
+	    .src_id = 101, .tgt_id = 150 };
 	const struct rjob *j;
 	char line[96];
 
@@ -239,6 +239,7 @@ test_copy_volume_changed(void **state)
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_SOURCE), 150);
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_TARGET), 101);
 	rj.kind = JOB_KIND_RESYNC;
+	rj.reverse = false;
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_SOURCE), 101);
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_TARGET), 150);
 }

@@ -445,6 +445,8 @@ test_start_fails(void **state)
 	c->f.start_err = -EIO;
 	id = attach_ok(c, 101, 102, 4);
 	assert_int_equal(replica_job_by_id(c->rs, id)->state, JOB_EXCEPTION);
+	/* One failure, one log line (where the copy is recorded failed). */
+	assert_int_equal(logged_n(&c->f, "cannot start copy"), 1);
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
 	    SYNC_BROKEN);
 
