@@ -11,41 +11,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/fake_replica.h"
+#include "tests/unit/fixture_replica.h"
 #include "replica/replica_int.h"
 #include "replica/store.h"
 
-static const struct replica_caller who = { "alice", "AttachOrModifyReplica" };
-
 #define PAIR(s, t)	((uint64_t)(s) << 32 | (t))
 
-struct ctx {
-	struct fake_rep f;
-	struct replica_set *rs;
-};
-
+/* One copy slot, so a second copy queues. */
 static int
-setup(void **state)
+setup_one(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	fake_rep_init(&c->f);
-	if ((c->rs = fake_rep_open(&c->f, 1, true)) == NULL)
-		return -1;
-	c->f.nevents = 0;		/* start-up is not under test */
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	replica_set_free(c->rs);
-	fake_rep_cleanup(&c->f);
-	free(c);
-	return 0;
+	return fixture_setup_max(state, 1);
 }
 
 static const struct fake_event *
@@ -174,13 +150,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pair_and_job_lifecycle,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_grant, setup,
+		    setup_one, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_grant, setup_one,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_volume_created_job_deleted,
-		    setup, teardown),
+		    setup_one, teardown),
 		cmocka_unit_test_setup_teardown(test_rolled_back_is_silent,
-		    setup, teardown),
+		    setup_one, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
