@@ -118,13 +118,31 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
     uint64_t bytes_written)
 {
 	struct job_ent *je = replica__job(rs, job_id);
+	struct rjob before;
 	struct rpair *p;
 	int64_t now;
 	unsigned pct = 0;
+	bool save;
 	int err;
 
 	if (je == NULL || je->j.state != JOB_RUNNING)
 		return;
+	/*
+	 * Throttled: the loop thread must not wait on an fsync per chunk.  A
+	 * checkpoint changes no state, only where a resume would begin, so
+	 * it is written outside a change (no snapshot, no engine call): when
+	 * it cannot be, the copy goes on with memory ahead of the store, the
+	 * store keeps the older checkpoint (a resume copies a little more)
+	 * and the write is tried again one interval later.  Logged once per
+	 * job until it succeeds.  A saved checkpoint is announced, with the
+	 * progress made since the last one.
+	 */
+	now = replica__now(rs);
+	save = !rs->in_txn && (now - je->ckpt_saved_us >=
+	    REPLICA_CKPT_INTERVAL_US || (!je->ckpt_failing &&
+	    checkpoint >= je->ckpt_saved + REPLICA_CKPT_BYTES));
+	if (save)
+		memcpy(&before, &je->j, sizeof(before));
 	if (bytes_done > bytes_total)
 		bytes_done = bytes_total;
 	if (bytes_total != 0)
@@ -141,21 +159,8 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
 	if (p != NULL && p->job_id == job_id)
 		p->percent_synced = (int)pct;
-	/*
-	 * Throttled: the loop thread must not wait on an fsync per chunk.  A
-	 * checkpoint changes no state, only where a resume would begin, so
-	 * it is written outside a change (no snapshot, no engine call); when
-	 * it cannot be, the copy goes on, the store keeps the older
-	 * checkpoint (a resume copies a little more) and the write is tried
-	 * again one interval later.  Logged once per job until it succeeds.
-	 */
-	now = replica__now(rs);
-	if (now - je->ckpt_saved_us < REPLICA_CKPT_INTERVAL_US &&
-	    (je->ckpt_failing || checkpoint < je->ckpt_saved +
-	    REPLICA_CKPT_BYTES))
+	if (!save)
 		return;
-	if (rs->in_txn)
-		return;		/* progress reported from inside a change */
 	if ((err = store_begin(rs->store)) == 0 &&
 	    (err = replica__put_job(rs, &je->j)) == 0)
 		err = store_commit(rs->store);
@@ -176,6 +181,7 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 		    job_id);
 	je->ckpt_failing = false;
 	je->ckpt_saved = checkpoint;
+	replica__announce_job(rs, &before, &je->j);
 }
 
 /* Probe both volumes of a finished copy; 0 or a store write's -errno. */
@@ -432,16 +438,14 @@ replica_set_shutdown(struct replica_set *rs)
 	int err = 0;
 
 	rs->shutting_down = true;
-	if (replica__txn_begin(rs) != 0)
-		return;
-	for (size_t i = 0; i < rs->njobs; i++) {
-		struct job_ent *je = &rs->jobs[i];
-
-		if (!je->in_engine)
-			continue;
-		if (err == 0)
-			err = replica__put_job(rs, &je->j);
-		rs->ops.copy_cancel(rs->ops.ctx, je->j.id);
+	if (replica__txn_begin(rs) == 0) {
+		for (size_t i = 0; err == 0 && i < rs->njobs; i++)
+			if (rs->jobs[i].in_engine)
+				err = replica__put_job(rs, &rs->jobs[i].j);
+		(void)replica__txn_commit(rs, err);
 	}
-	(void)replica__txn_commit(rs, err);
+	/* Never from inside the change; parked even when it was not saved. */
+	for (size_t i = 0; i < rs->njobs; i++)
+		if (rs->jobs[i].in_engine)
+			rs->ops.copy_cancel(rs->ops.ctx, rs->jobs[i].j.id);
 }

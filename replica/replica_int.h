@@ -113,6 +113,9 @@ void replica__txn_free(struct replica_set *rs);
 /* After a commit: replica_ops.changed for each record that differs from
  * the transaction's snapshot (announce.c). */
 void replica__announce(struct replica_set *rs);
+/* A job saved outside a change (a checkpoint): one MODIFIED call. */
+void replica__announce_job(struct replica_set *rs, const struct rjob *before,
+    const struct rjob *after);
 
 /* What an event brings besides its name (all optional). */
 struct sm_input {
