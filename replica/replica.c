@@ -419,7 +419,8 @@ replica_set_open(const struct replica_config *cfg,
 		return -ENOMEM;
 	rs->ops = *ops;
 	rs->max_copy_tasks = cfg->max_copy_tasks != 0 ? cfg->max_copy_tasks : 2;
-	if ((err = store_open(cfg->db_path, &rs->store, errbuf, errlen)) != 0)
+	if ((err = store_sqlite_open(cfg->db_path, &rs->store, errbuf,
+	    errlen)) != 0)
 		goto out_free;
 	cb.arg = rs;
 	if ((err = store_load(rs->store, &cb, errbuf, errlen)) != 0 ||

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store.c - the replica layer's SQLite file.
+ * store_sqlite.c - the SQLite engine of the replica store (store.h): one
+ * file holding meta, volumes, pairs and jobs.
  *
  * Journal: WAL with synchronous=NORMAL.  Every state change is written to
  * the WAL before the call that made it returns, so it survives the process
@@ -18,8 +19,13 @@
  * A new file is built beside its final name and renamed into place, so a
  * crash during the first start never leaves an empty or half-built file;
  * an existing empty file is therefore someone else's and is refused, like
- * a file of another schema, a newer schema or no database at all.  This
- * file must not know the state machine or call replica_ops.
+ * a file of another schema, a newer schema or no database at all.
+ *
+ * Records are bound and read by one table-driven binder: each record kind
+ * lists its columns (name, C type, place in the struct) once, and the
+ * INSERT/SELECT statements, the binding of a put and the reading of a row
+ * all follow that list; only the range checks of a loaded row are per
+ * kind.  This file must not know the state machine or call replica_ops.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,40 +41,24 @@
 
 #include "replica/replica.h"
 #include "replica/store.h"
+#include "replica/store_sqlite_int.h"
 
+#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION_TEXT "2"
+#define STORE_SCHEMA_NAME	"arrayd-replica"
+
+/* The statements that are not a record's put or load (those: store_rec). */
 enum {
-	Q_META_GET, Q_META_SET, Q_VOL_PUT, Q_VOL_DEL, Q_PAIR_PUT, Q_PAIR_DEL,
-	Q_JOB_PUT, Q_JOB_DEL, Q_VOL_ALL, Q_PAIR_ALL, Q_JOB_ALL, Q_BEGIN,
+	Q_META_GET, Q_META_SET, Q_VOL_DEL, Q_PAIR_DEL, Q_JOB_DEL, Q_BEGIN,
 	Q_COMMIT, Q_ROLLBACK, Q_COUNT
 };
-
-#define JOB_COLS "id, kind, state, percent, submitted_us, started_us, " \
-	"ended_us, last_change_us, error_code, error_desc, owner, method, " \
-	"rc, src_id, tgt_id, copy_type, operation, element_name, hidden, " \
-	"bytes_total, bytes_done, checkpoint, bytes_written, copy_mode, " \
-	"reverse"
-#define VOL_COLS "id, name, pool, path, size, is_snapshot, parent_id, " \
-	"configured, failed, created_us"
-#define PAIR_COLS "src_id, tgt_id, kind, copy_type, sync_state, " \
-	"when_synced_us, job_id, percent_synced"
 
 static const char *const store_sql[Q_COUNT] = {
 	[Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[Q_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
-	[Q_VOL_PUT] = "INSERT OR REPLACE INTO volumes(" VOL_COLS ") VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_VOL_DEL] = "DELETE FROM volumes WHERE id = ?1",
-	[Q_PAIR_PUT] = "INSERT OR REPLACE INTO pairs(" PAIR_COLS ") VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[Q_PAIR_DEL] = "DELETE FROM pairs WHERE src_id = ?1 AND tgt_id = ?2",
-	[Q_JOB_PUT] = "INSERT OR REPLACE INTO jobs(" JOB_COLS ") VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 	[Q_JOB_DEL] = "DELETE FROM jobs WHERE id = ?1",
-	[Q_VOL_ALL] = "SELECT " VOL_COLS " FROM volumes ORDER BY id",
-	[Q_PAIR_ALL] = "SELECT " PAIR_COLS " FROM pairs "
-	    "ORDER BY src_id, tgt_id",
-	[Q_JOB_ALL] = "SELECT " JOB_COLS " FROM jobs ORDER BY id",
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
@@ -101,16 +91,26 @@ static const char store_schema[] =
 	"INSERT INTO meta VALUES ('schema', '" STORE_SCHEMA_NAME "');"
 	"INSERT INTO meta VALUES ('next_task_id', '1');";
 
-struct store {
+struct store_sqlite {
+	struct store base;		/* first: the engine-neutral head */
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
+	sqlite3_stmt *put[STORE_REC_COUNT];	/* INSERT OR REPLACE */
+	sqlite3_stmt *all[STORE_REC_COUNT];	/* SELECT, key order */
 	char path[4096];
-	struct store_faults faults;	/* tests only: commits that fail */
-	unsigned ncommits;		/* commits tried since the faults were set */
 };
 
-static int
-store_errno(int src)
+static struct store_sqlite *
+sq_of(struct store *base)
+{
+	return (struct store_sqlite *)base;
+}
+
+static const struct store_ops sq_ops;
+static void sq_close(struct store *base);
+
+int
+store_sqlite_errno(int src)
 {
 	switch (src & 0xff) {
 	case SQLITE_OK:
@@ -136,14 +136,16 @@ store_errno(int src)
 	}
 }
 
-const char *
-store_errmsg(const struct store *st)
+static const char *
+sq_errmsg(const struct store *base)
 {
-	return st != NULL && st->db != NULL ? sqlite3_errmsg(st->db) : "";
+	const struct store_sqlite *st = (const struct store_sqlite *)base;
+
+	return st->db != NULL ? sqlite3_errmsg(st->db) : "";
 }
 
 static int
-store_fsync_path(const char *path, int flags)
+sq_fsync_path(const char *path, int flags)
 {
 	int fd, err = 0;
 
@@ -160,7 +162,7 @@ store_fsync_path(const char *path, int flags)
  * sync the folder so the rename itself is durable.
  */
 static int
-store_create(const char *path, char *errbuf, size_t errlen)
+sq_create(const char *path, char *errbuf, size_t errlen)
 {
 	char tmp[4200], dir[4096];
 	char *emsg = NULL;
@@ -191,10 +193,10 @@ store_create(const char *path, char *errbuf, size_t errlen)
 		sqlite3_free(emsg);
 		sqlite3_close(db);
 		unlink(tmp);
-		return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
 	}
 	sqlite3_close(db);
-	if ((err = store_fsync_path(tmp, O_RDONLY)) != 0 ||
+	if ((err = sq_fsync_path(tmp, O_RDONLY)) != 0 ||
 	    rename(tmp, path) == -1) {
 		err = err != 0 ? err : -errno;
 		snprintf(errbuf, errlen, "%s: cannot create: %s", path,
@@ -203,12 +205,12 @@ store_create(const char *path, char *errbuf, size_t errlen)
 		return err;
 	}
 	snprintf(dir, sizeof(dir), "%s", path);
-	(void)store_fsync_path(dirname(dir), O_RDONLY | O_DIRECTORY);
+	(void)sq_fsync_path(dirname(dir), O_RDONLY | O_DIRECTORY);
 	return 0;
 }
 
 static int
-store_pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+sq_pragma_int(sqlite3 *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -230,7 +232,7 @@ store_pragma_int(sqlite3 *db, const char *sql, int64_t *out)
  * differential, a Restore reversed, a snapshot a clone, the rest full).
  */
 static int
-store_migrate_v1(struct store *st)
+sq_migrate_v1(struct store_sqlite *st)
 {
 	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;"
 	    "ALTER TABLE jobs ADD COLUMN copy_mode INTEGER NOT NULL DEFAULT 0;"
@@ -244,17 +246,45 @@ store_migrate_v1(struct store *st)
 	return rc;
 }
 
+/* Prepare every statement: the fixed ones, then each record's two. */
+static int
+sq_prepare(struct store_sqlite *st)
+{
+	char sql[1024];
+	int rc = SQLITE_OK;
+
+	for (int i = 0; rc == SQLITE_OK && i < Q_COUNT; i++)
+		rc = sqlite3_prepare_v3(st->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL);
+	for (int k = 0; rc == SQLITE_OK && k < STORE_REC_COUNT; k++) {
+		if (store_rec_sql((enum store_rec)k, true, sql,
+		    sizeof(sql)) != 0)
+			return SQLITE_TOOBIG;
+		rc = sqlite3_prepare_v3(st->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->put[k], NULL);
+		if (rc != SQLITE_OK || store_rec_sql((enum store_rec)k, false,
+		    sql, sizeof(sql)) != 0)
+			break;
+		rc = sqlite3_prepare_v3(st->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->all[k], NULL);
+	}
+	return rc;
+}
+
+static int sq_meta_get(struct store *base, const char *key, char *buf,
+    size_t len);
+
 /* Is this our schema, at a version we know?  Message in errbuf if not. */
 static int
-store_check_schema(struct store *st, char *errbuf, size_t errlen)
+sq_check_schema(struct store_sqlite *st, char *errbuf, size_t errlen)
 {
 	int64_t ver = 0, ntables = 0;
 	char name[64];
 	int rc;
 
-	rc = store_pragma_int(st->db, "PRAGMA user_version", &ver);
+	rc = sq_pragma_int(st->db, "PRAGMA user_version", &ver);
 	if (rc == SQLITE_OK)
-		rc = store_pragma_int(st->db, "SELECT count(*) FROM "
+		rc = sq_pragma_int(st->db, "SELECT count(*) FROM "
 		    "sqlite_master WHERE type = 'table'", &ntables);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: not an arrayd state database: %s",
@@ -267,7 +297,7 @@ store_check_schema(struct store *st, char *errbuf, size_t errlen)
 		    STORE_SCHEMA_VERSION);
 		return -EPROTO;
 	}
-	if (ver == 1 && (rc = store_migrate_v1(st)) != SQLITE_OK) {
+	if (ver == 1 && (rc = sq_migrate_v1(st)) != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: damaged or foreign schema: %s",
 		    st->path, sqlite3_errmsg(st->db));
 		return -EPROTO;
@@ -278,16 +308,12 @@ store_check_schema(struct store *st, char *errbuf, size_t errlen)
 		    "empty" : "foreign tables", ver);
 		return -EPROTO;
 	}
-	for (int i = 0; i < Q_COUNT; i++) {
-		rc = sqlite3_prepare_v3(st->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL);
-		if (rc != SQLITE_OK) {
-			snprintf(errbuf, errlen, "%s: damaged or foreign "
-			    "schema: %s", st->path, sqlite3_errmsg(st->db));
-			return -EPROTO;
-		}
+	if (sq_prepare(st) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: damaged or foreign schema: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		return -EPROTO;
 	}
-	if (store_meta_get(st, "schema", name, sizeof(name)) != 0 ||
+	if (sq_meta_get(&st->base, "schema", name, sizeof(name)) != 0 ||
 	    strcmp(name, STORE_SCHEMA_NAME) != 0) {
 		snprintf(errbuf, errlen, "%s: not an arrayd state database "
 		    "(no schema mark)", st->path);
@@ -306,7 +332,7 @@ store_check_schema(struct store *st, char *errbuf, size_t errlen)
 
 /* Switch to WAL and prove we can write (a read-only folder fails here). */
 static int
-store_setup(struct store *st, char *errbuf, size_t errlen)
+sq_setup(struct store_sqlite *st, char *errbuf, size_t errlen)
 {
 	sqlite3_stmt *s = NULL;
 	const char *mode = NULL;
@@ -331,15 +357,16 @@ store_setup(struct store *st, char *errbuf, size_t errlen)
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: not writable: %s", st->path,
 		    sqlite3_errmsg(st->db));
-		return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
 	}
 	return 0;
 }
 
 int
-store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
+store_sqlite_open(const char *path, struct store **out, char *errbuf,
+    size_t errlen)
 {
-	struct store *st;
+	struct store_sqlite *st;
 	struct stat sb;
 	int err, rc;
 
@@ -354,7 +381,7 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
 			return err;
 		}
-		if ((err = store_create(path, errbuf, errlen)) != 0)
+		if ((err = sq_create(path, errbuf, errlen)) != 0)
 			return err;
 	} else if (!S_ISREG(sb.st_mode)) {
 		snprintf(errbuf, errlen, "%s: not a regular file", path);
@@ -367,89 +394,49 @@ store_open(const char *path, struct store **out, char *errbuf, size_t errlen)
 	/* Owned by the caller through *out; freed by store_close(). */
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return -ENOMEM;
+	st->base.ops = &sq_ops;
 	snprintf(st->path, sizeof(st->path), "%s", path);
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: cannot open: %s", path,
 		    st->db != NULL ? sqlite3_errmsg(st->db) :
 		    sqlite3_errstr(rc));
-		err = store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		err = store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
 		goto out_close;
 	}
-	if ((err = store_check_schema(st, errbuf, errlen)) != 0 ||
-	    (err = store_setup(st, errbuf, errlen)) != 0)
+	if ((err = sq_check_schema(st, errbuf, errlen)) != 0 ||
+	    (err = sq_setup(st, errbuf, errlen)) != 0)
 		goto out_close;
-	*out = st;
+	*out = &st->base;
 	return 0;
 out_close:
-	store_close(st);
+	sq_close(&st->base);
 	return err;
-}
-
-void
-store_close(struct store *st)
-{
-	if (st == NULL)
-		return;
-	for (int i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(st->q[i]);
-	sqlite3_close(st->db);
-	free(st);
 }
 
 /* Run a prepared statement to completion and reset it. */
 static int
-store_run(struct store *st, int q)
+sq_run(struct store_sqlite *st, int q)
 {
 	int rc = sqlite3_step(st->q[q]);
 
 	sqlite3_reset(st->q[q]);
 	sqlite3_clear_bindings(st->q[q]);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
 	return 0;
 }
 
-int
-store_begin(struct store *st)
-{
-	return store_run(st, Q_BEGIN);
-}
-
-void
-store_set_faults(struct store *st, const struct store_faults *f)
-{
-	if (f != NULL)
-		st->faults = *f;
-	else
-		memset(&st->faults, 0, sizeof(st->faults));
-	st->ncommits = 0;
-}
-
-/*
- * The injected failure for this commit, or 0.  The transaction stays open,
- * as after a COMMIT that SQLite refused, so the caller's rollback applies.
- */
 static int
-store_fault(struct store *st)
+sq_begin(struct store *base)
 {
-	const struct store_faults *f = &st->faults;
-	unsigned n;
-
-	if (f->fail_nth == 0)
-		return 0;
-	n = ++st->ncommits;
-	if (n < f->fail_nth || (n > f->fail_nth && !f->fail_every))
-		return 0;
-	return f->err < 0 ? f->err : -ENOSPC;
+	return sq_run(sq_of(base), Q_BEGIN);
 }
 
-int
-store_commit(struct store *st)
+static int
+sq_commit(struct store *base)
 {
-	int err = store_fault(st);
-
-	return err != 0 ? err : store_run(st, Q_COMMIT);
+	return sq_run(sq_of(base), Q_COMMIT);
 }
 
 /*
@@ -459,36 +446,31 @@ store_commit(struct store *st)
  * reservations); the safety level itself cannot change inside a
  * transaction.
  */
-int
-store_sync(struct store *st)
+static int
+sq_sync(struct store *base)
 {
-	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL,
+	int rc = sqlite3_wal_checkpoint_v2(sq_of(base)->db, NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
 	if (rc != SQLITE_OK)
-		return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) :
+		    -EIO;
 	return 0;
 }
 
-int
-store_commit_durable(struct store *st)
+static void
+sq_rollback(struct store *base)
 {
-	int err = store_commit(st);
+	struct store_sqlite *st = sq_of(base);
 
-	return err != 0 ? err : store_sync(st);
-}
-
-void
-store_rollback(struct store *st)
-{
 	if (!sqlite3_get_autocommit(st->db))
-		(void)store_run(st, Q_ROLLBACK);
+		(void)sq_run(st, Q_ROLLBACK);
 }
 
-int
-store_meta_get(struct store *st, const char *key, char *buf, size_t len)
+static int
+sq_meta_get(struct store *base, const char *key, char *buf, size_t len)
 {
-	sqlite3_stmt *s = st->q[Q_META_GET];
+	sqlite3_stmt *s = sq_of(base)->q[Q_META_GET];
 	int rc, err = -ENOENT;
 
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -499,252 +481,121 @@ store_meta_get(struct store *st, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%s", v != NULL ? (const char *)v : "");
 		err = 0;
 	} else if (rc != SQLITE_DONE) {
-		err = store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		err = store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) :
+		    -EIO;
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return err;
 }
 
-int
-store_meta_set(struct store *st, const char *key, const char *value)
+static int
+sq_meta_set(struct store *base, const char *key, const char *value)
 {
+	struct store_sqlite *st = sq_of(base);
+
 	sqlite3_bind_text(st->q[Q_META_SET], 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st->q[Q_META_SET], 2, value, -1, SQLITE_STATIC);
-	return store_run(st, Q_META_SET);
+	return sq_run(st, Q_META_SET);
 }
 
-int
-store_put_volume(struct store *st, const struct rvolume *v)
+/* Put one record of kind k (bound by the record table, store_rec). */
+static int
+sq_put(struct store *base, enum store_rec k, const void *rec)
 {
-	sqlite3_stmt *s = st->q[Q_VOL_PUT];
+	struct store_sqlite *st = sq_of(base);
+	sqlite3_stmt *s = st->put[k];
+	int err = store_rec_bind(s, k, rec), rc;
 
-	sqlite3_bind_int64(s, 1, v->id);
-	sqlite3_bind_text(s, 2, v->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, v->pool, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, v->path != NULL ? v->path : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, (int64_t)v->size);
-	sqlite3_bind_int(s, 6, v->is_snapshot);
-	sqlite3_bind_int64(s, 7, v->parent_id);
-	sqlite3_bind_int(s, 8, v->configured);
-	sqlite3_bind_int(s, 9, v->failed);
-	sqlite3_bind_int64(s, 10, v->created_us);
-	return store_run(st, Q_VOL_PUT);
+	if (err == 0 && (rc = sqlite3_step(s)) != SQLITE_DONE)
+		err = store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) :
+		    -EIO;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return err;
 }
 
-int
-store_del_volume(struct store *st, uint32_t id)
+static int
+sq_put_volume(struct store *base, const struct rvolume *v)
 {
+	return sq_put(base, STORE_REC_VOLUME, v);
+}
+
+static int
+sq_put_pair(struct store *base, const struct rpair *p)
+{
+	return sq_put(base, STORE_REC_PAIR, p);
+}
+
+static int
+sq_put_job(struct store *base, const struct rjob *j)
+{
+	return sq_put(base, STORE_REC_JOB, j);
+}
+
+static int
+sq_del_volume(struct store *base, uint32_t id)
+{
+	struct store_sqlite *st = sq_of(base);
+
 	sqlite3_bind_int64(st->q[Q_VOL_DEL], 1, id);
-	return store_run(st, Q_VOL_DEL);
+	return sq_run(st, Q_VOL_DEL);
 }
 
-int
-store_put_pair(struct store *st, const struct rpair *p)
+static int
+sq_del_pair(struct store *base, uint32_t src_id, uint32_t tgt_id)
 {
-	sqlite3_stmt *s = st->q[Q_PAIR_PUT];
+	struct store_sqlite *st = sq_of(base);
 
-	sqlite3_bind_int64(s, 1, p->src_id);
-	sqlite3_bind_int64(s, 2, p->tgt_id);
-	sqlite3_bind_int(s, 3, p->kind);
-	sqlite3_bind_int(s, 4, p->copy_type);
-	sqlite3_bind_int(s, 5, p->sync_state);
-	sqlite3_bind_int64(s, 6, p->when_synced_us);
-	sqlite3_bind_int64(s, 7, (int64_t)p->job_id);
-	sqlite3_bind_int(s, 8, p->percent_synced);
-	return store_run(st, Q_PAIR_PUT);
-}
-
-int
-store_del_pair(struct store *st, uint32_t src_id, uint32_t tgt_id)
-{
 	sqlite3_bind_int64(st->q[Q_PAIR_DEL], 1, src_id);
 	sqlite3_bind_int64(st->q[Q_PAIR_DEL], 2, tgt_id);
-	return store_run(st, Q_PAIR_DEL);
+	return sq_run(st, Q_PAIR_DEL);
 }
 
-int
-store_put_job(struct store *st, const struct rjob *j)
+static int
+sq_del_job(struct store *base, uint64_t id)
 {
-	sqlite3_stmt *s = st->q[Q_JOB_PUT];
+	struct store_sqlite *st = sq_of(base);
 
-	sqlite3_bind_int64(s, 1, (int64_t)j->id);
-	sqlite3_bind_int(s, 2, j->kind);
-	sqlite3_bind_int(s, 3, j->state);
-	sqlite3_bind_int(s, 4, j->percent);
-	sqlite3_bind_int64(s, 5, j->submitted_us);
-	sqlite3_bind_int64(s, 6, j->started_us);
-	sqlite3_bind_int64(s, 7, j->ended_us);
-	sqlite3_bind_int64(s, 8, j->last_change_us);
-	sqlite3_bind_int(s, 9, j->error_code);
-	sqlite3_bind_text(s, 10, j->error_desc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 11, j->owner, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 12, j->method, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 13, j->rc);
-	sqlite3_bind_int64(s, 14, j->src_id);
-	sqlite3_bind_int64(s, 15, j->tgt_id);
-	sqlite3_bind_int(s, 16, j->copy_type);
-	sqlite3_bind_int(s, 17, j->operation);
-	sqlite3_bind_text(s, 18, j->element_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 19, j->hidden);
-	sqlite3_bind_int64(s, 20, (int64_t)j->bytes_total);
-	sqlite3_bind_int64(s, 21, (int64_t)j->bytes_done);
-	sqlite3_bind_int64(s, 22, (int64_t)j->checkpoint);
-	sqlite3_bind_int64(s, 23, (int64_t)j->bytes_written);
-	sqlite3_bind_int(s, 24, j->mode);
-	sqlite3_bind_int(s, 25, j->reverse);
-	return store_run(st, Q_JOB_PUT);
-}
-
-int
-store_del_job(struct store *st, uint64_t id)
-{
 	sqlite3_bind_int64(st->q[Q_JOB_DEL], 1, (int64_t)id);
-	return store_run(st, Q_JOB_DEL);
+	return sq_run(st, Q_JOB_DEL);
 }
 
-/* Copy a text column; -EINVAL when it does not fit. */
+/* The loader's callback for a record of kind k. */
 static int
-store_col_text(sqlite3_stmt *s, int col, char *buf, size_t len)
+sq_load_one(const struct store_load_cb *cb, enum store_rec k,
+    const void *rec)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
-	size_t n = t != NULL ? strlen((const char *)t) : 0;
-
-	if (n >= len)
-		return -EINVAL;
-	memcpy(buf, t != NULL ? (const char *)t : "", n + 1);
-	return 0;
-}
-
-static int
-store_row_volume(sqlite3_stmt *s, struct rvolume *v)
-{
-	int64_t id = sqlite3_column_int64(s, 0);
-	int64_t size = sqlite3_column_int64(s, 4);
-
-	memset(v, 0, sizeof(*v));
-	if (id <= 0 || id > UINT32_MAX || size < 0 || size % 512 != 0)
-		return -EINVAL;
-	v->id = (uint32_t)id;
-	if (store_col_text(s, 1, v->name, sizeof(v->name)) != 0 ||
-	    store_col_text(s, 2, v->pool, sizeof(v->pool)) != 0)
-		return -EINVAL;
-	v->path = (char *)sqlite3_column_text(s, 3);
-	v->size = (uint64_t)size;
-	v->is_snapshot = sqlite3_column_int(s, 5) != 0;
-	v->parent_id = (uint32_t)sqlite3_column_int64(s, 6);
-	v->configured = sqlite3_column_int(s, 7) != 0;
-	v->failed = sqlite3_column_int(s, 8) != 0;
-	v->created_us = sqlite3_column_int64(s, 9);
-	return v->path != NULL && v->name[0] != '\0' ? 0 : -EINVAL;
-}
-
-static int
-store_row_pair(sqlite3_stmt *s, struct rpair *p)
-{
-	int kind = sqlite3_column_int(s, 2), ct = sqlite3_column_int(s, 3);
-	int ss = sqlite3_column_int(s, 4), pct = sqlite3_column_int(s, 7);
-
-	memset(p, 0, sizeof(*p));
-	p->src_id = (uint32_t)sqlite3_column_int64(s, 0);
-	p->tgt_id = (uint32_t)sqlite3_column_int64(s, 1);
-	if ((kind != PAIR_PC && kind != PAIR_VC) || (ct != 4 && ct != 5) ||
-	    (kind == PAIR_VC && ct != 4) || pct < -1 || pct > 100)
-		return -EINVAL;
-	switch (ss) {
-	case SYNC_INITIALIZED: case SYNC_RESYNC_IN_PROGRESS:
-	case SYNC_RESTORE_IN_PROGRESS: case SYNC_IDLE: case SYNC_BROKEN:
-	case SYNC_FROZEN: case SYNC_COPY_IN_PROGRESS:
-		break;
+	switch (k) {
+	case STORE_REC_VOLUME:
+		return cb->volume(cb->arg, rec);
+	case STORE_REC_PAIR:
+		return cb->pair(cb->arg, rec);
 	default:
-		return -EINVAL;
+		return cb->job(cb->arg, rec);
 	}
-	p->kind = (enum pair_kind)kind;
-	p->copy_type = (uint16_t)ct;
-	p->sync_state = (uint16_t)ss;
-	p->when_synced_us = sqlite3_column_int64(s, 5);
-	p->job_id = (uint64_t)sqlite3_column_int64(s, 6);
-	p->percent_synced = pct;
-	return 0;
-}
-
-static int
-store_row_job(sqlite3_stmt *s, struct rjob *j)
-{
-	int kind = sqlite3_column_int(s, 1), state = sqlite3_column_int(s, 2);
-	int pct = sqlite3_column_int(s, 3), mode = sqlite3_column_int(s, 23);
-
-	memset(j, 0, sizeof(*j));
-	j->id = (uint64_t)sqlite3_column_int64(s, 0);
-	if (j->id == 0 || kind < JOB_KIND_PC_CREATE ||
-	    kind > JOB_KIND_SNAPSHOT || pct < 0 || pct > 100 ||
-	    mode < REPLICA_COPY_FULL || mode > REPLICA_COPY_CLONE)
-		return -EINVAL;
-	if (state != JOB_NEW && state != JOB_RUNNING && state != JOB_COMPLETED &&
-	    state != JOB_TERMINATED && state != JOB_EXCEPTION)
-		return -EINVAL;
-	j->kind = (enum job_kind)kind;
-	j->state = (uint16_t)state;
-	j->percent = (uint16_t)pct;
-	j->submitted_us = sqlite3_column_int64(s, 4);
-	j->started_us = sqlite3_column_int64(s, 5);
-	j->ended_us = sqlite3_column_int64(s, 6);
-	j->last_change_us = sqlite3_column_int64(s, 7);
-	j->error_code = (uint16_t)sqlite3_column_int(s, 8);
-	if (store_col_text(s, 9, j->error_desc, sizeof(j->error_desc)) != 0 ||
-	    store_col_text(s, 10, j->owner, sizeof(j->owner)) != 0 ||
-	    store_col_text(s, 11, j->method, sizeof(j->method)) != 0 ||
-	    store_col_text(s, 17, j->element_name,
-	    sizeof(j->element_name)) != 0)
-		return -EINVAL;
-	j->rc = (uint32_t)sqlite3_column_int64(s, 12);
-	j->src_id = (uint32_t)sqlite3_column_int64(s, 13);
-	j->tgt_id = (uint32_t)sqlite3_column_int64(s, 14);
-	j->copy_type = (uint16_t)sqlite3_column_int(s, 15);
-	j->operation = (uint16_t)sqlite3_column_int(s, 16);
-	j->hidden = sqlite3_column_int(s, 18) != 0;
-	j->bytes_total = (uint64_t)sqlite3_column_int64(s, 19);
-	j->bytes_done = (uint64_t)sqlite3_column_int64(s, 20);
-	j->checkpoint = (uint64_t)sqlite3_column_int64(s, 21);
-	j->bytes_written = (uint64_t)sqlite3_column_int64(s, 22);
-	j->mode = (enum replica_copy_mode)mode;
-	j->reverse = sqlite3_column_int(s, 24) != 0;
-	return 0;
 }
 
 /* Walk one table, handing each validated row to cb; message on failure. */
 static int
-store_load_table(struct store *st, int q, const struct store_load_cb *cb,
-    char *errbuf, size_t errlen)
+sq_load_table(struct store_sqlite *st, enum store_rec k,
+    const struct store_load_cb *cb, char *errbuf, size_t errlen)
 {
-	static const char *const what[] = { "volumes", "pairs", "jobs" };
-	sqlite3_stmt *s = st->q[q];
+	const char *what = store_rec_table(k);
+	sqlite3_stmt *s = st->all[k];
 	union { struct rvolume v; struct rpair p; struct rjob j; } row;
 	int rc, err = 0;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (q == Q_VOL_ALL)
-			err = store_row_volume(s, &row.v);
-		else if (q == Q_PAIR_ALL)
-			err = store_row_pair(s, &row.p);
-		else
-			err = store_row_job(s, &row.j);
-		if (err != 0) {
+		if ((err = store_rec_read(s, k, &row)) != 0) {
 			snprintf(errbuf, errlen, "%s: table %s: row %lld has "
-			    "values out of range", st->path, what[q - Q_VOL_ALL],
+			    "values out of range", st->path, what,
 			    (long long)sqlite3_column_int64(s, 0));
 			break;
 		}
-		if (q == Q_VOL_ALL)
-			err = cb->volume(cb->arg, &row.v);
-		else if (q == Q_PAIR_ALL)
-			err = cb->pair(cb->arg, &row.p);
-		else
-			err = cb->job(cb->arg, &row.j);
-		if (err != 0) {
+		if ((err = sq_load_one(cb, k, &row)) != 0) {
 			snprintf(errbuf, errlen, "%s: table %s: row %lld: %s",
-			    st->path, what[q - Q_VOL_ALL],
+			    st->path, what,
 			    (long long)sqlite3_column_int64(s, 0),
 			    strerror(-err));
 			break;
@@ -752,24 +603,58 @@ store_load_table(struct store *st, int q, const struct store_load_cb *cb,
 	}
 	if (err == 0 && rc != SQLITE_DONE) {
 		snprintf(errbuf, errlen, "%s: reading %s: %s", st->path,
-		    what[q - Q_VOL_ALL], sqlite3_errmsg(st->db));
-		err = store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+		    what, sqlite3_errmsg(st->db));
+		err = store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) :
+		    -EIO;
 	}
 	sqlite3_reset(s);
 	return err;
 }
 
-int
-store_load(struct store *st, const struct store_load_cb *cb, char *errbuf,
+static int
+sq_load(struct store *base, const struct store_load_cb *cb, char *errbuf,
     size_t errlen)
 {
-	int err;
+	int err = 0;
 
-	if ((err = store_load_table(st, Q_VOL_ALL, cb, errbuf, errlen)) != 0 ||
-	    (err = store_load_table(st, Q_PAIR_ALL, cb, errbuf, errlen)) != 0)
-		return err;
-	return store_load_table(st, Q_JOB_ALL, cb, errbuf, errlen);
+	for (int k = 0; err == 0 && k < STORE_REC_COUNT; k++)
+		err = sq_load_table(sq_of(base), (enum store_rec)k, cb, errbuf,
+		    errlen);
+	return err;
 }
+
+static void
+sq_close(struct store *base)
+{
+	struct store_sqlite *st = sq_of(base);
+
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(st->q[i]);
+	for (int k = 0; k < STORE_REC_COUNT; k++) {
+		sqlite3_finalize(st->put[k]);
+		sqlite3_finalize(st->all[k]);
+	}
+	sqlite3_close(st->db);
+	free(st);
+}
+
+static const struct store_ops sq_ops = {
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.sync = sq_sync,
+	.rollback = sq_rollback,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.put_volume = sq_put_volume,
+	.del_volume = sq_del_volume,
+	.put_pair = sq_put_pair,
+	.del_pair = sq_del_pair,
+	.put_job = sq_put_job,
+	.del_job = sq_del_job,
+	.load = sq_load,
+	.errmsg = sq_errmsg,
+	.close = sq_close,
+};
 
 /*
  * Checkpoint the WAL of the database at `path` through a connection of its
@@ -789,5 +674,5 @@ replica_checkpoint_db(const char *path)
 	sqlite3_close(db);
 	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
 		return 0;
-	return store_errno(rc) != 0 ? store_errno(rc) : -EIO;
+	return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
 }

@@ -345,6 +345,41 @@ test_rejected(void **state)
 	replica_set_free(rs);
 }
 
+/* A stored value that does not fit its field refuses the file. */
+static void
+test_out_of_range(void **state)
+{
+	struct fake_rep *f = *state;
+	static const char *const bad[][2] = {
+		{ "UPDATE volumes SET size = 1000 WHERE id = 101",
+		    "table volumes: row 101 has values out of range" },
+		{ "UPDATE volumes SET parent_id = -1 WHERE id = 102",
+		    "table volumes: row 102 has values out of range" },
+		{ "UPDATE pairs SET tgt_id = 8589934592",
+		    "table pairs: row 101 has values out of range" },
+		{ "UPDATE jobs SET copy_mode = 7",
+		    "has values out of range" },
+		{ "UPDATE jobs SET copy_type = 70000",
+		    "has values out of range" },
+	};
+	struct replica_result r;
+	struct replica_set *rs;
+	char copy[400], cmd[1000];
+
+	rs = fake_rep_open(f, 2, true);
+	assert_int_equal(replica_attach(rs, 101, 102, 4, &who, &r), 0);
+	replica_set_free(rs);
+	snprintf(copy, sizeof(copy), "%s/good.db", f->dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", f->db, copy);
+	assert_int_equal(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", copy, f->db);
+		assert_int_equal(system(cmd), 0);
+		sql(f->db, bad[i][0]);
+		expect_refused(f, f->db, bad[i][1]);
+	}
+}
+
 /* Version 1 as arrayd wrote it: jobs without copy_mode and reverse. */
 static const char v1_schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
@@ -421,6 +456,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_range, setup,
 		    teardown),
 	};
 
