@@ -166,7 +166,6 @@ glue_account(struct copyglue *g, struct glue_job *gj,
     const struct copy_progress *p)
 {
 	uint64_t now = uv_hrtime(), dt = now - gj->rate_ns;
-	double inst;
 
 	if (g->metrics != NULL && (p->bytes_done > gj->last_done ||
 	    p->bytes_written > gj->last_written))
@@ -177,7 +176,9 @@ glue_account(struct copyglue *g, struct glue_job *gj,
 	gj->last_written = p->bytes_written;
 	/* Re-sample at most every 0.5 s; smooth so the ETA does not jump. */
 	if (dt >= 500000000ull && p->bytes_done >= gj->rate_done) {
-		inst = (double)(p->bytes_done - gj->rate_done) * 1e9 / (double)dt;
+		double inst = (double)(p->bytes_done - gj->rate_done) * 1e9 /
+		    (double)dt;
+
 		gj->rate = gj->rate == 0.0 ? inst : 0.7 * gj->rate + 0.3 * inst;
 		gj->rate_ns = now;
 		gj->rate_done = p->bytes_done;

@@ -435,10 +435,10 @@ replica_set_start(struct replica_set *rs)
 void
 replica_set_shutdown(struct replica_set *rs)
 {
-	int err = 0;
-
 	rs->shutting_down = true;
 	if (replica__txn_begin(rs) == 0) {
+		int err = 0;
+
 		for (size_t i = 0; err == 0 && i < rs->njobs; i++)
 			if (rs->jobs[i].in_engine)
 				err = replica__put_job(rs, &rs->jobs[i].j);

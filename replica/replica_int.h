@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * replica_int.h - internals shared by the files of replica/ (replica.c,
- * volume.c, copy.c, method.c, store.c) and its unit tests: the layout of
- * struct replica_set and the helpers one file offers the others.  Nothing
+ * volume.c, step.c, copy.c, method.c, txn.c, health.c, announce.c) and
+ * its unit tests: the layout of struct replica_set and the helpers one
+ * file offers the others.  The store has its own interface (store.h).  Nothing
  * outside replica/ and tests/ may include this file.
  */
 #ifndef ARRAYD_REPLICA_INT_H

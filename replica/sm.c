@@ -9,7 +9,7 @@
  * that does not fit the kind of pair (or Operation 0, 1, >= 14), 1 for the
  * operations 3PAR does not support (3, 6-11), 4 for a state that does not
  * allow the operation.  Engine events in a state where no copy runs are
- * refused with 4; replica.c logs and ignores them.  This file must stay
+ * refused with 4; the caller logs and ignores them.  This file must stay
  * pure: no I/O, no clock, no allocation.
  */
 #include <stddef.h>

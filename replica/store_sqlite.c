@@ -297,7 +297,7 @@ sq_check_schema(struct store_sqlite *st, char *errbuf, size_t errlen)
 		    STORE_SCHEMA_VERSION);
 		return -EPROTO;
 	}
-	if (ver == 1 && (rc = sq_migrate_v1(st)) != SQLITE_OK) {
+	if (ver == 1 && sq_migrate_v1(st) != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: damaged or foreign schema: %s",
 		    st->path, sqlite3_errmsg(st->db));
 		return -EPROTO;
@@ -561,18 +561,25 @@ sq_del_job(struct store *base, uint64_t id)
 	return sq_run(st, Q_JOB_DEL);
 }
 
+/* One loaded record of any kind. */
+union sq_row {
+	struct rvolume v;
+	struct rpair p;
+	struct rjob j;
+};
+
 /* The loader's callback for a record of kind k. */
 static int
 sq_load_one(const struct store_load_cb *cb, enum store_rec k,
-    const void *rec)
+    const union sq_row *row)
 {
 	switch (k) {
 	case STORE_REC_VOLUME:
-		return cb->volume(cb->arg, rec);
+		return cb->volume(cb->arg, &row->v);
 	case STORE_REC_PAIR:
-		return cb->pair(cb->arg, rec);
+		return cb->pair(cb->arg, &row->p);
 	default:
-		return cb->job(cb->arg, rec);
+		return cb->job(cb->arg, &row->j);
 	}
 }
 
@@ -583,7 +590,7 @@ sq_load_table(struct store_sqlite *st, enum store_rec k,
 {
 	const char *what = store_rec_table(k);
 	sqlite3_stmt *s = st->all[k];
-	union { struct rvolume v; struct rpair p; struct rjob j; } row;
+	union sq_row row;
 	int rc, err = 0;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
