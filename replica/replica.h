@@ -211,8 +211,9 @@ struct replica_ops {
 	void (*log)(void *ctx, enum log_level level, const char *msg);
 	/*
 	 * Called once per changed record after the transaction that changed
-	 * it commits (never for a rolled-back change), in commit order.  It
-	 * may read the replica set but must not change it.  May be NULL.
+	 * it commits (never for a rolled-back change), in commit order, and
+	 * for a running job when a checkpoint saves its progress.  It may
+	 * read the replica set but must not change it.  May be NULL.
 	 */
 	void (*changed)(void *ctx, const struct replica_event *ev);
 };
