@@ -166,7 +166,6 @@ glue_account(struct copyglue *g, struct glue_job *gj,
     const struct copy_progress *p)
 {
 	uint64_t now = uv_hrtime(), dt = now - gj->rate_ns;
-	double inst;
 
 	if (g->metrics != NULL && (p->bytes_done > gj->last_done ||
 	    p->bytes_written > gj->last_written))
@@ -177,7 +176,9 @@ glue_account(struct copyglue *g, struct glue_job *gj,
 	gj->last_written = p->bytes_written;
 	/* Re-sample at most every 0.5 s; smooth so the ETA does not jump. */
 	if (dt >= 500000000ull && p->bytes_done >= gj->rate_done) {
-		inst = (double)(p->bytes_done - gj->rate_done) * 1e9 / (double)dt;
+		double inst = (double)(p->bytes_done - gj->rate_done) * 1e9 /
+		    (double)dt;
+
 		gj->rate = gj->rate == 0.0 ? inst : 0.7 * gj->rate + 0.3 * inst;
 		gj->rate_ns = now;
 		gj->rate_done = p->bytes_done;
@@ -233,19 +234,12 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 
 /* ----------------------------------------------------------- the ops */
 
-static enum copy_mode
-glue_mode(enum replica_copy_mode m)
-{
-	switch (m) {
-	case REPLICA_COPY_DIFF:
-		return COPY_DIFF;
-	case REPLICA_COPY_CLONE:
-		return COPY_CLONE;
-	case REPLICA_COPY_FULL:
-	default:
-		return COPY_FULL;
-	}
-}
+/* The engine's name for the mode the job recorded (replica/step.c). */
+static const enum copy_mode glue_modes[] = {
+	[REPLICA_COPY_FULL] = COPY_FULL,
+	[REPLICA_COPY_DIFF] = COPY_DIFF,
+	[REPLICA_COPY_CLONE] = COPY_CLONE,
+};
 
 static int
 glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
@@ -260,6 +254,8 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 
 	if (glue_find(g, job_id, NULL) != NULL)
 		return -EALREADY;
+	if ((unsigned)mode >= sizeof(glue_modes) / sizeof(glue_modes[0]))
+		return -EINVAL;
 	if (g->njobs == g->cap) {
 		nj = reallocarray(g->jobs, g->cap ? g->cap * 2 : 8,
 		    sizeof(*nj));
@@ -279,7 +275,7 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	memset(&spec, 0, sizeof(spec));
 	spec.src_path = src->path;
 	spec.dst_path = tgt->path;
-	spec.mode = glue_mode(mode);
+	spec.mode = glue_modes[mode];
 	spec.length = src->size;
 	/* A file resized while arrayd was down is not the volume it knows. */
 	spec.src_size = src->size;
@@ -290,13 +286,11 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	spec.digest_path = glue_map_path(g, tgt->id, map, sizeof(map));
 	spec.digest_src_id = (1ull << 32) | src->id;
 	g->jobs[g->njobs++] = gj;
+	/* A failure is the replica set's to record and log (one line). */
 	err = copy_job_start(g->eng, &spec, on_copy_progress, on_copy_done,
 	    gj, &gj->job);
-	if (err != 0) {
+	if (err != 0)
 		glue_remove(g, gj);
-		log_warn_err(err, "job %" PRIu64 ": copy %s -> %s", job_id,
-		    src->path, tgt->path);
-	}
 	return err;
 }
 
@@ -401,20 +395,20 @@ glue_now_us(void *ctx)
 }
 
 static void
-glue_log(void *ctx, int level, const char *msg)
+glue_log(void *ctx, enum log_level level, const char *msg)
 {
 	(void)ctx;
 	switch (level) {
-	case 0:
+	case LOG_LVL_ERROR:
 		log_errorx("%s", msg);
 		break;
-	case 1:
+	case LOG_LVL_WARN:
 		log_warnx("%s", msg);
 		break;
-	case 2:
+	case LOG_LVL_INFO:
 		log_info("%s", msg);
 		break;
-	default:
+	case LOG_LVL_DEBUG:
 		log_debug("%s", msg);
 		break;
 	}

@@ -8,9 +8,10 @@
  * the "after".  Both are sorted by key, so one merge walk per registry
  * finds every difference.  Called by txn.c right after a commit and before
  * the snapshot is dropped, never for a change that was rolled back.  Only
- * changes made inside a transaction are announced; a copy's progress
- * between checkpoints lives in memory only and is announced with the
- * checkpoint that saves it.  This file decides no transition.
+ * changes made inside a transaction are announced, and the one write made
+ * outside one: a copy's progress lives in memory between checkpoints and
+ * is announced when a checkpoint saves it (copy.c).  This file decides no
+ * transition.
  */
 #include <string.h>
 
@@ -138,6 +139,15 @@ announce_jobs(struct replica_set *rs, const struct txn_snap *s)
 			j++;
 		}
 	}
+}
+
+void
+replica__announce_job(struct replica_set *rs, const struct rjob *before,
+    const struct rjob *after)
+{
+	if (rs->ops.changed != NULL && memcmp(before, after,
+	    sizeof(*before)) != 0)
+		announce(rs, REPLICA_JOB, REPLICA_MODIFIED, before, after);
 }
 
 void

@@ -10,9 +10,8 @@
  * A lost volume degrades itself and its pairs, never the array: every
  * other volume, pair and job is untouched.  Its pairs go through the state
  * machine's SM_EV_VOLUME_LOST (Broken; a queued or running job ends in
- * Exception with the reason); a copy still running in the engine is
- * cancelled here, as that event's cells carry no cancel (at start-up, the
- * only place it was used before, nothing runs).  A volume found again
+ * Exception with the reason, a copy still running in the engine is
+ * cancelled once the change commits).  A volume found again
  * leaves its pairs Broken: as on a 3PAR, a client restarts their copy.
  * Nothing here begins a transaction except the entry points of replica.h.
  */
@@ -102,28 +101,25 @@ health_remember(struct rvolume *v, const struct rvolume_stat *st)
 }
 
 /*
- * Break every pair of volume `id` (in the caller's transaction): a copy
- * running in the engine is cancelled first, its done event then only frees
- * the slot.  Pairs are never removed by this event, so the loop is safe.
+ * Break every pair of volume `id` (in the caller's transaction): the
+ * event's cell cancels a copy running in the engine once the change
+ * commits; its done event then only frees the slot.  Pairs are never
+ * removed by this event, so the loop is safe.
  */
 static int
 health_break_pairs(struct replica_set *rs, uint32_t id, int why,
     const char *detail)
 {
+	struct sm_input in = { .err = why, .detail = detail };
 	int err = 0;
 
 	for (size_t i = 0; err == 0 && i < rs->npairs; i++) {
 		struct rpair *p = &rs->pairs[i];
-		struct job_ent *je;
 
 		if ((p->src_id != id && p->tgt_id != id) ||
 		    (p->sync_state == SYNC_BROKEN && p->job_id == 0))
 			continue;
-		je = p->job_id != 0 ? replica__job(rs, p->job_id) : NULL;
-		if (je != NULL && je->in_engine && replica__job_active(&je->j))
-			rs->ops.copy_cancel(rs->ops.ctx, je->j.id);
-		err = replica__apply(rs, p, SM_EV_VOLUME_LOST, why, detail,
-		    NULL);
+		err = replica__step(rs, p, SM_EV_VOLUME_LOST, &in, NULL);
 	}
 	return err;
 }
@@ -137,9 +133,11 @@ replica__vol_set_missing(struct replica_set *rs, struct rvolume *v, int why)
 	v->missing_why = why;
 	replica__vol_lost_text(v, why, text, sizeof(text));
 	if (why == -EIDRM)
-		replica__log(rs, 1, "%s: kept, failed, for its pairs", text);
+		replica__log(rs, LOG_LVL_WARN,
+		    "%s: kept, failed, for its pairs", text);
 	else
-		replica__log(rs, 0, "%s: served as failed until it is back "
+		replica__log(rs, LOG_LVL_ERROR,
+		    "%s: served as failed until it is back "
 		    "(SIGHUP or restart)", text);
 }
 
@@ -196,6 +194,7 @@ replica__job_vols_probe(struct replica_set *rs, struct rpair *p,
 	struct rvolume *s = replica__vol(rs, je->j.src_id);
 	struct rvolume *t = replica__vol(rs, je->j.tgt_id);
 	struct rvolume *lost;
+	struct sm_input in = { 0 };
 	char text[512];
 	int err;
 
@@ -210,8 +209,9 @@ replica__job_vols_probe(struct replica_set *rs, struct rpair *p,
 		return -ENODEV;
 	lost = s->missing ? s : t;
 	replica__vol_lost_text(lost, lost->missing_why, text, sizeof(text));
-	err = replica__apply(rs, p, SM_EV_VOLUME_LOST, lost->missing_why,
-	    text, NULL);
+	in.err = lost->missing_why;
+	in.detail = text;
+	err = replica__step(rs, p, SM_EV_VOLUME_LOST, &in, NULL);
 	return err != 0 ? err : -ENODEV;
 }
 
@@ -249,12 +249,13 @@ health_found_again(struct replica_set *rs, struct rvolume *v)
 		char text[512];
 
 		replica__vol_lost_text(v, why, text, sizeof(text));
-		replica__log(rs, 1, "%s: still failed", text);
+		replica__log(rs, LOG_LVL_WARN, "%s: still failed", text);
 		return 0;
 	}
 	v->missing = false;
 	v->missing_why = 0;
-	replica__log(rs, 2, "volume %u (%s): backing store %s is back "
+	replica__log(rs, LOG_LVL_INFO,
+	    "volume %u (%s): backing store %s is back "
 	    "(%" PRIu64 " bytes); its pairs stay Broken until their copy "
 	    "is restarted", v->id, v->name, v->path, v->size);
 	return v->size != old ? replica__put_vol(rs, v) : 0;

@@ -78,6 +78,9 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
     struct replica_result *out)
 {
 	struct rpair np, *p;
+	/* No cell makes an attach's job: it copies every chunk. */
+	struct rjob want = { .kind = JOB_KIND_PC_CREATE,
+	    .mode = REPLICA_COPY_FULL };
 	struct rvolume *t;
 	struct job_ent *je;
 	uint32_t rc;
@@ -88,7 +91,8 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	rc = replica_attach_check(rs, src_id, tgt_id, copy_type, &p);
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
-		replica__log(rs, 2, "pair %u->%u: attach refused (rc %u)",
+		replica__log(rs, LOG_LVL_INFO,
+		    "pair %u->%u: attach refused (rc %u)",
 		    src_id, tgt_id, rc);
 		return 0;
 	}
@@ -108,11 +112,12 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	p->sync_state = SYNC_INITIALIZED;
 	t = replica__vol(rs, tgt_id);
 	t->failed = false;
+	want.copy_type = copy_type;
 	if ((err = replica__put_vol(rs, t)) != 0 ||
-	    (err = replica__new_job(rs, p, JOB_KIND_PC_CREATE, who, copy_type,
-	    0, NULL, &je)) != 0)
+	    (err = replica__new_job(rs, p, &want, who, &je)) != 0)
 		goto out_commit;
-	replica__log(rs, 2, "pair %u->%u: physical copy (CopyType %u) "
+	replica__log(rs, LOG_LVL_INFO,
+	    "pair %u->%u: physical copy (CopyType %u) "
 	    "submitted (job %" PRIu64 ")", src_id, tgt_id, copy_type, je->j.id);
 	out->rc = REPLICA_RC_JOB_STARTED;
 	out->job_id = je->j.id;
@@ -173,7 +178,8 @@ replica_create_volume(struct replica_set *rs, const struct rvolume *s,
 	nv->parent_id = copy_type == 4 ? s->id : 0;
 	nv->created_us = replica__now(rs);
 	if ((err = rs->ops.volume_create(rs->ops.ctx, nv)) != 0)
-		replica__log(rs, 1, "volume %s: cannot create %s: %s", name,
+		replica__log(rs, LOG_LVL_WARN,
+		    "volume %s: cannot create %s: %s", name,
 		    nv->path, strerror(-err));
 	return err;
 }
@@ -185,9 +191,11 @@ replica_create_commit(struct replica_set *rs, uint32_t src_id,
     const struct replica_caller *who, struct replica_result *out)
 {
 	struct rpair np, *p;
+	struct rjob want;
 	struct job_ent *je;
 	int err;
 
+	memset(&want, 0, sizeof(want));
 	memset(&np, 0, sizeof(np));
 	np.src_id = src_id;
 	np.tgt_id = nv->id;
@@ -199,10 +207,15 @@ replica_create_commit(struct replica_set *rs, uint32_t src_id,
 	    (err = replica__pair_insert(rs, &np)) != 0)
 		return err;
 	p = replica__pair(rs, src_id, nv->id);
-	if ((err = replica__new_job(rs, p, copy_type == 4 ? JOB_KIND_SNAPSHOT :
-	    JOB_KIND_CLONE_CREATE, who, copy_type, 0, nv->name, &je)) != 0)
+	/* A snapshot is a point-in-time image, a clone a full copy. */
+	want.kind = copy_type == 4 ? JOB_KIND_SNAPSHOT : JOB_KIND_CLONE_CREATE;
+	want.mode = copy_type == 4 ? REPLICA_COPY_CLONE : REPLICA_COPY_FULL;
+	want.copy_type = copy_type;
+	snprintf(want.element_name, sizeof(want.element_name), "%s", nv->name);
+	if ((err = replica__new_job(rs, p, &want, who, &je)) != 0)
 		return err;
-	replica__log(rs, 2, "pair %u->%u: %s %s created (job %" PRIu64 ")",
+	replica__log(rs, LOG_LVL_INFO,
+	    "pair %u->%u: %s %s created (job %" PRIu64 ")",
 	    src_id, nv->id, copy_type == 4 ? "snapshot" : "clone", nv->name,
 	    je->j.id);
 	out->target_id = nv->id;
@@ -228,7 +241,8 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	rc = replica_create_check(rs, src_id, name, pool, copy_type);
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
-		replica__log(rs, 2, "volume %u: CreateReplica refused (rc %u)",
+		replica__log(rs, LOG_LVL_INFO,
+		    "volume %u: CreateReplica refused (rc %u)",
 		    src_id, rc);
 		return 0;
 	}
@@ -259,16 +273,6 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	return err;
 }
 
-static enum job_kind
-replica_job_kind_of_op(unsigned op)
-{
-	if (op == REPLICA_OP_RESTORE)
-		return JOB_KIND_RESTORE;
-	if (op == REPLICA_OP_START_COPY)
-		return JOB_KIND_START_COPY;
-	return JOB_KIND_RESYNC;
-}
-
 /*
  * Cross-pair checks for an operation that starts a copy: the volume it
  * writes must be idle, the one it reads must not be written by a copy,
@@ -277,14 +281,14 @@ replica_job_kind_of_op(unsigned op)
  */
 static uint32_t
 replica_modify_check(struct replica_set *rs, const struct rpair *p,
-    unsigned op)
+    bool reverse)
 {
 	const struct rvolume *s = replica__vol(rs, p->src_id);
 	const struct rvolume *t = replica__vol(rs, p->tgt_id);
 
 	if (s->missing || t->missing || t->size < s->size)
 		return REPLICA_RC_FAILED;
-	if (op == REPLICA_OP_RESTORE)
+	if (reverse)
 		return replica__vol_busy(rs, p->src_id) ||
 		    replica__vol_written(rs, p->tgt_id) ?
 		    REPLICA_RC_FAILED : REPLICA_RC_OK;
@@ -300,45 +304,42 @@ replica_modify(struct replica_set *rs, uint16_t operation, uint32_t src_id,
 {
 	enum sm_event ev = replica_sm_event_of_op(operation);
 	struct rpair *p = replica__pair(rs, src_id, tgt_id);
+	struct sm_input in = { .who = who, .operation = operation };
 	struct sm_result r;
-	struct job_ent *je;
 	int err;
 
 	replica_result_init(out, REPLICA_RC_FAILED);
-	if (ev == SM_EV_OP_INVALID) {
-		out->rc = REPLICA_RC_INVALID;
-		return 0;
-	}
 	if (p == NULL) {
-		/* Unsupported operations say so whatever the reference. */
-		r = replica_sm_step(PAIR_PC, 4, SYNC_FROZEN, ev);
-		out->rc = r.rc == REPLICA_RC_NOT_SUPPORTED ? r.rc :
-		    REPLICA_RC_FAILED;
+		out->rc = replica_sm_no_pair_rc(ev);
 		return 0;
 	}
+	/* The one lookup of this event; its cell is executed below. */
 	r = replica_sm_step(p->kind, p->copy_type, p->sync_state, ev);
 	out->rc = r.valid ? REPLICA_RC_OK : r.rc;
 	if (r.valid && (r.actions & SM_A_NEW_JOB)) {
+		/*
+		 * A volume found lost here breaks the pair in a change of its
+		 * own; the check then refuses (missing), so the cell looked
+		 * up above is never executed on a pair that moved.
+		 */
 		(void)replica_volume_probe(rs, src_id);
 		(void)replica_volume_probe(rs, tgt_id);
-		out->rc = replica_modify_check(rs, p, operation);
+		out->rc = replica_modify_check(rs, p,
+		    (r.actions & SM_A_REVERSE) != 0);
 	}
 	if (out->rc != REPLICA_RC_OK) {
-		replica__log(rs, 2, "pair %u->%u: %s refused in state %s "
+		replica__log(rs, LOG_LVL_INFO,
+		    "pair %u->%u: %s refused in state %s "
 		    "(rc %u)", src_id, tgt_id, replica_sm_event_name(ev),
 		    sync_state_name(p->sync_state), out->rc);
 		return 0;
 	}
 	if ((err = replica__txn_begin(rs)) != 0)
 		return err;
-	if ((err = replica__apply(rs, p, ev, 0, NULL, &r)) == 0 &&
-	    (r.actions & SM_A_NEW_JOB)) {
-		p = replica__pair(rs, src_id, tgt_id);
-		err = replica__new_job(rs, p, replica_job_kind_of_op(operation),
-		    who, p->copy_type, operation, NULL, &je);
-		if (err == 0)
-			out->job_id = je->j.id;
-	}
+	/* A cell that makes a job never removes the pair: p holds it. */
+	if ((err = replica__exec(rs, p, ev, r, &in)) == 0 &&
+	    (r.actions & SM_A_NEW_JOB))
+		out->job_id = p->job_id;
 	if (err == 0)
 		err = replica__schedule(rs);
 	out->rc = r.rc;
@@ -375,12 +376,13 @@ replica_job_request_state(struct replica_set *rs, uint64_t job_id,
 		return -EPROTO;	/* an active job always has its pair */
 	if ((err = replica__txn_begin(rs)) != 0)
 		return err;
-	if ((err = replica__apply(rs, p, SM_EV_TERMINATE, 0, NULL, &r)) == 0)
+	if ((err = replica__step(rs, p, SM_EV_TERMINATE, NULL, &r)) == 0)
 		err = replica__schedule(rs);
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
 	*rc = r.rc;
-	replica__log(rs, 2, "job %" PRIu64 ": terminate requested (rc %u)",
+	replica__log(rs, LOG_LVL_INFO,
+	    "job %" PRIu64 ": terminate requested (rc %u)",
 	    job_id, *rc);
 	return 0;
 }
@@ -403,6 +405,6 @@ replica_job_delete(struct replica_set *rs, uint64_t job_id)
 		replica__job_remove(rs, job_id);
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
-	replica__log(rs, 2, "job %" PRIu64 ": deleted", job_id);
+	replica__log(rs, LOG_LVL_INFO, "job %" PRIu64 ": deleted", job_id);
 	return 0;
 }

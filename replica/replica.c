@@ -63,7 +63,8 @@ job_kind_name(enum job_kind k)
 }
 
 void
-replica__log(struct replica_set *rs, int level, const char *fmt, ...)
+replica__log(struct replica_set *rs, enum log_level level,
+    const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -418,7 +419,8 @@ replica_set_open(const struct replica_config *cfg,
 		return -ENOMEM;
 	rs->ops = *ops;
 	rs->max_copy_tasks = cfg->max_copy_tasks != 0 ? cfg->max_copy_tasks : 2;
-	if ((err = store_open(cfg->db_path, &rs->store, errbuf, errlen)) != 0)
+	if ((err = store_sqlite_open(cfg->db_path, &rs->store, errbuf,
+	    errlen)) != 0)
 		goto out_free;
 	cb.arg = rs;
 	if ((err = store_load(rs->store, &cb, errbuf, errlen)) != 0 ||

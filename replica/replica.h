@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/log.h"
+
 struct replica_set;
 
 /* Method return values (CIM_StorageConfigurationService). */
@@ -65,7 +67,7 @@ const char *job_state_name(unsigned s);		/* "Running" ... */
 
 enum pair_kind { PAIR_PC, PAIR_VC };
 
-/* What a copy job copies; the daemon maps it onto enum copy_mode. */
+/* How a job copies, recorded when it is created (step.c). */
 enum replica_copy_mode {
 	REPLICA_COPY_FULL,	/* every chunk (create, Start Copy) */
 	REPLICA_COPY_DIFF,	/* only differing chunks (Resync, Restore) */
@@ -122,6 +124,8 @@ struct rpair {
 struct rjob {
 	uint64_t id;			/* task id, never reused */
 	enum job_kind kind;
+	enum replica_copy_mode mode;	/* how its copy runs (step.c) */
+	bool reverse;			/* copies SyncedElement -> SystemElement */
 	uint16_t state;			/* enum job_state */
 	uint16_t percent;		/* 0..100, never NULL */
 	int64_t submitted_us, started_us, ended_us, last_change_us;	/* 0 = NULL */
@@ -202,14 +206,14 @@ struct replica_ops {
 	int64_t (*now_us)(void *ctx);
 	/*
 	 * One line per event with its object, e.g.
-	 * "pair 101->102: resync started (job 17)".  level: 0 error,
-	 * 1 warning, 2 info, 3 debug.  May be NULL.
+	 * "pair 101->102: resync started (job 17)".  May be NULL.
 	 */
-	void (*log)(void *ctx, int level, const char *msg);
+	void (*log)(void *ctx, enum log_level level, const char *msg);
 	/*
 	 * Called once per changed record after the transaction that changed
-	 * it commits (never for a rolled-back change), in commit order.  It
-	 * may read the replica set but must not change it.  May be NULL.
+	 * it commits (never for a rolled-back change), in commit order, and
+	 * for a running job when a checkpoint saves its progress.  It may
+	 * read the replica set but must not change it.  May be NULL.
 	 */
 	void (*changed)(void *ctx, const struct replica_event *ev);
 };

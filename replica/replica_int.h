@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * replica_int.h - internals shared by the files of replica/ (replica.c,
- * volume.c, copy.c, method.c, store.c) and its unit tests: the layout of
- * struct replica_set and the helpers one file offers the others.  Nothing
+ * volume.c, step.c, copy.c, method.c, txn.c, health.c, announce.c) and
+ * its unit tests: the layout of struct replica_set and the helpers one
+ * file offers the others.  The store has its own interface (store.h).  Nothing
  * outside replica/ and tests/ may include this file.
  */
 #ifndef ARRAYD_REPLICA_INT_H
@@ -85,7 +86,8 @@ struct replica_set {
 #define REPLICA_CKPT_BYTES		(64ull << 20)
 
 /* replica.c */
-void replica__log(struct replica_set *rs, int level, const char *fmt, ...)
+void replica__log(struct replica_set *rs, enum log_level level,
+    const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int64_t replica__now(struct replica_set *rs);
 struct rvolume *replica__vol(struct replica_set *rs, uint32_t id);
@@ -112,16 +114,45 @@ void replica__txn_free(struct replica_set *rs);
 /* After a commit: replica_ops.changed for each record that differs from
  * the transaction's snapshot (announce.c). */
 void replica__announce(struct replica_set *rs);
+/* A job saved outside a change (a checkpoint): one MODIFIED call. */
+void replica__announce_job(struct replica_set *rs, const struct rjob *before,
+    const struct rjob *after);
 
-/* copy.c */
-enum replica_copy_mode replica__job_mode(enum job_kind k);
-int replica__schedule(struct replica_set *rs);
-int replica__apply(struct replica_set *rs, struct rpair *p, enum sm_event ev,
-    int err, const char *detail, struct sm_result *res);
+/* What an event brings besides its name (all optional). */
+struct sm_input {
+	int err;			/* the outcome or reason, -errno */
+	const char *detail;		/* text for a job's Exception, logged */
+	const struct replica_caller *who;	/* SM_A_NEW_JOB: the caller */
+	uint16_t operation;		/* SM_A_NEW_JOB: the Operation */
+};
+
+/* step.c */
+/*
+ * One event for pair p: the table looked up once, the cell's actions
+ * carried out; *res (may be NULL) gets the cell.  `p` is invalid
+ * afterwards when the pair was removed.  Refusals change nothing.
+ * A new job's id is p->job_id afterwards.
+ */
+int replica__step(struct replica_set *rs, struct rpair *p, enum sm_event ev,
+    const struct sm_input *in, struct sm_result *res);
+/* The same, with the cell a caller looked up (and checked) itself. */
+int replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
+    struct sm_result r, const struct sm_input *in);
 int replica__grant(struct replica_set *rs, struct job_ent *je);
 int replica__new_job(struct replica_set *rs, struct rpair *p,
-    enum job_kind kind, const struct replica_caller *who, uint16_t copy_type,
-    uint16_t operation, const char *element_name, struct job_ent **out);
+    const struct rjob *want, const struct replica_caller *who,
+    struct job_ent **out);
+/* Hand a Running job's copy to the engine once the change commits. */
+int replica__copy_begin(struct replica_set *rs, struct rpair *p,
+    struct job_ent *je, uint64_t resume_from);
+/* Move a job to its final state (no store write, no log line). */
+void replica__job_finish(struct replica_set *rs, struct job_ent *je,
+    unsigned state, int err, const char *detail);
+/* An active job whose pair is gone: Exception, logged, written. */
+int replica__job_orphaned(struct replica_set *rs, struct job_ent *je);
+
+/* copy.c */
+int replica__schedule(struct replica_set *rs);
 unsigned replica__running_slots(const struct replica_set *rs);
 
 /* volume.c */

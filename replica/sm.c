@@ -9,7 +9,7 @@
  * that does not fit the kind of pair (or Operation 0, 1, >= 14), 1 for the
  * operations 3PAR does not support (3, 6-11), 4 for a state that does not
  * allow the operation.  Engine events in a state where no copy runs are
- * refused with 4; replica.c logs and ignores them.  This file must stay
+ * refused with 4; the caller logs and ignores them.  This file must stay
  * pure: no I/O, no clock, no allocation.
  */
 #include <stddef.h>
@@ -36,6 +36,8 @@
 #define A_RESTORE	(SM_A_NEW_JOB | SM_A_COPY_DIFF | SM_A_REVERSE)
 #define A_DONE		(SM_A_JOB_COMPLETED | SM_A_WHEN_SYNCED | SM_A_WRITTEN_OK)
 #define A_FAIL		(SM_A_JOB_EXCEPTION | SM_A_WRITTEN_FAILED)
+/* A volume of a copying pair is lost: the copy stops, the job fails. */
+#define A_LOST_RUN	(SM_A_COPY_CANCEL | A_FAIL)
 #define A_HALTED	(SM_A_JOB_TERMINATED | SM_A_WRITTEN_FAILED)
 #define A_STOP_RUN	(SM_A_COPY_CANCEL | A_HALTED)
 
@@ -63,7 +65,7 @@ static const struct sm_result sm_table[SM_KIND_COUNT][SM_ST_COUNT][SM_EV_COUNT] 
 		    T(REMOVED, A_HALTED, 0),
 		    T(RESYNC_IN_PROGRESS, SM_A_COPY_CANCEL,
 			REPLICA_RC_JOB_STARTED),
-		    T(BROKEN, A_FAIL, 0)),
+		    T(BROKEN, A_LOST_RUN, 0)),
 		[SM_ST_RESTORE_IN_PROGRESS] = PC4_DEAD,
 		[SM_ST_IDLE] = PC4_DEAD,
 		[SM_ST_BROKEN] = ROW(X(4), X(4), X(5),
@@ -81,7 +83,7 @@ static const struct sm_result sm_table[SM_KIND_COUNT][SM_ST_COUNT][SM_EV_COUNT] 
 		    T(REMOVED, A_HALTED, 0),
 		    T(COPY_IN_PROGRESS, SM_A_COPY_CANCEL,
 			REPLICA_RC_JOB_STARTED),
-		    T(BROKEN, A_FAIL, 0)),
+		    T(BROKEN, A_LOST_RUN, 0)),
 	},
 	/* CopyType 5: the pair exists only while copying, then vanishes. */
 	[SM_KIND_PC5] = {
@@ -97,7 +99,7 @@ static const struct sm_result sm_table[SM_KIND_COUNT][SM_ST_COUNT][SM_EV_COUNT] 
 		    T(BROKEN, A_FAIL, 0), T(REMOVED, A_HALTED, 0),
 		    T(RESYNC_IN_PROGRESS, SM_A_COPY_CANCEL,
 			REPLICA_RC_JOB_STARTED),
-		    T(BROKEN, A_FAIL, 0)),
+		    T(BROKEN, A_LOST_RUN, 0)),
 		[SM_ST_RESTORE_IN_PROGRESS] = PC5_DEAD,
 		[SM_ST_IDLE] = PC5_DEAD,
 		[SM_ST_BROKEN] = PC5_DEAD,
@@ -110,7 +112,7 @@ static const struct sm_result sm_table[SM_KIND_COUNT][SM_ST_COUNT][SM_EV_COUNT] 
 		    T(BROKEN, A_FAIL, 0), T(REMOVED, A_HALTED, 0),
 		    T(COPY_IN_PROGRESS, SM_A_COPY_CANCEL,
 			REPLICA_RC_JOB_STARTED),
-		    T(BROKEN, A_FAIL, 0)),
+		    T(BROKEN, A_LOST_RUN, 0)),
 	},
 	[SM_KIND_VC] = {
 		/*
@@ -128,14 +130,14 @@ static const struct sm_result sm_table[SM_KIND_COUNT][SM_ST_COUNT][SM_EV_COUNT] 
 		[SM_ST_RESYNC_IN_PROGRESS] = ROW(X(5), X(5), X(4), X(5),
 		    X(5), X(4), X(4), X(4),
 		    T(IDLE, A_DONE, 0), T(BROKEN, A_FAIL, 0),
-		    T(BROKEN, A_HALTED, 0), X(4), T(BROKEN, A_FAIL, 0)),
+		    T(BROKEN, A_HALTED, 0), X(4), T(BROKEN, A_LOST_RUN, 0)),
 		[SM_ST_RESTORE_IN_PROGRESS] = ROW(X(5), X(5), X(4), X(5),
 		    X(5), X(4), X(4), X(4),
 		    T(IDLE, A_DONE, 0), T(BROKEN, A_FAIL, 0),
 		    T(BROKEN, A_HALTED, 0),
 		    T(RESTORE_IN_PROGRESS, SM_A_COPY_CANCEL,
 			REPLICA_RC_JOB_STARTED),
-		    T(BROKEN, A_FAIL, 0)),
+		    T(BROKEN, A_LOST_RUN, 0)),
 		[SM_ST_IDLE] = ROW(X(5), X(5),
 		    T(INITIALIZED, A_RESTORE, REPLICA_RC_JOB_STARTED), X(5),
 		    X(5), X(4), X(4), X(4), X(4), X(4), X(4), X(4),
@@ -192,6 +194,22 @@ replica_sm_event_of_op(unsigned operation)
 		return SM_EV_OP_INVALID;
 	/* Operations 2..13 map one to one onto SM_EV_DETACH..SM_EV_STOP_COPY. */
 	return (enum sm_event)(SM_EV_DETACH + (operation - 2));
+}
+
+uint32_t
+replica_sm_no_pair_rc(enum sm_event ev)
+{
+	uint32_t rc;
+
+	if ((unsigned)ev >= SM_EV_COUNT)
+		return REPLICA_RC_FAILED;
+	rc = sm_table[0][0][ev].rc;
+	for (int k = 0; k < SM_KIND_COUNT; k++)
+		for (int st = 0; st < SM_ST_COUNT; st++)
+			if (sm_table[k][st][ev].valid ||
+			    sm_table[k][st][ev].rc != rc)
+				return REPLICA_RC_FAILED;
+	return rc;
 }
 
 struct sm_result

@@ -5,9 +5,9 @@
  * One row per (kind of pair, SyncState), one column per event (a
  * ModifySynchronization operation, a copy-slot grant, a copy outcome, a job
  * termination request, a vanished volume).  Each cell says which SyncState
- * follows, which actions replica.c must carry out and which method return
- * value the caller gets.  No I/O, no allocation, no clock: replica.c runs
- * the actions.  Internal to replica/ and its tests.
+ * follows, which actions step.c must carry out and which method return
+ * value the caller gets.  No I/O, no allocation, no clock: step.c runs
+ * the actions, looking each event up once.  Internal to replica/ and its tests.
  */
 #ifndef ARRAYD_REPLICA_SM_H
 #define ARRAYD_REPLICA_SM_H
@@ -62,7 +62,11 @@ enum sm_event {
 	SM_EV_COUNT
 };
 
-/* Action bits, carried out by replica.c in this order. */
+/*
+ * Action bits, carried out by step.c (replica__exec) in this order.  The
+ * cell that creates a job says how its copy runs (COPY_FULL or COPY_DIFF,
+ * REVERSE); the job records it and its copy starts that way.
+ */
 enum sm_action_flags {
 	SM_A_NEW_JOB = 1 << 0,		/* create a job (New) and queue it */
 	SM_A_COPY_START = 1 << 1,	/* job Running, ops->copy_start */
@@ -91,6 +95,13 @@ struct sm_result {
  */
 struct sm_result replica_sm_step(enum pair_kind kind, uint16_t copy_type,
     unsigned sync_state, enum sm_event ev);
+
+/*
+ * The return value of event `ev` on a pair that does not exist: the rc
+ * every cell of its column refuses with when they all agree (an invalid
+ * or unsupported operation says so whatever the reference), else 4.
+ */
+uint32_t replica_sm_no_pair_rc(enum sm_event ev);
 
 enum sm_event replica_sm_event_of_op(unsigned operation);
 int replica_sm_state_index(unsigned sync_state);	/* -1: unknown */

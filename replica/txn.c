@@ -138,13 +138,14 @@ replica__txn_begin(struct replica_set *rs)
 	if (rs->in_txn)
 		return -EALREADY;	/* changes never nest */
 	if ((err = store_begin(rs->store)) != 0) {
-		replica__log(rs, 0, "state store: begin: %s",
+		replica__log(rs, LOG_LVL_ERROR, "state store: begin: %s",
 		    store_errmsg(rs->store));
 		return err;
 	}
 	if ((err = txn_snap_take(rs)) != 0) {
 		store_rollback(rs->store);
-		replica__log(rs, 0, "state store: begin: %s", strerror(-err));
+		replica__log(rs, LOG_LVL_ERROR,
+		    "state store: begin: %s", strerror(-err));
 		return err;
 	}
 	rs->in_txn = true;
@@ -188,14 +189,16 @@ txn_end(struct replica_set *rs, int err)
 		replica__announce(rs);
 		txn_snap_free_paths(&rs->snap);
 		if (durable && (serr = store_sync(rs->store)) != 0) {
-			replica__log(rs, 0, "state store: task id reservation "
+			replica__log(rs, LOG_LVL_ERROR,
+			    "state store: task id reservation "
 			    "not synced: %s (%s)", strerror(-serr),
 			    store_errmsg(rs->store));
 			rs->task_id_reserved = rs->next_task_id;
 		}
 		return 0;
 	}
-	replica__log(rs, 0, "state store: change not saved, undone: %s (%s)",
+	replica__log(rs, LOG_LVL_ERROR,
+	    "state store: change not saved, undone: %s (%s)",
 	    strerror(-err), store_errmsg(rs->store));
 	store_rollback(rs->store);
 	txn_snap_restore(rs);
@@ -203,27 +206,27 @@ txn_end(struct replica_set *rs, int err)
 	return err;
 }
 
-/* copy_start for a job granted by the committed change. */
+/*
+ * copy_start for a job granted by the committed change, as the job
+ * records it (mode and direction from the cell that created it, step.c).
+ */
 static int
 txn_copy_start(struct replica_set *rs, struct job_ent *je,
     uint64_t resume_from)
 {
-	const struct rvolume *from = replica__vol(rs, je->j.src_id);
-	const struct rvolume *to = replica__vol(rs, je->j.tgt_id);
+	const struct rvolume *from = replica__vol(rs,
+	    replica_copy_side_volume(&je->j, REPLICA_SIDE_SOURCE));
+	const struct rvolume *to = replica__vol(rs,
+	    replica_copy_side_volume(&je->j, REPLICA_SIDE_TARGET));
 	int rc;
 
-	if (je->j.kind == JOB_KIND_RESTORE) {
-		const struct rvolume *t = from;
-
-		from = to;
-		to = t;
-	}
 	if (from == NULL || to == NULL)
 		return -ENOENT;
-	rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to,
-	    replica__job_mode(je->j.kind), resume_from);
+	rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to, je->j.mode,
+	    resume_from);
 	if (rc == 0)
-		replica__log(rs, 2, "pair %u->%u: %s %s (job %" PRIu64 ")",
+		replica__log(rs, LOG_LVL_INFO,
+		    "pair %u->%u: %s %s (job %" PRIu64 ")",
 		    je->j.src_id, je->j.tgt_id, job_kind_name(je->j.kind),
 		    resume_from != 0 ? "resumed" : "started", je->j.id);
 	return rc < 0 ? rc : 0;
@@ -270,6 +273,7 @@ txn_record_start_failures(struct replica_set *rs, const struct txn_act *acts,
 		struct job_ent *je;
 		struct rpair *p;
 		char detail[160];
+		struct sm_input in = { .detail = detail };
 
 		if (acts[i].kind != TXN_ACT_START || acts[i].rc == 0 ||
 		    (je = replica__job(rs, acts[i].job)) == NULL ||
@@ -277,10 +281,11 @@ txn_record_start_failures(struct replica_set *rs, const struct txn_act *acts,
 			continue;
 		snprintf(detail, sizeof(detail), "cannot start copy: %s",
 		    strerror(-acts[i].rc));
+		in.err = acts[i].rc;
 		p = replica__pair(rs, je->j.src_id, je->j.tgt_id);
 		if (p != NULL && p->job_id == je->j.id)
-			err = replica__apply(rs, p, SM_EV_COPY_FAILED,
-			    acts[i].rc, detail, NULL);
+			err = replica__step(rs, p, SM_EV_COPY_FAILED, &in,
+			    NULL);
 	}
 	if (err == 0)
 		err = replica__schedule(rs);
@@ -307,7 +312,8 @@ replica__txn_commit(struct replica_set *rs, int err)
 		rs->nacts = rs->capacts = 0;
 		if (txn_run_acts(rs, acts, n) > 0 &&
 		    txn_record_start_failures(rs, acts, n) != 0)
-			replica__log(rs, 0, "state store: copies that could not "
+			replica__log(rs, LOG_LVL_ERROR,
+			    "state store: copies that could not "
 			    "start stay Running until the next change or start");
 		free(acts);
 	}

@@ -133,17 +133,11 @@ replica_volume_configure(struct replica_set *rs, const char *name,
 		err = replica__put_vol(rs, replica__vol(rs, id));
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
-	replica__log(rs, 2, "volume %u: %s configured (%s)", id, name, path);
+	replica__log(rs, LOG_LVL_INFO,
+	    "volume %u: %s configured (%s)", id, name, path);
 	if (id_out != NULL)
 		*id_out = id;
 	return 0;
-}
-
-/* The volume a job writes into: the source for a Restore, else the target. */
-static uint32_t
-replica_job_written(const struct rjob *j)
-{
-	return j->kind == JOB_KIND_RESTORE ? j->src_id : j->tgt_id;
 }
 
 /* Is a New or Running job about to write, or writing, this volume? */
@@ -153,7 +147,8 @@ replica__vol_written(const struct replica_set *rs, uint32_t id)
 	for (size_t i = 0; i < rs->njobs; i++) {
 		const struct rjob *j = &rs->jobs[i].j;
 
-		if (replica__job_active(j) && replica_job_written(j) == id)
+		if (replica__job_active(j) &&
+		    replica_copy_side_volume(j, REPLICA_SIDE_TARGET) == id)
 			return true;
 	}
 	return false;

@@ -175,7 +175,7 @@ fake_rep_now(void *ctx)
 }
 
 static inline void
-fake_rep_log(void *ctx, int level, const char *msg)
+fake_rep_log(void *ctx, enum log_level level, const char *msg)
 {
 	struct fake_rep *f = ctx;
 

@@ -11,41 +11,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/fake_replica.h"
+#include "tests/unit/fixture_replica.h"
 #include "replica/replica_int.h"
 #include "replica/store.h"
 
-static const struct replica_caller who = { "alice", "AttachOrModifyReplica" };
-
 #define PAIR(s, t)	((uint64_t)(s) << 32 | (t))
 
-struct ctx {
-	struct fake_rep f;
-	struct replica_set *rs;
-};
-
+/* One copy slot, so a second copy queues. */
 static int
-setup(void **state)
+setup_one(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	fake_rep_init(&c->f);
-	if ((c->rs = fake_rep_open(&c->f, 1, true)) == NULL)
-		return -1;
-	c->f.nevents = 0;		/* start-up is not under test */
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	replica_set_free(c->rs);
-	fake_rep_cleanup(&c->f);
-	free(c);
-	return 0;
+	return fixture_setup_max(state, 1);
 }
 
 static const struct fake_event *
@@ -169,18 +145,113 @@ test_rolled_back_is_silent(void **state)
 	store_set_faults(c->rs->store, NULL);
 }
 
+/* A checkpoint saved outside a change is announced (and only when saved). */
+static void
+test_checkpoint_announced(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id = attach_ok(c, 101, 102, 4);
+	const struct fake_event *e;
+	size_t mark = c->f.nevents;
+
+	/* Within the interval: memory only, nothing announced. */
+	replica_on_copy_progress(c->rs, id, 4096, 1 << 20, 4096, 4096);
+	assert_int_equal(c->f.nevents, mark);
+	c->f.now += 2 * REPLICA_CKPT_INTERVAL_US;
+	replica_on_copy_progress(c->rs, id, 1 << 19, 1 << 20, 1 << 19,
+	    1 << 19);
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
+	    REPLICA_MODIFIED, id));
+	assert_int_equal(e->before, JOB_RUNNING);
+	assert_int_equal(e->after, JOB_RUNNING);
+	assert_int_equal(c->f.nevents, mark + 1);
+}
+
+/* The set under test, for the engine hooks below. */
+static struct replica_set *hook_rs;
+static unsigned hook_cancels_in_change;
+
+/* copy_cancel that notes a call made while a change is still open. */
+static void
+hook_cancel(void *ctx, uint64_t job_id)
+{
+	if (hook_rs->in_txn)
+		hook_cancels_in_change++;
+	fake_rep_copy_cancel(ctx, job_id);
+}
+
+static void
+hook_install(struct ctx *c)
+{
+	hook_rs = c->rs;
+	hook_cancels_in_change = 0;
+	c->rs->ops.copy_cancel = hook_cancel;
+}
+
+/*
+ * A volume lost under a running copy: the cancel is part of the change, so
+ * a change that is not saved cancels nothing, and a saved one cancels
+ * after its commit.
+ */
+static void
+test_lost_volume_cancel_after_commit(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id = attach_ok(c, 101, 102, 4);
+	struct store_faults sf = { .fail_nth = 1, .fail_every = true,
+	    .err = -ENOSPC };
+	size_t mark = c->f.nevents;
+
+	hook_install(c);
+	fake_rep_set_missing(&c->f, 102, true);
+	store_set_faults(c->rs->store, &sf);
+	assert_int_equal(replica_volume_probe(c->rs, 102), -ENOSPC);
+	assert_int_equal(c->f.ncancels, 0);
+	assert_int_equal(c->f.nevents, mark);
+	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
+	    SYNC_RESYNC_IN_PROGRESS);
+	store_set_faults(c->rs->store, NULL);
+	assert_int_equal(replica_volume_probe(c->rs, 102), -ENODEV);
+	assert_int_equal(c->f.ncancels, 1);
+	assert_int_equal(hook_cancels_in_change, 0);
+	assert_true(fake_rep_copy(&c->f, id)->cancel_asked);
+	assert_true(fake_rep_event(&c->f, mark, REPLICA_PAIR, REPLICA_MODIFIED,
+	    PAIR(101, 102)) >= 0);
+}
+
+/* Shutdown parks running copies; it cancels them after its change. */
+static void
+test_shutdown_cancels_after_commit(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id = attach_ok(c, 101, 102, 4);
+
+	hook_install(c);
+	replica_set_shutdown(c->rs);
+	assert_int_equal(c->f.ncancels, 1);
+	assert_int_equal(hook_cancels_in_change, 0);
+	assert_true(fake_rep_finish(&c->f, c->rs, id, -ECANCELED, NULL));
+	assert_int_equal(replica_job_by_id(c->rs, id)->state, JOB_RUNNING);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pair_and_job_lifecycle,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queue_grant, setup,
+		    setup_one, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_grant, setup_one,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_volume_created_job_deleted,
-		    setup, teardown),
+		    setup_one, teardown),
 		cmocka_unit_test_setup_teardown(test_rolled_back_is_silent,
-		    setup, teardown),
+		    setup_one, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_announced,
+		    setup_one, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_lost_volume_cancel_after_commit, setup_one, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_shutdown_cancels_after_commit, setup_one, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

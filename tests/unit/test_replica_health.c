@@ -15,47 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/fake_replica.h"
-
-static const struct replica_caller who = { "alice", "AttachOrModifyReplica" };
-
-struct ctx {
-	struct fake_rep f;
-	struct replica_set *rs;
-};
-
-static int
-setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	fake_rep_init(&c->f);
-	if ((c->rs = fake_rep_open(&c->f, 2, true)) == NULL)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	replica_set_free(c->rs);
-	fake_rep_cleanup(&c->f);
-	free(c);
-	return 0;
-}
-
-static uint64_t
-attach_ok(struct ctx *c, uint32_t s, uint32_t t)
-{
-	struct replica_result r;
-
-	assert_int_equal(replica_attach(c->rs, s, t, 4, &who, &r), 0);
-	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
-	return r.job_id;
-}
+#include "tests/unit/fixture_replica.h"
 
 static uint32_t
 attach_rc(struct ctx *c, uint32_t s, uint32_t t)
@@ -63,17 +23,6 @@ attach_rc(struct ctx *c, uint32_t s, uint32_t t)
 	struct replica_result r;
 
 	assert_int_equal(replica_attach(c->rs, s, t, 4, &who, &r), 0);
-	return r.rc;
-}
-
-static uint32_t
-modify_rc(struct ctx *c, uint16_t op, uint32_t s, uint32_t t, uint64_t *job)
-{
-	struct replica_result r;
-
-	assert_int_equal(replica_modify(c->rs, op, s, t, &who, &r), 0);
-	if (job != NULL)
-		*job = r.job_id;
 	return r.rc;
 }
 
@@ -92,22 +41,11 @@ sync_state(struct ctx *c, uint32_t s, uint32_t t)
 	return replica_pair_find(c->rs, s, t)->sync_state;
 }
 
-/* How many of the last 64 log lines contain `needle`. */
-static unsigned
-logged_n(const struct fake_rep *f, const char *needle)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < 64 && i < f->nlogs; i++)
-		n += strstr(f->log[i], needle) != NULL;
-	return n;
-}
-
 static void
 test_lost_at_run_time(void **state)
 {
 	struct ctx *c = *state;
-	uint64_t j = attach_ok(c, 101, 102);
+	uint64_t j = attach_ok(c, 101, 102, 4);
 	const struct rvolume *v;
 
 	fake_rep_finish(&c->f, c->rs, j, 0, NULL);
@@ -134,7 +72,7 @@ test_lost_at_run_time(void **state)
 	assert_int_equal(modify_rc(c, 12, 101, 102, NULL), REPLICA_RC_FAILED);
 	assert_int_equal(c->f.ncreated, 0);
 	/* The other volumes copy as before. */
-	j = attach_ok(c, 101, 103);
+	j = attach_ok(c, 101, 103, 4);
 	fake_rep_finish(&c->f, c->rs, j, 0, NULL);
 	assert_int_equal(sync_state(c, 101, 103), SYNC_FROZEN);
 
@@ -155,10 +93,10 @@ static void
 test_replaced_and_shrunk(void **state)
 {
 	struct ctx *c = *state;
-	uint64_t j = attach_ok(c, 101, 102);
+	uint64_t j = attach_ok(c, 101, 102, 4);
 
 	fake_rep_finish(&c->f, c->rs, j, 0, NULL);
-	j = attach_ok(c, 101, 103);
+	j = attach_ok(c, 101, 103, 4);
 	fake_rep_finish(&c->f, c->rs, j, 0, NULL);
 	/* Another inode at the path. */
 	c->f.gen[1]++;
@@ -187,7 +125,7 @@ static void
 test_running_copy_cancelled(void **state)
 {
 	struct ctx *c = *state;
-	uint64_t j = attach_ok(c, 101, 102);
+	uint64_t j = attach_ok(c, 101, 102, 4);
 	const struct rjob *job;
 
 	assert_true(fake_rep_copy(&c->f, j)->active);
@@ -215,7 +153,7 @@ static void
 test_copy_done_on_changed_file(void **state)
 {
 	struct ctx *c = *state;
-	uint64_t j = attach_ok(c, 101, 102);
+	uint64_t j = attach_ok(c, 101, 102, 4);
 
 	/* Looked at once the copy runs: the target's inode is known. */
 	c->f.gen[1]++;
@@ -226,7 +164,7 @@ test_copy_done_on_changed_file(void **state)
 	assert_non_null(strstr(replica_job_by_id(c->rs, j)->error_desc,
 	    "was replaced"));
 	/* A copy failure marks a lost source at once, too. */
-	j = attach_ok(c, 103, 101);
+	j = attach_ok(c, 103, 101, 4);
 	fake_rep_set_missing(&c->f, 103, true);
 	fake_rep_finish(&c->f, c->rs, j, -ENOENT, "read: No such file");
 	assert_true(replica_volume_by_id(c->rs, 103)->missing);
@@ -243,8 +181,8 @@ test_queued_copy_never_starts(void **state)
 	uint64_t j1, j2;
 
 	replica_set_max_copy_tasks(c->rs, 1);
-	j1 = attach_ok(c, 101, 102);
-	j2 = attach_ok(c, 104, 103);
+	j1 = attach_ok(c, 101, 102, 4);
+	j2 = attach_ok(c, 104, 103, 4);
 	assert_int_equal(replica_job_by_id(c->rs, j2)->state, JOB_NEW);
 	/* 104 vanishes unseen while its copy waits for the slot. */
 	fake_rep_set_missing(&c->f, 104, true);
@@ -260,7 +198,7 @@ static void
 test_lost_at_start(void **state)
 {
 	struct ctx *c = *state;
-	uint64_t j = attach_ok(c, 101, 102);
+	uint64_t j = attach_ok(c, 101, 102, 4);
 
 	/* Interrupted (the daemon died), its source gone at the restart. */
 	replica_set_free(c->rs);

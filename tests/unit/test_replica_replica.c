@@ -13,59 +13,7 @@
 #include <inttypes.h>
 #include <cmocka.h>
 
-#include "tests/unit/fake_replica.h"
-
-static const struct replica_caller who = { "alice", "AttachOrModifyReplica" };
-
-struct ctx {
-	struct fake_rep f;
-	struct replica_set *rs;
-};
-
-static int
-setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	fake_rep_init(&c->f);
-	if ((c->rs = fake_rep_open(&c->f, 2, true)) == NULL)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	replica_set_free(c->rs);
-	fake_rep_cleanup(&c->f);
-	free(c);
-	return 0;
-}
-
-static uint64_t
-attach_ok(struct ctx *c, uint32_t s, uint32_t t, uint16_t ct)
-{
-	struct replica_result r;
-
-	assert_int_equal(replica_attach(c->rs, s, t, ct, &who, &r), 0);
-	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
-	assert_true(r.job_id != 0);
-	return r.job_id;
-}
-
-static uint32_t
-modify_rc(struct ctx *c, uint16_t op, uint32_t s, uint32_t t, uint64_t *job)
-{
-	struct replica_result r;
-
-	assert_int_equal(replica_modify(c->rs, op, s, t, &who, &r), 0);
-	if (job != NULL)
-		*job = r.job_id;
-	return r.rc;
-}
+#include "tests/unit/fixture_replica.h"
 
 static void
 test_attach_checks(void **state)
@@ -217,8 +165,8 @@ test_copy_volume_changed(void **state)
 {
 	struct ctx *c = *state;
 	uint64_t id = attach_ok(c, 101, 102, 4);
-	struct rjob rj = { .kind = JOB_KIND_RESTORE, .src_id = 101,
-	    .tgt_id = 150 };
+	struct rjob rj = { .kind = JOB_KIND_RESTORE, .reverse = true,
+	    .src_id = 101, .tgt_id = 150 };
 	const struct rjob *j;
 	char line[96];
 
@@ -239,6 +187,7 @@ test_copy_volume_changed(void **state)
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_SOURCE), 150);
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_TARGET), 101);
 	rj.kind = JOB_KIND_RESYNC;
+	rj.reverse = false;
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_SOURCE), 101);
 	assert_int_equal(replica_copy_side_volume(&rj, REPLICA_SIDE_TARGET), 150);
 }

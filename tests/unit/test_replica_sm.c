@@ -172,6 +172,132 @@ test_actions(void **state)
 	assert_int_equal(r.actions, 0);
 }
 
+/* ------------------------------------------------- actions as behaviour */
+
+static const struct replica_caller cell_who = { "cell", "Cell" };
+
+/*
+ * Bring a fresh set to a pair of `kind` in `state`, no copy running; the
+ * pair's volumes in *src, *tgt.  False: no recipe for that cell (the test
+ * then fails, so a new copy-starting cell needs one here).
+ */
+static bool
+cell_reach(struct fake_rep *f, struct replica_set *rs, int kind,
+    unsigned state, uint32_t *src, uint32_t *tgt)
+{
+	struct replica_result r;
+
+	*src = 101;
+	if (kind == SM_KIND_VC && state == SYNC_IDLE) {
+		assert_int_equal(replica_create(rs, 101, NULL, NULL, 4,
+		    &cell_who, &r), 0);
+		*tgt = r.target_id;
+		return fake_rep_finish(f, rs, f->copies[f->ncopies - 1].job, 0,
+		    NULL);
+	}
+	if (kind != SM_KIND_PC4 || (state != SYNC_FROZEN &&
+	    state != SYNC_BROKEN))
+		return false;
+	*tgt = 102;
+	assert_int_equal(replica_attach(rs, 101, 102, 4, &cell_who, &r), 0);
+	return fake_rep_finish(f, rs, r.job_id, state == SYNC_FROZEN ? 0 :
+	    -EIO, NULL);
+}
+
+/* The copy job `id` was handed to the engine as cell bits `a` say. */
+static void
+cell_check_copy(struct fake_rep *f, uint64_t id, uint16_t a, uint32_t src,
+    uint32_t tgt)
+{
+	struct fake_copy *c = fake_rep_copy(f, id);
+
+	assert_non_null(c);
+	assert_true(c->active);
+	assert_int_equal(c->mode, (a & SM_A_COPY_DIFF) ? REPLICA_COPY_DIFF :
+	    REPLICA_COPY_FULL);
+	assert_int_equal(c->from, (a & SM_A_REVERSE) ? tgt : src);
+	assert_int_equal(c->to, (a & SM_A_REVERSE) ? src : tgt);
+}
+
+/*
+ * One copy-starting cell, driven through the methods: at once (a free
+ * slot), or queued behind another copy and granted after a restart, the
+ * engine's copy_start gets the mode and direction of the cell's bits.
+ */
+static void
+cell_run(int kind, unsigned state, enum sm_event ev, uint16_t a, bool queued)
+{
+	struct fake_rep *f = calloc(1, sizeof(*f));
+	struct replica_set *rs;
+	struct replica_result r, busy;
+	uint32_t src = 0, tgt = 0;
+
+	fake_rep_init(f);
+	assert_non_null(rs = fake_rep_open(f, 1, true));
+	if (!cell_reach(f, rs, kind, state, &src, &tgt))
+		fail_msg("no recipe for kind %d state %u", kind, state);
+	if (queued) {
+		assert_int_equal(replica_attach(rs, 104, 103, 4, &cell_who,
+		    &busy), 0);
+		assert_int_equal(busy.rc, REPLICA_RC_JOB_STARTED);
+	}
+	assert_int_equal(replica_modify(rs, (uint16_t)(ev - SM_EV_DETACH + 2),
+	    src, tgt, &cell_who, &r), 0);
+	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
+	if (queued) {
+		assert_null(fake_rep_copy(f, r.job_id));
+		replica_set_free(rs);
+		f->ncopies = 0;		/* a new process, a new engine */
+		assert_non_null(rs = fake_rep_open(f, 1, true));
+		assert_true(fake_rep_finish(f, rs, busy.job_id, 0, NULL));
+	}
+	cell_check_copy(f, r.job_id, a, src, tgt);
+	replica_set_free(rs);
+	fake_rep_cleanup(f);
+	free(f);
+}
+
+static void
+test_cells_start_copies(void **state)
+{
+	static const enum pair_kind pk[] = { PAIR_PC, PAIR_PC, PAIR_VC };
+	static const uint16_t ct[] = { 4, 5, 4 };
+	unsigned cells = 0;
+
+	(void)state;
+	for (int k = 0; k < SM_KIND_COUNT; k++)
+		for (int s = 0; s < SM_ST_COUNT; s++)
+			for (int e = 0; e < SM_EV_COUNT; e++) {
+				unsigned sv = replica_sm_state_value(s);
+				struct sm_result r = replica_sm_step(pk[k],
+				    ct[k], sv, (enum sm_event)e);
+
+				if (!r.valid || !(r.actions & SM_A_NEW_JOB))
+					continue;
+				/* Exactly one of full and differential. */
+				assert_true(!(r.actions & SM_A_COPY_FULL) !=
+				    !(r.actions & SM_A_COPY_DIFF));
+				cell_run(k, sv, (enum sm_event)e, r.actions,
+				    false);
+				cell_run(k, sv, (enum sm_event)e, r.actions,
+				    true);
+				cells++;
+			}
+	assert_int_equal(cells, 4);	/* PC4 Broken/Frozen, VC Idle */
+}
+
+/* A pair that does not exist: the operation's column decides the rc. */
+static void
+test_no_pair_rc(void **state)
+{
+	(void)state;
+	assert_int_equal(replica_sm_no_pair_rc(SM_EV_OP_INVALID), 5);
+	for (unsigned op = 2; op <= 13; op++)
+		assert_int_equal(replica_sm_no_pair_rc(
+		    replica_sm_event_of_op(op)), op == 3 ||
+		    (op >= 6 && op <= 11) ? 1 : 4);
+}
+
 /* ------------------------------------------------------------ random walk */
 
 static uint64_t walk_max_id;
@@ -332,6 +458,8 @@ main(void)
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_op_mapping),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_cells_start_copies),
+		cmocka_unit_test(test_no_pair_rc),
 		cmocka_unit_test(test_random_walk),
 	};
 

@@ -308,8 +308,12 @@ test_rejected(void **state)
 	expect_refused(f, path, "not an arrayd state database");
 	snprintf(path, sizeof(path), "%s/newer.db", f->dir);
 	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 9;");
-	expect_refused(f, path, "schema version 9 is newer than 1");
+	expect_refused(f, path, "schema version 9 is newer than 2");
 	snprintf(path, sizeof(path), "%s/damaged.db", f->dir);
+	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 2;");
+	expect_refused(f, path, "damaged or foreign schema");
+	/* Version 1 is migrated; one without its tables cannot be. */
+	snprintf(path, sizeof(path), "%s/damaged1.db", f->dir);
 	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 1;");
 	expect_refused(f, path, "damaged or foreign schema");
 	snprintf(path, sizeof(path), "%s/garbage.db", f->dir);
@@ -341,6 +345,102 @@ test_rejected(void **state)
 	replica_set_free(rs);
 }
 
+/* A stored value that does not fit its field refuses the file. */
+static void
+test_out_of_range(void **state)
+{
+	struct fake_rep *f = *state;
+	static const char *const bad[][2] = {
+		{ "UPDATE volumes SET size = 1000 WHERE id = 101",
+		    "table volumes: row 101 has values out of range" },
+		{ "UPDATE volumes SET parent_id = -1 WHERE id = 102",
+		    "table volumes: row 102 has values out of range" },
+		{ "UPDATE pairs SET tgt_id = 8589934592",
+		    "table pairs: row 101 has values out of range" },
+		{ "UPDATE jobs SET copy_mode = 7",
+		    "has values out of range" },
+		{ "UPDATE jobs SET copy_type = 70000",
+		    "has values out of range" },
+	};
+	struct replica_result r;
+	struct replica_set *rs;
+	char copy[400], cmd[1000];
+
+	rs = fake_rep_open(f, 2, true);
+	assert_int_equal(replica_attach(rs, 101, 102, 4, &who, &r), 0);
+	replica_set_free(rs);
+	snprintf(copy, sizeof(copy), "%s/good.db", f->dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", f->db, copy);
+	assert_int_equal(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", copy, f->db);
+		assert_int_equal(system(cmd), 0);
+		sql(f->db, bad[i][0]);
+		expect_refused(f, f->db, bad[i][1]);
+	}
+}
+
+/* Version 1 as arrayd wrote it: jobs without copy_mode and reverse. */
+static const char v1_schema[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+	"CREATE TABLE volumes(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" pool TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+	" is_snapshot INTEGER NOT NULL, parent_id INTEGER NOT NULL,"
+	" configured INTEGER NOT NULL, failed INTEGER NOT NULL,"
+	" created_us INTEGER NOT NULL);"
+	"CREATE TABLE pairs(src_id INTEGER NOT NULL, tgt_id INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, copy_type INTEGER NOT NULL,"
+	" sync_state INTEGER NOT NULL, when_synced_us INTEGER NOT NULL,"
+	" job_id INTEGER NOT NULL, percent_synced INTEGER NOT NULL,"
+	" PRIMARY KEY(src_id, tgt_id));"
+	"CREATE TABLE jobs(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+	" state INTEGER NOT NULL, percent INTEGER NOT NULL,"
+	" submitted_us INTEGER NOT NULL, started_us INTEGER NOT NULL,"
+	" ended_us INTEGER NOT NULL, last_change_us INTEGER NOT NULL,"
+	" error_code INTEGER NOT NULL, error_desc TEXT NOT NULL,"
+	" owner TEXT NOT NULL, method TEXT NOT NULL, rc INTEGER NOT NULL,"
+	" src_id INTEGER NOT NULL, tgt_id INTEGER NOT NULL,"
+	" copy_type INTEGER NOT NULL, operation INTEGER NOT NULL,"
+	" element_name TEXT NOT NULL, hidden INTEGER NOT NULL,"
+	" bytes_total INTEGER NOT NULL, bytes_done INTEGER NOT NULL,"
+	" checkpoint INTEGER NOT NULL, bytes_written INTEGER NOT NULL);"
+	"INSERT INTO meta VALUES ('schema', 'arrayd-replica');"
+	"INSERT INTO meta VALUES ('next_task_id', '9');"
+	"PRAGMA user_version = 1;";
+
+/* A version 1 file opens; each job copies as its kind meant then. */
+static void
+test_migrate_v1(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_config cfg = { .db_path = f->db };
+	struct replica_ops ops = fake_rep_ops(f);
+	struct replica_set *rs = NULL;
+	/* kind: 0 attach, 1 clone, 2 resync, 3 restore, 4 start, 5 snapshot */
+	static const enum replica_copy_mode want[6] = { REPLICA_COPY_FULL,
+	    REPLICA_COPY_FULL, REPLICA_COPY_DIFF, REPLICA_COPY_DIFF,
+	    REPLICA_COPY_FULL, REPLICA_COPY_CLONE };
+	char err[512] = "", row[300];
+
+	sql(f->db, v1_schema);
+	for (int k = 0; k < 6; k++) {
+		snprintf(row, sizeof(row), "INSERT INTO jobs VALUES (%d, %d, 7,"
+		    " 100, 1, 1, 1, 1, 0, '', 'u', 'm', 0, 101, 102, 4, 0, '',"
+		    " 0, 0, 0, 0, 0);", k + 1, k);
+		sql(f->db, row);
+	}
+	assert_int_equal(replica_set_open(&cfg, &ops, &rs, err, sizeof(err)),
+	    0);
+	for (int k = 0; k < 6; k++) {
+		const struct rjob *j = replica_job_by_id(rs, (uint64_t)k + 1);
+
+		assert_non_null(j);
+		assert_int_equal(j->mode, want[k]);
+		assert_int_equal(j->reverse, k == JOB_KIND_RESTORE);
+	}
+	replica_set_free(rs);
+}
+
 int
 main(void)
 {
@@ -355,6 +455,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_volume_vanished, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_range, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,16 +14,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/fake_replica.h"
+#include "tests/unit/fixture_replica.h"
 #include "replica/replica_int.h"
 #include "replica/store.h"
-
-static const struct replica_caller who = { "alice", "AttachOrModifyReplica" };
-
-struct ctx {
-	struct fake_rep f;
-	struct replica_set *rs;
-};
 
 /* Everything the public getters show, copied. */
 struct view {
@@ -142,39 +135,6 @@ reopen_equal(struct ctx *c, const struct view *want)
 	assert_non_null(c->rs);
 	view_take(c->rs, &got);
 	view_equal(want, &got);
-}
-
-static int
-setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	fake_rep_init(&c->f);
-	if ((c->rs = fake_rep_open(&c->f, 2, true)) == NULL)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	replica_set_free(c->rs);
-	fake_rep_cleanup(&c->f);
-	free(c);
-	return 0;
-}
-
-static uint64_t
-attach_ok(struct ctx *c, uint32_t s, uint32_t t, uint16_t ct)
-{
-	struct replica_result r;
-
-	assert_int_equal(replica_attach(c->rs, s, t, ct, &who, &r), 0);
-	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
-	return r.job_id;
 }
 
 /* A Frozen CopyType 4 pair 101 -> 102, its job Completed. */
@@ -445,6 +405,8 @@ test_start_fails(void **state)
 	c->f.start_err = -EIO;
 	id = attach_ok(c, 101, 102, 4);
 	assert_int_equal(replica_job_by_id(c->rs, id)->state, JOB_EXCEPTION);
+	/* One failure, one log line (where the copy is recorded failed). */
+	assert_int_equal(logged_n(&c->f, "cannot start copy"), 1);
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
 	    SYNC_BROKEN);
 
