@@ -1,64 +1,53 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cimop.c - the HTTP handler of the CIM-XML endpoint.  It enforces the
- * protocol rules of SPEC.md §1.2-1.4 in this order: GET /metrics, method
- * (405), shutdown (503), CIMOperation, CIMBatch, Content-Type,
- * CIMProtocolVersion syntax, body parse, then consistency of
- * CIMProtocolVersion, CIMMethod and CIMObject with the body (header-mismatch),
- * then the namespace (ERROR 3 inside a 200).  It writes the response
- * envelope and leaves the operation itself to op_intrinsic/op_extrinsic.
- *
- * M-POST is accepted when a Man header declares the DMTF CIM mapping with
- * ns=NN; the CIM headers are then read as NN-CIMOperation etc.  An M-POST
- * without such a Man header gets 501 (not extended), so clients fall back
- * to POST.  CIMMethod is compared case-insensitively (lenient); the response
- * echoes the body's spelling.
- *
- * Deferred answers (CreateReplica CopyType 4, see cimop.h): the request
- * keeps its arena (the parsed request, host and user live there) in a
- * struct cimop_pending until a tick of s->timer finds its pair out of
- * ResyncInProgress; the answer is then written exactly as an immediate
- * one would be and counted in the metrics with its full duration.
+ * cimop.c - the dispatch of the CIM-XML endpoint.  It enforces the protocol
+ * rules of SPEC.md §1.2-1.4 in this order: method (405), shutdown (503),
+ * CIMOperation, CIMBatch, Content-Type, CIMProtocolVersion syntax, body
+ * parse, then consistency of CIMProtocolVersion, CIMMethod and CIMObject
+ * with the body (header-mismatch), then the namespace (ERROR 3 inside a
+ * 200); the header rules themselves are cimop_check.c's.  It writes the
+ * response envelope and leaves the operation to op_intrinsic/op_extrinsic;
+ * an answer that must wait goes to cimop_defer.c (a snapshot pair) or
+ * cimop_slice.c (a large enumeration).  It builds every handler context
+ * (cimop__ctx) and decides the answer's CIM headers (CIMOperation,
+ * CIMError, Allow).  It knows no transport and counts nothing itself: each
+ * answer goes to the observe callback the daemon gave.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
-#include "conf/conf.h"
-#include "cim/model.h"
-#include "cim/cimop.h"
-#include "daemon/http.h"
 #include "base/log.h"
-#include "daemon/metrics.h"
-#include "replica/replica.h"
 #include "cim/cimop_int.h"
+#include "cim/model.h"
+#include "conf/conf.h"
+
+#define ARENA_CAP	(64u << 20)	/* per request: parse + build */
+#define SLICE_US	5000		/* of a large answer per loop turn */
 
 /*
- * One spare arena, reused by the next request: the handler runs on the loop
- * thread only, and keeping the first block avoids a malloc per request.
+ * One spare arena per server, reused by the next request: the handler runs
+ * on the loop thread only, and keeping the first block avoids a malloc per
+ * request.  Freed by cimop_close(); none is kept after it.
  */
-static struct cim_arena *spare_arena;
-
-struct cim_arena *
-cimop__arena_get(void)
+static struct cim_arena *
+arena_get(struct cimop_server *s)
 {
-	struct cim_arena *a = spare_arena;
+	struct cim_arena *a = s->spare_arena;
 
-	spare_arena = NULL;
+	s->spare_arena = NULL;
 	return a != NULL ? a : cim_arena_new(ARENA_CAP);
 }
 
 void
-cimop__arena_put(struct cim_arena *a)
+cimop__arena_put(struct cimop_server *s, struct cim_arena *a)
 {
-	if (spare_arena == NULL) {
+	if (s->spare_arena == NULL && !s->closed) {
 		cim_arena_reset(a);
-		spare_arena = a;
+		s->spare_arena = a;
 	} else {
 		cim_arena_free(a);
 	}
@@ -86,65 +75,76 @@ cimop__hdr(const struct op *o, const char *name)
 	return o->in->header(o->in->header_arg, full);
 }
 
+void
+cimop__observe(const struct cimop_server *s, const char *op,
+    unsigned http_status, unsigned cim_status, int64_t dur_us)
+{
+	if (s->observe != NULL)
+		s->observe(s->observe_arg, op, http_status, cim_status, dur_us);
+}
+
 /* Count the request and, at debug level, log it with its CIM operation. */
 void
 cimop__finish(struct op *o)
 {
 	int64_t dur = o->in->age_us + (cimop__mono_us() - o->t0);
 
-	metrics_observe_request(o->s->metrics, o->opname, o->resp->status,
-	    o->cim_status, dur);
+	cimop__observe(o->s, o->opname, o->a->status, o->cim_status, dur);
 	if (log_enabled(LOG_LVL_DEBUG))
 		log_debug("cim: %s by %s: status %u, CIM %u, %" PRId64 "us",
 		    o->opname != NULL ? o->opname : "-",
 		    o->in->user != NULL && o->in->user[0] != '\0' ?
-		    o->in->user : "-", o->resp->status, o->cim_status, dur);
+		    o->in->user : "-", o->a->status, o->cim_status, dur);
+}
+
+/* Add a header; no answer of cimop's has more than CIMOP_MAX_HEADERS. */
+void
+cimop__answer_header(struct cimop_answer *a, const char *name,
+    const char *value)
+{
+	if (a->nheaders < CIMOP_MAX_HEADERS) {
+		a->headers[a->nheaders].name = name;
+		a->headers[a->nheaders++].value = value;
+	}
+}
+
+/*
+ * The answer for the finished response in `b` (taken): 200 with the
+ * CIM-XML body, or 500 and a close when it ran out of memory.
+ */
+void
+cimop__answer_xml(struct cimop_answer *a, struct cim_buf *b)
+{
+	if (b->oom) {
+		cim_buf_release(b);
+		a->status = 500;
+		a->close = true;
+		return;
+	}
+	a->status = 200;
+	a->content_type = CT_XML;
+	cimop__answer_header(a, "CIMOperation", "MethodResponse");
+	a->body = cim_buf_steal(b, &a->body_len);
 }
 
 /* A protocol-level failure: status, CIMError token (or NULL), no body. */
 void
 cimop__fail(struct op *o, unsigned status, const char *token, bool close)
 {
-	o->resp->status = status;
-	o->resp->cimerror = token;
-	o->resp->close = close;
-	o->resp->content_type = NULL;
-	o->resp->body = NULL;
-	o->resp->body_len = 0;
-	o->resp->cim_response = false;
-	cimop__finish(o);
-}
-
-static bool
-is_metrics_url(const char *url)
-{
-	size_t n = url != NULL ? strcspn(url, "?") : 0;
-
-	return n == 8 && strncmp(url, "/metrics", 8) == 0;
-}
-
-static void
-serve_metrics(struct op *o)
-{
-	struct cim_buf b;
-
-	cim_buf_init(&b);
-	if (o->s->metrics != NULL)
-		metrics_render(o->s->metrics, o->s->rs, &b);
-	if (b.oom) {
-		cim_buf_release(&b);
-		cimop__fail(o, 500, NULL, false);
-		return;
-	}
-	o->resp->status = 200;
-	o->resp->content_type = "text/plain; version=0.0.4";
-	o->resp->body = cim_buf_steal(&b, &o->resp->body_len);
+	o->a->status = status;
+	o->a->close = close;
+	o->a->content_type = NULL;
+	o->a->body = NULL;
+	o->a->body_len = 0;
+	o->a->nheaders = 0;
+	if (token != NULL)
+		cimop__answer_header(o->a, "CIMError", token);
 	cimop__finish(o);
 }
 
 /* HOST for emitted paths: configured name, else Host header sans port. */
-const char *
-cimop__pick_host(const struct op *o, struct cim_arena *arena)
+static const char *
+pick_host(const struct op *o, struct cim_arena *arena)
 {
 	const struct conf *cf = o->s->conf;
 	const char *h, *colon;
@@ -179,8 +179,8 @@ cimop__slice_end(const struct cimop_server *s)
  * A CIM-level failure, not an HTTP one: DSP0200 lists CIM_ERR_FAILED for
  * every operation, and clients show its description.
  */
-size_t
-cimop__max_response(const struct cimop_server *s)
+static size_t
+max_response(const struct cimop_server *s)
 {
 	return s->conf != NULL ? (size_t)s->conf->max_response : 0;
 }
@@ -206,9 +206,9 @@ cimop__respond_end(const struct cimop_server *s, const struct cim_request *r,
 	    r->method);
 	if (over) {
 		log_warnx("%s: answer larger than max_response (%zu bytes): "
-		    "CIM_ERR_FAILED sent instead", r->method, cimop__max_response(s));
+		    "CIM_ERR_FAILED sent instead", r->method, max_response(s));
 		cimxml_write_error(b, CIM_ERR_FAILED, "the answer is larger "
-		    "than %zu bytes (max_response)", cimop__max_response(s));
+		    "than %zu bytes (max_response)", max_response(s));
 	} else {
 		cimxml_write_error(b, CIM_ERR_FAILED, "response too large");
 	}
@@ -217,31 +217,80 @@ cimop__respond_end(const struct cimop_server *s, const struct cim_request *r,
 }
 
 /*
- * Write the 200 response for a parsed request into `b`, or as much of it
- * as one slice allows (*cont says where it stands), or nothing
- * when the operation asked to defer its answer (the pair in src, tgt).
+ * The handler context of request `h` writing to `out`, the one place a
+ * struct op_ctx is filled.  conf and rs are the server's current ones: a
+ * reload may have swapped the configuration since a held request came.
+ */
+void
+cimop__ctx(const struct cimop_server *s, const struct cimop_held *h,
+    struct cim_buf *out, struct op_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->conf = s->conf;
+	c->rs = s->rs;
+	c->host = h->host;
+	c->user = h->user;
+	c->role = h->role;
+	c->arena = h->arena;
+	c->req = &h->req;
+	c->ns = model_ns_canon(h->req.ns);
+	c->out = out;
+}
+
+/*
+ * Hold request `who` in `h` for an answer after the handler returns: `h`
+ * takes the arena and the transport suspends the request (last, so nothing
+ * is suspended on failure).  Returns 0, -ENOMEM or -EIO.
+ */
+int
+cimop__held_take(struct op *o, const struct cimop_held *who,
+    struct cimop_held *h)
+{
+	*h = *who;
+	h->host = cim_arena_strdup(who->arena, who->host);
+	h->user = cim_arena_strdup(who->arena, who->user != NULL ?
+	    who->user : "");
+	if (h->host == NULL || h->user == NULL)
+		return -ENOMEM;
+	h->complete = o->in->complete;
+	h->token = o->in->defer(o->in->defer_arg, o->s);
+	return h->token != NULL ? 0 : -EIO;
+}
+
+/* A held request the transport gave up (client gone): count, log, free. */
+void
+cimop__held_drop(struct cimop_server *s, struct cimop_held *h)
+{
+	cimop__observe(s, h->req.method, 503, 0, cimop__mono_us() - h->t0);
+	log_debug("cim: %s by %s: given up by the transport", h->req.method,
+	    h->user[0] != '\0' ? h->user : "-");
+	cimop__arena_put(s, h->arena);
+}
+
+enum answer {
+	ANSWER_NOW,		/* b holds the whole response */
+	ANSWER_PAIR,		/* wait for the snapshot pair src, tgt */
+	ANSWER_SLICED,		/* an enumeration to finish in slices */
+};
+
+/*
+ * Write the 200 response for request `who` into `b`, or as much of it as
+ * one slice allows (*cont says where it stands), or nothing when the
+ * operation asked to defer its answer (the pair in src, tgt).
  */
 static enum answer
-respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cim_buf *b, uint32_t *src, uint32_t *tgt, struct intrinsic_cont **cont)
+respond(struct op *o, const struct cimop_held *who, struct cim_buf *b,
+    uint32_t *src, uint32_t *tgt, struct intrinsic_cont **cont)
 {
+	const struct cim_request *r = &who->req;
 	struct op_ctx c;
 
-	memset(&c, 0, sizeof(c));
+	b->max = max_response(o->s);
+	cimop__ctx(o->s, who, b, &c);
 	c.can_defer = o->s->loop != NULL && !o->s->closed &&
 	    !o->s->shutting_down && o->in->defer != NULL &&
 	    o->in->complete != NULL;
 	c.slice_until = c.can_defer ? cimop__slice_end(o->s) : 0;
-	b->max = cimop__max_response(o->s);
-	c.conf = o->s->conf;
-	c.rs = o->s->rs;
-	c.host = cimop__pick_host(o, arena);
-	c.user = o->in->user;
-	c.role = o->in->role;
-	c.arena = arena;
-	c.req = r;
-	c.ns = model_ns_canon(r->ns);
-	c.out = b;
 	cimxml_begin_response(b, r->msg_id ? r->msg_id : "", r->intrinsic,
 	    r->method);
 	if (c.ns == NULL)
@@ -264,11 +313,11 @@ respond(struct op *o, const struct cim_request *r, struct cim_arena *arena,
 	return ANSWER_NOW;
 }
 
-/* Returns true when a deferred answer kept the arena. */
+/* Returns true when a held answer kept the arena. */
 static bool
 process_body(struct op *o, struct cim_arena *arena)
 {
-	struct cim_request r;
+	struct cimop_held who;
 	struct cimxml_err err;
 	struct cim_buf b;
 	struct intrinsic_cont *cont = NULL;
@@ -276,10 +325,10 @@ process_body(struct op *o, struct cim_arena *arena)
 	enum answer ans;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
+	memset(&who, 0, sizeof(who));
 	memset(&err, 0, sizeof(err));
 	rc = cimxml_parse_request(o->in->body ? o->in->body : "",
-	    o->in->body_len, &o->s->limits, arena, &r, &err);
+	    o->in->body_len, &o->s->limits, arena, &who.req, &err);
 	if (rc == -ENOMEM) {
 		cimop__fail(o, 413, NULL, true);
 		return false;
@@ -289,36 +338,33 @@ process_body(struct op *o, struct cim_arena *arena)
 		    err.token ? err.token : "request-not-valid", true);
 		return false;
 	}
-	o->opname = r.method;
-	if (cimop__check_consistency(o, &r, arena) != 0)
+	o->opname = who.req.method;
+	if (cimop__check_consistency(o, &who.req, arena) != 0)
 		return false;
+	who.arena = arena;
+	who.host = pick_host(o, arena);
+	who.user = o->in->user;
+	who.role = o->in->role;
+	who.t0 = o->t0 - o->in->age_us;
 	cim_buf_init(&b);
-	ans = respond(o, &r, arena, &b, &src, &tgt, &cont);
+	ans = respond(o, &who, &b, &src, &tgt, &cont);
 	if (ans == ANSWER_PAIR) {
 		cim_buf_release(&b);
-		if (cimop__pending_add(o, &r, arena, src, tgt) == 0) {
-			o->resp->deferred = true;
+		if (cimop__waiter_add(o, &who, src, tgt) == 0) {
+			o->a->deferred = true;
 			return true;
 		}
-		cimop__respond_now(o, &r, arena, src, tgt);
+		cimop__waiter_now(o, &who, src, tgt);
 		return false;
 	}
 	if (ans == ANSWER_SLICED) {
-		if (cimop__slice_add(o, &r, arena, &b, cont) == 0) {
-			o->resp->deferred = true;
+		if (cimop__slice_add(o, &who, &b, cont) == 0) {
+			o->a->deferred = true;
 			return true;
 		}
-		cimop__slice_finish_now(o, &r, arena, &b, cont);
+		cimop__slice_finish_now(o, &who, &b, cont);
 	}
-	if (b.oom) {
-		cim_buf_release(&b);
-		cimop__fail(o, 500, NULL, true);
-		return false;
-	}
-	o->resp->status = 200;
-	o->resp->content_type = CT_XML;
-	o->resp->cim_response = true;
-	o->resp->body = cim_buf_steal(&b, &o->resp->body_len);
+	cimop__answer_xml(o->a, &b);
 	/* The op name lives in the arena: record metrics before reuse. */
 	cimop__finish(o);
 	return false;
@@ -326,20 +372,16 @@ process_body(struct op *o, struct cim_arena *arena)
 
 void
 cimop_process(struct cimop_server *s, const struct cimop_in *in,
-    struct http_resp *resp)
+    struct cimop_answer *a)
 {
-	struct op o = { s, in, resp, "", cimop__mono_us(), "-", 0 };
+	struct op o = { .s = s, .in = in, .a = a, .t0 = cimop__mono_us(),
+	    .opname = "-" };
 	struct cim_arena *arena;
 	const char *m = in->method ? in->method : "";
 
-	if (strcmp(m, "GET") == 0 && is_metrics_url(in->url)) {
-		o.opname = "metrics";
-		serve_metrics(&o);
-		return;
-	}
 	if (strcmp(m, "POST") != 0 && strcmp(m, "M-POST") != 0) {
-		resp->allow = "POST";
 		cimop__fail(&o, 405, NULL, false);
+		cimop__answer_header(a, "Allow", "POST");
 		return;
 	}
 	if (s->shutting_down) {
@@ -352,75 +394,58 @@ cimop_process(struct cimop_server *s, const struct cimop_in *in,
 	}
 	if (cimop__check_headers(&o) != 0)
 		return;
-	arena = cimop__arena_get();
+	arena = arena_get(s);
 	if (arena == NULL) {
 		cimop__fail(&o, 503, NULL, true);
 		return;
 	}
 	if (process_body(&o, arena))
-		return;		/* the pending entry owns the arena */
+		return;		/* the held request owns the arena */
 	o.opname = "-";		/* arena memory is about to be reused */
-	cimop__arena_put(arena);
-}
-
-static const char *
-req_header(const void *arg, const char *name)
-{
-	return http_req_header(arg, name);
-}
-
-static void
-on_http_cancel(void *arg, struct http_req *r)
-{
-	cimop_cancel(arg, r);
-}
-
-static void *
-http_defer(const void *defer_arg, struct cimop_server *s)
-{
-	return http_req_defer(defer_arg, on_http_cancel, s);
-}
-
-static void
-http_complete(void *token, struct http_resp *resp)
-{
-	http_req_complete(token, resp);
-}
-
-static enum op_role
-role_of(enum auth_role r)
-{
-	switch (r) {
-	case AUTH_BROWSE:
-		return OP_ROLE_BROWSE;
-	case AUTH_EDIT:
-		return OP_ROLE_EDIT;
-	case AUTH_NONE:
-		break;
-	}
-	return OP_ROLE_NONE;
+	cimop__arena_put(s, arena);
 }
 
 void
-cimop_handle(void *arg, const struct http_req *req, struct http_resp *resp)
+cimop_cancel(struct cimop_server *s, const void *token)
 {
-	struct cimop_in in;
-	const char *body;
-	size_t len = 0;
+	if (!cimop__slice_cancel(s, token))
+		(void)cimop__waiter_cancel(s, token);
+}
 
-	body = http_req_body(req, &len);
-	memset(&in, 0, sizeof(in));
-	in.method = http_req_method(req);
-	in.url = http_req_url(req);
-	in.header = req_header;
-	in.header_arg = req;
-	in.body = body;
-	in.body_len = len;
-	in.user = http_req_user(req);
-	in.role = role_of(http_req_role(req));
-	in.age_us = http_req_age_us(req);
-	in.defer = http_defer;
-	in.complete = http_complete;
-	in.defer_arg = req;
-	cimop_process(arg, &in, resp);
+static void
+on_cimop_handle_closed(uv_handle_t *h)
+{
+	struct cimop_server *s = h->data;
+
+	if (--s->closing == 0 && s->close_cb != NULL)
+		s->close_cb(s->close_arg);
+}
+
+static void
+close_handle(struct cimop_server *s, uv_handle_t *h, bool *live)
+{
+	if (!*live)
+		return;
+	*live = false;
+	s->closing++;
+	uv_close(h, on_cimop_handle_closed);
+}
+
+void
+cimop_close(struct cimop_server *s, void (*cb)(void *arg), void *arg)
+{
+	s->closed = true;
+	cimop__waiters_close(s);
+	cimop__slices_close(s);
+	if (s->spare_arena != NULL) {
+		cim_arena_free(s->spare_arena);
+		s->spare_arena = NULL;
+	}
+	s->close_cb = cb;
+	s->close_arg = arg;
+	close_handle(s, (uv_handle_t *)&s->stall, &s->stall_init);
+	close_handle(s, (uv_handle_t *)&s->ready, &s->ready_init);
+	close_handle(s, (uv_handle_t *)&s->idle, &s->idle_init);
+	if (s->closing == 0 && cb != NULL)
+		cb(arg);
 }

@@ -1,26 +1,48 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cimop_defer.c - deferred answers
+ * cimop_defer.c - CreateReplica CopyType 4 answers that wait until the
+ * snapshot is durable (announce, don't poll; the shape of redis
+ * blocked.c).  The request is held as a waiter keyed by its pair (src,
+ * tgt), keeping its arena.  cimop_changed(), called by the daemon for each
+ * committed replica change, marks the waiters of a changed or deleted pair
+ * ready and starts `ready`, a uv_idle handle that runs only while some are
+ * ready; it answers nothing itself.  On the next loop turn on_ready()
+ * asks op_extrinsic_deferred() for each ready waiter's answer: a pair
+ * still being filled writes nothing and the waiter waits again, anything
+ * else is the answer, written exactly as an immediate one would be and
+ * counted with its whole duration.  Whether a pair is still being filled
+ * is the handler's decision, not this file's.
+ *
+ * The only timer is the stall limit: it fires when the oldest progress
+ * seen is conf->timeout old; a waiter whose copy has moved since is given
+ * a new limit, one whose copy has not is answered 4 (give up; the copy is
+ * left running).  While shutting down or at close the waiters get 503.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
-#include "conf/conf.h"
-#include "cim/model.h"
-#include "cim/cimop.h"
-#include "daemon/http.h"
 #include "base/log.h"
-#include "daemon/metrics.h"
-#include "replica/replica.h"
 #include "cim/cimop_int.h"
+#include "conf/conf.h"
+#include "replica/replica.h"
 
-static void on_pending_tick(uv_timer_t *t);
+#define STALL_DEFAULT_S	30
+
+/* A CreateReplica CopyType 4 waiting for its snapshot to be durable. */
+struct cimop_waiter {
+	struct cimop_waiter *next;
+	struct cimop_held h;
+	uint32_t src, tgt;		/* the snapshot pair */
+	bool ready;			/* its pair changed, or time is up */
+	bool give_up;			/* no progress within the stall limit */
+	int64_t progress_t;		/* when the copy was last seen moving */
+	uint64_t progress;		/* bytes copied then */
+};
+
+static void on_ready(uv_idle_t *h);
+static void on_stall(uv_timer_t *t);
 
 /* No progress for this long: give up (conf timeout, 30 s by default). */
 static int64_t
@@ -32,278 +54,276 @@ stall_us(const struct cimop_server *s)
 	return (int64_t)sec * 1000000;
 }
 
+/* Bytes the copy filling the waiter's pair has done (0: none running). */
+static uint64_t
+copy_progress(const struct cimop_server *s, const struct cimop_waiter *w)
+{
+	const struct rpair *p = replica_pair_find(s->rs, w->src, w->tgt);
+	const struct rjob *j;
+
+	j = p != NULL && p->job_id != 0 ? replica_job_by_id(s->rs, p->job_id) :
+	    NULL;
+	return j != NULL ? j->bytes_done : 0;
+}
+
+/* Arm the stall timer for the earliest limit of a waiting waiter. */
+static void
+stall_arm(struct cimop_server *s)
+{
+	const struct cimop_waiter *w;
+	int64_t first = INT64_MAX, wait;
+
+	for (w = s->waiters; w != NULL; w = w->next)
+		if (!w->ready && w->progress_t < first)
+			first = w->progress_t;
+	if (first == INT64_MAX) {
+		uv_timer_stop(&s->stall);
+		return;
+	}
+	wait = first + stall_us(s) - cimop__mono_us();
+	uv_timer_start(&s->stall, on_stall,
+	    wait > 0 ? (uint64_t)(wait + 999) / 1000 : 0, 0);
+}
+
+/* Signal: answered on the next loop turn, by on_ready(). */
+static void
+waiter_ready(struct cimop_server *s, struct cimop_waiter *w)
+{
+	w->ready = true;
+	uv_idle_start(&s->ready, on_ready);
+}
+
+static int
+handles_init(struct cimop_server *s)
+{
+	if (!s->stall_init) {
+		if (uv_timer_init(s->loop, &s->stall) != 0)
+			return -EIO;
+		s->stall.data = s;
+		s->stall_init = true;
+	}
+	if (!s->ready_init) {
+		if (uv_idle_init(s->loop, &s->ready) != 0)
+			return -EIO;
+		s->ready.data = s;
+		s->ready_init = true;
+	}
+	return 0;
+}
+
 /*
- * Hold request `r` in `h` for an answer after the handler returns: `h`
- * takes `arena` and the transport suspends the request (last, so nothing
- * is suspended on failure).  Returns 0, -ENOMEM or -EIO.
+ * Hold request `who` until its snapshot pair is durable.  The waiter
+ * (owned by s->waiters) takes the arena.  Returns 0, or -ENOMEM / -EIO
+ * with nothing held (the caller answers at once).
  */
 int
-cimop__held_take(struct op *o, const struct cim_request *r, struct cim_arena *arena,
-    struct cimop_held *h)
-{
-	h->req = *r;
-	h->arena = arena;
-	h->host = cim_arena_strdup(arena, cimop__pick_host(o, arena));
-	h->user = cim_arena_strdup(arena, o->in->user != NULL ?
-	    o->in->user : "");
-	if (h->host == NULL || h->user == NULL)
-		return -ENOMEM;
-	h->role = o->in->role;
-	h->t0 = o->t0 - o->in->age_us;
-	h->complete = o->in->complete;
-	h->token = o->in->defer(o->in->defer_arg, o->s);
-	return h->token != NULL ? 0 : -EIO;
-}
-
-/* The handler context of a held request, with the current configuration
- * (a reload may have swapped it since the request came). */
-void
-cimop__held_ctx(const struct cimop_server *s, struct cimop_held *h,
-    struct op_ctx *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->conf = s->conf;
-	c->rs = s->rs;
-	c->host = h->host;
-	c->user = h->user;
-	c->role = h->role;
-	c->arena = h->arena;
-	c->req = &h->req;
-	c->ns = model_ns_canon(h->req.ns);
-}
-
-/* A held request the transport gave up (client gone): count, log, free. */
-void
-cimop__held_drop(struct cimop_server *s, struct cimop_held *h)
-{
-	metrics_observe_request(s->metrics, h->req.method, 503, 0,
-	    cimop__mono_us() - h->t0);
-	log_debug("cim: %s by %s: given up by the transport", h->req.method,
-	    h->user[0] != '\0' ? h->user : "-");
-	cimop__arena_put(h->arena);
-}
-
-/*
- * Hold request `r` until its snapshot pair is durable.  The pending entry
- * (owned by s->pending) takes `arena`.  Returns 0, or -ENOMEM / -EIO with
- * nothing held (the caller answers at once).
- */
-int
-cimop__pending_add(struct op *o, const struct cim_request *r,
-    struct cim_arena *arena, uint32_t src, uint32_t tgt)
+cimop__waiter_add(struct op *o, const struct cimop_held *who, uint32_t src,
+    uint32_t tgt)
 {
 	struct cimop_server *s = o->s;
-	struct cimop_pending *p;
+	struct cimop_waiter *w;
 	int err;
 
-	if (!s->timer_init) {
-		if (uv_timer_init(s->loop, &s->timer) != 0)
-			return -EIO;
-		s->timer.data = s;
-		s->timer_init = true;
-	}
-	p = calloc(1, sizeof(*p));
-	if (p == NULL)
+	if ((err = handles_init(s)) != 0)
+		return err;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
 		return -ENOMEM;
-	if ((err = cimop__held_take(o, r, arena, &p->h)) != 0) {
-		free(p);
+	if ((err = cimop__held_take(o, who, &w->h)) != 0) {
+		free(w);
 		return err;
 	}
-	p->src = src;
-	p->tgt = tgt;
-	p->progress_t = cimop__mono_us();
-	p->next = s->pending;
-	s->pending = p;
-	if (s->npending++ == 0)
-		uv_timer_start(&s->timer, on_pending_tick, PENDING_TICK_MS,
-		    PENDING_TICK_MS);
+	w->src = src;
+	w->tgt = tgt;
+	w->progress = copy_progress(s, w);
+	w->progress_t = cimop__mono_us();
+	w->next = s->waiters;
+	s->waiters = w;
+	s->nwaiters++;
+	stall_arm(s);
 	return 0;
 }
 
 static void
-pending_unlink(struct cimop_server *s, struct cimop_pending *p)
+waiter_unlink(struct cimop_server *s, struct cimop_waiter *w)
 {
-	struct cimop_pending **pp;
+	struct cimop_waiter **pp;
 
-	for (pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			s->npending--;
+	for (pp = &s->waiters; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			s->nwaiters--;
 			break;
 		}
 	}
-	if (s->pending == NULL && s->timer_init)
-		uv_timer_stop(&s->timer);
 }
 
-/* The METHODRESPONSE of a deferred request into resp (200, or 500). */
-static void
-pending_body(struct cimop_server *s, struct cimop_pending *p,
-    struct http_resp *resp)
+/*
+ * The answer of request `h` waiting for pair (src, tgt) into `a`: false,
+ * with nothing written, while the snapshot is still being filled (unless
+ * give_up); else true with 200 and the METHODRESPONSE (or 500).
+ */
+static bool
+waiter_body(struct cimop_server *s, struct cimop_held *h, uint32_t src,
+    uint32_t tgt, bool give_up, struct cimop_answer *a)
 {
 	struct op_ctx c;
 	struct cim_buf b;
 
-	cimop__held_ctx(s, &p->h, &c);
-	c.defer_pair_src = p->src;
-	c.defer_pair_tgt = p->tgt;
 	cim_buf_init(&b);
-	c.out = &b;
-	cimxml_begin_response(&b, p->h.req.msg_id ? p->h.req.msg_id : "", false,
-	    p->h.req.method);
-	op_extrinsic_deferred(&c);
-	cimxml_end_response(&b, false);
-	if (b.oom) {
+	cimop__ctx(s, h, &b, &c);
+	c.defer_pair_src = src;
+	c.defer_pair_tgt = tgt;
+	cimxml_begin_response(&b, h->req.msg_id ? h->req.msg_id : "", false,
+	    h->req.method);
+	if (!op_extrinsic_deferred(&c, give_up)) {
 		cim_buf_release(&b);
-		resp->status = 500;
-		resp->close = true;
-		return;
+		return false;
 	}
-	resp->status = 200;
-	resp->content_type = CT_XML;
-	resp->cim_response = true;
-	resp->body = cim_buf_steal(&b, &resp->body_len);
+	cimxml_end_response(&b, false);
+	cimop__answer_xml(a, &b);
+	return true;
 }
 
 /*
- * Answer and free one waiting request: its METHODRESPONSE, or `status`
- * without a body (503 while shutting down).  Counted in the metrics with
- * its whole duration.
+ * Answer waiter `w` and free it: its METHODRESPONSE, or `status` without
+ * a body (503 while shutting down).  Returns false, with nothing done,
+ * when its pair is still being filled.
  */
-static void
-pending_answer(struct cimop_server *s, struct cimop_pending *p,
-    unsigned status)
-{
-	struct http_resp resp;
-	int64_t dur = cimop__mono_us() - p->h.t0;
-
-	memset(&resp, 0, sizeof(resp));
-	pending_unlink(s, p);
-	if (status == 200)
-		pending_body(s, p, &resp);
-	else {
-		resp.status = status;
-		resp.close = true;
-	}
-	metrics_observe_request(s->metrics, p->h.req.method, resp.status, 0,
-	    dur);
-	log_debug("cim: %s by %s: status %u (deferred), %" PRId64 "us",
-	    p->h.req.method, p->h.user[0] != '\0' ? p->h.user : "-", resp.status,
-	    dur);
-	p->h.complete(p->h.token, &resp);
-	free(resp.body);	/* complete() took it unless it failed */
-	cimop__arena_put(p->h.arena);
-	free(p);
-}
-
-/* Is the snapshot still being filled, and still making progress? */
 static bool
-pending_wait(struct cimop_server *s, struct cimop_pending *p, int64_t now)
+waiter_answer(struct cimop_server *s, struct cimop_waiter *w, unsigned status)
 {
-	const struct rpair *pr;
-	const struct rjob *j;
+	struct cimop_answer a;
+	int64_t dur;
 
-	if (!op_snapshot_copying(s->rs, p->src, p->tgt))
-		return false;
-	pr = replica_pair_find(s->rs, p->src, p->tgt);
-	j = pr->job_id != 0 ? replica_job_by_id(s->rs, pr->job_id) : NULL;
-	if (j != NULL && j->bytes_done != p->progress) {
-		p->progress = j->bytes_done;
-		p->progress_t = now;
+	memset(&a, 0, sizeof(a));
+	if (status == 200) {
+		if (!waiter_body(s, &w->h, w->src, w->tgt, w->give_up, &a))
+			return false;
+	} else {
+		a.status = status;
+		a.close = true;
 	}
-	if (now - p->progress_t < stall_us(s))
-		return true;
-	log_warnx("%s: snapshot %u of volume %u: no copy progress for %" PRId64
-	    " s, giving up", p->h.req.method, p->tgt, p->src,
-	    stall_us(s) / 1000000);
-	return false;
+	waiter_unlink(s, w);
+	dur = cimop__mono_us() - w->h.t0;
+	cimop__observe(s, w->h.req.method, a.status, 0, dur);
+	log_debug("cim: %s by %s: status %u (deferred), %" PRId64 "us",
+	    w->h.req.method, w->h.user[0] != '\0' ? w->h.user : "-", a.status,
+	    dur);
+	w->h.complete(w->h.token, &a);
+	free(a.body);	/* complete() took it unless it failed */
+	cimop__arena_put(s, w->h.arena);
+	free(w);
+	return true;
 }
 
+/* Serve the ready waiters (the loop turn after they were signalled). */
 static void
-on_pending_tick(uv_timer_t *t)
-{
-	struct cimop_server *s = t->data;
-	struct cimop_pending *p, *next;
-	int64_t now = cimop__mono_us();
-
-	for (p = s->pending; p != NULL; p = next) {
-		next = p->next;
-		if (s->shutting_down)
-			pending_answer(s, p, 503);
-		else if (!pending_wait(s, p, now))
-			pending_answer(s, p, 200);
-	}
-}
-
-void
-cimop_cancel(struct cimop_server *s, const void *token)
-{
-	struct cimop_pending *p;
-
-	if (cimop__slice_cancel(s, token))
-		return;
-	for (p = s->pending; p != NULL; p = p->next)
-		if (p->h.token == token)
-			break;
-	if (p == NULL)
-		return;
-	pending_unlink(s, p);
-	cimop__held_drop(s, &p->h);
-	free(p);
-}
-
-static void
-on_cimop_handle_closed(uv_handle_t *h)
+on_ready(uv_idle_t *h)
 {
 	struct cimop_server *s = h->data;
+	struct cimop_waiter *w, *next;
 
-	if (h == (uv_handle_t *)&s->timer)
-		s->timer_init = false;
-	else
-		s->idle_init = false;
-	if (--s->closing == 0 && s->close_cb != NULL)
-		s->close_cb(s->close_arg);
+	uv_idle_stop(h);
+	for (w = s->waiters; w != NULL; w = next) {
+		next = w->next;
+		if (!w->ready)
+			continue;
+		w->ready = false;
+		(void)waiter_answer(s, w, s->shutting_down ? 503 : 200);
+	}
+	stall_arm(s);
+}
+
+/* The stall limit of some waiter is up: moved since, or give up. */
+static void
+on_stall(uv_timer_t *t)
+{
+	struct cimop_server *s = t->data;
+	struct cimop_waiter *w;
+	int64_t now = cimop__mono_us();
+	uint64_t done;
+
+	for (w = s->waiters; w != NULL; w = w->next) {
+		if (w->ready || now - w->progress_t < stall_us(s))
+			continue;
+		done = copy_progress(s, w);
+		if (done != w->progress) {
+			w->progress = done;
+			w->progress_t = now;
+			continue;
+		}
+		log_warnx("%s: snapshot %u of volume %u: no copy progress for "
+		    "%" PRId64 " s, giving up", w->h.req.method, w->tgt,
+		    w->src, stall_us(s) / 1000000);
+		w->give_up = true;
+		waiter_ready(s, w);
+	}
+	stall_arm(s);
 }
 
 void
-cimop_close(struct cimop_server *s, void (*cb)(void *arg), void *arg)
+cimop_changed(struct cimop_server *s, const struct replica_event *ev)
 {
-	s->closed = true;
-	while (s->pending != NULL)
-		pending_answer(s, s->pending, 503);
-	while (s->slices != NULL)
-		cimop__slice_answer(s, s->slices, 503);
-	if (!s->timer_init && !s->idle_init) {
-		if (cb != NULL)
-			cb(arg);
+	const struct rpair *p;
+	struct cimop_waiter *w;
+
+	if (ev->what != REPLICA_PAIR)
 		return;
-	}
-	s->close_cb = cb;
-	s->close_arg = arg;
-	s->closing = (s->timer_init ? 1u : 0u) + (s->idle_init ? 1u : 0u);
-	if (s->timer_init)
-		uv_close((uv_handle_t *)&s->timer, on_cimop_handle_closed);
-	if (s->idle_init)
-		uv_close((uv_handle_t *)&s->idle, on_cimop_handle_closed);
+	p = ev->after.pair != NULL ? ev->after.pair : ev->before.pair;
+	for (w = s->waiters; w != NULL; w = w->next)
+		if (w->src == p->src_id && w->tgt == p->tgt_id)
+			waiter_ready(s, w);
+}
+
+void
+cimop_shutdown(struct cimop_server *s)
+{
+	struct cimop_waiter *w;
+
+	s->shutting_down = true;
+	for (w = s->waiters; w != NULL; w = w->next)
+		waiter_ready(s, w);
 }
 
 /* Cannot hold a deferred request: the answer its pair allows now. */
 void
-cimop__respond_now(struct op *o, const struct cim_request *r,
-    struct cim_arena *arena, uint32_t src, uint32_t tgt)
+cimop__waiter_now(struct op *o, const struct cimop_held *who, uint32_t src,
+    uint32_t tgt)
 {
-	struct cimop_pending now;
+	struct cimop_held h = *who;
 
-	log_warnx("%s: cannot wait for snapshot %u: answering now", r->method,
-	    tgt);
-	memset(&now, 0, sizeof(now));
-	now.h.req = *r;
-	now.h.arena = arena;
-	now.h.host = cimop__pick_host(o, arena);
-	now.h.user = o->in->user != NULL ? o->in->user : "";
-	now.h.role = o->in->role;
-	now.src = src;
-	now.tgt = tgt;
-	pending_body(o->s, &now, o->resp);
+	log_warnx("%s: cannot wait for snapshot %u: answering now",
+	    who->req.method, tgt);
+	if (h.user == NULL)
+		h.user = "";
+	(void)waiter_body(o->s, &h, src, tgt, true, o->a);
 	cimop__finish(o);
+}
+
+/* The transport gave up a waiting request (client gone): drop it. */
+bool
+cimop__waiter_cancel(struct cimop_server *s, const void *token)
+{
+	struct cimop_waiter *w;
+
+	for (w = s->waiters; w != NULL; w = w->next)
+		if (w->h.token == token)
+			break;
+	if (w == NULL)
+		return false;
+	waiter_unlink(s, w);
+	cimop__held_drop(s, &w->h);
+	free(w);
+	if (s->stall_init)
+		stall_arm(s);
+	return true;
+}
+
+/* Close: every waiter gets 503 now. */
+void
+cimop__waiters_close(struct cimop_server *s)
+{
+	while (s->waiters != NULL)
+		(void)waiter_answer(s, s->waiters, 503);
 }

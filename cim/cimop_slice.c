@@ -1,23 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cimop_slice.c - sliced answers
+ * cimop_slice.c - large enumeration and association answers written in
+ * slices: the request is held (its arena and the answer so far kept in a
+ * struct cimop_slice) and op_intrinsic_resume() writes about slice_us of
+ * it per loop turn from a uv_idle handle that runs only while an answer
+ * is unfinished, so other connections are served in between.  Unfinished
+ * answers take turns, oldest first.  The whole answer is built before it
+ * is sent, so a limit (max_response) still replaces it by one ERROR.
+ * While shutting down or at close the held ones get 503.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
-#include "conf/conf.h"
-#include "cim/model.h"
-#include "cim/cimop.h"
-#include "daemon/http.h"
 #include "base/log.h"
-#include "daemon/metrics.h"
-#include "replica/replica.h"
 #include "cim/cimop_int.h"
 
 static void on_slice_idle(uv_idle_t *h);
@@ -35,12 +32,12 @@ slice_append(struct cimop_server *s, struct cimop_slice *e)
 }
 
 /*
- * Hold request `r` whose enumeration stopped at `cont`: the entry (owned by
- * s->slices) takes `arena` and the buffer `b`.  Returns 0, or -ENOMEM /
- * -EIO with nothing taken (the caller finishes the answer at once).
+ * Hold request `who` whose enumeration stopped at `cont`: the entry (owned
+ * by s->slices) takes its arena and the buffer `b`.  Returns 0, or -ENOMEM
+ * / -EIO with nothing taken (the caller finishes the answer at once).
  */
 int
-cimop__slice_add(struct op *o, const struct cim_request *r, struct cim_arena *arena,
+cimop__slice_add(struct op *o, const struct cimop_held *who,
     struct cim_buf *b, struct intrinsic_cont *cont)
 {
 	struct cimop_server *s = o->s;
@@ -56,7 +53,7 @@ cimop__slice_add(struct op *o, const struct cim_request *r, struct cim_arena *ar
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		return -ENOMEM;
-	if ((err = cimop__held_take(o, r, arena, &e->h)) != 0) {
+	if ((err = cimop__held_take(o, who, &e->h)) != 0) {
 		free(e);
 		return err;
 	}
@@ -69,8 +66,8 @@ cimop__slice_add(struct op *o, const struct cim_request *r, struct cim_arena *ar
 	return 0;
 }
 
-void
-cimop__slice_unlink(struct cimop_server *s, struct cimop_slice *e)
+static void
+slice_unlink(struct cimop_server *s, struct cimop_slice *e)
 {
 	struct cimop_slice **pp;
 
@@ -88,39 +85,30 @@ cimop__slice_unlink(struct cimop_server *s, struct cimop_slice *e)
  * Answer and free one sliced request: its finished METHODRESPONSE, or
  * `status` without a body (503 while shutting down).
  */
-void
-cimop__slice_answer(struct cimop_server *s, struct cimop_slice *e, unsigned status)
+static void
+slice_answer(struct cimop_server *s, struct cimop_slice *e, unsigned status)
 {
-	struct http_resp resp;
+	struct cimop_answer resp;
 	unsigned cim_status = 0;
 	int64_t dur = cimop__mono_us() - e->h.t0;
 
 	memset(&resp, 0, sizeof(resp));
-	cimop__slice_unlink(s, e);
+	slice_unlink(s, e);
 	if (status == 200) {
 		cim_status = cimop__respond_end(s, &e->h.req, &e->b, e->status);
-		if (e->b.oom) {
-			resp.status = 500;
-			resp.close = true;
-		} else {
-			resp.status = 200;
-			resp.content_type = CT_XML;
-			resp.cim_response = true;
-			resp.body = cim_buf_steal(&e->b, &resp.body_len);
-		}
+		cimop__answer_xml(&resp, &e->b);
 	} else {
 		resp.status = status;
 		resp.close = true;
 	}
 	cim_buf_release(&e->b);
-	metrics_observe_request(s->metrics, e->h.req.method, resp.status,
-	    cim_status, dur);
+	cimop__observe(s, e->h.req.method, resp.status, cim_status, dur);
 	log_debug("cim: %s by %s: status %u, CIM %u (sliced), %" PRId64 "us",
 	    e->h.req.method, e->h.user[0] != '\0' ? e->h.user : "-", resp.status,
 	    cim_status, dur);
 	e->h.complete(e->h.token, &resp);
 	free(resp.body);	/* complete() took it unless it failed */
-	cimop__arena_put(e->h.arena);
+	cimop__arena_put(s, e->h.arena);
 	free(e);
 }
 
@@ -140,19 +128,17 @@ on_slice_idle(uv_idle_t *h)
 		return;
 	}
 	if (s->shutting_down) {
-		while (s->slices != NULL)
-			cimop__slice_answer(s, s->slices, 503);
+		cimop__slices_close(s);
 		return;
 	}
-	cimop__held_ctx(s, &e->h, &c);
-	c.out = &e->b;
+	cimop__ctx(s, &e->h, &e->b, &c);
 	c.cont = e->cont;
 	c.slice_until = cimop__slice_end(s);
 	op_intrinsic_resume(&c);
 	if (c.status != 0)
 		e->status = c.status;
 	if (c.cont == NULL || e->b.oom) {
-		cimop__slice_answer(s, e, 200);
+		slice_answer(s, e, 200);
 		return;
 	}
 	e->cont = c.cont;
@@ -173,7 +159,7 @@ cimop__slice_cancel(struct cimop_server *s, const void *token)
 			break;
 	if (e == NULL)
 		return false;
-	cimop__slice_unlink(s, e);
+	slice_unlink(s, e);
 	cim_buf_release(&e->b);
 	cimop__held_drop(s, &e->h);
 	free(e);
@@ -182,22 +168,21 @@ cimop__slice_cancel(struct cimop_server *s, const void *token)
 
 /* Cannot hold a sliced request: write the rest of it now. */
 void
-cimop__slice_finish_now(struct op *o, const struct cim_request *r,
-    struct cim_arena *arena, struct cim_buf *b, struct intrinsic_cont *cont)
+cimop__slice_finish_now(struct op *o, const struct cimop_held *who,
+    struct cim_buf *b, struct intrinsic_cont *cont)
 {
 	struct op_ctx c;
 
-	memset(&c, 0, sizeof(c));
-	c.conf = o->s->conf;
-	c.rs = o->s->rs;
-	c.host = cimop__pick_host(o, arena);
-	c.user = o->in->user;
-	c.role = o->in->role;
-	c.arena = arena;
-	c.req = r;
-	c.ns = model_ns_canon(r->ns);
-	c.out = b;
+	cimop__ctx(o->s, who, b, &c);
 	c.cont = cont;
 	op_intrinsic_resume(&c);	/* slice_until 0: to the end */
-	o->cim_status = cimop__respond_end(o->s, r, b, c.status);
+	o->cim_status = cimop__respond_end(o->s, &who->req, b, c.status);
+}
+
+/* Close: every held answer gets 503. */
+void
+cimop__slices_close(struct cimop_server *s)
+{
+	while (s->slices != NULL)
+		slice_answer(s, s->slices, 503);
 }

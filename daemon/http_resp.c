@@ -97,16 +97,23 @@ http_build(struct http_resp *h)
 	if (h->content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    h->content_type);
-	if (h->cim_response)
-		MHD_add_response_header(resp, "CIMOperation", "MethodResponse");
-	if (h->cimerror != NULL)
-		MHD_add_response_header(resp, "CIMError", h->cimerror);
-	if (h->allow != NULL)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, h->allow);
+	for (size_t i = 0; i < h->nheaders && i < HTTP_RESP_MAX_HEADERS; i++)
+		MHD_add_response_header(resp, h->headers[i].name,
+		    h->headers[i].value);
 	if (h->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
 	return resp;
+}
+
+int
+http_resp_add_header(struct http_resp *r, const char *name, const char *value)
+{
+	if (r->nheaders >= HTTP_RESP_MAX_HEADERS)
+		return -ENOSPC;
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders++].value = value;
+	return 0;
 }
 
 static enum MHD_Result
