@@ -5,8 +5,8 @@
  * CIMObject, CIMProtocolVersion, CIMBatch, Content-Type), parses the body,
  * checks versions and namespace, dispatches to op_intrinsic/op_extrinsic
  * and writes the envelope.  It gets a request as a struct cimop_in and
- * answers with a struct cimop_answer; the daemon adapts both to HTTP
- * (daemon/cimglue.c) and decides which path leads here (daemon/routes.c).
+ * answers with a struct cimop_answer; it knows no transport: the daemon
+ * adapts both to HTTP and decides which requests come here.
  *
  * A CreateReplica CopyType 4 is answered only once its snapshot is
  * durable (SPEC.md §3.3: the call is synchronous): the request is held

@@ -658,6 +658,43 @@ test_defer_failed(void **state)
 }
 
 static void
+on_copy_moves(uv_timer_t *t)
+{
+	struct env *e = t->data;
+
+	replica_on_copy_progress(e->rs, last_copy(e), 4096, 1 << 20, 0, 4096);
+}
+
+/*
+ * Progress seen when the stall limit is up starts it again: a copy that
+ * moved within the first second and then not at all is given up after
+ * the second one, not the first.
+ */
+static void
+test_defer_progress(void **state)
+{
+	struct env *e = *state;
+	uv_timer_t moves;
+	uint64_t t0;
+
+	defer_env(e);
+	e->conf->timeout = 1;
+	run(e, "POST", CREATE_BODY("62", "sv1", "4"));
+	assert_true(e->resp.deferred);
+	t0 = uv_hrtime();
+	uv_timer_init(&e->loop, &moves);
+	moves.data = e;
+	uv_timer_start(&moves, on_copy_moves, 300, 0);
+	defer_wait(e, 1);
+	assert_true(uv_hrtime() - t0 > 1500ull * 1000 * 1000);
+	assert_true(done_has(e, "<VALUE>4</VALUE></RETURNVALUE>"
+	    "</METHODRESPONSE>"));
+	uv_close((uv_handle_t *)&moves, NULL);
+	uv_run(&e->loop, UV_RUN_NOWAIT);	/* before `moves` goes */
+	assert_true(fake_rep_finish(&e->f, e->rs, last_copy(e), 0, NULL));
+}
+
+static void
 on_cimop_closed(void *arg)
 {
 	((struct env *)arg)->closed = true;
@@ -878,6 +915,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_mpost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defer_create, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_defer_progress, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_defer_failed, setup,
 		    teardown),
