@@ -45,9 +45,9 @@ struct http_header {
 
 /*
  * The response a handler fills.  body is malloc'ed and owned by the server
- * after the handler returns (NULL = empty).  The server writes
- * Content-Type, then headers[0..nheaders) in that order, then Connection:
- * close; it interprets none of them.  Their strings are borrowed: they
+ * after the handler returns (NULL = empty).  The server adds Content-Type,
+ * then headers[0..nheaders) in that order, then Connection: close to the
+ * response; it interprets none of them.  Their strings are borrowed: they
  * must outlive the call that hands the response over (static strings in
  * practice).
  */
@@ -75,8 +75,9 @@ typedef void (*http_handler_fn)(void *arg, const struct http_req *req,
     struct http_resp *resp);
 
 /*
- * Deferred answers.  From inside the handler only, http_req_defer() keeps the request open after the handler returns
- * (MHD suspends the connection) and returns the handle to answer it with.
+ * Deferred answers.  From inside the handler only, http_req_defer() keeps
+ * the request open after the handler returns (MHD suspends the
+ * connection) and returns the handle to answer it with.
  * The handle stays valid until exactly one of: the owner calls
  * http_req_complete(), or the server answers by itself (503, Connection:
  * close, when http_server_close() finds it still waiting) and calls
