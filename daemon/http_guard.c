@@ -248,6 +248,16 @@ http_guard_authq(const struct http_server *s, struct authq_opts *a)
 	a->max_delay_ms = s->guard.auth_fail_delay_ms;
 }
 
+/* Keep `g` and derive connguard's and authq's options from it. */
+static void
+http_guard_derive(struct http_server *s, const struct http_guard_opts *g,
+    struct connguard_opts *c, struct authq_opts *a)
+{
+	s->guard = *g;
+	http_guard_conns(s, c);
+	http_guard_authq(s, a);
+}
+
 static uint64_t
 http_guard_budget(uint64_t v)
 {
@@ -261,9 +271,7 @@ http__guard_new(struct http_server *s, const struct http_guard_opts *g)
 	struct connguard_opts c;
 	struct authq_opts a;
 
-	s->guard = *g;
-	http_guard_conns(s, &c);
-	http_guard_authq(s, &a);
+	http_guard_derive(s, g, &c, &a);
 	s->rl = ratelog_new(HTTP_LOG_WINDOW_MS, HTTP_LOG_SLOTS);
 	s->conns = connguard_new(&c);
 	s->budget = body_budget_new(http_guard_budget(g->body_budget),
@@ -288,9 +296,7 @@ http_server_set_guard(struct http_server *s, const struct http_guard_opts *g)
 	struct connguard_opts c;
 	struct authq_opts a;
 
-	s->guard = *g;
-	http_guard_conns(s, &c);
-	http_guard_authq(s, &a);
+	http_guard_derive(s, g, &c, &a);
 	connguard_set_opts(s->conns, &c);
 	authq_set_opts(s->authq, &a);
 	body_budget_set(s->budget, http_guard_budget(g->body_budget),
