@@ -183,8 +183,8 @@ teardown(void **state)
 
 	free(e->resp.body);
 	free(e->done.body);
+	cimop_close(&e->s, NULL, NULL);		/* frees the spare arena */
 	if (e->loop_init) {
-		cimop_close(&e->s, NULL, NULL);
 		uv_run(&e->loop, UV_RUN_DEFAULT);
 		assert_int_equal(uv_loop_close(&e->loop), 0);
 	}
