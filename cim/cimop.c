@@ -98,8 +98,8 @@ cimop__finish(struct op *o)
 }
 
 /* Add a header; no answer of cimop's has more than CIMOP_MAX_HEADERS. */
-void
-cimop__answer_header(struct cimop_answer *a, const char *name,
+static void
+answer_header(struct cimop_answer *a, const char *name,
     const char *value)
 {
 	if (a->nheaders < CIMOP_MAX_HEADERS) {
@@ -123,7 +123,7 @@ cimop__answer_xml(struct cimop_answer *a, struct cim_buf *b)
 	}
 	a->status = 200;
 	a->content_type = CT_XML;
-	cimop__answer_header(a, "CIMOperation", "MethodResponse");
+	answer_header(a, "CIMOperation", "MethodResponse");
 	a->body = cim_buf_steal(b, &a->body_len);
 }
 
@@ -138,7 +138,7 @@ cimop__fail(struct op *o, unsigned status, const char *token, bool close)
 	o->a->body_len = 0;
 	o->a->nheaders = 0;
 	if (token != NULL)
-		cimop__answer_header(o->a, "CIMError", token);
+		answer_header(o->a, "CIMError", token);
 	cimop__finish(o);
 }
 
@@ -381,7 +381,7 @@ cimop_process(struct cimop_server *s, const struct cimop_in *in,
 
 	if (strcmp(m, "POST") != 0 && strcmp(m, "M-POST") != 0) {
 		cimop__fail(&o, 405, NULL, false);
-		cimop__answer_header(a, "Allow", "POST");
+		answer_header(a, "Allow", "POST");
 		return;
 	}
 	if (s->shutting_down) {

@@ -61,8 +61,6 @@ void cimop__ctx(const struct cimop_server *s, const struct cimop_held *h,
 unsigned cimop__respond_end(const struct cimop_server *s,
     const struct cim_request *r, struct cim_buf *b, unsigned status);
 int64_t cimop__slice_end(const struct cimop_server *s);
-void cimop__answer_header(struct cimop_answer *a, const char *name,
-    const char *value);
 void cimop__answer_xml(struct cimop_answer *a, struct cim_buf *b);
 void cimop__observe(const struct cimop_server *s, const char *op,
     unsigned http_status, unsigned cim_status, int64_t dur_us);
