@@ -126,8 +126,10 @@ tests/unit/test_conf_%: tests/unit/test_conf_%$(O).o .buildmode $(LIB_CONF)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
 tests/unit/test_base_%: tests/unit/test_base_%$(O).o .buildmode $(LIB_BASE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka
-tests/unit/test_cim_%: tests/unit/test_cim_%$(O).o .buildmode $(LIBS_CORE)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group -lcmocka $(LIBS_ALL)
+LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_CONF) $(LIB_BASE)
+tests/unit/test_cim_%: tests/unit/test_cim_%$(O).o .buildmode $(LIBS_CIM_TEST)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CIM_TEST) -Wl,--end-group -lcmocka \
+		$(LIBS_CIMXML) $(LIBS_REPLICA) $(LIBS_CONF) -luv
 tests/unit/test_daemon_%: tests/unit/test_daemon_%$(O).o .buildmode $(LIBS_CORE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group -lcmocka $(LIBS_ALL)
 
@@ -198,6 +200,7 @@ check-deps:
 	if grep -nE '#include "(cimxml|daemon|blockdev)/|<uv.h>|<expat.h>|<microhttpd.h>' replica/*.[ch]; then bad=1; fi; \
 	if grep -nE '#include "(cimxml|daemon|blockdev|replica)/' conf/*.[ch]; then bad=1; fi; \
 	if grep -nE '#include "(cimxml|daemon|blockdev|replica|conf|cim)/|<uv.h>|<expat.h>|<microhttpd.h>' base/*.[ch]; then bad=1; fi; \
+	if grep -nE '#include "(daemon|blockdev)/|<microhttpd.h>' cim/*.[ch]; then bad=1; fi; \
 	if [ $$bad -ne 0 ]; then echo "check-deps: layering violation"; exit 1; fi; echo "check-deps: layering OK"
 
 bench: deps deps-bench all

@@ -177,8 +177,9 @@ target_pool(struct op_ctx *c, const struct ext_args *b, uint32_t src,
 	return -EINVAL;
 }
 
-bool
-op_snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
+/* Is the snapshot pair (src, tgt) still being filled? */
+static bool
+snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
 {
 	const struct rpair *p = replica_pair_find(rs, src, tgt);
 
@@ -186,12 +187,16 @@ op_snapshot_copying(const struct replica_set *rs, uint32_t src, uint32_t tgt)
 	    p->sync_state == SYNC_RESYNC_IN_PROGRESS);
 }
 
-void
-op_extrinsic_deferred(struct op_ctx *c)
+bool
+op_extrinsic_deferred(struct op_ctx *c, bool give_up)
 {
 	const struct rpair *p = replica_pair_find(c->rs, c->defer_pair_src,
 	    c->defer_pair_tgt);
 	struct replica_result res = { 0 };
+
+	if (!give_up && p != NULL && snapshot_copying(c->rs, p->src_id,
+	    p->tgt_id))
+		return false;
 
 	/* Restore needs Idle: restoring from it means it was complete. */
 	if (p != NULL && (p->sync_state == SYNC_IDLE ||
@@ -199,16 +204,17 @@ op_extrinsic_deferred(struct op_ctx *c)
 		res.rc = REPLICA_RC_OK;
 		res.target_id = c->defer_pair_tgt;
 		write_result(c, &res);
-		return;
+		return true;
 	}
 	log_warnx("%s by %s: snapshot %u of volume %u %s: answering %u",
 	    c->req->method, who_name(c), c->defer_pair_tgt,
 	    c->defer_pair_src, p == NULL ? "is gone" :
 	    p->sync_state == SYNC_BROKEN ? "could not be filled (Broken)" :
-	    op_snapshot_copying(c->rs, p->src_id, p->tgt_id) ?
+	    snapshot_copying(c->rs, p->src_id, p->tgt_id) ?
 	    "is still being copied" : sync_state_name(p->sync_state),
 	    REPLICA_RC_FAILED);
 	write_rc(c, REPLICA_RC_FAILED);
+	return true;
 }
 
 /* CopyType is declared uint16, so binding has range-checked it. */
@@ -244,10 +250,8 @@ call_create_replica(struct op_ctx *c, const struct ext_args *b,
 	/* Not before the snapshot is durable: answered now only if it is. */
 	c->defer_pair_src = src;
 	c->defer_pair_tgt = res.target_id;
-	if (op_snapshot_copying(c->rs, src, res.target_id))
-		return 0;
-	op_extrinsic_deferred(c);
-	c->defer_pair_src = c->defer_pair_tgt = 0;
+	if (op_extrinsic_deferred(c, false))
+		c->defer_pair_src = c->defer_pair_tgt = 0;
 	return 0;
 }
 

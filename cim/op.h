@@ -43,16 +43,16 @@ struct op_ctx {
 	 */
 	unsigned status;
 	/*
-	 * Deferred answers (addition).  cimop.c sets can_defer when it can
-	 * hold the answer.  CreateReplica CopyType 4 then leaves the new pair
-	 * in defer_pair_src/tgt and writes nothing while the snapshot's
-	 * background copy runs; cimop.c answers once the pair has left
-	 * ResyncInProgress, with op_extrinsic_deferred().
+	 * Deferred answers.  cimop.c sets can_defer when it can hold the
+	 * answer.  CreateReplica CopyType 4 then leaves the new pair in
+	 * defer_pair_src/tgt and writes nothing while the snapshot's
+	 * background copy runs: "answer me when this pair is durable".
+	 * cimop.c calls op_extrinsic_deferred() after each change of the pair.
 	 */
 	bool can_defer;
 	uint32_t defer_pair_src, defer_pair_tgt;
 	/*
-	 * Sliced answers (addition, issue 8).  cimop.c sets slice_until (a
+	 * Sliced answers.  cimop.c sets slice_until (a
 	 * CLOCK_MONOTONIC time in microseconds, 0 = no bound) when it can
 	 * hold the request.  An enumeration or association operation still
 	 * writing when that time passes stops after the object in hand and
@@ -90,19 +90,15 @@ void op_extrinsic(struct op_ctx *c);
 /* Write the next slice of the answer c->cont stands for (see above). */
 void op_intrinsic_resume(struct op_ctx *c);
 /*
- * Is the snapshot pair (src, tgt) still being filled (Initialized or
- * ResyncInProgress)?  Then a deferred CreateReplica keeps waiting.
- */
-bool op_snapshot_copying(const struct replica_set *rs, uint32_t src,
-    uint32_t tgt);
-/*
  * The content of the METHODRESPONSE of a deferred CreateReplica for the
- * pair c->defer_pair_src/tgt: RETURNVALUE 0 + TargetElement once the
- * snapshot is durable (Idle, or already restoring from it), else
- * RETURNVALUE 4 (copy failed: Broken, pair gone, or still copying when
- * cimop.c gives up), logged with the reason.
+ * pair c->defer_pair_src/tgt.  While the snapshot is still being filled
+ * (Initialized or ResyncInProgress) it writes nothing and returns false,
+ * unless `give_up`.  Else it returns true having written RETURNVALUE 0 +
+ * TargetElement once the snapshot is durable (Idle, or already restoring
+ * from it), or RETURNVALUE 4 (copy failed: Broken, pair gone, or still
+ * copying when cimop.c gives up), logged with the reason.
  */
-void op_extrinsic_deferred(struct op_ctx *c);
+bool op_extrinsic_deferred(struct op_ctx *c, bool give_up);
 /*
  * In practice (cimxml.h): cimxml_begin_response/cimxml_end_response write
  * the (I)METHODRESPONSE start and end tags, so op_intrinsic and

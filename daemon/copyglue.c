@@ -45,6 +45,9 @@ struct copyglue {
 	struct glue_job		**jobs;
 	size_t			 njobs, cap;
 	char			*digest_dir;	/* NULL: keep no digest maps */
+	void			(*changed)(void *arg,
+				    const struct replica_event *ev);
+	void			*changed_arg;
 };
 
 struct copyglue *
@@ -414,6 +417,24 @@ glue_log(void *ctx, enum log_level level, const char *msg)
 	}
 }
 
+/* replica_ops.changed: every committed change goes to the listener. */
+static void
+glue_changed(void *ctx, const struct replica_event *ev)
+{
+	struct copyglue *g = ctx;
+
+	if (g->changed != NULL)
+		g->changed(g->changed_arg, ev);
+}
+
+void
+copyglue_set_changed(struct copyglue *g,
+    void (*fn)(void *arg, const struct replica_event *ev), void *arg)
+{
+	g->changed = fn;
+	g->changed_arg = arg;
+}
+
 void
 copyglue_ops(struct copyglue *g, struct replica_ops *ops)
 {
@@ -426,4 +447,5 @@ copyglue_ops(struct copyglue *g, struct replica_ops *ops)
 	ops->volume_check = glue_volume_check;
 	ops->now_us = glue_now_us;
 	ops->log = glue_log;
+	ops->changed = glue_changed;
 }

@@ -16,6 +16,7 @@
 struct copy_engine;
 struct metrics;
 struct copyglue;
+struct replica_event;
 
 /*
  * Returns a new glue owned by the caller (copyglue_free) or NULL on out of
@@ -28,6 +29,12 @@ struct copyglue *copyglue_new(struct copy_engine *eng, struct metrics *m,
 void copyglue_free(struct copyglue *g);
 /* The replica set events go to; set right after replica_set_open. */
 void copyglue_set_replica_set(struct copyglue *g, struct replica_set *rs);
+/*
+ * Where replica_ops.changed goes: `fn` gets each committed change (see
+ * replica.h) with `arg`; none until this is called.
+ */
+void copyglue_set_changed(struct copyglue *g,
+    void (*fn)(void *arg, const struct replica_event *ev), void *arg);
 /* Fill ops (ctx = g) for replica_set_open. */
 void copyglue_ops(struct copyglue *g, struct replica_ops *ops);
 /*

@@ -27,11 +27,13 @@
 #include "conf/conf.h"
 #include "daemon/auth.h"
 #include "daemon/control.h"
+#include "daemon/cimglue.h"
 #include "daemon/copyglue.h"
 #include "daemon/dbckpt.h"
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
+#include "daemon/routes.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"
 #include "replica/replica.h"
@@ -265,6 +267,18 @@ daemon_digest_dir(struct daemon *d)
 	free(dir);
 }
 
+/*
+ * A committed replica change (after the transaction, on the loop thread):
+ * deferred answers waiting on a pair learn it here.
+ */
+static void
+on_replica_changed(void *arg, const struct replica_event *ev)
+{
+	struct daemon *d = arg;
+
+	cimop_changed(&d->cimop, ev);
+}
+
 static int
 daemon_replicas(struct daemon *d)
 {
@@ -308,6 +322,7 @@ daemon_replicas(struct daemon *d)
 	if (err != 0)
 		return err;
 	copyglue_set_replica_set(d->glue, d->rs);
+	copyglue_set_changed(d->glue, on_replica_changed, d);
 	for (size_t i = 0; i < c->npools; i++)
 		if ((err = daemon_pool_add(d, &c->pools[i])) != 0)
 			return err;
@@ -382,8 +397,8 @@ daemon_listen(struct daemon *d)
 	o.realm = c->host_name != NULL ? c->host_name : "arrayd";
 	daemon_http_guard(c, &o.guard);
 	o.metrics = d->metrics;
-	o.handler = cimop_handle;
-	o.handler_arg = &d->cimop;
+	o.handler = routes_handle;
+	o.handler_arg = &d->routes;
 	err = http_server_start(&d->loop, &o, d->auth, &d->http, errbuf,
 	    sizeof(errbuf));
 	if (err != 0) {
@@ -554,7 +569,7 @@ daemon_stop(struct daemon *d, const char *why)
 	d->stop_ms = uv_now(&d->loop);
 	log_info("%s: shutting down", why);
 	d->stopping = true;
-	d->cimop.shutting_down = true;
+	cimop_shutdown(&d->cimop);
 	http_server_quiesce(d->http);
 	replica_set_shutdown(d->rs);
 	d->drain_timer.data = d;
@@ -663,9 +678,13 @@ daemon_start(struct daemon *d)
 	if ((err = daemon_replicas(d)) != 0)
 		return err;
 	d->cimop.rs = d->rs;
-	d->cimop.metrics = d->metrics;
+	d->cimop.observe = cimglue_observe;
+	d->cimop.observe_arg = d->metrics;
 	d->cimop.loop = &d->loop;	/* deferred CreateReplica answers */
 	daemon_cimop_limits(d);
+	d->routes.cim = &d->cimop;
+	d->routes.metrics = d->metrics;
+	d->routes.rs = d->rs;
 	daemon_signals(d);
 	return daemon_listen(d);
 }

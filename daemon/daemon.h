@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "cim/cimop.h"
+#include "daemon/routes.h"
 
 struct conf;
 struct auth_db;
@@ -41,6 +42,7 @@ struct daemon {
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
 	struct cimop_server	 cimop;
+	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;
 	struct http_server	*http;
 	bool			 stopping;

@@ -35,20 +35,30 @@ const char *http_req_body(const struct http_req *r, size_t *len);
 /* Microseconds since the request's first byte (for request logging). */
 int64_t http_req_age_us(const struct http_req *r);
 
+/* One response header, written as given. */
+struct http_header {
+	const char *name;
+	const char *value;
+};
+
+#define HTTP_RESP_MAX_HEADERS	4
+
 /*
  * The response a handler fills.  body is malloc'ed and owned by the server
- * after the handler returns (NULL = empty).  Extra headers are "Name: value"
- * pairs (static strings or strings that outlive the call: copy them).
+ * after the handler returns (NULL = empty).  The server adds Content-Type,
+ * then headers[0..nheaders) in that order, then Connection: close to the
+ * response; it interprets none of them.  Their strings are borrowed: they
+ * must outlive the call that hands the response over (static strings in
+ * practice).
  */
 struct http_resp {
 	unsigned status;		/* default 200 */
 	const char *content_type;	/* NULL: none */
 	char *body;
 	size_t body_len;
-	const char *cimerror;		/* CIMError header, NULL none */
-	bool cim_response;		/* add CIMOperation: MethodResponse */
+	struct http_header headers[HTTP_RESP_MAX_HEADERS];
+	size_t nheaders;
 	bool close;			/* Connection: close */
-	const char *allow;		/* Allow header for 405 */
 	/*
 	 * Set by a handler that called http_req_defer(): nothing is sent
 	 * now, the answer comes with http_req_complete().  A handler that
@@ -57,13 +67,17 @@ struct http_resp {
 	bool deferred;
 };
 
+/* Add a header to `r`.  Returns 0, or -ENOSPC when headers[] is full. */
+int http_resp_add_header(struct http_resp *r, const char *name,
+    const char *value);
+
 typedef void (*http_handler_fn)(void *arg, const struct http_req *req,
     struct http_resp *resp);
 
 /*
- * Deferred answers (addition to the interface).  From inside the handler
- * only, http_req_defer() keeps the request open after the handler returns
- * (MHD suspends the connection) and returns the handle to answer it with.
+ * Deferred answers.  From inside the handler only, http_req_defer() keeps
+ * the request open after the handler returns (MHD suspends the
+ * connection) and returns the handle to answer it with.
  * The handle stays valid until exactly one of: the owner calls
  * http_req_complete(), or the server answers by itself (503, Connection:
  * close, when http_server_close() finds it still waiting) and calls
@@ -108,8 +122,7 @@ struct http_opts {
 	const char *realm;		/* WWW-Authenticate: Basic realm="..." */
 	struct http_guard_opts guard;
 	struct metrics *metrics;	/* borrowed, may be NULL */
-	/* Paths served without authentication (none by default). */
-	http_handler_fn handler;
+	http_handler_fn handler;	/* every admitted request */
 	void *handler_arg;
 };
 

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_daemon_cimop.c - the CIM-XML HTTP handler through cimop_process():
- * protocol header rules (405, CIMOperation, CIMBatch, Content-Type,
- * CIMProtocolVersion, CIMMethod, CIMObject with %-decoding, M-POST), body
- * errors with their CIMError tokens, 503 while shutting down, namespace
- * errors inside a 200, MESSAGE ID echo and the method's spelling.
- * CreateReplica CopyType 4 on a private loop: the answer is held until
- * the fake snapshot copy ends (0 + TargetElement, or 4 when it failed or
- * stalls), 503 at shutdown and close, cancel by the transport, and the
- * loop closes cleanly.
+ * test_cim_cimop.c - the CIM-XML endpoint through cimop_process(), with no
+ * transport (it links cim/ and the layers below only): protocol header
+ * rules (405, CIMOperation, CIMBatch, Content-Type, CIMProtocolVersion,
+ * CIMMethod, CIMObject with %-decoding, M-POST), body errors with their
+ * CIMError tokens, 503 while shutting down, namespace errors inside a 200,
+ * MESSAGE ID echo and the method's spelling, and each answer observed once.
+ * CreateReplica CopyType 4 on a private loop, the replica set's announce
+ * hook wired to cimop_changed(): the answer is held until the fake
+ * snapshot copy ends and is written on the loop turn after the change is
+ * announced, not inside the hook and with no timer (0 + TargetElement, or
+ * 4 when it failed or stalls), 503 at shutdown and close, cancel by the
+ * transport, and the loop closes cleanly.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,18 +23,19 @@
 #include "conf/conf.h"
 #include "cim/model.h"
 #include "cim/cimop.h"
-#include "daemon/http.h"
-#include "daemon/metrics.h"
 
 #define SYS	"2FF70002AC01A2B3"
 
 struct env {
-	struct fake_rep f;
+	struct fake_rep f;		/* first: the announce hook's ctx */
 	struct replica_set *rs;
 	struct conf *conf;
-	struct metrics *m;
 	struct cimop_server s;
-	struct http_resp resp;
+	struct cimop_answer resp;
+	/* What the observe callback saw last, and how often. */
+	unsigned nobserved;
+	char obs_op[64];
+	unsigned obs_http, obs_cim;
 	const char *hdrs[16][2];
 	size_t nhdrs;
 	/* Deferred answers: what complete() got. */
@@ -39,7 +43,7 @@ struct env {
 	bool loop_init;
 	int token;			/* its address is the token */
 	unsigned ndefer, ncomplete;
-	struct http_resp done;
+	struct cimop_answer done;
 	bool closed;
 };
 
@@ -55,7 +59,7 @@ fake_defer(const void *arg, struct cimop_server *s)
 
 /* The env is found from the token: it is a field of it. */
 static void
-fake_complete(void *token, struct http_resp *resp)
+fake_complete(void *token, struct cimop_answer *resp)
 {
 	struct env *e = (struct env *)(void *)((char *)token -
 	    offsetof(struct env, token));
@@ -64,6 +68,47 @@ fake_complete(void *token, struct http_resp *resp)
 	free(e->done.body);
 	e->done = *resp;
 	resp->body = NULL;
+}
+
+static void
+fake_observe(void *arg, const char *op, unsigned http_status,
+    unsigned cim_status, int64_t dur_us)
+{
+	struct env *e = arg;
+
+	assert_true(dur_us >= 0);
+	e->nobserved++;
+	snprintf(e->obs_op, sizeof(e->obs_op), "%s", op);
+	e->obs_http = http_status;
+	e->obs_cim = cim_status;
+}
+
+/* The replica set's announce hook: the fake's record, then cimop. */
+static void
+env_changed(void *ctx, const struct replica_event *ev)
+{
+	struct env *e = ctx;
+
+	fake_rep_changed(&e->f, ev);
+	cimop_changed(&e->s, ev);
+}
+
+/* An answer's header by name, NULL if absent. */
+static const char *
+answer_header(const struct cimop_answer *a, const char *name)
+{
+	for (size_t i = 0; i < a->nheaders; i++)
+		if (strcmp(a->headers[i].name, name) == 0)
+			return a->headers[i].value;
+	return NULL;
+}
+
+static bool
+is_method_response(const struct cimop_answer *a)
+{
+	const char *v = answer_header(a, "CIMOperation");
+
+	return v != NULL && strcmp(v, "MethodResponse") == 0;
 }
 
 static const char *
@@ -107,6 +152,7 @@ setup(void **state)
 
 	fake_rep_init(&e->f);
 	ops = fake_rep_ops(&e->f);
+	ops.changed = env_changed;
 	cfg.db_path = e->f.db;
 	cfg.system_name = SYS;
 	if (replica_set_open(&cfg, &ops, &e->rs, err, sizeof(err)) != 0 ||
@@ -117,10 +163,10 @@ setup(void **state)
 	    &id) != 0 || replica_set_start(e->rs) != 0)
 		return -1;
 	e->conf = conf_defaults();
-	e->m = metrics_new();
 	e->s.conf = e->conf;
 	e->s.rs = e->rs;
-	e->s.metrics = e->m;
+	e->s.observe = fake_observe;
+	e->s.observe_arg = e;
 	set_header(e, "Content-Type", "application/xml; charset=\"utf-8\"");
 	set_header(e, "CIMOperation", "MethodCall");
 	set_header(e, "CIMMethod", "EnumerateInstanceNames");
@@ -137,12 +183,11 @@ teardown(void **state)
 
 	free(e->resp.body);
 	free(e->done.body);
+	cimop_close(&e->s, NULL, NULL);		/* frees the spare arena */
 	if (e->loop_init) {
-		cimop_close(&e->s, NULL, NULL);
 		uv_run(&e->loop, UV_RUN_DEFAULT);
 		assert_int_equal(uv_loop_close(&e->loop), 0);
 	}
-	metrics_free(e->m);
 	replica_set_free(e->rs);
 	conf_free(e->conf);
 	fake_rep_cleanup(&e->f);
@@ -182,10 +227,8 @@ run(struct env *e, const char *method, const char *body)
 
 	free(e->resp.body);
 	memset(&e->resp, 0, sizeof(e->resp));
-	e->resp.status = 200;
 	memset(&in, 0, sizeof(in));
 	in.method = method;
-	in.url = "/cimom";
 	in.header = get_header;
 	in.header_arg = e;
 	in.body = body;
@@ -206,11 +249,11 @@ expect(struct env *e, unsigned status, const char *token)
 {
 	assert_int_equal(e->resp.status, status);
 	if (token == NULL)
-		assert_null(e->resp.cimerror);
+		assert_null(answer_header(&e->resp, "CIMError"));
 	else
-		assert_string_equal(e->resp.cimerror, token);
+		assert_string_equal(answer_header(&e->resp, "CIMError"), token);
 	if (status != 200)
-		assert_false(e->resp.cim_response);
+		assert_false(is_method_response(&e->resp));
 }
 
 static void
@@ -231,7 +274,8 @@ test_ok(void **state)
 
 	run(e, "POST", ENUM_BODY("4711", "EnumerateInstanceNames", NS_TPD));
 	expect(e, 200, NULL);
-	assert_true(e->resp.cim_response);
+	assert_true(is_method_response(&e->resp));
+	assert_int_equal(e->resp.nheaders, 1);
 	assert_string_equal(e->resp.content_type,
 	    "application/xml; charset=\"utf-8\"");
 	body_has(e, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>");
@@ -261,7 +305,8 @@ test_method_and_shutdown(void **state)
 
 	run(e, "GET", NULL);
 	expect(e, 405, NULL);
-	assert_string_equal(e->resp.allow, "POST");
+	assert_string_equal(answer_header(&e->resp, "Allow"), "POST");
+	assert_int_equal(e->resp.nheaders, 1);
 	run(e, "PUT", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
 	expect(e, 405, NULL);
 	e->s.shutting_down = true;
@@ -270,24 +315,29 @@ test_method_and_shutdown(void **state)
 	e->s.shutting_down = false;
 }
 
+/* Each answer is observed once: operation, HTTP and CIM status. */
 static void
-test_metrics(void **state)
+test_observe(void **state)
 {
 	struct env *e = *state;
-	struct cimop_in in = { 0 };
 
 	run(e, "POST", ENUM_BODY("1", "EnumerateInstanceNames", NS_TPD));
-	free(e->resp.body);
-	memset(&e->resp, 0, sizeof(e->resp));
-	in.method = "GET";
-	in.url = "/metrics";
-	in.header = get_header;
-	in.header_arg = e;
-	cimop_process(&e->s, &in, &e->resp);
-	assert_int_equal(e->resp.status, 200);
-	assert_string_equal(e->resp.content_type, "text/plain; version=0.0.4");
-	assert_non_null(e->resp.body);
-	assert_true(e->resp.body_len > 0);
+	assert_int_equal(e->nobserved, 1);
+	assert_string_equal(e->obs_op, "EnumerateInstanceNames");
+	assert_int_equal(e->obs_http, 200);
+	assert_int_equal(e->obs_cim, 0);
+	/* A CIM error inside a 200 carries its CIM status. */
+	set_header(e, "CIMObject", "root/nope");
+	run(e, "POST", ENUM_BODY("2", "EnumerateInstanceNames",
+	    "<NAMESPACE NAME=\"root\"/><NAMESPACE NAME=\"nope\"/>"));
+	assert_int_equal(e->nobserved, 2);
+	assert_int_equal(e->obs_http, 200);
+	assert_int_equal(e->obs_cim, CIM_ERR_INVALID_NAMESPACE);
+	/* Refused before the body names an operation: "-". */
+	run(e, "GET", NULL);
+	assert_int_equal(e->nobserved, 3);
+	assert_string_equal(e->obs_op, "-");
+	assert_int_equal(e->obs_http, 405);
 }
 
 static void
@@ -526,29 +576,32 @@ done_has(struct env *e, const char *s)
 	    s, strlen(s)) != NULL;
 }
 
-#define METRIC_CR_200 \
-	"arrayd_requests_total{op=\"CreateReplica\",status=\"200\"} 1\n"
-
 static void
 test_defer_create(void **state)
 {
 	struct env *e = *state;
-	struct cim_buf b;
 
 	defer_env(e);
 	run(e, "POST", CREATE_BODY("55", "sv1", "4"));
 	assert_true(e->resp.deferred);
 	assert_null(e->resp.body);
 	assert_int_equal(e->ndefer, 1);
-	assert_int_equal(e->s.npending, 1);
-	/* Ticks pass; the copy runs: no answer. */
+	assert_int_equal(e->s.nwaiters, 1);
+	assert_int_equal(e->nobserved, 0);	/* not answered yet */
+	/* Loop turns pass; the copy runs: no answer, nothing polls. */
 	for (int i = 0; i < 5; i++)
-		uv_run(&e->loop, UV_RUN_ONCE);
+		uv_run(&e->loop, UV_RUN_NOWAIT);
 	assert_int_equal(e->ncomplete, 0);
+	/* The only timer is the stall limit (conf timeout, not 5 ms). */
+	assert_true(uv_timer_get_due_in(&e->s.stall) > 1000);
+	/* The copy ends: announced, answered on the next turn, not in the
+	 * hook. */
 	assert_true(fake_rep_finish(&e->f, e->rs, last_copy(e), 0, NULL));
-	defer_wait(e, 1);
+	assert_int_equal(e->ncomplete, 0);
+	uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 1);
 	assert_int_equal(e->done.status, 200);
-	assert_true(e->done.cim_response);
+	assert_true(is_method_response(&e->done));
 	assert_string_equal(e->done.content_type,
 	    "application/xml; charset=\"utf-8\"");
 	assert_true(done_has(e, "<MESSAGE ID=\"55\" PROTOCOLVERSION=\"1.0\">"));
@@ -563,13 +616,11 @@ test_defer_create(void **state)
 	assert_true(done_has(e, "</METHODRESPONSE></SIMPLERSP></MESSAGE></CIM>"));
 	assert_int_equal(replica_pair_find(e->rs, 101, 102)->sync_state,
 	    SYNC_IDLE);
-	assert_int_equal(e->s.npending, 0);
+	assert_int_equal(e->s.nwaiters, 0);
 	/* Counted once the answer went out. */
-	cim_buf_init(&b);
-	metrics_render(e->m, e->rs, &b);
-	assert_non_null(memmem(b.data, b.len, METRIC_CR_200,
-	    strlen(METRIC_CR_200)));
-	cim_buf_release(&b);
+	assert_int_equal(e->nobserved, 1);
+	assert_string_equal(e->obs_op, "createReplica");	/* as sent */
+	assert_int_equal(e->obs_http, 200);
 	/* CopyType 5 is not held: 4096 + Job at once. */
 	run(e, "POST", CREATE_BODY("56", "cl1", "5"));
 	assert_false(e->resp.deferred);
@@ -607,6 +658,43 @@ test_defer_failed(void **state)
 }
 
 static void
+on_copy_moves(uv_timer_t *t)
+{
+	struct env *e = t->data;
+
+	replica_on_copy_progress(e->rs, last_copy(e), 4096, 1 << 20, 0, 4096);
+}
+
+/*
+ * Progress seen when the stall limit is up starts it again: a copy that
+ * moved within the first second and then not at all is given up after
+ * the second one, not the first.
+ */
+static void
+test_defer_progress(void **state)
+{
+	struct env *e = *state;
+	uv_timer_t moves;
+	uint64_t t0;
+
+	defer_env(e);
+	e->conf->timeout = 1;
+	run(e, "POST", CREATE_BODY("62", "sv1", "4"));
+	assert_true(e->resp.deferred);
+	t0 = uv_hrtime();
+	uv_timer_init(&e->loop, &moves);
+	moves.data = e;
+	uv_timer_start(&moves, on_copy_moves, 300, 0);
+	defer_wait(e, 1);
+	assert_true(uv_hrtime() - t0 > 1500ull * 1000 * 1000);
+	assert_true(done_has(e, "<VALUE>4</VALUE></RETURNVALUE>"
+	    "</METHODRESPONSE>"));
+	uv_close((uv_handle_t *)&moves, NULL);
+	uv_run(&e->loop, UV_RUN_NOWAIT);	/* before `moves` goes */
+	assert_true(fake_rep_finish(&e->f, e->rs, last_copy(e), 0, NULL));
+}
+
+static void
 on_cimop_closed(void *arg)
 {
 	((struct env *)arg)->closed = true;
@@ -620,9 +708,11 @@ test_defer_shutdown(void **state)
 	defer_env(e);
 	run(e, "POST", CREATE_BODY("70", "sv1", "4"));
 	assert_true(e->resp.deferred);
-	/* Shutting down: the next tick answers 503. */
-	e->s.shutting_down = true;
-	defer_wait(e, 1);
+	/* Shutting down: the next turn answers 503. */
+	cimop_shutdown(&e->s);
+	assert_int_equal(e->ncomplete, 0);
+	uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 1);
 	assert_int_equal(e->done.status, 503);
 	assert_true(e->done.close);
 	assert_null(e->done.body);
@@ -633,9 +723,9 @@ test_defer_shutdown(void **state)
 	/* The transport gives one up: no answer, nothing left. */
 	run(e, "POST", CREATE_BODY("72", "sv3", "4"));
 	assert_true(e->resp.deferred);
-	assert_int_equal(e->s.npending, 1);
+	assert_int_equal(e->s.nwaiters, 1);
 	cimop_cancel(&e->s, &e->token);
-	assert_int_equal(e->s.npending, 0);
+	assert_int_equal(e->s.nwaiters, 0);
 	uv_run(&e->loop, UV_RUN_NOWAIT);
 	assert_int_equal(e->ncomplete, 1);
 	/* Close answers the one still waiting and closes the timer. */
@@ -695,7 +785,7 @@ test_max_response(void **state)
 	e->conf->max_response = 2000;
 	run(e, "POST", ME_BODY("91"));
 	expect(e, 200, NULL);
-	assert_true(e->resp.cim_response);
+	assert_true(is_method_response(&e->resp));
 	body_has(e, "<MESSAGE ID=\"91\" PROTOCOLVERSION=\"1.0\">"
 	    "<SIMPLERSP><IMETHODRESPONSE NAME=\"EnumerateInstances\">"
 	    "<ERROR CODE=\"1\" DESCRIPTION=\"CIM_ERR_FAILED: the answer is "
@@ -752,7 +842,7 @@ test_sliced(void **state)
 	assert_int_equal(e->ncomplete, 1);
 	assert_true(turns > 3);		/* it did take several turns */
 	assert_int_equal(e->done.status, 200);
-	assert_true(e->done.cim_response);
+	assert_true(is_method_response(&e->done));
 	assert_int_equal(e->done.body_len, whole_len);
 	assert_memory_equal(e->done.body, whole, whole_len);
 	free(whole);
@@ -808,7 +898,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ok, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_method_and_shutdown, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_observe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cimoperation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_content_type, setup,
@@ -825,6 +915,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_mpost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defer_create, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_defer_progress, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_defer_failed, setup,
 		    teardown),

@@ -165,7 +165,8 @@ test_handler(void *arg, const struct http_req *req, struct http_resp *resp)
 	}
 	if (strcmp(url, "/405") == 0) {
 		resp->status = 405;
-		resp->allow = "POST";
+		assert_int_equal(http_resp_add_header(resp, "Allow", "POST"),
+		    0);
 		return;
 	}
 	if (asprintf(&resp->body, "user=%s role=%s method=%s len=%zu "
@@ -175,9 +176,10 @@ test_handler(void *arg, const struct http_req *req, struct http_resp *resp)
 		resp->body = NULL;
 	resp->body_len = resp->body != NULL ? strlen(resp->body) : 0;
 	resp->content_type = "application/xml; charset=\"utf-8\"";
-	resp->cim_response = true;
+	(void)http_resp_add_header(resp, "CIMOperation", "MethodResponse");
 	if (strcmp(url, "/err") == 0)
-		resp->cimerror = "request-not-valid";
+		(void)http_resp_add_header(resp, "CIMError",
+		    "request-not-valid");
 	if (strcmp(url, "/close") == 0)
 		resp->close = true;
 }
