@@ -45,14 +45,14 @@ setup(void **state)
 {
 	static struct env e;
 	struct http_opts o = { 0 };
+	static const struct auth_opts ao = { .iterations = 2 };
 	char path[128], err[256];
 
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
-	auth_set_iterations(2);
 	snprintf(path, sizeof(path), "%s/users", tmpdir);
-	if (auth_passwd(path, "alice", "secret", AUTH_EDIT) != 0 ||
-	    auth_db_load(path, &e.users, err, sizeof(err)) != 0)
+	if (auth_passwd(path, "alice", "secret", AUTH_EDIT, &ao) != 0 ||
+	    auth_db_load(path, &ao, &e.users, err, sizeof(err)) != 0)
 		return -1;
 	if ((e.m = metrics_new()) == NULL)
 		return -1;
