@@ -14,9 +14,11 @@
  * is the handler's decision, not this file's.
  *
  * The only timer is the stall limit: it fires when the oldest progress
- * seen is conf->timeout old; a waiter whose copy has moved since is given
- * a new limit, one whose copy has not is answered 4 (give up; the copy is
- * left running).  While shutting down or at close the waiters get 503.
+ * seen is conf->timeout old, and a waiter whose copy has not moved for
+ * that long is answered 4 (give up; the copy is left running).  Progress
+ * is announced too (a saved checkpoint is a job change, at least once a
+ * second while a copy moves), so the limit restarts from the announce,
+ * not from a poll.  While shutting down or at close the waiters get 503.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -37,8 +39,7 @@ struct cimop_waiter {
 	uint32_t src, tgt;		/* the snapshot pair */
 	bool ready;			/* its pair changed, or time is up */
 	bool give_up;			/* no progress within the stall limit */
-	int64_t progress_t;		/* when the copy was last seen moving */
-	uint64_t progress;		/* bytes copied then */
+	int64_t progress_t;		/* when the copy last moved (announced) */
 };
 
 static void on_ready(uv_idle_t *h);
@@ -52,18 +53,6 @@ stall_us(const struct cimop_server *s)
 	    s->conf->timeout : STALL_DEFAULT_S;
 
 	return (int64_t)sec * 1000000;
-}
-
-/* Bytes the copy filling the waiter's pair has done (0: none running). */
-static uint64_t
-copy_progress(const struct cimop_server *s, const struct cimop_waiter *w)
-{
-	const struct rpair *p = replica_pair_find(s->rs, w->src, w->tgt);
-	const struct rjob *j;
-
-	j = p != NULL && p->job_id != 0 ? replica_job_by_id(s->rs, p->job_id) :
-	    NULL;
-	return j != NULL ? j->bytes_done : 0;
 }
 
 /* Arm the stall timer for the earliest limit of a waiting waiter. */
@@ -135,7 +124,6 @@ cimop__waiter_add(struct op *o, const struct cimop_held *who, uint32_t src,
 	}
 	w->src = src;
 	w->tgt = tgt;
-	w->progress = copy_progress(s, w);
 	w->progress_t = cimop__mono_us();
 	w->next = s->waiters;
 	s->waiters = w;
@@ -235,24 +223,17 @@ on_ready(uv_idle_t *h)
 	stall_arm(s);
 }
 
-/* The stall limit of some waiter is up: moved since, or give up. */
+/* The stall limit of some waiter is up: give up on the ones that did not move. */
 static void
 on_stall(uv_timer_t *t)
 {
 	struct cimop_server *s = t->data;
 	struct cimop_waiter *w;
 	int64_t now = cimop__mono_us();
-	uint64_t done;
 
 	for (w = s->waiters; w != NULL; w = w->next) {
 		if (w->ready || now - w->progress_t < stall_us(s))
 			continue;
-		done = copy_progress(s, w);
-		if (done != w->progress) {
-			w->progress = done;
-			w->progress_t = now;
-			continue;
-		}
 		log_warnx("%s: snapshot %u of volume %u: no copy progress for "
 		    "%" PRId64 " s, giving up", w->h.req.method, w->tgt,
 		    w->src, stall_us(s) / 1000000);
@@ -262,12 +243,29 @@ on_stall(uv_timer_t *t)
 	stall_arm(s);
 }
 
+/* The copy filling a waiter's pair saved progress: its limit restarts. */
+static void
+waiter_moved(struct cimop_server *s, const struct replica_event *ev)
+{
+	const struct rjob *b = ev->before.job, *a = ev->after.job;
+	struct cimop_waiter *w;
+
+	if (b == NULL || a == NULL || (a->bytes_done == b->bytes_done &&
+	    a->checkpoint == b->checkpoint))
+		return;
+	for (w = s->waiters; w != NULL; w = w->next)
+		if (w->src == a->src_id && w->tgt == a->tgt_id)
+			w->progress_t = cimop__mono_us();
+}
+
 void
 cimop_changed(struct cimop_server *s, const struct replica_event *ev)
 {
 	const struct rpair *p;
 	struct cimop_waiter *w;
 
+	if (ev->what == REPLICA_JOB)
+		waiter_moved(s, ev);
 	if (ev->what != REPLICA_PAIR)
 		return;
 	p = ev->after.pair != NULL ? ev->after.pair : ev->before.pair;
