@@ -269,7 +269,7 @@ daemon_digest_dir(struct daemon *d)
 
 /*
  * A committed replica change (after the transaction, on the loop thread):
- * deferred answers waiting on a pair learn it here.
+ * deferred answers waiting on a pair and the change counters learn it here.
  */
 static void
 on_replica_changed(void *arg, const struct replica_event *ev)
@@ -277,6 +277,7 @@ on_replica_changed(void *arg, const struct replica_event *ev)
 	struct daemon *d = arg;
 
 	cimop_changed(&d->cimop, ev);
+	metrics_observe_change(d->metrics, ev);
 }
 
 static int

@@ -6,7 +6,9 @@
  * histogram per operation; copy traffic is counted in bytes with a rate
  * smoothed over a few seconds.  Jobs by state and pairs by SyncState are
  * not counted here: they are read from the replica set at render time, so
- * they can never drift from the truth.  The tables are bounded (a client
+ * they can never drift from the truth.  What the state cannot show later
+ * (how many jobs ended how, how often pairs entered each SyncState) is
+ * counted from the replica set's announcements (metrics_observe_change).  The tables are bounded (a client
  * cannot grow them by inventing method names: unknown names fold into
  * "other").  Runs on the loop thread only; no locking.
  */
@@ -49,6 +51,26 @@ static const unsigned known_status[] = { 200, 400, 401, 405, 413, 501, 503,
     0 };
 #define NSTATUS (sizeof(known_status) / sizeof(known_status[0]))
 
+/* Final JobStates, and every SyncState, in the order they are shown. */
+static const unsigned jstates_ended[] = { JOB_COMPLETED, JOB_TERMINATED,
+    JOB_EXCEPTION };
+#define NJOB_ENDS (sizeof(jstates_ended) / sizeof(jstates_ended[0]))
+static const unsigned sync_states[] = { SYNC_INITIALIZED,
+    SYNC_RESYNC_IN_PROGRESS, SYNC_RESTORE_IN_PROGRESS, SYNC_IDLE,
+    SYNC_BROKEN, SYNC_FROZEN, SYNC_COPY_IN_PROGRESS };
+#define NSYNC_STATES (sizeof(sync_states) / sizeof(sync_states[0]))
+
+/* Index of `v` in `set` (n entries), n if absent. */
+static size_t
+state_index(const unsigned *set, size_t n, unsigned v)
+{
+	size_t i;
+
+	for (i = 0; i < n && set[i] != v; i++)
+		;
+	return i;
+}
+
 struct op_stats {
 	uint64_t by_status[NSTATUS];
 	uint64_t cim_errors;
@@ -65,6 +87,8 @@ struct metrics {
 	int64_t rate_window_start;	/* monotonic us */
 	int64_t started;		/* monotonic us */
 	uint64_t refused[REFUSE_COUNT];
+	uint64_t jobs_ended[NJOB_ENDS];		/* by jstates_ended[] */
+	uint64_t pair_entered[NSYNC_STATES];	/* by sync_states[] */
 };
 
 static int64_t
@@ -283,14 +307,53 @@ render_copies(const struct metrics *m, struct cim_buf *out)
 	    (unsigned long long)m->copy_written, rate_now(m));
 }
 
+void
+metrics_observe_change(struct metrics *m, const struct replica_event *ev)
+{
+	size_t k;
+
+	if (ev->what == REPLICA_JOB && ev->after.job != NULL &&
+	    !ev->after.job->hidden && (ev->before.job == NULL ||
+	    ev->before.job->state != ev->after.job->state)) {
+		k = state_index(jstates_ended, NJOB_ENDS, ev->after.job->state);
+		if (k < NJOB_ENDS)
+			m->jobs_ended[k]++;
+	}
+	if (ev->what == REPLICA_PAIR && ev->after.pair != NULL &&
+	    (ev->before.pair == NULL ||
+	    ev->before.pair->sync_state != ev->after.pair->sync_state)) {
+		k = state_index(sync_states, NSYNC_STATES,
+		    ev->after.pair->sync_state);
+		if (k < NSYNC_STATES)
+			m->pair_entered[k]++;
+	}
+}
+
+static void
+render_changes(const struct metrics *m, struct cim_buf *out)
+{
+	size_t k;
+
+	cim_buf_puts(out, "# HELP arrayd_jobs_ended_total Jobs that ended, by final JobState.\n"
+	    "# TYPE arrayd_jobs_ended_total counter\n");
+	for (k = 0; k < NJOB_ENDS; k++)
+		cim_buf_printf(out, "arrayd_jobs_ended_total{state=\"%s\"} %llu\n",
+		    job_state_name(jstates_ended[k]),
+		    (unsigned long long)m->jobs_ended[k]);
+	cim_buf_puts(out, "# HELP arrayd_pair_transitions_total Times a pair entered each SyncState.\n"
+	    "# TYPE arrayd_pair_transitions_total counter\n");
+	for (k = 0; k < NSYNC_STATES; k++)
+		cim_buf_printf(out,
+		    "arrayd_pair_transitions_total{sync_state=\"%s\"} %llu\n",
+		    sync_state_name(sync_states[k]),
+		    (unsigned long long)m->pair_entered[k]);
+}
+
 static void
 render_state(const struct replica_set *rs, struct cim_buf *out)
 {
 	static const unsigned jstates[] = { JOB_NEW, JOB_RUNNING,
 	    JOB_COMPLETED, JOB_TERMINATED, JOB_EXCEPTION };
-	static const unsigned sstates[] = { SYNC_INITIALIZED,
-	    SYNC_RESYNC_IN_PROGRESS, SYNC_RESTORE_IN_PROGRESS, SYNC_IDLE,
-	    SYNC_BROKEN, SYNC_FROZEN, SYNC_COPY_IN_PROGRESS };
 	size_t i, k, n;
 
 	cim_buf_printf(out,
@@ -310,11 +373,12 @@ render_state(const struct replica_set *rs, struct cim_buf *out)
 	}
 	cim_buf_puts(out, "# HELP arrayd_pairs Replica pairs by SyncState.\n"
 	    "# TYPE arrayd_pairs gauge\n");
-	for (k = 0; k < sizeof(sstates) / sizeof(sstates[0]); k++) {
+	for (k = 0; k < NSYNC_STATES; k++) {
 		for (n = 0, i = 0; i < replica_pair_count(rs); i++)
-			n += replica_pair_at(rs, i)->sync_state == sstates[k];
+			n += replica_pair_at(rs, i)->sync_state ==
+			    sync_states[k];
 		cim_buf_printf(out, "arrayd_pairs{sync_state=\"%s\"} %zu\n",
-		    sync_state_name(sstates[k]), n);
+		    sync_state_name(sync_states[k]), n);
 	}
 }
 
@@ -329,6 +393,7 @@ metrics_render(const struct metrics *m, const struct replica_set *rs,
 	render_requests(m, out);
 	render_refusals(m, out);
 	render_copies(m, out);
+	render_changes(m, out);
 	if (rs != NULL)
 		render_state(rs, out);
 }

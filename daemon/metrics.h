@@ -3,7 +3,8 @@
  * metrics.h - counters for the Prometheus text endpoint (GET /metrics) and
  * `arrayd status`: requests and latencies by operation, copy bytes and
  * rate, jobs by state, pairs by SyncState (the last two read live from the
- * replica set when rendering).
+ * replica set when rendering), jobs ended and pair transitions (counted
+ * from the replica set's announcements).
  */
 #ifndef ARRAYD_METRICS_H
 #define ARRAYD_METRICS_H
@@ -12,6 +13,7 @@
 
 struct cim_buf;
 struct replica_set;
+struct replica_event;
 struct metrics;
 
 /* Returns a new metrics table owned by the caller (metrics_free) or NULL. */
@@ -28,6 +30,13 @@ void metrics_observe_request(struct metrics *m, const char *op,
 /* Bytes a copy wrote / processed since the last call. */
 void metrics_add_copy_bytes(struct metrics *m, uint64_t processed,
     uint64_t written);
+
+/*
+ * A committed replica change (replica_ops.changed): counts jobs that
+ * ended by final state (arrayd_jobs_ended_total) and pairs entering each
+ * SyncState (arrayd_pair_transitions_total).  Hidden jobs are not counted.
+ */
+void metrics_observe_change(struct metrics *m, const struct replica_event *ev);
 
 /*
  * Connections and requests the HTTP front door refused or cut, by reason

@@ -5,7 +5,8 @@
  * histogram buckets are cumulative and end with +Inf equal to _count,
  * unknown operation names fold into "other" (a client cannot grow the
  * table), statuses outside the known set fold into status="other", copy
- * bytes add up, and the jobs/pairs gauges follow a live replica set.
+ * bytes add up, the jobs/pairs gauges follow a live replica set, and the
+ * change counters follow the replica set's announcements.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -429,6 +430,93 @@ test_jobs_and_pairs(void **state)
 	free(f);
 }
 
+static void
+announce_job(struct metrics *m, const struct rjob *before,
+    const struct rjob *after)
+{
+	struct replica_event ev = { .what = REPLICA_JOB, .change =
+	    before == NULL ? REPLICA_CREATED : REPLICA_MODIFIED };
+
+	ev.before.job = before;
+	ev.after.job = after;
+	metrics_observe_change(m, &ev);
+}
+
+static void
+announce_pair(struct metrics *m, const struct rpair *before,
+    const struct rpair *after)
+{
+	struct replica_event ev = { .what = REPLICA_PAIR, .change =
+	    before == NULL ? REPLICA_CREATED : after == NULL ?
+	    REPLICA_DELETED : REPLICA_MODIFIED };
+
+	ev.before.pair = before;
+	ev.after.pair = after;
+	metrics_observe_change(m, &ev);
+}
+
+/*
+ * The change counters follow announcements: a job counts once when it
+ * enters a final state (not when a finished job changes again, not when
+ * it is hidden), a pair each time it enters a SyncState (a deletion or a
+ * change that keeps the state does not count).
+ */
+static void
+test_change_counters(void **state)
+{
+	struct metrics *m = metrics_new();
+	struct rjob run = { .id = 1, .state = JOB_RUNNING };
+	struct rjob done = { .id = 1, .state = JOB_COMPLETED };
+	struct rjob done2 = { .id = 1, .state = JOB_COMPLETED, .percent = 100 };
+	struct rjob hid = { .id = 2, .state = JOB_EXCEPTION, .hidden = true };
+	struct rjob failed = { .id = 3, .state = JOB_EXCEPTION };
+	struct rpair resync = { .src_id = 1, .tgt_id = 2,
+	    .sync_state = SYNC_RESYNC_IN_PROGRESS };
+	struct rpair frozen = resync, frozen2 = resync, broken = resync;
+	char *t;
+
+	(void)state;
+	assert_non_null(m);
+	frozen.sync_state = frozen2.sync_state = SYNC_FROZEN;
+	frozen2.percent_synced = 100;
+	broken.sync_state = SYNC_BROKEN;
+	t = render(m, NULL);
+	check_format(t);
+	assert_true(sample(t, "arrayd_jobs_ended_total{state=\"Completed\"}")
+	    == 0);
+	free(t);
+
+	announce_job(m, NULL, &run);
+	announce_job(m, &run, &done);
+	announce_job(m, &done, &done2);
+	announce_job(m, NULL, &hid);
+	announce_job(m, NULL, &failed);
+	announce_pair(m, NULL, &resync);
+	announce_pair(m, &resync, &frozen);
+	announce_pair(m, &frozen, &frozen2);
+	announce_pair(m, &frozen2, &resync);
+	announce_pair(m, &resync, &broken);
+	announce_pair(m, &broken, NULL);
+	t = render(m, NULL);
+	check_format(t);
+	assert_true(sample(t, "arrayd_jobs_ended_total{state=\"Completed\"}")
+	    == 1);
+	assert_true(sample(t, "arrayd_jobs_ended_total{state=\"Exception\"}")
+	    == 1);
+	assert_true(sample(t, "arrayd_jobs_ended_total{state=\"Terminated\"}")
+	    == 0);
+	assert_true(sample(t, "arrayd_pair_transitions_total"
+	    "{sync_state=\"ResyncInProgress\"}") == 2);
+	assert_true(sample(t, "arrayd_pair_transitions_total"
+	    "{sync_state=\"Frozen\"}") == 1);
+	assert_true(sample(t, "arrayd_pair_transitions_total"
+	    "{sync_state=\"Broken\"}") == 1);
+	assert_true(sample(t, "arrayd_pair_transitions_total"
+	    "{sync_state=\"Idle\"}") == 0);
+	free(t);
+	metrics_free(m);
+}
+
 int
 main(void)
 {
@@ -439,6 +527,7 @@ main(void)
 		cmocka_unit_test(test_unknown_ops_fold),
 		cmocka_unit_test(test_copy_bytes),
 		cmocka_unit_test(test_jobs_and_pairs),
+		cmocka_unit_test(test_change_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
