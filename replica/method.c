@@ -92,8 +92,8 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
 		replica__log(rs, LOG_LVL_INFO,
-		    "pair %u->%u: attach refused (rc %u)",
-		    src_id, tgt_id, rc);
+		    "pair %u->%u: attach by %s refused (rc %u)",
+		    src_id, tgt_id, replica__user(who), rc);
 		return 0;
 	}
 	if ((err = replica__txn_begin(rs)) != 0)
@@ -117,8 +117,9 @@ replica_attach(struct replica_set *rs, uint32_t src_id, uint32_t tgt_id,
 	    (err = replica__new_job(rs, p, &want, who, &je)) != 0)
 		goto out_commit;
 	replica__log(rs, LOG_LVL_INFO,
-	    "pair %u->%u: physical copy (CopyType %u) "
-	    "submitted (job %" PRIu64 ")", src_id, tgt_id, copy_type, je->j.id);
+	    "pair %u->%u: physical copy (CopyType %u) submitted by %s "
+	    "(job %" PRIu64 ")", src_id, tgt_id, copy_type, replica__user(who),
+	    je->j.id);
 	out->rc = REPLICA_RC_JOB_STARTED;
 	out->job_id = je->j.id;
 	err = replica__schedule(rs);
@@ -215,9 +216,9 @@ replica_create_commit(struct replica_set *rs, uint32_t src_id,
 	if ((err = replica__new_job(rs, p, &want, who, &je)) != 0)
 		return err;
 	replica__log(rs, LOG_LVL_INFO,
-	    "pair %u->%u: %s %s created (job %" PRIu64 ")",
+	    "pair %u->%u: %s %s created by %s (job %" PRIu64 ")",
 	    src_id, nv->id, copy_type == 4 ? "snapshot" : "clone", nv->name,
-	    je->j.id);
+	    replica__user(who), je->j.id);
 	out->target_id = nv->id;
 	if (copy_type == 5) {
 		out->rc = REPLICA_RC_JOB_STARTED;
@@ -242,8 +243,8 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	replica_result_init(out, rc);
 	if (rc != REPLICA_RC_OK) {
 		replica__log(rs, LOG_LVL_INFO,
-		    "volume %u: CreateReplica refused (rc %u)",
-		    src_id, rc);
+		    "volume %u: CreateReplica by %s refused (rc %u)",
+		    src_id, replica__user(who), rc);
 		return 0;
 	}
 	s = replica__vol(rs, src_id);
@@ -329,9 +330,9 @@ replica_modify(struct replica_set *rs, uint16_t operation, uint32_t src_id,
 	}
 	if (out->rc != REPLICA_RC_OK) {
 		replica__log(rs, LOG_LVL_INFO,
-		    "pair %u->%u: %s refused in state %s "
+		    "pair %u->%u: %s by %s refused in state %s "
 		    "(rc %u)", src_id, tgt_id, replica_sm_event_name(ev),
-		    sync_state_name(p->sync_state), out->rc);
+		    replica__user(who), sync_state_name(p->sync_state), out->rc);
 		return 0;
 	}
 	if ((err = replica__txn_begin(rs)) != 0)

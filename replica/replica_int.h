@@ -85,6 +85,13 @@ struct replica_set {
 /* ... unless this many bytes were copied since the last write. */
 #define REPLICA_CKPT_BYTES		(64ull << 20)
 
+/* Who called, for log lines ("-" when nobody did: start-up, the engine). */
+static inline const char *
+replica__user(const struct replica_caller *caller)
+{
+	return caller != NULL && caller->user != NULL ? caller->user : "-";
+}
+
 /* replica.c */
 void replica__log(struct replica_set *rs, enum log_level level,
     const char *fmt, ...)

@@ -229,8 +229,10 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	je = p->job_id != 0 ? replica__job(rs, p->job_id) : NULL;
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
-	replica__log(rs, step_log_level(ev), "pair %u->%u: %s%s%s: %s -> %s "
+	replica__log(rs, step_log_level(ev), "pair %u->%u: %s%s%s%s%s: %s -> %s "
 	    "(job %" PRIu64 ")", src, tgt, replica_sm_event_name(ev),
+	    in->who != NULL ? " by " : "", in->who != NULL ?
+	    replica__user(in->who) : "",
 	    in->detail != NULL ? ": " : "",
 	    in->detail != NULL ? in->detail : "",
 	    sync_state_name(p->sync_state), step_state_text(r.next),
