@@ -18,7 +18,8 @@
  * or a write within the same timestamp tick) defeats this: 3PAR forbids
  * host access to a paired PC target, and so does arrayd.
  *
- * Map I/O uses the plain system calls (not the job's io table): it is an optimisation
+ * Map I/O uses the plain system calls (bdev__io_default, not the job's io
+ * table, whose faults are the volumes'): it is an optimisation
  * whose failures only mean "no map", except a map that cannot be removed,
  * which fails the copy.  The map lives on disk and is read and written a
  * chunk's entry at a time, so memory does not grow with the volume.
@@ -122,17 +123,14 @@ map_entries_sum(int fd, uint64_t n, uint64_t *out)
 	XXH3_64bits_reset(&st);
 	while (left > 0) {
 		size_t want = left < sizeof(buf) ? (size_t)left : sizeof(buf);
-		ssize_t r = pread(fd, buf, want, (off_t)off);
+		int err = bdev__pread_full(&bdev__io_default, fd, -1, buf,
+		    want, off);
 
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		XXH3_64bits_update(&st, buf, (size_t)r);
-		left -= (uint64_t)r;
-		off += (uint64_t)r;
+		if (err != 0)
+			return err;
+		XXH3_64bits_update(&st, buf, want);
+		left -= want;
+		off += want;
 	}
 	*out = XXH3_64bits_digest(&st);
 	return 0;
@@ -253,18 +251,10 @@ int
 copy__map_get(const struct copy_job *job, uint64_t idx, unsigned n,
     struct copy_digest *out)
 {
-	size_t len = (size_t)n * MAP_ENT;
-	ssize_t r;
-
 	if (n > MAP_BATCH || idx + n > map_nentries(job))
 		return -EINVAL;
-	do
-		r = pread(job->map.old_fd, out, len,
-		    (off_t)(MAP_HDR_SIZE + idx * MAP_ENT));
-	while (r == -1 && errno == EINTR);
-	if (r == -1)
-		return -errno;
-	return (size_t)r == len ? 0 : -EIO;
+	return bdev__pread_full(&bdev__io_default, job->map.old_fd, -1, out,
+	    (size_t)n * MAP_ENT, MAP_HDR_SIZE + idx * MAP_ENT);
 }
 
 /* Store `d` as the new entry of chunks [idx, idx+n) (any n). */
@@ -281,13 +271,11 @@ copy__map_put(const struct copy_job *job, uint64_t idx, uint64_t n,
 		buf[i] = *d;
 	while (n > 0) {
 		unsigned k = n < MAP_BATCH ? (unsigned)n : MAP_BATCH;
-		ssize_t w = pwrite(job->map.new_fd, buf, (size_t)k * MAP_ENT,
-		    (off_t)(MAP_HDR_SIZE + idx * MAP_ENT));
+		int err = bdev__pwrite_full(&bdev__io_default, job->map.new_fd,
+		    -1, buf, (size_t)k * MAP_ENT, MAP_HDR_SIZE + idx * MAP_ENT);
 
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w != (ssize_t)(k * MAP_ENT))
-			return w == -1 ? -errno : -EIO;
+		if (err != 0)
+			return err;
 		idx += k;
 		n -= k;
 	}
