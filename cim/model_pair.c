@@ -162,21 +162,21 @@ pair_copy_state(unsigned ss, unsigned *cs, unsigned *ps)
 	}
 }
 
+/*
+ * PercentSynced: replica/ decides the number (0 when a copy starts, the
+ * copy's progress, 100 when it completes); the model decides only where
+ * CIM shows it: while copying and once synced, NULL otherwise (Broken,
+ * Initialized).
+ */
 static int
-pair_percent(const struct op_ctx *c, const struct rpair *pr)
+pair_percent(const struct rpair *pr)
 {
-	const struct rjob *j;
-
 	switch (pr->sync_state) {
 	case SYNC_FROZEN:
 	case SYNC_IDLE:
-		return 100;
 	case SYNC_RESYNC_IN_PROGRESS:
 	case SYNC_COPY_IN_PROGRESS:
 	case SYNC_RESTORE_IN_PROGRESS:
-		j = pr->job_id ? replica_job_by_id(c->rs, pr->job_id) : NULL;
-		if (j != NULL)
-			return j->percent;
 		return pr->percent_synced;
 	default:
 		return -1;
@@ -197,7 +197,7 @@ pair_instance(struct op_ctx *c, const struct model_obj *o)
 	if ((pr = replica_pair_find(c->rs, o->src_id, o->tgt_id)) == NULL)
 		return NULL;
 	pair_copy_state(pr->sync_state, &cs, &ps);
-	pct = pair_percent(c, pr);
+	pct = pair_percent(pr);
 	model_ib_init(&b, c, PAIR_CLASS, 16);
 	model_ib_ref(&b, "SystemElement", "CIM_ManagedElement",
 	    model_volume_path(c, pr->src_id));

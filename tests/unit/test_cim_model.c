@@ -481,6 +481,10 @@ test_pair_values(void **state)
 	assert_string_equal(prop(in, "PercentSynced")->text, "0");
 	assert_true(prop(in, "WhenSynced")->is_null);
 	assert_string_equal(prop(in, "SyncMaintained")->text, "FALSE");
+	/* The copy's progress, as replica/ decided it (37 %). */
+	replica_on_copy_progress(e->rs, j, 37 << 10, 100 << 10, 0, 37 << 10);
+	in = model_instance(&e->c, &o);
+	assert_string_equal(prop(in, "PercentSynced")->text, "37");
 	assert_true(fake_rep_finish(&e->f, e->rs, j, 0, NULL));
 	in = model_instance(&e->c, &o);
 	assert_string_equal(prop(in, "SyncState")->text, "14");
@@ -489,6 +493,15 @@ test_pair_values(void **state)
 	assert_false(prop(in, "WhenSynced")->is_null);
 	assert_string_equal(prop(in, "SystemElement")->ref->keys[1].value,
 	    "101");
+	/* A failed Resync: Broken shows no PercentSynced. */
+	assert_int_equal(replica_modify(e->rs, REPLICA_OP_RESYNC, 101, 102,
+	    &(struct replica_caller){ "tester", "ModifySynchronization" },
+	    &(struct replica_result){ 0 }), 0);
+	j = replica_pair_find(e->rs, 101, 102)->job_id;
+	assert_true(fake_rep_finish(&e->f, e->rs, j, -EIO, "disk gone"));
+	in = model_instance(&e->c, &o);
+	assert_string_equal(prop(in, "SyncState")->text, "12");
+	assert_true(prop(in, "PercentSynced")->is_null);
 }
 
 static void
