@@ -199,7 +199,7 @@ on_copy_progress(struct copy_job *job, const struct copy_progress *p,
 	glue_account(g, gj, p);
 	if (g->rs != NULL)
 		replica_on_copy_progress(g->rs, gj->id, p->bytes_done,
-		    p->bytes_total, p->checkpoint, p->bytes_written);
+		    p->bytes_total, p->checkpoint, p->bytes_written, false);
 }
 
 static void
@@ -215,7 +215,7 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 	glue_account(g, gj, p);
 	if (g->rs != NULL)
 		replica_on_copy_progress(g->rs, id, p->bytes_done,
-		    p->bytes_total, p->checkpoint, p->bytes_written);
+		    p->bytes_total, p->checkpoint, p->bytes_written, true);
 	/* Out of the table first: the call below may start the next copy. */
 	glue_remove(g, gj);
 	detail[0] = '\0';

@@ -115,7 +115,7 @@ replica_set_max_copy_tasks(struct replica_set *rs, unsigned n)
 void
 replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
     uint64_t bytes_done, uint64_t bytes_total, uint64_t checkpoint,
-    uint64_t bytes_written)
+    uint64_t bytes_written, bool last)
 {
 	struct job_ent *je = replica__job(rs, job_id);
 	struct rjob before;
@@ -135,10 +135,11 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	 * store keeps the older checkpoint (a resume copies a little more)
 	 * and the write is tried again one interval later.  Logged once per
 	 * job until it succeeds.  A saved checkpoint is announced, with the
-	 * progress made since the last one.
+	 * progress made since the last one.  The last numbers of a copy are
+	 * saved by the change that records its outcome, right after.
 	 */
 	now = replica__now(rs);
-	save = !rs->in_txn && (now - je->ckpt_saved_us >=
+	save = !last && !rs->in_txn && (now - je->ckpt_saved_us >=
 	    REPLICA_CKPT_INTERVAL_US || (!je->ckpt_failing &&
 	    checkpoint >= je->ckpt_saved + REPLICA_CKPT_BYTES));
 	if (save)

@@ -323,9 +323,14 @@ int replica_job_delete(struct replica_set *rs, uint64_t job_id);
 
 /* ---------------------------------------------------------- copy events */
 
+/*
+ * A copy moved.  `last`: these are its final numbers and its outcome
+ * (replica_on_copy_done / _volume_changed) follows at once; they are kept
+ * in memory for that change to save, and no checkpoint is written.
+ */
 void replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
     uint64_t bytes_done, uint64_t bytes_total, uint64_t checkpoint,
-    uint64_t bytes_written);
+    uint64_t bytes_written, bool last);
 /*
  * status 0: the target is durable and identical; -ECANCELED: stopped as
  * asked; other -errno: failed (detail is a human text, may be NULL).

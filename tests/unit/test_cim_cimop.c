@@ -666,7 +666,7 @@ on_copy_moves(uv_timer_t *t)
 	 * replica clock: let that second pass on the fake one. */
 	e->f.now += 2000000;
 	replica_on_copy_progress(e->rs, last_copy(e), 4096, 1 << 20, 4096,
-	    4096);
+	    4096, false);
 }
 
 /*

@@ -409,10 +409,10 @@ test_job_values(void **state)
 	assert_string_equal(prop(in, "Owner")->text, "bob");
 	assert_true(cim_datetime_valid(prop(in, "TimeSubmitted")->text));
 	/* PercentComplete is replica/'s, as it reports the copy. */
-	replica_on_copy_progress(e->rs, j1, 42, 100, 0, 0);
+	replica_on_copy_progress(e->rs, j1, 42, 100, 0, 0, false);
 	assert_string_equal(prop(job_inst(e, OBJ_JOB, j1),
 	    "PercentComplete")->text, "42");
-	replica_on_copy_progress(e->rs, j1, 100, 100, 0, 0);
+	replica_on_copy_progress(e->rs, j1, 100, 100, 0, 0, false);
 	assert_string_equal(prop(job_inst(e, OBJ_JOB, j1),
 	    "PercentComplete")->text, "99");
 	assert_true(fake_rep_finish(&e->f, e->rs, j1, 0, NULL));
@@ -482,7 +482,7 @@ test_pair_values(void **state)
 	assert_true(prop(in, "WhenSynced")->is_null);
 	assert_string_equal(prop(in, "SyncMaintained")->text, "FALSE");
 	/* The copy's progress, as replica/ decided it (37 %). */
-	replica_on_copy_progress(e->rs, j, 37 << 10, 100 << 10, 0, 37 << 10);
+	replica_on_copy_progress(e->rs, j, 37 << 10, 100 << 10, 0, 37 << 10, false);
 	in = model_instance(&e->c, &o);
 	assert_string_equal(prop(in, "PercentSynced")->text, "37");
 	assert_true(fake_rep_finish(&e->f, e->rs, j, 0, NULL));

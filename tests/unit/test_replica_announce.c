@@ -155,16 +155,48 @@ test_checkpoint_announced(void **state)
 	size_t mark = c->f.nevents;
 
 	/* Within the interval: memory only, nothing announced. */
-	replica_on_copy_progress(c->rs, id, 4096, 1 << 20, 4096, 4096);
+	replica_on_copy_progress(c->rs, id, 4096, 1 << 20, 4096, 4096, false);
 	assert_int_equal(c->f.nevents, mark);
 	c->f.now += 2 * REPLICA_CKPT_INTERVAL_US;
 	replica_on_copy_progress(c->rs, id, 1 << 19, 1 << 20, 1 << 19,
-	    1 << 19);
+	    1 << 19, false);
 	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
 	    REPLICA_MODIFIED, id));
 	assert_int_equal(e->before, JOB_RUNNING);
 	assert_int_equal(e->after, JOB_RUNNING);
 	assert_int_equal(c->f.nevents, mark + 1);
+}
+
+/*
+ * A copy's last numbers are not a checkpoint of their own: its outcome's
+ * change saves them, so the end of a copy is one store write and one
+ * announcement of the job, not two.
+ */
+static void
+test_last_progress_saved_with_outcome(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id = attach_ok(c, 101, 102, 4);
+	const struct fake_event *e;
+	size_t mark;
+
+	c->f.now += 2 * REPLICA_CKPT_INTERVAL_US;	/* a checkpoint is due */
+	mark = c->f.nevents;
+	replica_on_copy_progress(c->rs, id, 1 << 20, 1 << 20, 1 << 20,
+	    1 << 20, true);
+	assert_int_equal(c->f.nevents, mark);
+	assert_true(fake_rep_finish(&c->f, c->rs, id, 0, NULL));
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
+	    REPLICA_MODIFIED, id));
+	assert_int_equal(e->after, JOB_COMPLETED);
+	assert_int_equal(fake_rep_event(&c->f, (size_t)(e - c->f.events) + 1,
+	    REPLICA_JOB, REPLICA_MODIFIED, id), -1);
+	/* The final numbers are in the store. */
+	replica_set_free(c->rs);
+	c->rs = fake_rep_open(&c->f, 1, false);
+	assert_non_null(c->rs);
+	assert_int_equal(replica_job_by_id(c->rs, id)->bytes_done, 1 << 20);
+	assert_int_equal(replica_job_by_id(c->rs, id)->bytes_written, 1 << 20);
 }
 
 /* The set under test, for the engine hooks below. */
@@ -246,6 +278,8 @@ main(void)
 		    setup_one, teardown),
 		cmocka_unit_test_setup_teardown(test_rolled_back_is_silent,
 		    setup_one, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_last_progress_saved_with_outcome, setup_one, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_announced,
 		    setup_one, teardown),
 		cmocka_unit_test_setup_teardown(

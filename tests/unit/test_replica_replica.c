@@ -70,9 +70,9 @@ test_attach_complete(void **state)
 	assert_string_equal(j->method, "AttachOrModifyReplica");
 	assert_true(j->started_us >= j->submitted_us);
 	assert_int_equal(fake_rep_copy(&c->f, id)->mode, REPLICA_COPY_FULL);
-	replica_on_copy_progress(c->rs, id, 999 * 1024, 1024 * 1024, 0, 0);
+	replica_on_copy_progress(c->rs, id, 999 * 1024, 1024 * 1024, 0, 0, false);
 	assert_int_equal(j->percent, 97);
-	replica_on_copy_progress(c->rs, id, 1024 * 1024, 1024 * 1024, 0, 0);
+	replica_on_copy_progress(c->rs, id, 1024 * 1024, 1024 * 1024, 0, 0, false);
 	assert_int_equal(j->percent, 99);	/* never 100 before done */
 	assert_true(fake_rep_finish(&c->f, c->rs, id, 0, NULL));
 	p = replica_pair_find(c->rs, 101, 102);
@@ -205,7 +205,7 @@ test_fail_recover(void **state)
 	assert_int_equal(modify_rc(c, 12, 101, 102, &id), 4096);
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
 	    SYNC_COPY_IN_PROGRESS);
-	replica_on_copy_progress(c->rs, id, 1 << 19, 1 << 20, 1 << 19, 1 << 19);
+	replica_on_copy_progress(c->rs, id, 1 << 19, 1 << 20, 1 << 19, 1 << 19, false);
 	fake_rep_finish(&c->f, c->rs, id, -EIO, "read error at byte 524288");
 	p = replica_pair_find(c->rs, 101, 102);
 	assert_int_equal(p->sync_state, SYNC_BROKEN);

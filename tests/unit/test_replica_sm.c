@@ -411,7 +411,7 @@ walk_step(struct fake_rep *f, struct replica_set *rs, unsigned r)
 			if (!c->active)
 				continue;
 			replica_on_copy_progress(rs, c->job, 1 << 19, 1 << 20,
-			    1 << 19, 1 << 19);
+			    1 << 19, 1 << 19, false);
 			fake_rep_finish(f, rs, c->job, c->cancel_asked ?
 			    -ECANCELED : (r >> 4) % 4 == 0 ? -EIO : 0, NULL);
 			break;

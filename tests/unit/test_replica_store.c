@@ -107,8 +107,8 @@ test_crash_resume(void **state)
 	j3 = r.job_id;		/* queued */
 	/* A checkpoint older than 1 s or 64 MiB back is on disk. */
 	f->now += 2000000;
-	replica_on_copy_progress(rs, j1, 3 << 18, 1 << 20, 3 << 18, 3 << 18);
-	replica_on_copy_progress(rs, j1, 7 << 17, 1 << 20, 7 << 17, 7 << 17);
+	replica_on_copy_progress(rs, j1, 3 << 18, 1 << 20, 3 << 18, 3 << 18, false);
+	replica_on_copy_progress(rs, j1, 7 << 17, 1 << 20, 7 << 17, 7 << 17, false);
 	/* Crash: no shutdown. */
 	replica_set_free(rs);
 	engine_reset(f);
@@ -129,7 +129,7 @@ test_crash_resume(void **state)
 	    SYNC_FROZEN);
 	assert_int_equal(replica_job_by_id(rs, j3)->state, JOB_RUNNING);
 	/* Clean shutdown: copies parked Running, resumed next time. */
-	replica_on_copy_progress(rs, j2, 1 << 19, 1 << 20, 1 << 19, 1 << 19);
+	replica_on_copy_progress(rs, j2, 1 << 19, 1 << 20, 1 << 19, 1 << 19, false);
 	replica_set_shutdown(rs);
 	assert_true(fake_rep_copy(f, j2)->cancel_asked);
 	fake_rep_finish(f, rs, j2, -ECANCELED, NULL);

@@ -356,13 +356,13 @@ test_progress(void **state)
 	unsigned n0;
 
 	c->f.now += 2000000;
-	replica_on_copy_progress(c->rs, id, mib / 4, mib, mib / 4, mib / 4);
+	replica_on_copy_progress(c->rs, id, mib / 4, mib, mib / 4, mib / 4, false);
 	store_full(c);
 	n0 = c->f.nlogs;
 	for (unsigned i = 2; i <= 3; i++) {
 		c->f.now += 2000000;
 		replica_on_copy_progress(c->rs, id, i * mib / 4, mib,
-		    i * mib / 4, i * mib / 4);
+		    i * mib / 4, i * mib / 4, false);
 	}
 	assert_int_equal(c->f.nlogs - n0, 1);
 	assert_true(fake_rep_logged(&c->f, "checkpoint not saved"));
@@ -380,9 +380,9 @@ test_progress(void **state)
 	assert_int_equal(replica_set_start(c->rs), 0);
 	store_fail_nth(c, 1);
 	c->f.now += 2000000;
-	replica_on_copy_progress(c->rs, id, mib / 2, mib, mib / 2, mib / 2);
+	replica_on_copy_progress(c->rs, id, mib / 2, mib, mib / 2, mib / 2, false);
 	c->f.now += 2000000;
-	replica_on_copy_progress(c->rs, id, mib / 2, mib, mib / 2, mib / 2);
+	replica_on_copy_progress(c->rs, id, mib / 2, mib, mib / 2, mib / 2, false);
 	assert_true(fake_rep_logged(&c->f, "checkpoint saved again"));
 	replica_set_free(c->rs);
 	c->rs = fake_rep_open(&c->f, 2, false);
