@@ -50,8 +50,19 @@ int bdev_stat(const char *path, struct bdev_info *out);
 /* Create a new sparse file of `size` (O_EXCL: -EEXIST if present). */
 int bdev_create(const char *path, uint64_t size);
 
-/* Remove a file volume arrayd created (unlink).  Returns 0 or -errno. */
+/*
+ * Remove a file volume arrayd created (unlink, then fsync of its folder so
+ * the removal survives a crash).  A block device or anything that is not
+ * a regular file is never removed (-EPERM, -ENOTBLK).  0 or -errno.
+ */
 int bdev_remove(const char *path);
+
+/*
+ * Make the regular file at `path` `size` bytes long (a multiple of 512)
+ * and fsync it: grown space is a hole.  -ENOTBLK for anything but a
+ * regular file, -EFBIG beyond the file system's largest file.  0 or -errno.
+ */
+int bdev_resize(const char *path, uint64_t size);
 
 /*
  * Instant copy-on-write clone (FICLONE) of src onto dst (dst must not exist

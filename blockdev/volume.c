@@ -166,7 +166,27 @@ bdev_remove(const char *path)
 		return S_ISBLK(st.st_mode) ? -EPERM : -ENOTBLK;
 	if (unlink(path) == -1)
 		return -errno;
-	return 0;
+	return bdev__sync_parent(path);
+}
+
+int
+bdev_resize(const char *path, uint64_t size)
+{
+	struct stat st;
+	int fd, err = 0;
+
+	if (size == 0 || size % 512 != 0 || size > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -errno;
+	if (fstat(fd, &st) == -1)
+		err = -errno;
+	else if (!S_ISREG(st.st_mode))
+		err = -ENOTBLK;
+	else if (ftruncate(fd, (off_t)size) == -1 || fsync(fd) == -1)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 int

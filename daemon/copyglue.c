@@ -11,6 +11,7 @@
 #include "daemon/copyglue.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
 #include <errno.h>
@@ -325,6 +326,27 @@ glue_volume_remove(void *ctx, const struct rvolume *v)
 	return bdev_remove(v->path);
 }
 
+static int
+glue_volume_resize(void *ctx, const struct rvolume *v, uint64_t size)
+{
+	(void)ctx;
+	return bdev_resize(v->path, size);
+}
+
+static int
+glue_pool_space(void *ctx, const char *path, uint64_t *capacity,
+    uint64_t *free_bytes)
+{
+	struct statvfs sv;
+
+	(void)ctx;
+	if (statvfs(path, &sv) == -1)
+		return -errno;
+	*capacity = (uint64_t)sv.f_blocks * sv.f_frsize;
+	*free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+	return 0;
+}
+
 /*
  * A block device's size from sysfs, without opening the device (an open
  * can block): 0 with *out bytes, or -errno.  A detached loop device reads
@@ -444,6 +466,8 @@ copyglue_ops(struct copyglue *g, struct replica_ops *ops)
 	ops->copy_cancel = glue_copy_cancel;
 	ops->volume_create = glue_volume_create;
 	ops->volume_remove = glue_volume_remove;
+	ops->volume_resize = glue_volume_resize;
+	ops->pool_space = glue_pool_space;
 	ops->volume_check = glue_volume_check;
 	ops->now_us = glue_now_us;
 	ops->log = glue_log;

@@ -413,6 +413,9 @@ replica_set_start(struct replica_set *rs)
 		return -EALREADY;
 	rs->started = true;
 	rs->shutting_down = false;
+	/* A create, grow or delete cut short by a crash ends first. */
+	if ((err = replica__intent_settle(rs)) != 0)
+		return err;
 	if ((err = replica__txn_begin(rs)) != 0)
 		return err;
 	err = replica_check_volumes(rs);

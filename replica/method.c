@@ -160,14 +160,11 @@ replica_create_check(struct replica_set *rs, uint32_t src_id,
 static int
 replica_create_volume(struct replica_set *rs, const struct rvolume *s,
     const char *name, const char *pool, uint16_t copy_type,
-    struct rvolume *nv)
+    struct rvolume *nv, int *file_err)
 {
 	const char *dir = replica_pool_path(rs, pool);
-	uint32_t id = rs->vols[rs->nvols - 1].id + 1;
-	int err;
 
 	memset(nv, 0, sizeof(*nv));
-	nv->id = id < 101 ? 101 : id;
 	snprintf(nv->name, sizeof(nv->name), "%s", name);
 	snprintf(nv->pool, sizeof(nv->pool), "%s", pool);
 	if (asprintf(&nv->path, "%s/%s.img", dir, name) == -1) {
@@ -178,17 +175,13 @@ replica_create_volume(struct replica_set *rs, const struct rvolume *s,
 	nv->is_snapshot = copy_type == 4;
 	nv->parent_id = copy_type == 4 ? s->id : 0;
 	nv->created_us = replica__now(rs);
-	if ((err = rs->ops.volume_create(rs->ops.ctx, nv)) != 0)
-		replica__log(rs, LOG_LVL_WARN,
-		    "volume %s: cannot create %s: %s", name,
-		    nv->path, strerror(-err));
-	return err;
+	return replica__file_create(rs, nv, file_err);
 }
 
 /* Record the new volume, its pair and its job in the open transaction. */
 static int
 replica_create_commit(struct replica_set *rs, uint32_t src_id,
-    const struct rvolume *nv, uint16_t copy_type,
+    struct rvolume *nv, uint16_t copy_type,
     const struct replica_caller *who, struct replica_result *out)
 {
 	struct rpair np, *p;
@@ -198,6 +191,11 @@ replica_create_commit(struct replica_set *rs, uint32_t src_id,
 
 	memset(&want, 0, sizeof(want));
 	memset(&np, 0, sizeof(np));
+	/* The file exists and is durable: record it, and the intent is done. */
+	rs->durable_commit = true;
+	if ((err = replica__alloc_volume_id(rs, &nv->id)) != 0 ||
+	    (err = replica__intent_done(rs)) != 0)
+		return err;
 	np.src_id = src_id;
 	np.tgt_id = nv->id;
 	np.kind = copy_type == 4 ? PAIR_VC : PAIR_PC;
@@ -236,7 +234,7 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	struct rvolume nv;
 	char defname[32];
 	uint32_t rc;
-	int err;
+	int err, ferr = 0;
 
 	(void)replica_volume_probe(rs, src_id);
 	rc = replica_create_check(rs, src_id, name, pool, copy_type);
@@ -257,10 +255,10 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 		name = defname;
 	}
 	if ((err = replica_create_volume(rs, s, name, pool != NULL ? pool :
-	    s->pool, copy_type, &nv)) != 0) {
+	    s->pool, copy_type, &nv, &ferr)) != 0 || ferr != 0) {
 		free(nv.path);
 		out->rc = REPLICA_RC_FAILED;
-		return err == -ENOMEM ? err : 0;
+		return err != 0 ? err : ferr == -ENOMEM ? ferr : 0;
 	}
 	if ((err = replica__txn_begin(rs)) == 0)
 		err = replica__txn_commit(rs, replica_create_commit(rs, src_id,

@@ -241,6 +241,32 @@ replica__job_insert(struct replica_set *rs, const struct job_ent *je)
 }
 
 void
+replica__vol_remove(struct replica_set *rs, uint32_t id)
+{
+	struct rvolume *v = replica__vol(rs, id);
+	size_t i;
+
+	if (v == NULL)
+		return;
+	i = (size_t)(v - rs->vols);
+	free(v->path);
+	memmove(&rs->vols[i], &rs->vols[i + 1],
+	    (rs->nvols - i - 1) * sizeof(rs->vols[0]));
+	memmove(&rs->vol_registered[i], &rs->vol_registered[i + 1],
+	    rs->nvols - i - 1);
+	rs->nvols--;
+}
+
+const char *
+replica_pool_path(const struct replica_set *rs, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < rs->npools; i++)
+		if (strcmp(rs->pools[i].name, name) == 0)
+			return rs->pools[i].path;
+	return NULL;
+}
+
+void
 replica__job_remove(struct replica_set *rs, uint64_t id)
 {
 	struct job_ent *je = replica__job(rs, id);
@@ -373,6 +399,13 @@ replica_init_meta(struct replica_set *rs, const char *want, char *errbuf,
 	/* Never below a stored job, whatever the counter says. */
 	if (rs->njobs > 0 && rs->next_task_id <= rs->jobs[rs->njobs - 1].j.id)
 		rs->next_task_id = rs->jobs[rs->njobs - 1].j.id + 1;
+	/* DeviceIDs: above every stored volume and every one handed out. */
+	if (store_meta_get(rs->store, "next_volume_id", buf,
+	    sizeof(buf)) == 0 && strtoul(buf, NULL, 10) < INT32_MAX)
+		rs->next_volume_id = (uint32_t)strtoul(buf, NULL, 10);
+	if (rs->nvols > 0)
+		replica__volume_id_seen(rs, rs->vols[rs->nvols - 1].id);
+	replica__volume_id_seen(rs, 0);
 	/* Ids up to the reservation may have gone out before a power cut. */
 	if (store_meta_get(rs->store, "task_id_reserved", buf,
 	    sizeof(buf)) == 0 && strtoull(buf, NULL, 10) > rs->next_task_id)

@@ -32,6 +32,8 @@ struct replica_set;
 #define REPLICA_RC_INVALID	5u
 #define REPLICA_RC_IN_USE	6u
 #define REPLICA_RC_JOB_STARTED	4096u
+/* CreateOrModifyElementFromStoragePool: the size cannot be had. */
+#define REPLICA_RC_SIZE_NOT_SUPPORTED 4097u
 
 /* ModifySynchronization.Operation values. */
 enum replica_op {
@@ -193,6 +195,20 @@ struct replica_ops {
 	/* Remove the backing file of a volume arrayd created. 0 or -errno. */
 	int (*volume_remove)(void *ctx, const struct rvolume *v);
 	/*
+	 * Make the backing file of v (a regular file arrayd created) `size`
+	 * bytes long, durably (ftruncate + fsync).  Never shrinks data a
+	 * caller did not ask to drop.  0 or -errno.  May be NULL: volumes
+	 * then cannot grow (answer Not Supported).
+	 */
+	int (*volume_resize)(void *ctx, const struct rvolume *v, uint64_t size);
+	/*
+	 * The file system holding folder `path`: its size and what is free
+	 * for arrayd, in bytes (statvfs).  0 or -errno.  May be NULL: pools
+	 * then have no known capacity and no provisioning limit.
+	 */
+	int (*pool_space)(void *ctx, const char *path, uint64_t *capacity,
+	    uint64_t *free);
+	/*
 	 * Look at the backing store at v->path: 0 with *out, or -errno
 	 * (-ENOENT gone, -ENODEV a device gone, -ENOTBLK neither a regular
 	 * file nor a block device).  `deep` may open a device to read its
@@ -241,6 +257,14 @@ void replica_set_free(struct replica_set *rs);	/* accepts NULL */
 int replica_pool_add(struct replica_set *rs, const char *name,
     const char *path);
 const char *replica_pool_path(const struct replica_set *rs, const char *name);
+/*
+ * How much a pool may promise, in percent of its file system's size: the
+ * sum of the sizes of its volumes (snapshots excepted) never exceeds it.
+ * 0 = no limit.  Default REPLICA_OVERPROVISION_DEFAULT.  -ENOENT: no pool.
+ */
+#define REPLICA_OVERPROVISION_DEFAULT 400u
+int replica_pool_set_overprovision(struct replica_set *rs, const char *name,
+    unsigned percent);
 
 /*
  * Register a configured volume.  `id` 0 = use the id persisted for this
@@ -359,6 +383,69 @@ void replica_on_copy_volume_changed(struct replica_set *rs, uint64_t job_id,
 /* The volume id a copy of job `j` reads (SOURCE) or writes (TARGET). */
 uint32_t replica_copy_side_volume(const struct rjob *j,
     enum replica_copy_side side);
+
+/* ------------------------------------------ Block Services (provision.c) */
+
+/*
+ * Volume sizes as a 3PAR allocates them: whole multiples of 256 MiB
+ * (rounded up), at most 16 TiB.
+ */
+#define REPLICA_VOLUME_GRANULE	(256ull << 20)
+#define REPLICA_VOLUME_MAX	(16ull << 40)
+
+/* A pool's space, all in bytes. */
+struct replica_pool_usage {
+	uint64_t capacity;		/* its file system's size, 0 unknown */
+	uint64_t free;			/* free there for arrayd */
+	uint64_t provisioned;		/* sizes of its volumes, snapshots excepted */
+	uint64_t limit;			/* most it may promise, UINT64_MAX none */
+	unsigned volumes;		/* how many, snapshots included */
+	unsigned overprovision;		/* percent, 0 = no limit */
+};
+/* 0 with *u, -ENOENT when there is no such pool. */
+int replica_pool_usage(const struct replica_set *rs, const char *pool,
+    struct replica_pool_usage *u);
+/*
+ * The sizes a new volume of `pool` may have now: *min, *max (0 when
+ * nothing fits) and *divisor (every size is a multiple).  0 or -ENOENT.
+ */
+int replica_pool_size_range(const struct replica_set *rs, const char *pool,
+    uint64_t *min, uint64_t *max, uint64_t *divisor);
+
+/*
+ * CreateOrModifyElementFromStoragePool without TheElement: a new sparse
+ * file volume `name` (NULL: "vv.<n>") in `pool`, `size` bytes rounded up
+ * to REPLICA_VOLUME_GRANULE.  Durable (file, folder, commit) before it
+ * returns.  out->rc: 0 with out->target_id and *size_out the real size;
+ * 5 bad name or pool or size 0; 4 name in use or the file cannot be made;
+ * 4097 the size is beyond the pool's limit, 16 TiB or the file system.
+ */
+int replica_volume_provision(struct replica_set *rs, const char *name,
+    const char *pool, uint64_t size, const struct replica_caller *who,
+    struct replica_result *out, uint64_t *size_out);
+/*
+ * ... with TheElement: grow volume `id` to `size` rounded up.  *rc 0
+ * (also when it already is that size); 4 no such volume or a shrink;
+ * 6 in a pair or a copy, or declared in the configuration; 5 a snapshot;
+ * 4097 as above.  *size_out gets the volume's size afterwards.
+ */
+int replica_volume_grow(struct replica_set *rs, uint32_t id, uint64_t size,
+    const struct replica_caller *who, uint32_t *rc, uint64_t *size_out);
+/*
+ * ReturnToStoragePool: delete volume `id` and its file.  A snapshot goes
+ * with its pair.  *rc 0; 4 no such volume; 6 a copy reads or writes it,
+ * it is the source of a pair or the target of a physical copy pair, or
+ * the configuration declares it.
+ */
+int replica_volume_return(struct replica_set *rs, uint32_t id,
+    const struct replica_caller *who, uint32_t *rc);
+
+/* Volumes made and deleted through CIM since start (status, metrics). */
+struct replica_counters {
+	uint64_t volumes_created, volumes_deleted;
+};
+void replica_counters_get(const struct replica_set *rs,
+    struct replica_counters *out);
 
 /* -------------------------------------------------------------- queries */
 

@@ -52,6 +52,7 @@ struct txn_snap {
 struct pool_ent {
 	char name[64];
 	char *path;
+	unsigned overprovision;		/* percent of capacity, 0 = no limit */
 };
 
 struct replica_set {
@@ -61,6 +62,8 @@ struct replica_set {
 	unsigned max_copy_tasks;
 	uint64_t next_task_id;		/* persisted before use */
 	uint64_t task_id_reserved;	/* ids below are reserved durably */
+	uint32_t next_volume_id;	/* DeviceIDs are never reused */
+	struct replica_counters counters;
 	bool durable_commit;		/* the open transaction must be synced */
 	bool started;			/* replica_set_start ran */
 	bool shutting_down;
@@ -110,6 +113,12 @@ int replica__put_vol(struct replica_set *rs, const struct rvolume *v);
 int replica__put_pair(struct replica_set *rs, const struct rpair *p);
 int replica__put_job(struct replica_set *rs, const struct rjob *j);
 int replica__alloc_task_id(struct replica_set *rs, uint64_t *id);
+/* The next DeviceID, written in the caller's transaction (volume.c). */
+int replica__alloc_volume_id(struct replica_set *rs, uint32_t *id);
+/* Note that id is taken (a configured id, a loaded volume). */
+void replica__volume_id_seen(struct replica_set *rs, uint32_t id);
+/* Drop volume id from memory (its path freed). */
+void replica__vol_remove(struct replica_set *rs, uint32_t id);
 bool replica__job_active(const struct rjob *j);
 
 /* txn.c */
@@ -167,6 +176,21 @@ bool replica__vol_written(const struct replica_set *rs, uint32_t id);
 bool replica__vol_busy(const struct replica_set *rs, uint32_t id);
 int replica__default_name(const struct replica_set *rs, const char *src,
     char *buf, size_t len);
+
+/* provision.c */
+/*
+ * A file arrayd is about to create or remove, recorded durably first so
+ * that a crash in between is finished at the next start: the file is kept
+ * only if a stored volume names it.  replica__file_create makes a new
+ * volume's file that way; the change that records the volume must call
+ * replica__intent_done in its transaction.
+ */
+/* Returns 0 or the store's -errno; *file_err: what making the file said. */
+int replica__file_create(struct replica_set *rs, const struct rvolume *v,
+    int *file_err);
+int replica__intent_done(struct replica_set *rs);
+/* Finish what an interrupted create, grow or delete left (start-up). */
+int replica__intent_settle(struct replica_set *rs);
 
 /* health.c */
 void replica__vol_lost_text(const struct rvolume *v, int why, char *buf,

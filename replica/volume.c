@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "replica/replica_int.h"
+#include "replica/store.h"
 
 /* The first id handed out when the configuration gives none. */
 #define REPLICA_FIRST_VOLUME_ID	101
@@ -53,17 +54,49 @@ replica_pool_add(struct replica_set *rs, const char *name, const char *path)
 	rs->pools = np;
 	snprintf(np[rs->npools].name, sizeof(np->name), "%s", name);
 	np[rs->npools].path = p;
+	np[rs->npools].overprovision = REPLICA_OVERPROVISION_DEFAULT;
 	rs->npools++;
 	return 0;
 }
 
-const char *
-replica_pool_path(const struct replica_set *rs, const char *name)
+int
+replica_pool_set_overprovision(struct replica_set *rs, const char *name,
+    unsigned percent)
 {
-	for (size_t i = 0; name != NULL && i < rs->npools; i++)
-		if (strcmp(rs->pools[i].name, name) == 0)
-			return rs->pools[i].path;
-	return NULL;
+	for (size_t i = 0; name != NULL && i < rs->npools; i++) {
+		if (strcmp(rs->pools[i].name, name) == 0) {
+			rs->pools[i].overprovision = percent;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void
+replica__volume_id_seen(struct replica_set *rs, uint32_t id)
+{
+	if (id >= rs->next_volume_id && id < UINT32_MAX)
+		rs->next_volume_id = id + 1;
+	if (rs->next_volume_id < REPLICA_FIRST_VOLUME_ID)
+		rs->next_volume_id = REPLICA_FIRST_VOLUME_ID;
+}
+
+/*
+ * Like task ids, the counter moves in memory even if the change that
+ * wrote it is rolled back, so an id is never handed out twice; a DeviceID
+ * a client saw names that volume forever (smispy keys volumes on it).
+ */
+int
+replica__alloc_volume_id(struct replica_set *rs, uint32_t *id)
+{
+	char buf[16];
+
+	replica__volume_id_seen(rs, 0);
+	if (rs->next_volume_id >= INT32_MAX)
+		return -ENOSPC;
+	*id = rs->next_volume_id++;
+	snprintf(buf, sizeof(buf), "%u", (unsigned)rs->next_volume_id);
+	return store_meta_set(rs->store, "next_volume_id", buf);
 }
 
 /* Update a persisted volume of this name from the configuration. */
@@ -114,11 +147,12 @@ replica_volume_configure(struct replica_set *rs, const char *name,
 	}
 	if (id != 0 && replica__vol(rs, id) != NULL)
 		return -EEXIST;
-	if (id == 0) {
-		id = rs->nvols > 0 ? rs->vols[rs->nvols - 1].id + 1 : 0;
-		if (id < REPLICA_FIRST_VOLUME_ID)
-			id = REPLICA_FIRST_VOLUME_ID;
-	}
+	if ((err = replica__txn_begin(rs)) != 0)
+		return err;
+	if (id == 0)
+		err = replica__alloc_volume_id(rs, &id);
+	else
+		replica__volume_id_seen(rs, id);
 	memset(&nv, 0, sizeof(nv));
 	nv.id = id;
 	snprintf(nv.name, sizeof(nv.name), "%s", name);
@@ -127,9 +161,7 @@ replica_volume_configure(struct replica_set *rs, const char *name,
 	nv.size = size;
 	nv.configured = true;
 	nv.created_us = replica__now(rs);
-	if ((err = replica__txn_begin(rs)) != 0)
-		return err;
-	if ((err = replica__vol_insert(rs, &nv, true)) == 0)
+	if (err == 0 && (err = replica__vol_insert(rs, &nv, true)) == 0)
 		err = replica__put_vol(rs, replica__vol(rs, id));
 	if ((err = replica__txn_commit(rs, err)) != 0)
 		return err;
