@@ -273,10 +273,40 @@ static const char *const eltype_val[] = { "Unknown", "Reserved",
     "ThinlyProvisionedQuotaStoragePool", "DMTF Reserved", "Vendor Specific" };
 VMAP_CHECK(eltype);
 
+/* CreateOrModifyElementFromStoragePool.ElementType (DMTF 2.49). */
+static const char *const cmeltype_map[] = { "0", "1", "2", "3", "4", "5",
+    "6", "7", "8", "..", "32768..65535" };
+static const char *const cmeltype_val[] = { "Unknown", "Reserved",
+    "StorageVolume", "StorageExtent", "LogicalDisk",
+    "ThinlyProvisionedStorageVolume", "ThinlyProvisionedLogicalDisk",
+    "FullyProvisionedStorageVolume", "FullyProvisionedLogicalDisk",
+    "DMTF Reserved", "Vendor Specific" };
+VMAP_CHECK(cmeltype);
+
+/* CIM_StoragePool.GetSupportedSizeRange/GetSupportedSizes.ElementType. */
+static const char *const pooleltype_map[] = { "2", "3", "4", "5", "6" };
+static const char *const pooleltype_val[] = { "Storage Pool",
+    "Storage Volume", "Logical Disk", "Thin Provisioned Volume",
+    "Thin Provisioned Logical Disk" };
+VMAP_CHECK(pooleltype);
+
 static const char *const usageop_map[] = { "2", "3", "..", "0x8000..0xFFFF" };
 static const char *const usageop_val[] = { "Set", "Unset", "DMTF Reserved",
     "Vendor Specific" };
 VMAP_CHECK(usageop);
+
+/* GetSupportedSizeRange: 2 = "Use GetSupportedSizes instead". */
+static const char *const rc_sizerange_map[] = { "0", "1", "2", "3" };
+static const char *const rc_sizerange_val[] = { "Method completed OK",
+    "Method not supported", "Use GetSupportedSizes instead",
+    "Invalid Element Type" };
+VMAP_CHECK(rc_sizerange);
+
+static const char *const rc_sizes_map[] = { "0", "1", "2", "3" };
+static const char *const rc_sizes_val[] = { "Method completed OK",
+    "Method not supported", "Use GetSupportedSizeRange instead",
+    "Invalid Element Type" };
+VMAP_CHECK(rc_sizes);
 
 /* ------------------------------------------------------------ properties */
 
@@ -584,7 +614,7 @@ static const struct cim_class_param dsp_params[] = {
 
 static const struct cim_class_param cmefsp_params[] = {
 	PIN("ElementName", STRING),
-	PINVM("ElementType", UINT16, eltype),
+	PINVM("ElementType", UINT16, cmeltype),
 	POUTREF("Job", "CIM_ConcreteJob"),
 	PINREF("Goal", "CIM_ManagedElement"),
 	PINOUT("Size", UINT64),
@@ -645,6 +675,25 @@ static const struct cim_class_param usagechange_params[] = {
 	POUTREF("Job", "CIM_ConcreteJob"),
 };
 
+static const struct cim_class_param sizerange_params[] = {
+	PINVM("ElementType", UINT16, pooleltype),
+	PINREF("Goal", "CIM_StorageSetting"),
+	POUT("MinimumVolumeSize", UINT64),
+	POUT("MaximumVolumeSize", UINT64),
+	POUT("VolumeSizeDivisor", UINT64),
+};
+
+static const struct cim_class_param sizes_params[] = {
+	PINVM("ElementType", UINT16, pooleltype),
+	PINREF("Goal", "CIM_StorageSetting"),
+	POUTA("Sizes", UINT64),
+};
+
+static const struct cim_class_method pool_methods[] = {
+	METHOD("GetSupportedSizes", sizes_params, rc_sizes),
+	METHOD("GetSupportedSizeRange", sizerange_params, rc_sizerange),
+};
+
 static const struct cim_class_method scs_methods[] = {
 	METHOD("CreateOrModifyStoragePool", cmsp_params, rc_size),
 	METHOD("DeleteStoragePool", dsp_params, rc_scs),
@@ -698,7 +747,7 @@ const struct cim_class schema__cim_classes[] = {
 	{ .name = "CIM_ConcreteJob", .superclass = "CIM_Job",
 	  PROPS(concretejob_props), METHODS(concretejob_methods) },
 	{ .name = "CIM_StoragePool", .superclass = "CIM_LogicalElement",
-	  PROPS(storagepool_props) },
+	  PROPS(storagepool_props), METHODS(pool_methods) },
 	{ .name = "CIM_Capabilities", .superclass = "CIM_ManagedElement",
 	  .q = { .is_abstract = true }, PROPS(capabilities_props) },
 	{ .name = "CIM_StorageReplicationCapabilities",

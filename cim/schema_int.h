@@ -59,6 +59,10 @@
 			  .refclass = (cls), .q = { .in = true, .required = true } }
 #define PINOUTREF(n, cls) { .name = (n), .type = CIM_T_REFERENCE, \
 			  .refclass = (cls), .q = { .in = true, .out = true } }
+#define POUT(n, t)	{ .name = (n), .type = CIM_T_##t, \
+			  .q = { .in = false, .out = true } }
+#define POUTA(n, t)	{ .name = (n), .type = CIM_T_##t, .is_array = true, \
+			  .q = { .in = false, .out = true } }
 #define POUTREF(n, cls)	{ .name = (n), .type = CIM_T_REFERENCE, \
 			  .refclass = (cls), .q = { .in = false, .out = true } }
 #define POUTREFA(n, cls) { .name = (n), .type = CIM_T_REFERENCE, \

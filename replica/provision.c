@@ -242,16 +242,6 @@ size_round(uint64_t size, uint64_t *out)
 	return true;
 }
 
-/* Does `more` bytes more fit under the pool's limit? */
-static bool
-pool_fits(const struct replica_set *rs, const char *pool, uint64_t more)
-{
-	struct replica_pool_usage u;
-
-	return replica_pool_usage(rs, pool, &u) == 0 &&
-	    more <= pool_headroom(&u);
-}
-
 /* Errors of the file system that mean "not this size". */
 static bool
 size_errno(int err)
@@ -269,16 +259,25 @@ provision_default_name(const struct replica_set *rs, char *buf, size_t len)
 	return replica__default_name(rs, "vv", buf, len);
 }
 
+/*
+ * The checks of a create: rc, nothing changed.  For 4097, *rounded is the
+ * nearest size the pool can give (DMTF: Size out), 0 when none.
+ */
 static uint32_t
 provision_check(const struct replica_set *rs, const char *name,
     const char *pool, uint64_t size, uint64_t *rounded)
 {
+	uint64_t min = 0, max = 0, div = 0;
+
 	if (name != NULL && !replica_name_valid(name))
 		return REPLICA_RC_INVALID;
-	if (pool_ent(rs, pool) == NULL || size == 0)
+	if (pool_ent(rs, pool) == NULL)
 		return REPLICA_RC_INVALID;
-	if (!size_round(size, rounded) || !pool_fits(rs, pool, *rounded))
+	(void)replica_pool_size_range(rs, pool, &min, &max, &div);
+	if (size == 0 || !size_round(size, rounded) || *rounded > max) {
+		*rounded = size == 0 && max >= min ? min : max;
 		return REPLICA_RC_SIZE_NOT_SUPPORTED;
+	}
 	if (name != NULL && replica_volume_by_name(rs, name) != NULL)
 		return REPLICA_RC_FAILED;
 	return REPLICA_RC_OK;
@@ -313,6 +312,8 @@ replica_volume_provision(struct replica_set *rs, const char *name,
 	memset(out, 0, sizeof(*out));
 	*size_out = 0;
 	out->rc = provision_check(rs, name, pool, size, &rounded);
+	if (out->rc == REPLICA_RC_SIZE_NOT_SUPPORTED)
+		*size_out = rounded;
 	if (out->rc != REPLICA_RC_OK) {
 		replica__log(rs, LOG_LVL_INFO, "volume %s: create in pool %s "
 		    "by %s refused (rc %u)", name != NULL ? name : "-",
@@ -369,6 +370,28 @@ vol_paired(const struct replica_set *rs, uint32_t id)
 	return false;
 }
 
+/* The largest size volume v can grow to now (its own at least). */
+static uint64_t
+grow_max(const struct replica_set *rs, const struct rvolume *v)
+{
+	struct replica_pool_usage u;
+	uint64_t max;
+
+	if (v->size >= REPLICA_VOLUME_MAX)
+		return v->size;
+	if (replica_pool_usage(rs, v->pool, &u) == 0 &&
+	    pool_headroom(&u) < REPLICA_VOLUME_MAX - v->size)
+		max = v->size + pool_headroom(&u);
+	else
+		max = REPLICA_VOLUME_MAX;
+	max -= max % REPLICA_VOLUME_GRANULE;
+	return max > v->size ? max : v->size;
+}
+
+/*
+ * The checks of a grow: rc, nothing changed.  *rounded is the size to
+ * grow to, or for 4097 the nearest size it could have (DMTF: Size out).
+ */
 static uint32_t
 grow_check(struct replica_set *rs, const struct rvolume *v, uint64_t size,
     uint64_t *rounded)
@@ -377,24 +400,25 @@ grow_check(struct replica_set *rs, const struct rvolume *v, uint64_t size,
 		return REPLICA_RC_INVALID;
 	if (v->is_snapshot)
 		return REPLICA_RC_INVALID;
-	if (size == 0)
-		return REPLICA_RC_INVALID;
 	/* 3PAR grows and never shrinks; its own size changes nothing. */
+	*rounded = v->size;
 	if (size < v->size)
 		return REPLICA_RC_SIZE_NOT_SUPPORTED;
-	if (size == v->size) {
-		*rounded = size;
+	if (size == v->size)
 		return REPLICA_RC_OK;
-	}
-	if (!size_round(size, rounded))
+	if (!size_round(size, rounded)) {
+		*rounded = grow_max(rs, v);
 		return REPLICA_RC_SIZE_NOT_SUPPORTED;
+	}
 	if (v->configured || vol_paired(rs, v->id) ||
 	    replica__vol_busy(rs, v->id))
 		return REPLICA_RC_IN_USE;
 	if (v->missing || rs->ops.volume_resize == NULL)
 		return REPLICA_RC_FAILED;
-	if (!pool_fits(rs, v->pool, *rounded - v->size))
+	if (*rounded > grow_max(rs, v)) {
+		*rounded = grow_max(rs, v);
 		return REPLICA_RC_SIZE_NOT_SUPPORTED;
+	}
 	return REPLICA_RC_OK;
 }
 
@@ -411,6 +435,8 @@ replica_volume_grow(struct replica_set *rs, uint32_t id, uint64_t size,
 	v = replica__vol(rs, id);
 	*size_out = v != NULL ? v->size : 0;
 	*rc = grow_check(rs, v, size, &rounded);
+	if (*rc == REPLICA_RC_SIZE_NOT_SUPPORTED)
+		*size_out = rounded;
 	if (*rc != REPLICA_RC_OK || rounded <= v->size) {
 		replica__log(rs, *rc == REPLICA_RC_OK ? LOG_LVL_DEBUG :
 		    LOG_LVL_INFO, "volume %u: grow to %" PRIu64 " bytes by %s "

@@ -417,23 +417,25 @@ int replica_pool_size_range(const struct replica_set *rs, const char *pool,
  * file volume `name` (NULL: "vv.<n>") in `pool`, `size` bytes rounded up
  * to REPLICA_VOLUME_GRANULE.  Durable (file, folder, commit) before it
  * returns.  out->rc: 0 with out->target_id and *size_out the real size;
- * 5 bad name or pool or size 0; 4 name in use or the file cannot be made;
- * 4097 the size is beyond the pool's limit, 16 TiB or the file system.
+ * 5 bad name or no such pool; 4 name in use or the file cannot be made;
+ * 4097 size 0 or beyond the pool's limit, 16 TiB or the file system, with
+ * *size_out the nearest size the pool can give (0: none).
  */
 int replica_volume_provision(struct replica_set *rs, const char *name,
     const char *pool, uint64_t size, const struct replica_caller *who,
     struct replica_result *out, uint64_t *size_out);
 /*
  * ... with TheElement: grow volume `id` to `size` rounded up.  *rc 0
- * (also when it already is that size); 4 no such volume or a shrink;
- * 6 in a pair or a copy, or declared in the configuration; 5 a snapshot;
- * 4097 as above.  *size_out gets the volume's size afterwards.
+ * (also when it already is that size); 5 no such volume or a snapshot;
+ * 6 in a pair or a copy, or declared in the configuration; 4097 smaller
+ * than it is (3PAR never shrinks) or beyond the limits above.  *size_out
+ * gets the volume's size afterwards, or for 4097 the nearest possible.
  */
 int replica_volume_grow(struct replica_set *rs, uint32_t id, uint64_t size,
     const struct replica_caller *who, uint32_t *rc, uint64_t *size_out);
 /*
  * ReturnToStoragePool: delete volume `id` and its file.  A snapshot goes
- * with its pair.  *rc 0; 4 no such volume; 6 a copy reads or writes it,
+ * with its pair.  *rc 0; 5 no such volume; 6 a copy reads or writes it,
  * it is the source of a pair or the target of a physical copy pair, or
  * the configuration declares it.
  */
