@@ -40,8 +40,8 @@
 /* RequestStateChange: Use of Timeout Parameter Not Supported. */
 #define RC_TIMEOUT_NOT_SUPPORTED 4098u
 
-static void
-write_rc(struct op_ctx *c, uint32_t rc)
+void
+ext_write_rc(struct op_ctx *c, uint32_t rc)
 {
 	cim_buf_printf(c->out,
 	    "<RETURNVALUE PARAMTYPE=\"uint32\"><VALUE>%u</VALUE></RETURNVALUE>",
@@ -55,14 +55,9 @@ who_name(const struct op_ctx *c)
 	return c->user != NULL ? c->user : "-";
 }
 
-/*
- * An output reference parameter, always as an INSTANCEPATH with HOST.  A
- * path the arena could not hold marks the buffer out of memory, which
- * cimop.c turns into CIM_ERR_FAILED: an rc without its Job would strand
- * the client.
- */
-static void
-write_ref_param(struct op_ctx *c, const char *name, const struct cim_path *p)
+/* extrinsic_int.h says why a NULL path fails the whole answer. */
+void
+ext_write_ref(struct op_ctx *c, const char *name, const struct cim_path *p)
 {
 	if (p == NULL) {
 		c->out->oom = true;
@@ -76,9 +71,9 @@ write_ref_param(struct op_ctx *c, const char *name, const struct cim_path *p)
 
 /* ------------------------------------------------------ reference lookup */
 
-/* A volume named by a reference argument (lenient: model.h); 0 or -ENOENT. */
-static int
-resolve_volume(const struct op_ctx *c, const struct cim_path *p, uint32_t *id)
+int
+ext_resolve_volume(const struct op_ctx *c, const struct cim_path *p,
+    uint32_t *id)
 {
 	struct model_obj o;
 	int rc = model_resolve_mode(c, p, MODEL_LENIENT, OBJ_VOLUME, &o);
@@ -108,11 +103,11 @@ resolve_pair(const struct op_ctx *c, const struct cim_path *p,
 static void
 write_result(struct op_ctx *c, const struct replica_result *res)
 {
-	write_rc(c, res->rc);
+	ext_write_rc(c, res->rc);
 	if (res->job_id != 0)
-		write_ref_param(c, "Job", model_job_path(c, res->job_id));
+		ext_write_ref(c, "Job", model_job_path(c, res->job_id));
 	if (res->target_id != 0)
-		write_ref_param(c, "TargetElement",
+		ext_write_ref(c, "TargetElement",
 		    model_volume_path(c, res->target_id));
 }
 
@@ -131,8 +126,8 @@ call_attach(struct op_ctx *c, const struct ext_args *b,
 	int err;
 
 	(void)o;
-	(void)resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
-	(void)resolve_volume(c, ext_arg_ref(b, "TargetElement"), &tgt);
+	(void)ext_resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
+	(void)ext_resolve_volume(c, ext_arg_ref(b, "TargetElement"), &tgt);
 	/* Remote mirrors only: a pipe means this is not a local copy. */
 	if (!ext_arg_uint(b, "CopyType", &ct) ||
 	    ext_arg(b, "ReplicationPipe") != NULL) {
@@ -213,7 +208,7 @@ op_extrinsic_deferred(struct op_ctx *c, bool give_up)
 	    snapshot_copying(c->rs, p->src_id, p->tgt_id) ?
 	    "is still being copied" : sync_state_name(p->sync_state),
 	    REPLICA_RC_FAILED);
-	write_rc(c, REPLICA_RC_FAILED);
+	ext_write_rc(c, REPLICA_RC_FAILED);
 	return true;
 }
 
@@ -230,7 +225,7 @@ call_create_replica(struct op_ctx *c, const struct ext_args *b,
 	int err;
 
 	(void)o;
-	(void)resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
+	(void)ext_resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
 	err = ext_arg_uint(b, "CopyType", &ct) ?
 	    target_pool(c, b, src, ct, &pool) : -EINVAL;
 	if (err != 0) {
@@ -295,14 +290,14 @@ call_update_snapspace(struct op_ctx *c, const struct ext_args *b,
 		const struct rvolume *vol;
 
 		if (v->refs[i] == NULL ||
-		    resolve_volume(c, v->refs[i], &id) != 0 ||
+		    ext_resolve_volume(c, v->refs[i], &id) != 0 ||
 		    (vol = replica_volume_by_id(c->rs, id)) == NULL ||
 		    !vol->is_snapshot) {
-			write_rc(c, RC_NO_SUCH_SNAPSHOT);
+			ext_write_rc(c, RC_NO_SUCH_SNAPSHOT);
 			return 0;
 		}
 	}
-	write_rc(c, REPLICA_RC_OK);
+	ext_write_rc(c, REPLICA_RC_OK);
 	return 0;
 }
 
@@ -363,7 +358,7 @@ call_get_error(struct op_ctx *c, const struct ext_args *b,
 	(void)b;
 	if (j == NULL)
 		return -ENOENT;
-	write_rc(c, REPLICA_RC_OK);
+	ext_write_rc(c, REPLICA_RC_OK);
 	/* Running, successful and user-cancelled jobs have no error (NULL). */
 	if (j->state != JOB_EXCEPTION)
 		return 0;
@@ -393,18 +388,18 @@ call_request_state(struct op_ctx *c, const struct ext_args *b,
 
 	/* A zero interval asks for nothing; another timeout we cannot keep. */
 	if (to != NULL && strncmp(to, "00000000000000.000000:000", 25) != 0) {
-		write_rc(c, RC_TIMEOUT_NOT_SUPPORTED);
+		ext_write_rc(c, RC_TIMEOUT_NOT_SUPPORTED);
 		return 0;
 	}
 	if (!ext_arg_uint(b, "RequestedState", &state)) {
-		write_rc(c, REPLICA_RC_INVALID);
+		ext_write_rc(c, REPLICA_RC_INVALID);
 		return 0;
 	}
 	err = replica_job_request_state(c->rs, o->job_id, (uint16_t)state,
 	    &rc);
 	if (err < 0)
 		return err;
-	write_rc(c, rc);
+	ext_write_rc(c, rc);
 	return 0;
 }
 
@@ -414,8 +409,8 @@ call_request_state(struct op_ctx *c, const struct ext_args *b,
  * The methods with a handler, by the class of object they are called on
  * and the class repository's spelling of their name.  A method the
  * repository declares for the class but this table lacks (KillJob,
- * GetErrors, ReturnToStoragePool, ...) answers 1, Not Supported, once
- * its parameters are bound.
+ * GetErrors, CreateOrModifyStoragePool, ... and the pool methods on a
+ * delta pool) answers 1, Not Supported, once its parameters are bound.
  */
 struct ext_method {
 	enum model_kind kind;
@@ -430,6 +425,11 @@ static const struct ext_method methods[] = {
 	{ OBJ_SERVICE, "CreateReplica", call_create_replica },
 	{ OBJ_SERVICE, "ModifySynchronization", call_modify_sync },
 	{ OBJ_SERVICE, "UpdateDeltaSnapshotSpace", call_update_snapspace },
+	{ OBJ_SERVICE, "CreateOrModifyElementFromStoragePool",
+	  ext_call_create_or_modify },
+	{ OBJ_SERVICE, "ReturnToStoragePool", ext_call_return_to_pool },
+	{ OBJ_POOL, "GetSupportedSizeRange", ext_call_size_range },
+	{ OBJ_POOL, "GetSupportedSizes", ext_call_sizes },
 	{ OBJ_JOB, "RequestStateChange", call_request_state },
 	{ OBJ_JOB, "GetError", call_get_error },
 };
@@ -513,7 +513,7 @@ op_extrinsic(struct op_ctx *c)
 	if (ext_bind(c, m, &b) != 0)
 		return;
 	if (h == NULL) {
-		write_rc(c, REPLICA_RC_NOT_SUPPORTED);
+		ext_write_rc(c, REPLICA_RC_NOT_SUPPORTED);
 		return;
 	}
 	/* replica/ logs the store failures; cimop.c logs the status. */

@@ -71,4 +71,29 @@ const char *ext_arg_text(const struct ext_args *b, const char *name);
 const struct cim_path *ext_arg_ref(const struct ext_args *b,
     const char *name);
 
+/* The RETURNVALUE of a method, a uint32. */
+void ext_write_rc(struct op_ctx *c, uint32_t rc);
+/*
+ * An output reference parameter, always as an INSTANCEPATH with HOST.  A
+ * NULL path (the arena could not hold it) marks the buffer out of memory,
+ * which cimop.c turns into CIM_ERR_FAILED: an rc without its out
+ * parameter would strand the client.
+ */
+void ext_write_ref(struct op_ctx *c, const char *name,
+    const struct cim_path *p);
+/* A volume named by a reference argument (lenient: model.h); 0 or -ENOENT. */
+int ext_resolve_volume(const struct op_ctx *c, const struct cim_path *p,
+    uint32_t *id);
+
+/* Block Services handlers (extrinsic_block.c), in the method table. */
+struct model_obj;
+int ext_call_create_or_modify(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+int ext_call_return_to_pool(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+int ext_call_size_range(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+int ext_call_sizes(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+
 #endif /* ARRAYD_CIM_EXTRINSIC_INT_H */

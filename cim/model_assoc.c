@@ -216,8 +216,12 @@ gen_conforms(struct model_gen *g)
 
 	rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
 	    obj_make(OBJ_SYSTEM));
-	return rc ? rc : model_gen_emit(g, named(OBJ_PROFILE, "Server"),
-	    obj_make(OBJ_OBJECT_MANAGER));
+	if (rc == 0)
+		rc = model_gen_emit(g, named(OBJ_PROFILE, "Server"),
+		    obj_make(OBJ_OBJECT_MANAGER));
+	/* Block Services' central class is the storage pool (SMI-S Block). */
+	return rc ? rc : gen_fan(g, &model_class_pool,
+	    named(OBJ_PROFILE, "BlockServices"), true);
 }
 
 static int
@@ -226,7 +230,10 @@ gen_referenced(struct model_gen *g)
 	int rc;
 
 	rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
-	    named(OBJ_PROFILE, "CopyServices"));
+	    named(OBJ_PROFILE, "BlockServices"));
+	if (rc == 0)
+		rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
+		    named(OBJ_PROFILE, "CopyServices"));
 	return rc ? rc : model_gen_emit(g, named(OBJ_PROFILE, "Array"),
 	    named(OBJ_PROFILE, "JobControl"));
 }

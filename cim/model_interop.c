@@ -180,6 +180,7 @@ struct profile_def {
 
 static const struct profile_def profiles[] = {
 	{ "Array", "Array", "1.6.1" },
+	{ "BlockServices", "Block Services", "1.6.1" },
 	{ "CopyServices", "Copy Services", "1.6.1" },
 	{ "JobControl", "Job Control", "1.6.1" },
 	{ "Server", "Server", "1.6.1" },

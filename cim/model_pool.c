@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 
 #include "conf/conf.h"
 #include "cim/model_int.h"
@@ -77,30 +76,28 @@ pool_objects(struct op_ctx *c, const struct model_class *mc,
 }
 
 /*
- * Pool space: the filesystem that holds the pool folder (statvfs), which is
- * where new volumes' sparse files go; when it cannot be read, the sum of the
- * pool's volume sizes with nothing remaining.
+ * Pool space, as replica/ knows it (replica_pool_usage): the file system
+ * that holds the pool folder, where new volumes' sparse files go, its
+ * size and what is free there.  A thin pool's remaining space is what is
+ * physically free, not what it may still promise (SMI-S Thin
+ * Provisioning); the promise limit is in GetSupportedSizeRange.  When the
+ * file system cannot be read: the sum of the pool's volume sizes, with
+ * nothing remaining.
  */
 static void
 pool_space(const struct op_ctx *c, const char *name, uint64_t *total,
     uint64_t *remain)
 {
-	const struct conf_pool *cp = model_conf_pool(c, name);
-	struct statvfs sv;
-	size_t i, n;
+	struct replica_pool_usage u;
 
-	if (cp != NULL && statvfs(cp->path, &sv) == 0) {
-		*total = (uint64_t)sv.f_blocks * sv.f_frsize;
-		*remain = (uint64_t)sv.f_bavail * sv.f_frsize;
-		return;
-	}
 	*total = *remain = 0;
-	n = replica_volume_count(c->rs);
-	for (i = 0; i < n; i++) {
-		const struct rvolume *v = replica_volume_at(c->rs, i);
-
-		if (strcmp(v->pool, name) == 0)
-			*total += v->size;
+	if (replica_pool_usage(c->rs, name, &u) != 0)
+		return;
+	if (u.capacity != 0) {
+		*total = u.capacity;
+		*remain = u.free;
+	} else {
+		*total = u.provisioned;
 	}
 }
 

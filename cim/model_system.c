@@ -210,28 +210,34 @@ conf_caps_objects(struct op_ctx *c, const struct model_class *mc,
 }
 
 /*
- * Volume creation/deletion/resize (actions 5, 6, 7) are not claimed: there
- * is no CreateOrModifyElementFromStoragePool/ReturnToStoragePool.  Replica
- * creation, modification and attachment are.
+ * One instance serves the service and every pool (ElementCapabilities):
+ * smispy reads the actions and element types through the service and the
+ * features through each pool.  Volume creation, deletion and growth (5,
+ * 6, 7) are synchronous as on a 3PAR; so are snapshot creation and pair
+ * changes answered at once (8, 9), while clones and attachments run as
+ * jobs (8, 9, 10).  Features: StorageVolume Creation (3) and Modification
+ * (5), Single InPool (6), Capacity Expansion (12); never Reduction (13).
+ * Element types: StorageVolume (2) and ThinlyProvisionedStorageVolume (5),
+ * which a sparse file is.
  */
 static struct cim_instance *
 conf_caps_instance(struct op_ctx *c, const struct model_obj *o)
 {
 	static const uint16_t copy_types[] = { 4, 5 };
-	static const uint16_t el_types[] = { 2 };
+	static const uint16_t el_types[] = { 2, 5 };
 	static const uint16_t async_act[] = { 8, 9, 10 };
-	static const uint16_t sync_act[] = { 8, 9 };
+	static const uint16_t sync_act[] = { 5, 6, 7, 8, 9 };
+	static const uint16_t el_features[] = { 3, 5, 6, 12 };
 	struct model_ib b;
 
 	model_ib_init(&b, c, "TPD_StorageConfigurationCapabilities", 12);
 	model_ib_str(&b, "InstanceID", caps_iid(c, o));
 	model_ib_str(&b, "ElementName", "Storage configuration capabilities");
 	model_ib_u16s(&b, "SupportedCopyTypes", 2, copy_types);
-	model_ib_u16s(&b, "SupportedStorageElementTypes", 1, el_types);
+	model_ib_u16s(&b, "SupportedStorageElementTypes", 2, el_types);
 	model_ib_u16s(&b, "SupportedAsynchronousActions", 3, async_act);
-	model_ib_u16s(&b, "SupportedSynchronousActions", 2, sync_act);
-	/* Empty, not NULL: smispy tests membership in it. */
-	model_ib_u16s(&b, "SupportedStorageElementFeatures", 0, NULL);
+	model_ib_u16s(&b, "SupportedSynchronousActions", 5, sync_act);
+	model_ib_u16s(&b, "SupportedStorageElementFeatures", 4, el_features);
 	return model_ib_done(&b);
 }
 

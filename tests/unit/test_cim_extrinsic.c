@@ -1478,12 +1478,6 @@ test_kill_job_and_others(void **state)
 	assert_rc(call_job(x, "GetErrors", job, NULL), 1);
 	assert_int_equal(replica_job_by_id(x->rs, job)->state, JOB_RUNNING);
 	/* Other DMTF methods of the service: Not Supported. */
-	assert_rc(call(x, "ReturnToStoragePool", params(pref("TheElement",
-	    vol_path(x, VC, F_NAME, false), NULL), NULL)), 1);
-	assert_rc(call(x, "CreateOrModifyElementFromStoragePool", params(
-	    pval("ElementName", "v9", NULL), pval("ElementType", "2", NULL),
-	    pval("Size", "1048576", NULL),
-	    pref("InPool", pool_of(x, "p0"), NULL), NULL)), 1);
 	assert_rc(call(x, "CreateOrModifyStoragePool", NULL), 1);
 	assert_rc(call(x, "StartService", NULL), 1);
 	/* Methods of other objects: Not Supported either. */

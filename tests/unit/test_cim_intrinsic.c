@@ -518,7 +518,7 @@ test_interop(void **state)
 	HAS(o, "<VALUE>Array</VALUE>");
 	HAS(o, "NAME=\"RegisteredOrganization\" TYPE=\"uint16\"><VALUE>11<");
 	HAS(o, "<VALUE>1.6.1</VALUE>");
-	LACKS(o, "Block Services");
+	HAS(o, "<VALUE>Block Services</VALUE>");
 	o = call(e, "interop", "AssociatorNames", ONAME(
 	    "<INSTANCENAME CLASSNAME=\"CIM_RegisteredProfile\">"
 	    KB("InstanceID", "SNIA:Array") "</INSTANCENAME>")
@@ -534,7 +534,17 @@ test_interop(void **state)
 	    KB("InstanceID", "SNIA:Array") "</INSTANCENAME>")
 	    "<IPARAMVALUE NAME=\"AssocClass\"><CLASSNAME NAME="
 	    "\"CIM_ReferencedProfile\"/></IPARAMVALUE>");
-	assert_int_equal(count(o, "<OBJECTPATH>"), 2);
+	assert_int_equal(count(o, "<OBJECTPATH>"), 3);
+	HAS(o, "SNIA:BlockServices");
+	/* Block Services conforms through its central class, the pools. */
+	o = call(e, "interop", "AssociatorNames", ONAME(
+	    "<INSTANCENAME CLASSNAME=\"CIM_RegisteredProfile\">"
+	    KB("InstanceID", "SNIA:BlockServices") "</INSTANCENAME>")
+	    "<IPARAMVALUE NAME=\"AssocClass\"><CLASSNAME NAME="
+	    "\"CIM_ElementConformsToProfile\"/></IPARAMVALUE>");
+	assert_true(count(o, "<OBJECTPATH>") >= 1);
+	assert_int_equal(count(o, "<OBJECTPATH>"),
+	    count(o, "TPD_StoragePool"));
 	/* Vendor classes are not in interop. */
 	o = call(e, "interop", "EnumerateInstances", CLS("CIM_StorageVolume"));
 	assert_string_equal(o, "<IRETURNVALUE></IRETURNVALUE>");
