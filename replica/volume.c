@@ -23,6 +23,9 @@ replica_name_valid(const char *name)
 
 	if (name == NULL || (n = strlen(name)) == 0 || n > 31)
 		return false;
+	/* Names become file names "<name>.img": no "." or ".." look-alikes. */
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 
