@@ -473,9 +473,17 @@ daemon_reload(struct daemon *d)
 	for (size_t i = 0; i < n->npools; i++)
 		if (replica_pool_path(d->rs, n->pools[i].name) == NULL)
 			(void)daemon_pool_add(d, &n->pools[i]);
-	for (size_t i = 0; i < n->nvolumes; i++)
-		if (replica_volume_by_name(d->rs, n->volumes[i].name) == NULL)
+	for (size_t i = 0; i < n->nvolumes; i++) {
+		const struct rvolume *v = replica_volume_by_name(d->rs,
+		    n->volumes[i].name);
+
+		if (v == NULL)
 			(void)volsetup_add(d->rs, &n->volumes[i]);
+		else if (!v->configured)
+			log_warnx("reload: volume %s: ignored: a volume of that "
+			    "name was created over CIM (id %u)", v->name,
+			    (unsigned)v->id);
+	}
 	/* Volumes whose file is back are healthy again; new ones checked. */
 	if (replica_volumes_rescan(d->rs) != 0)
 		log_warnx("reload: volumes not rescanned (state store)");
