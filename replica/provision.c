@@ -159,6 +159,24 @@ replica__file_create(struct replica_set *rs, const struct rvolume *v,
 	}
 	if ((err = replica__intent_settle(rs)) != 0)
 		return err;
+	/*
+	 * Something already at the path is someone else's: refuse before an
+	 * intent names it.  Else, should the write that clears the intent
+	 * after O_EXCL's EEXIST fail (or arrayd die before it), the next
+	 * settle would remove a file arrayd never made.
+	 */
+	if (rs->ops.volume_check != NULL) {
+		struct rvolume_stat st;
+
+		err = rs->ops.volume_check(rs->ops.ctx, v, false, &st);
+		if (err != -ENOENT) {
+			*file_err = err == 0 || err == -ENOTBLK ||
+			    err == -ENODEV ? -EEXIST : err;
+			replica__log(rs, LOG_LVL_WARN, "volume %s: cannot create "
+			    "%s: %s", v->name, v->path, strerror(-*file_err));
+			return 0;
+		}
+	}
 	snprintf(text, sizeof(text), "create %s", v->path);
 	if ((err = intent_write(rs, text)) != 0)
 		return err;
