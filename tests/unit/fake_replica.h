@@ -3,8 +3,10 @@
  * fake_replica.h - a fake struct replica_ops for the replica unit tests: a
  * copy engine that only records starts and cancels (the test decides when
  * and how each copy ends), a settable clock, volumes whose check fails on
- * demand, and a log buffer.  Plus a per-test state folder (mkdtemp) and a
- * helper that opens a replica set with one pool and four volumes.
+ * demand, a file system whose size the test sets (pool_space), volume
+ * files whose creation, resize and removal are counted (the last path and
+ * size kept), and a log buffer.  Plus a per-test state folder (mkdtemp)
+ * and a helper that opens a replica set with one pool and four volumes.
  */
 #ifndef ARRAYD_FAKE_REPLICA_H
 #define ARRAYD_FAKE_REPLICA_H
@@ -42,6 +44,15 @@ struct fake_rep {
 	uint32_t gen[16];		/* inode it reports: id*1000+gen[id-101] */
 	uint64_t vsize[16];		/* size it reports (id 101+i), 0 v->size */
 	unsigned ncreated, nremoved;
+	char created_path[400];		/* last volume_create that succeeded */
+	char removed_path[400];		/* last volume_remove */
+	char foreign[400];		/* a file there that no volume names */
+	unsigned nresized;		/* volume_resize calls, failed too */
+	int resize_err;			/* volume_resize returns this once */
+	uint32_t resized_id;		/* last volume_resize: volume, size */
+	uint64_t resized_size;
+	uint64_t pool_capacity;		/* pool_space: 0 = unknown (no limit) */
+	uint64_t pool_free;
 	unsigned nlogs;
 	char log[64][256];		/* last 64 lines, ring */
 	struct fake_event {		/* replica_ops.changed, in order */
@@ -116,10 +127,15 @@ fake_rep_volume_create(void *ctx, const struct rvolume *v)
 	struct fake_rep *f = ctx;
 	int err = f->create_err;
 
-	(void)v;
 	f->create_err = 0;
-	if (err == 0)
+	/* O_EXCL: a file already there is never taken or replaced. */
+	if (err == 0 && v->path != NULL && strcmp(v->path, f->foreign) == 0)
+		err = -EEXIST;
+	if (err == 0) {
 		f->ncreated++;
+		snprintf(f->created_path, sizeof(f->created_path), "%s",
+		    v->path != NULL ? v->path : "");
+	}
 	return err;
 }
 
@@ -128,8 +144,34 @@ fake_rep_volume_remove(void *ctx, const struct rvolume *v)
 {
 	struct fake_rep *f = ctx;
 
-	(void)v;
 	f->nremoved++;
+	snprintf(f->removed_path, sizeof(f->removed_path), "%s",
+	    v->path != NULL ? v->path : "");
+	return 0;
+}
+
+static inline int
+fake_rep_volume_resize(void *ctx, const struct rvolume *v, uint64_t size)
+{
+	struct fake_rep *f = ctx;
+	int err = f->resize_err;
+
+	f->resize_err = 0;
+	f->nresized++;
+	f->resized_id = v->id;
+	f->resized_size = size;
+	return err;
+}
+
+static inline int
+fake_rep_pool_space(void *ctx, const char *path, uint64_t *capacity,
+    uint64_t *free_)
+{
+	struct fake_rep *f = ctx;
+
+	(void)path;
+	*capacity = f->pool_capacity;
+	*free_ = f->pool_free;
 	return 0;
 }
 
@@ -141,6 +183,9 @@ fake_rep_volume_check(void *ctx, const struct rvolume *v, bool deep,
 	size_t k = v->id - 101;
 
 	(void)deep;
+	/* Not a volume yet (one about to be made): only `foreign` exists. */
+	if (v->id == 0 && (v->path == NULL || strcmp(v->path, f->foreign) != 0))
+		return -ENOENT;
 	for (size_t i = 0; i < f->nmissing; i++)
 		if (f->missing[i] == v->id)
 			return -ENOENT;
@@ -253,6 +298,8 @@ fake_rep_ops(struct fake_rep *f)
 		.copy_cancel = fake_rep_copy_cancel,
 		.volume_create = fake_rep_volume_create,
 		.volume_remove = fake_rep_volume_remove,
+		.volume_resize = fake_rep_volume_resize,
+		.pool_space = fake_rep_pool_space,
 		.volume_check = fake_rep_volume_check,
 		.now_us = fake_rep_now, .log = fake_rep_log,
 		.changed = fake_rep_changed,
