@@ -153,6 +153,10 @@ replica_create_check(struct replica_set *rs, uint32_t src_id,
 		return REPLICA_RC_FAILED;
 	if (replica_pool_path(rs, pool != NULL ? pool : s->pool) == NULL)
 		return REPLICA_RC_FAILED;
+	/* A clone is a full volume: it must fit under its pool's limit. */
+	if (copy_type == 5 && !replica__pool_has_room(rs, pool != NULL ? pool :
+	    s->pool, s->size))
+		return REPLICA_RC_FAILED;
 	return REPLICA_RC_OK;
 }
 

@@ -230,6 +230,16 @@ pool_headroom(const struct replica_pool_usage *u)
 	return u->limit > u->provisioned ? u->limit - u->provisioned : 0;
 }
 
+bool
+replica__pool_has_room(const struct replica_set *rs, const char *pool,
+    uint64_t bytes)
+{
+	struct replica_pool_usage u;
+
+	return replica_pool_usage(rs, pool, &u) == 0 &&
+	    bytes <= pool_headroom(&u);
+}
+
 int
 replica_pool_size_range(const struct replica_set *rs, const char *pool,
     uint64_t *min, uint64_t *max, uint64_t *divisor)

@@ -189,6 +189,9 @@ int replica__default_name(const struct replica_set *rs, const char *src,
 int replica__file_create(struct replica_set *rs, const struct rvolume *v,
     int *file_err);
 int replica__intent_done(struct replica_set *rs);
+/* May `pool` promise `bytes` more under its overprovision limit? */
+bool replica__pool_has_room(const struct replica_set *rs, const char *pool,
+    uint64_t bytes);
 /* Finish what an interrupted create, grow or delete left (start-up). */
 int replica__intent_settle(struct replica_set *rs);
 
