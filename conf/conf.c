@@ -78,8 +78,15 @@ check_blocks(uint64_t v)
 	X(copy_inflight, CT_UINT, 1, 64, "6", 0, NULL)			\
 	X(copy_rate_limit, CT_SIZE64, 0, UINT64_MAX, "0", 0, NULL)
 
+/*
+ * overprovision: percent of the pool file system's size that its volumes'
+ * sizes may add up to.  "400" is REPLICA_OVERPROVISION_DEFAULT (conf/ does
+ * not include replica/): a thin pool promises 4x what it holds, as 3PAR
+ * TPVVs do.  0 = no limit.
+ */
 #define POOL_KEYS(X)							\
-	X(path, CT_PATH, 0, 0, "", KF_REQUIRED, NULL)
+	X(path, CT_PATH, 0, 0, "", KF_REQUIRED, NULL)			\
+	X(overprovision, CT_UINT, 0, 100000, "400", 0, NULL)
 
 #define VOLUME_KEYS(X)							\
 	X(pool, CT_POOLREF, 1, 63, "", KF_REQUIRED, NULL)		\
@@ -480,6 +487,29 @@ conf__finish(struct conf *c)
 		return 0;
 	c->users_file = conf__path_join(c->state_dir, "users");
 	return c->users_file == NULL ? -ENOMEM : 0;
+}
+
+/*
+ * Give a new [pool]/[volume] section struct at `base` its keys' defaults
+ * (those with one), so a key left out of the file still has the
+ * documented value.  0 or -ENOMEM: the table's defaults are valid.
+ */
+int
+conf__section_defaults(enum conf_sec kind, void *base)
+{
+	const struct conf_section_def *sd = &conf__sections[kind];
+	char why[160];
+	int err;
+
+	for (size_t i = 0; i < sd->nkeys; i++) {
+		if (sd->keys[i].def[0] == '\0')
+			continue;
+		err = conf__set(&sd->keys[i], base, sd->keys[i].def, NULL, why,
+		    sizeof(why));
+		if (err != 0)
+			return err;
+	}
+	return 0;
 }
 
 /* Returns a new conf owned by the caller (conf_free), or NULL on ENOMEM. */

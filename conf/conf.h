@@ -17,6 +17,7 @@
 struct conf_pool {
 	char *name;
 	char *path;			/* absolute */
+	unsigned overprovision;		/* % of the file system, 400; 0 = none */
 	unsigned line;
 };
 

@@ -57,6 +57,8 @@ bool conf__name_ok(const char *s, size_t max);
 int conf__set(const struct conf_key *k, void *base, const char *v,
     const char *dir, char *why, size_t whylen);
 int conf__finish(struct conf *c);
+/* Sets the defaults of a new pool or volume section's struct at `base`. */
+int conf__section_defaults(enum conf_sec kind, void *base);
 /* Cross-field rules; messages name the file as `f`. */
 int conf__validate_as(const struct conf *c, struct conf_errors *errs,
     const char *f);

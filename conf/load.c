@@ -88,6 +88,8 @@ conf_add_object(struct conf_parse *p, enum conf_sec kind, const char *name)
 		c->pools = np;
 		idx = c->npools++;
 		np[idx] = (struct conf_pool){ .name = dup, .line = p->lineno };
+		if (conf__section_defaults(SEC_POOL, &np[idx]) != 0)
+			return -ENOMEM;		/* `dup` is owned by c now */
 	} else {
 		struct conf_volume *nv = reallocarray(c->volumes,
 		    c->nvolumes + 1, sizeof(*nv));
@@ -98,6 +100,8 @@ conf_add_object(struct conf_parse *p, enum conf_sec kind, const char *name)
 		idx = c->nvolumes++;
 		nv[idx] = (struct conf_volume){ .name = dup,
 		    .line = p->lineno };
+		if (conf__section_defaults(SEC_VOLUME, &nv[idx]) != 0)
+			return -ENOMEM;		/* `dup` is owned by c now */
 	}
 	if ((ns = reallocarray(p->sects, p->nsects + 1, sizeof(*ns))) == NULL)
 		return -ENOMEM;		/* `dup` is owned by c now */

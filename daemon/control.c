@@ -19,8 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon/copyglue.h"
 #include "base/log.h"
+#include "conf/conf.h"
+#include "daemon/copyglue.h"
 #include "replica/replica.h"
 
 #define CONTROL_REQ_MAX	64
@@ -41,6 +42,7 @@ struct control {
 	char			*path;
 	struct replica_set	*rs;
 	struct copyglue		*glue;
+	const struct conf	*conf;		/* pools to list; may be NULL */
 	struct control_client	*clients;
 	unsigned		 pending;	/* handles still closing */
 	bool			 closing;
@@ -123,8 +125,40 @@ control_job_line(struct sbuf *b, const struct rjob *j,
 	    j->bytes_total, rate, eta);
 }
 
+/* A pool the replica set does not know (its folder failed) is left out. */
+static void
+control_pool_line(struct sbuf *b, const struct replica_set *rs,
+    const char *name)
+{
+	struct replica_pool_usage u;
+	char limit[24] = "-";
+
+	if (replica_pool_usage(rs, name, &u) != 0)
+		return;
+	if (u.limit != UINT64_MAX)
+		snprintf(limit, sizeof(limit), "%" PRIu64, u.limit);
+	sbuf_printf(b, "pool\t%s\t%u\t%" PRIu64 "\t%s\t%u\t%" PRIu64 "\t%"
+	    PRIu64 "\n", name, u.volumes, u.provisioned, limit,
+	    u.overprovision, u.capacity, u.free);
+}
+
+/* Pools in configuration order, then the Block Services counters. */
+static void
+control_pools(struct sbuf *b, const struct replica_set *rs,
+    const struct conf *c)
+{
+	struct replica_counters k;
+
+	for (size_t i = 0; c != NULL && i < c->npools; i++)
+		control_pool_line(b, rs, c->pools[i].name);
+	replica_counters_get(rs, &k);
+	sbuf_printf(b, "counters\t%" PRIu64 "\t%" PRIu64 "\n",
+	    k.volumes_created, k.volumes_deleted);
+}
+
 char *
-control_snapshot(const struct replica_set *rs, const struct copyglue *g)
+control_snapshot(const struct replica_set *rs, const struct copyglue *g,
+    const struct conf *c)
 {
 	struct sbuf b = { NULL, 0, 4096, false };
 	const struct rpair *p;
@@ -133,6 +167,7 @@ control_snapshot(const struct replica_set *rs, const struct copyglue *g)
 	if ((b.p = malloc(b.cap)) == NULL)
 		return NULL;
 	sbuf_printf(&b, "arrayd\t1\t%s\n", replica_system_name(rs));
+	control_pools(&b, rs, c);
 	for (size_t i = 0; i < replica_volume_count(rs); i++)
 		control_volume_line(&b, replica_volume_at(rs, i));
 	for (size_t i = 0; i < replica_pair_count(rs); i++) {
@@ -213,7 +248,7 @@ control_client_answer(struct control_client *cl)
 
 	uv_read_stop((uv_stream_t *)&cl->pipe);
 	if (strcmp(cl->req, "status") == 0)
-		cl->out = control_snapshot(c->rs, c->glue);
+		cl->out = control_snapshot(c->rs, c->glue, c->conf);
 	else
 		cl->out = strdup("error\tunknown request\n");
 	if (cl->out == NULL) {
@@ -324,6 +359,13 @@ control_start(uv_loop_t *loop, const char *path, struct replica_set *rs,
 	}
 	*out = c;
 	return 0;
+}
+
+void
+control_set_conf(struct control *c, const struct conf *conf)
+{
+	if (c != NULL)
+		c->conf = conf;
 }
 
 void

@@ -6,11 +6,16 @@
  * fields separated by tabs (names never contain tabs):
  *
  *   arrayd	1	<system name>
+ *   pool	<name>	<volumes>	<provisioned>	<limit or ->	<overprovision %>	<capacity>	<free>
+ *   counters	<volumes created>	<volumes deleted>
  *   volume	<id>	<name>	<pool>	<size>	<flags: - or ,-list of snapshot|failed|missing|configured>
  *   pair	<src>	<tgt>	<PC|VC>	<sync state>	<SyncState name>	<copy type>	<percent or ->
  *   job	<id>	<kind>	<state>	<JobState name>	<percent>	<done>	<total>	<bytes/s>	<eta s or ->
  *   end
  *
+ * Sizes are bytes.  A pool line comes for every configured pool the
+ * replica set knows (capacity and free 0: unknown; limit "-": none);
+ * counters are the volumes CIM created and deleted since start.
  * Unknown requests get "error<TAB>unknown request" and a close.
  */
 #ifndef ARRAYD_CONTROL_H
@@ -20,6 +25,7 @@
 
 #include <uv.h>
 
+struct conf;
 struct replica_set;
 struct copyglue;
 struct control;
@@ -32,6 +38,12 @@ struct control;
 int control_start(uv_loop_t *loop, const char *path, struct replica_set *rs,
     struct copyglue *g, struct control **out, char *errbuf, size_t errlen);
 /*
+ * The configuration whose pools the snapshot lists, borrowed until the
+ * next call (the daemon calls again when a reload swaps it).  NULL: none.
+ */
+void control_set_conf(struct control *c, const struct conf *conf);
+
+/*
  * Stop listening, drop client connections, unlink the socket; `cb` runs
  * once every handle is closed (then the control is freed).
  */
@@ -39,9 +51,9 @@ void control_close(struct control *c, void (*cb)(void *arg), void *arg);
 
 /*
  * Render the snapshot into a new string owned by the caller (free), NULL
- * on out of memory.  `g` may be NULL (no rates).
+ * on out of memory.  `g` may be NULL (no rates), `c` too (no pools).
  */
 char *control_snapshot(const struct replica_set *rs,
-    const struct copyglue *g);
+    const struct copyglue *g, const struct conf *c);
 
 #endif /* ARRAYD_CONTROL_H */

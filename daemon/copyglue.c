@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,37 @@ struct copyglue {
 	void			(*changed)(void *arg,
 				    const struct replica_event *ev);
 	void			*changed_arg;
+	/*
+	 * Test hooks (HACKING.md, "Failpoints"): ARRAYD_FAILPOINT read once
+	 * here, so the crash tests can stop the daemon between a volume
+	 * file's change and its store commit, where only SIGKILL can.
+	 */
+	bool			 fail_file_created;
+	bool			 fail_file_removed;
 };
+
+/* ARRAYD_FAILPOINT=volume-file-created or volume-file-removed (tests). */
+static void
+glue_failpoints(struct copyglue *g)
+{
+	const char *fp = getenv("ARRAYD_FAILPOINT");
+
+	if (fp == NULL || fp[0] == '\0')
+		return;
+	g->fail_file_created = strcmp(fp, "volume-file-created") == 0;
+	g->fail_file_removed = strcmp(fp, "volume-file-removed") == 0;
+	if (!g->fail_file_created && !g->fail_file_removed)
+		log_warnx("ARRAYD_FAILPOINT '%s' is not a failpoint: ignored",
+		    fp);
+}
+
+/* A crash at this point, as a power cut would make it (tests only). */
+static void
+glue_failpoint_hit(const char *name, const char *path)
+{
+	log_warnx("failpoint %s: %s: SIGKILL", name, path);
+	raise(SIGKILL);
+}
 
 struct copyglue *
 copyglue_new(struct copy_engine *eng, struct metrics *m, uint64_t rate_limit)
@@ -62,6 +93,7 @@ copyglue_new(struct copy_engine *eng, struct metrics *m, uint64_t rate_limit)
 	g->eng = eng;
 	g->metrics = m;
 	g->rate_limit = rate_limit;
+	glue_failpoints(g);
 	return g;
 }
 
@@ -310,16 +342,25 @@ glue_copy_cancel(void *ctx, uint64_t job_id)
 static int
 glue_volume_create(void *ctx, const struct rvolume *v)
 {
-	(void)ctx;
-	return bdev_create(v->path, v->size);
+	const struct copyglue *g = ctx;
+	int err = bdev_create(v->path, v->size);
+
+	/* The file is durable, its volume not committed yet. */
+	if (err == 0 && g->fail_file_created)
+		glue_failpoint_hit("volume-file-created", v->path);
+	return err;
 }
 
 static int
 glue_volume_remove(void *ctx, const struct rvolume *v)
 {
+	const struct copyglue *g = ctx;
 	char map[4096];
-	const char *mp = glue_map_path(ctx, v->id, map, sizeof(map));
+	const char *mp = glue_map_path(g, v->id, map, sizeof(map));
 
+	/* The delete is committed, the file still there. */
+	if (g->fail_file_removed)
+		glue_failpoint_hit("volume-file-removed", v->path);
 	/* A later volume with this DeviceID must not find the old map. */
 	if (mp != NULL && unlink(mp) == -1 && errno != ENOENT)
 		log_warn_err(-errno, "%s", mp);

@@ -237,6 +237,19 @@ daemon_auth_load(const struct conf *c, struct auth_db **out)
 	return err;
 }
 
+/* The pool's overprovision percent from the configuration (start, reload). */
+static int
+daemon_pool_limit(struct daemon *d, const struct conf_pool *p)
+{
+	int err = replica_pool_set_overprovision(d->rs, p->name,
+	    p->overprovision);
+
+	if (err != 0)
+		log_errorx("pool %s: overprovision: %s", p->name,
+		    strerror(-err));
+	return err;
+}
+
 static int
 daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 {
@@ -246,9 +259,11 @@ daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 	snprintf(what, sizeof(what), "pool %s: folder", p->name);
 	if ((err = daemon_dir_ready(what, p->path, 0750)) != 0)
 		return err;
-	if ((err = replica_pool_add(d->rs, p->name, p->path)) != 0)
+	if ((err = replica_pool_add(d->rs, p->name, p->path)) != 0) {
 		log_errorx("pool %s: %s", p->name, strerror(-err));
-	return err;
+		return err;
+	}
+	return daemon_pool_limit(d, p);
 }
 
 /*
@@ -385,6 +400,7 @@ daemon_listen(struct daemon *d)
 		log_errorx("control socket: %s", errbuf);
 		return err;
 	}
+	control_set_conf(d->ctl, c);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)c->listen;
 	o.nlisten = c->nlisten;
@@ -470,15 +486,22 @@ daemon_reload(struct daemon *d)
 	http_server_set_guard(d->http, &guard);
 	replica_set_max_copy_tasks(d->rs, n->max_copy_tasks);
 	copyglue_set_rate(d->glue, n->copy_rate_limit);
-	for (size_t i = 0; i < n->npools; i++)
+	/* New pools are added; known ones take their new limit. */
+	for (size_t i = 0; i < n->npools; i++) {
 		if (replica_pool_path(d->rs, n->pools[i].name) == NULL)
 			(void)daemon_pool_add(d, &n->pools[i]);
+		else
+			(void)daemon_pool_limit(d, &n->pools[i]);
+	}
 	for (size_t i = 0; i < n->nvolumes; i++)
 		if (replica_volume_by_name(d->rs, n->volumes[i].name) == NULL)
 			(void)volsetup_add(d->rs, &n->volumes[i]);
 	/* Volumes whose file is back are healthy again; new ones checked. */
 	if (replica_volumes_rescan(d->rs) != 0)
 		log_warnx("reload: volumes not rescanned (state store)");
+	/* Everyone reading the old configuration moves before it is freed. */
+	d->routes.conf = n;
+	control_set_conf(d->ctl, n);
 	conf_free(d->conf);
 	d->conf = n;
 	daemon_cimop_limits(d);
@@ -686,6 +709,7 @@ daemon_start(struct daemon *d)
 	d->routes.cim = &d->cimop;
 	d->routes.metrics = d->metrics;
 	d->routes.rs = d->rs;
+	d->routes.conf = d->conf;
 	daemon_signals(d);
 	return daemon_listen(d);
 }

@@ -6,11 +6,14 @@
  * histogram per operation; copy traffic is counted in bytes with a rate
  * smoothed over a few seconds.  Jobs by state and pairs by SyncState are
  * not counted here: they are read from the replica set at render time, so
- * they can never drift from the truth.  What the state cannot show later
- * (how many jobs ended how, how often pairs entered each SyncState) is
- * counted from the replica set's announcements (metrics_observe_change).  The tables are bounded (a client
- * cannot grow them by inventing method names: unknown names fold into
- * "other").  Runs on the loop thread only; no locking.
+ * they can never drift from the truth; so are the pools' space (for the
+ * configuration's pools) and the volumes CIM created and deleted, which
+ * the replica set counts.  What the state cannot show later (how many
+ * jobs ended how, how often pairs entered each SyncState) is counted from
+ * the replica set's announcements (metrics_observe_change).  The tables
+ * are bounded (a client cannot grow them by inventing method names:
+ * unknown names fold into "other").  Runs on the loop thread only; no
+ * locking.
  */
 #include "daemon/metrics.h"
 
@@ -21,6 +24,7 @@
 #include <time.h>
 
 #include "cimxml/cimxml.h"
+#include "conf/conf.h"
 #include "replica/replica.h"
 
 /* Operation names we keep apart; anything else is "other". */
@@ -382,9 +386,143 @@ render_state(const struct replica_set *rs, struct cim_buf *out)
 	}
 }
 
+static void
+render_volume_counters(const struct replica_set *rs, struct cim_buf *out)
+{
+	struct replica_counters k;
+
+	replica_counters_get(rs, &k);
+	cim_buf_printf(out,
+	    "# HELP arrayd_volumes_created_total Volumes created through CIM since start.\n"
+	    "# TYPE arrayd_volumes_created_total counter\n"
+	    "arrayd_volumes_created_total %llu\n"
+	    "# HELP arrayd_volumes_deleted_total Volumes deleted through CIM since start.\n"
+	    "# TYPE arrayd_volumes_deleted_total counter\n"
+	    "arrayd_volumes_deleted_total %llu\n",
+	    (unsigned long long)k.volumes_created,
+	    (unsigned long long)k.volumes_deleted);
+}
+
+/* ---------------------------------------------------------------- pools */
+
+enum pool_gauge {
+	PG_CAPACITY, PG_FREE, PG_PROVISIONED, PG_LIMIT, PG_VOLUMES, PG_COUNT
+};
+
+static const struct {
+	const char *name, *help;
+} pool_gauges[PG_COUNT] = {
+	[PG_CAPACITY] = { "arrayd_pool_capacity_bytes",
+	    "Size of the file system holding the pool's folder." },
+	[PG_FREE] = { "arrayd_pool_free_bytes",
+	    "Bytes free for arrayd on the pool's file system." },
+	[PG_PROVISIONED] = { "arrayd_pool_provisioned_bytes",
+	    "Sizes of the pool's volumes added up, snapshots excepted." },
+	[PG_LIMIT] = { "arrayd_pool_limit_bytes",
+	    "Most the pool's volumes may add up to (overprovision); absent when unlimited." },
+	[PG_VOLUMES] = { "arrayd_pool_volumes",
+	    "Volumes of the pool, snapshots included." },
+};
+
+/* A pool as scraped: its usage, or known false (not in the replica set). */
+struct pool_sample {
+	const char *name;
+	bool known;
+	struct replica_pool_usage u;
+};
+
+/*
+ * Gauge g of a pool into *v; false when the pool has no such sample: an
+ * unknown capacity (statvfs failed) gives no capacity or free bytes
+ * rather than a 0 that reads as a full disk.
+ */
+static bool
+pool_gauge_value(enum pool_gauge g, const struct replica_pool_usage *u,
+    uint64_t *v)
+{
+	switch (g) {
+	case PG_CAPACITY:
+		*v = u->capacity;
+		return u->capacity != 0;
+	case PG_FREE:
+		*v = u->free;
+		return u->capacity != 0;
+	case PG_PROVISIONED:
+		*v = u->provisioned;
+		return true;
+	case PG_LIMIT:
+		*v = u->limit;
+		return u->limit != UINT64_MAX;
+	case PG_VOLUMES:
+		*v = u->volumes;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A label value as the text format wants it: \\, \" and \n escaped. */
+static void
+render_label_value(struct cim_buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			cim_buf_puts(out, "\\\\");
+		else if (*s == '"')
+			cim_buf_puts(out, "\\\"");
+		else if (*s == '\n')
+			cim_buf_puts(out, "\\n");
+		else
+			cim_buf_put(out, s, 1);
+	}
+}
+
+static void
+render_pool_gauge(enum pool_gauge g, const struct pool_sample *ps, size_t n,
+    struct cim_buf *out)
+{
+	uint64_t v;
+
+	cim_buf_printf(out, "# HELP %s %s\n# TYPE %s gauge\n",
+	    pool_gauges[g].name, pool_gauges[g].help, pool_gauges[g].name);
+	for (size_t i = 0; i < n; i++) {
+		if (!ps[i].known || !pool_gauge_value(g, &ps[i].u, &v))
+			continue;
+		cim_buf_printf(out, "%s{pool=\"", pool_gauges[g].name);
+		render_label_value(out, ps[i].name);
+		cim_buf_printf(out, "\"} %llu\n", (unsigned long long)v);
+	}
+}
+
+/*
+ * The configuration's pools, each asked once (a statvfs) for all five
+ * gauges.  A pool the replica set does not know (its folder could not be
+ * made) has no samples.
+ */
+static void
+render_pools(const struct replica_set *rs, const struct conf *c,
+    struct cim_buf *out)
+{
+	struct pool_sample *ps;
+
+	if (c == NULL || c->npools == 0)
+		return;
+	if ((ps = calloc(c->npools, sizeof(*ps))) == NULL) {
+		out->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < c->npools; i++) {
+		ps[i].name = c->pools[i].name;
+		ps[i].known = replica_pool_usage(rs, ps[i].name, &ps[i].u) == 0;
+	}
+	for (int g = 0; g < PG_COUNT; g++)
+		render_pool_gauge((enum pool_gauge)g, ps, c->npools, out);
+	free(ps);
+}
+
 void
 metrics_render(const struct metrics *m, const struct replica_set *rs,
-    struct cim_buf *out)
+    const struct conf *c, struct cim_buf *out)
 {
 	cim_buf_printf(out,
 	    "# HELP arrayd_uptime_seconds Seconds since the daemon started.\n"
@@ -394,6 +532,9 @@ metrics_render(const struct metrics *m, const struct replica_set *rs,
 	render_refusals(m, out);
 	render_copies(m, out);
 	render_changes(m, out);
-	if (rs != NULL)
-		render_state(rs, out);
+	if (rs == NULL)
+		return;
+	render_state(rs, out);
+	render_volume_counters(rs, out);
+	render_pools(rs, c, out);
 }

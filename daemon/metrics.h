@@ -4,7 +4,8 @@
  * `arrayd status`: requests and latencies by operation, copy bytes and
  * rate, jobs by state, pairs by SyncState (the last two read live from the
  * replica set when rendering), jobs ended and pair transitions (counted
- * from the replica set's announcements).
+ * from the replica set's announcements), volumes created and deleted
+ * through CIM and each pool's space (read from the replica set too).
  */
 #ifndef ARRAYD_METRICS_H
 #define ARRAYD_METRICS_H
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 struct cim_buf;
+struct conf;
 struct replica_set;
 struct replica_event;
 struct metrics;
@@ -62,8 +64,12 @@ enum metrics_refusal {
 const char *metrics_refusal_name(enum metrics_refusal r);
 void metrics_count_refusal(struct metrics *m, enum metrics_refusal r);
 
-/* Prometheus text exposition format 0.0.4. */
+/*
+ * Prometheus text exposition format 0.0.4.  With `rs`: the live gauges,
+ * the volumes CIM created and deleted, and the space of every pool of
+ * `c` (may be NULL: no pool gauges).  Both borrowed for the call.
+ */
 void metrics_render(const struct metrics *m, const struct replica_set *rs,
-    struct cim_buf *out);
+    const struct conf *c, struct cim_buf *out);
 
 #endif /* ARRAYD_METRICS_H */

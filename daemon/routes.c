@@ -45,7 +45,7 @@ route_metrics(const struct routes *rt, const struct http_req *req,
 
 	cim_buf_init(&b);
 	if (rt->metrics != NULL)
-		metrics_render(rt->metrics, rt->rs, &b);
+		metrics_render(rt->metrics, rt->rs, rt->conf, &b);
 	if (b.oom) {
 		cim_buf_release(&b);
 		resp->status = 500;

@@ -9,6 +9,7 @@
 #define ARRAYD_ROUTES_H
 
 struct cimop_server;
+struct conf;
 struct http_req;
 struct http_resp;
 struct metrics;
@@ -19,6 +20,7 @@ struct routes {
 	struct cimop_server *cim;
 	struct metrics *metrics;	/* may be NULL: an empty page */
 	const struct replica_set *rs;	/* read when rendering metrics */
+	const struct conf *conf;	/* its pools too; may be NULL */
 };
 
 /* An http_handler_fn; `arg` is a struct routes *. */

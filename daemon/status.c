@@ -2,7 +2,8 @@
 /*
  * status.c - `arrayd status`: connects to state_dir/arrayd.sock with
  * plain blocking sockets (no loop: it is a one-shot command), reads the
- * daemon's tab-separated snapshot and prints volumes, pairs and jobs as
+ * daemon's tab-separated snapshot and prints each pool's space, the
+ * volumes CIM created and deleted, then volumes, pairs and jobs as
  * tables.  It never talks CIM and never opens the state database.
  */
 #include "daemon/status.h"
@@ -106,6 +107,39 @@ status_job(char **f, size_t n, FILE *out)
 	    f[2], f[4], bar, f[5], done, total, rate, eta);
 }
 
+/*
+ * pool <name> <volumes> <provisioned> <limit|-> <percent> <capacity> <free>
+ * as "pool NAME: 3 volumes, 1.5G provisioned of 40.0G limit (400%),
+ * 9.8G free of 10.0G".  Capacity 0 means statvfs failed: said so, since
+ * there is then no limit either.
+ */
+static void
+status_pool(char **f, size_t n, FILE *out)
+{
+	char prov[16], lim[16], cap[16], fr[16];
+	unsigned long vols;
+
+	if (n < 8)
+		return;
+	vols = strtoul(f[2], NULL, 10);
+	status_human(strtoull(f[3], NULL, 10), prov, sizeof(prov));
+	fprintf(out, "pool %s: %lu volume%s, %s provisioned", f[1], vols,
+	    vols == 1 ? "" : "s", prov);
+	if (strtoull(f[6], NULL, 10) == 0) {
+		fputs(", capacity unknown\n", out);
+		return;
+	}
+	if (strcmp(f[4], "-") == 0) {
+		fputs(" (no limit)", out);
+	} else {
+		status_human(strtoull(f[4], NULL, 10), lim, sizeof(lim));
+		fprintf(out, " of %s limit (%s%%)", lim, f[5]);
+	}
+	status_human(strtoull(f[7], NULL, 10), fr, sizeof(fr));
+	status_human(strtoull(f[6], NULL, 10), cap, sizeof(cap));
+	fprintf(out, ", %s free of %s\n", fr, cap);
+}
+
 int
 status_render(const char *snapshot, FILE *out)
 {
@@ -131,6 +165,13 @@ status_render(const char *snapshot, FILE *out)
 		}
 		if (strcmp(f[0], "arrayd") == 0 && n >= 3)
 			fprintf(out, "system %s\n\n", f[2]);
+		else if (strcmp(f[0], "pool") == 0)
+			status_pool(f, n, out);
+		else if (strcmp(f[0], "counters") == 0 && n >= 3) {
+			/* The last line before the tables: a blank follows. */
+			fprintf(out, "volumes through CIM since start: %s "
+			    "created, %s deleted\n\n", f[1], f[2]);
+		}
 		else if (want == 1 && n >= 6) {
 			status_human(strtoull(f[4], NULL, 10), sz, sizeof(sz));
 			fprintf(out, "%-6s %-31s %-16s %-10s %s\n", f[1], f[2],

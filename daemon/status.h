@@ -9,7 +9,9 @@
 
 /*
  * Ask the daemon listening on sock_path for its snapshot and print it to
- * `out` as tables (volumes, pairs, jobs with progress bar, rate and ETA).
+ * `out`: one line per pool (volumes, provisioned, limit, free), the
+ * volumes created and deleted through CIM, then tables (volumes, pairs,
+ * jobs with progress bar, rate and ETA).
  * Returns 0, or 1 after printing "arrayd is not running (PATH: reason)" or
  * another one-line reason to stderr.
  */

@@ -6,7 +6,9 @@
 # pair by SyncState name and the running job with a progress bar, percent,
 # rate and ETA, and GET /metrics (with credentials) is Prometheus text with
 # the request counters, one Running job, one ResyncInProgress pair and copy
-# bytes moving.  Without credentials /metrics is 401.  Once the daemon is
+# bytes moving.  Status and metrics show pool0's space (5 volumes, 272 MiB
+# provisioned, the 400% limit) and no volume created or deleted through CIM
+# yet.  Without credentials /metrics is 401.  Once the daemon is
 # down `arrayd status` says "not running" and exits 1.
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +66,10 @@ expect_eq "arrayd status exit while running" 0 "$ST_RC"
 [ -n "$running" ] && pass "status shows job $taskid Running with a rate" ||
 	fail "status: no Running job $taskid with a rate: $(tr '\n' '|' <<< "$ST_OUT") $ST_ERR"
 expect_match "status: system name" "system $SYS" "$ST_OUT"
+expect_line "status: pool usage" \
+    '^pool pool0: 5 volumes, 272\.0M provisioned of [0-9.]+[KMGTP] limit \(400%\), [0-9.]+[BKMGTP] free of [0-9.]+[BKMGTP]$'
+expect_line "status: CIM volume counters" \
+    '^volumes through CIM since start: 0 created, 0 deleted$'
 expect_line "status: VOLUMES table" '^VOLUMES$'
 for v in "101 +vol0 +pool0 +64.0M" "102 +vol1 +pool0" "103 +vol2" "104 +small +pool0 +16.0M" "105 +vol4"; do
 	expect_line "status: volume" "^$v"
@@ -97,6 +103,18 @@ done
 expect_eq "metrics: arrayd_jobs Running" 1 "$(mval 'arrayd_jobs{state="Running"}')"
 expect_eq "metrics: arrayd_pairs ResyncInProgress" 1 "$(mval 'arrayd_pairs{sync_state="ResyncInProgress"}')"
 expect_eq "metrics: arrayd_volumes" 5 "$(mval arrayd_volumes)"
+expect_eq "metrics: arrayd_volumes_created_total" 0 "$(mval arrayd_volumes_created_total)"
+expect_eq "metrics: arrayd_volumes_deleted_total" 0 "$(mval arrayd_volumes_deleted_total)"
+expect_eq "metrics: pool0 volumes" 5 "$(mval 'arrayd_pool_volumes{pool="pool0"}')"
+expect_eq "metrics: pool0 provisioned" $((272 * 1024 * 1024)) \
+    "$(mval 'arrayd_pool_provisioned_bytes{pool="pool0"}')"
+pcap=$(mval 'arrayd_pool_capacity_bytes{pool="pool0"}')
+if [ -n "$pcap" ] && [ "$pcap" -gt 0 ]; then pass "metrics: pool0 capacity $pcap"
+else fail "metrics: arrayd_pool_capacity_bytes{pool=\"pool0\"} '$pcap'"; fi
+expect_eq "metrics: pool0 limit is 400% of capacity" "$((pcap * 4))" \
+    "$(mval 'arrayd_pool_limit_bytes{pool="pool0"}')"
+[ -n "$(mval 'arrayd_pool_free_bytes{pool="pool0"}')" ] && pass "metrics: pool0 free bytes" ||
+	fail "metrics: no arrayd_pool_free_bytes{pool=\"pool0\"}"
 cb=$(mval arrayd_copy_bytes_processed_total)
 if [ -n "$cb" ] && [ "$cb" -gt 0 ]; then pass "metrics: copy bytes processed $cb > 0"
 else fail "metrics: arrayd_copy_bytes_processed_total '$cb'"; fi

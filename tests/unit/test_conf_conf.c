@@ -394,6 +394,32 @@ test_bad_values(void **state)
 	    (const char *)NULL);
 }
 
+/* A pool's overprovision: 400 when absent, any 0..100000 otherwise. */
+static void
+test_pool_overprovision(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = load_ok("[pool a]\npath = /a\n"
+	    "[pool b]\npath = /b\noverprovision = 150\n"
+	    "[pool c]\npath = /c\noverprovision = 0\n"
+	    "[pool d]\npath = /d\noverprovision = 100000\n");
+	assert_int_equal(c->npools, 4);
+	assert_int_equal(c->pools[0].overprovision, 400);
+	assert_int_equal(c->pools[1].overprovision, 150);
+	assert_int_equal(c->pools[2].overprovision, 0);
+	assert_int_equal(c->pools[3].overprovision, 100000);
+	conf_free(c);
+	load_fails("[pool a]\npath = /a\noverprovision = 100001\n"
+	    "[pool b]\npath = /b\noverprovision = 50%\n"
+	    "[pool c]\npath = /c\noverprovision = -1\n",
+	    ":3: overprovision: '100001' is out of range 0..100000",
+	    ":6: overprovision: '50%' is not a number",
+	    ":9: overprovision: '-1' is not a number",
+	    (const char *)NULL);
+}
+
 static void
 test_structure_errors(void **state)
 {
@@ -630,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_pool_overprovision),
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_cross_field),
 		cmocka_unit_test(test_validate_direct),

@@ -8,6 +8,8 @@
  * line, terminating the job cancels a running copy, and a queued copy
  * started from inside the previous copy's done callback finds that copy
  * already out of copyglue's table (the ordering copyglue.c documents).
+ * The ARRAYD_FAILPOINT test hooks kill a child process where HACKING.md
+ * says.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +17,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +324,72 @@ test_queued_start_reenters(void **state)
 	env_close(&e);
 }
 
+/*
+ * In a child with ARRAYD_FAILPOINT=fp, copyglue's volume_create (or
+ * volume_remove) on `path`; returns the child's wait status.
+ */
+static int
+failpoint_child(const char *fp, bool remove, const char *path)
+{
+	struct rvolume v = { .id = 7, .size = VOL_SIZE };
+	struct replica_ops ops;
+	struct copyglue *g;
+	int status = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		setenv("ARRAYD_FAILPOINT", fp, 1);
+		if ((g = copyglue_new(NULL, NULL, 0)) == NULL)
+			_exit(3);
+		copyglue_ops(g, &ops);
+		v.path = (char *)path;
+		_exit((remove ? ops.volume_remove : ops.volume_create)(ops.ctx,
+		    &v) == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static bool
+killed(int status)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+/*
+ * volume-file-created dies with the file there at its size;
+ * volume-file-removed dies before the unlink; any other value changes
+ * nothing.
+ */
+static void
+test_failpoints(void **state)
+{
+	char dir[64], path[128];
+	struct stat st;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_copyglue.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/v.img", dir);
+	assert_true(killed(failpoint_child("volume-file-created", false,
+	    path)));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, VOL_SIZE);
+	assert_true(killed(failpoint_child("volume-file-removed", true,
+	    path)));
+	assert_int_equal(stat(path, &st), 0);
+	/* Not a failpoint of its kind, or none known: the work is done. */
+	assert_int_equal(failpoint_child("volume-file-created", true, path), 0);
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(failpoint_child("volume-file-removed", false, path),
+	    0);
+	assert_int_equal(failpoint_child("no-such-failpoint", true, path), 0);
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -326,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_start_fails_once),
 		cmocka_unit_test(test_terminate_cancels),
 		cmocka_unit_test(test_queued_start_reenters),
+		cmocka_unit_test(test_failpoints),
 	};
 
 	log_init(true, LOG_LVL_WARN);

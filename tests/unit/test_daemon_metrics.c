@@ -18,21 +18,30 @@
 #include "fake_replica.h"
 
 #include "cimxml/cimxml.h"
+#include "conf/conf.h"
 #include "daemon/metrics.h"
 
-/* Renders m (and rs, may be NULL); returns the text owned by the caller. */
+/* Renders m with rs and c (both may be NULL); text owned by the caller. */
 static char *
-render(const struct metrics *m, const struct replica_set *rs)
+render_conf(const struct metrics *m, const struct replica_set *rs,
+    const struct conf *c)
 {
 	struct cim_buf b;
 	char *s;
 
 	cim_buf_init(&b);
-	metrics_render(m, rs, &b);
+	metrics_render(m, rs, c, &b);
 	assert_false(b.oom);
 	s = cim_buf_steal(&b, NULL);
 	assert_non_null(s);
 	return s;
+}
+
+/* Renders m (and rs, may be NULL); returns the text owned by the caller. */
+static char *
+render(const struct metrics *m, const struct replica_set *rs)
+{
+	return render_conf(m, rs, NULL);
 }
 
 /*
@@ -517,6 +526,107 @@ test_change_counters(void **state)
 	metrics_free(m);
 }
 
+/* A pool file system of 10 GiB with 8 GiB free. */
+static int
+pool_space_10g(void *ctx, const char *path, uint64_t *capacity,
+    uint64_t *free_bytes)
+{
+	(void)ctx;
+	(void)path;
+	*capacity = 10ULL << 30;
+	*free_bytes = 8ULL << 30;
+	return 0;
+}
+
+/*
+ * Block Services: the created/deleted counters and each configured
+ * pool's gauges.  No limit sample without a limit, no capacity sample
+ * without a known capacity, no samples for a pool the set does not
+ * know, and a label value escaped as the text format requires.
+ */
+static void
+test_pools_and_volume_counters(void **state)
+{
+	static const char odd[] = "we\"ird\\x\ny";
+	struct fake_rep *f = calloc(1, sizeof(*f));
+	struct replica_caller who = { "bob",
+	    "CreateOrModifyElementFromStoragePool" };
+	struct conf_pool pools[] = { { .name = (char *)"p0" },
+	    { .name = (char *)odd }, { .name = (char *)"gone" } };
+	struct conf c = { .pools = pools, .npools = 3 };
+	struct replica_config cfg = { .max_copy_tasks = 1 };
+	struct replica_ops ops;
+	struct replica_result r;
+	struct replica_set *rs;
+	struct metrics *m = metrics_new();
+	char err[256], *t;
+	uint64_t size;
+	uint32_t rc;
+
+	(void)state;
+	assert_non_null(f);
+	fake_rep_init(f);
+	cfg.db_path = f->db;
+	ops = fake_rep_ops(f);
+	ops.pool_space = pool_space_10g;
+	assert_int_equal(replica_set_open(&cfg, &ops, &rs, err, sizeof(err)),
+	    0);
+	assert_int_equal(replica_pool_add(rs, "p0", f->dir), 0);
+	assert_int_equal(replica_pool_add(rs, odd, f->dir), 0);
+	assert_int_equal(replica_set_start(rs), 0);
+
+	t = render_conf(m, rs, &c);
+	check_format(t);
+	assert_true(sample(t, "arrayd_volumes_created_total") == 0);
+	assert_true(sample(t, "arrayd_volumes_deleted_total") == 0);
+	assert_true(sample(t, "arrayd_pool_capacity_bytes{pool=\"p0\"}") ==
+	    (double)(10ULL << 30));
+	assert_true(sample(t, "arrayd_pool_free_bytes{pool=\"p0\"}") ==
+	    (double)(8ULL << 30));
+	assert_true(sample(t, "arrayd_pool_limit_bytes{pool=\"p0\"}") ==
+	    (double)(40ULL << 30));
+	assert_true(sample(t, "arrayd_pool_provisioned_bytes{pool=\"p0\"}")
+	    == 0);
+	assert_true(sample(t, "arrayd_pool_volumes{pool=\"p0\"}") == 0);
+	assert_true(sample(t, "arrayd_pool_volumes"
+	    "{pool=\"we\\\"ird\\\\x\\ny\"}") == 0);
+	assert_null(strstr(t, "gone"));
+	free(t);
+
+	/* One volume made and one returned: 256 MiB, the 3PAR granule. */
+	assert_int_equal(replica_volume_provision(rs, "v1", "p0", 1, &who, &r,
+	    &size), 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(replica_volume_provision(rs, "v2", "p0", 1, &who, &r,
+	    &size), 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(replica_volume_return(rs, r.target_id, &who, &rc), 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(replica_pool_set_overprovision(rs, "p0", 0), 0);
+	t = render_conf(m, rs, &c);
+	check_format(t);
+	assert_true(sample(t, "arrayd_volumes_created_total") == 2);
+	assert_true(sample(t, "arrayd_volumes_deleted_total") == 1);
+	assert_true(sample(t, "arrayd_pool_provisioned_bytes{pool=\"p0\"}") ==
+	    (double)REPLICA_VOLUME_GRANULE);
+	assert_true(sample(t, "arrayd_pool_volumes{pool=\"p0\"}") == 1);
+	assert_null(strstr(t, "arrayd_pool_limit_bytes{pool=\"p0\"}"));
+	assert_non_null(strstr(t, "# TYPE arrayd_pool_limit_bytes gauge\n"));
+	free(t);
+
+	/* Without a configuration: counters, but no pool samples. */
+	t = render(m, rs);
+	check_format(t);
+	assert_true(sample(t, "arrayd_volumes_created_total") == 2);
+	assert_null(strstr(t, "arrayd_pool_"));
+	free(t);
+
+	metrics_free(m);
+	replica_set_free(rs);
+	fake_rep_cleanup(f);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -528,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_copy_bytes),
 		cmocka_unit_test(test_jobs_and_pairs),
 		cmocka_unit_test(test_change_counters),
+		cmocka_unit_test(test_pools_and_volume_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,7 +150,7 @@ test_metrics_counts(void **state)
 	serve(e, "DELETE", "/");
 	assert_int_equal(e->a.status, 405);
 	cim_buf_init(&b);
-	metrics_render(e->m, NULL, &b);
+	metrics_render(e->m, NULL, NULL, &b);
 	assert_false(b.oom);
 	assert_non_null(memmem(b.data, b.len, refused, strlen(refused)));
 	assert_non_null(memmem(b.data, b.len, pages, strlen(pages)));
