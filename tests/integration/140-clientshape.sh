@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # 140-clientshape: runs clientshape.py (CLIENTS.md section 5 T1.y) against a
-# fresh daemon: pywbem, smispy, Cinder, wbemcli and Pegasus request shapes.
+# fresh daemon: pywbem, smispy (incl. volume create/resize/delete), Cinder,
+# wbemcli and Pegasus request shapes.
 . "$(dirname "$0")/lib.sh"
 
 start_daemon

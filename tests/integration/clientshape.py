@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 """clientshape.py - CLIENTS.md section 5 T1.y: replays the request shapes of
-pywbem (WBEMServer discovery), libstoragemgmt smispy (A-I), the Cinder
+pywbem (WBEMServer discovery), libstoragemgmt smispy (A-I, and its Block
+Services volume_create / volume_resize / volume_delete), the Cinder
 EMC/VMAX/Fujitsu drivers, sblim-wbemcli and the OpenPegasus client against a
 running arrayd, and checks every response against the section 4 rules
 (wirecheck.py) plus the job phases of section 3.3.  Standard library only.
@@ -419,6 +420,299 @@ def smispy(s):
     c.close()
 
 
+# ------------------------------------------------------------------ smispy Block Services
+
+MiB = 1024 * 1024
+
+
+def smispy_find_system(s, c):
+    """A + B again (each lsm call starts from the plugin's cached paths;
+    the replay rediscovers them): the Array profile, the CS path."""
+    lo = ('LocalOnly', w.v('FALSE'))
+    r = s.icall(c, 'EnumerateInstances', 'interop', [
+        ('ClassName', w.cn('CIM_RegisteredProfile')),
+        ('PropertyList', w.va(['RegisteredName', 'RegisteredVersion', 'RegisteredOrganization'])), lo],
+        props=['RegisteredName', 'RegisteredVersion', 'RegisteredOrganization'])
+    array = None
+    for k in (w.result_objs(r) if r is not None else []):
+        i = k.find('INSTANCE')
+        if w.prop_value(i, 'RegisteredName') == 'Array' and w.prop_value(i, 'RegisteredOrganization') == '11':
+            array = w.parse_path(k.find('INSTANCENAME'), 'interop')
+    if array is None:
+        bad('Block Services: no Array profile')
+        return None
+    r = s.icall(c, 'Associators', 'interop', [
+        ('ObjectName', array.to_xml('name')), ('ResultClass', w.cn('CIM_ComputerSystem')),
+        ('AssocClass', w.cn('CIM_ElementConformsToProfile')),
+        ('PropertyList', w.va(['Name', 'ElementName', 'OperationalStatus']))],
+        props=['Name', 'ElementName', 'OperationalStatus'])
+    objs = w.result_objs(r) if r is not None else []
+    if not objs:
+        bad('Block Services: no system')
+        return None
+    return w.parse_path(objs[0].find('INSTANCEPATH'))
+
+
+def smispy_scs(s, c):
+    """cim_scs_of_sys_id: EnumerateInstances(SCS, PropertyList=[SystemName])."""
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_StorageConfigurationService')), ('PropertyList', w.va(['SystemName']))],
+        props=['SystemName'])
+    for k in (w.result_objs(r) if r is not None else []):
+        if w.prop_value(k.find('INSTANCE'), 'SystemName') == s.sysname:
+            return w.parse_path(k.find('INSTANCENAME'), 'root/tpd')
+    bad('Block Services: no SCS with SystemName %s' % s.sysname)
+    return None
+
+
+def smispy_get_volume(s, c, te, what):
+    """_new_vol_from_name: GetInstance(TheElement, PropertyList=cim_vol_pros,
+    LocalOnly=False) then pool_id_of_cim_vol (exactly one pool)."""
+    r = s.icall(c, 'GetInstance', te.ns or 'root/tpd', [
+        ('InstanceName', te.to_xml('name')), ('PropertyList', w.va(SMIS_VOL_PROPS)),
+        ('LocalOnly', w.v('FALSE'))], props=SMIS_VOL_PROPS)
+    if r is None or not w.instances(r):
+        bad('%s: GetInstance(TheElement) gave no volume' % what)
+        return None, None
+    vi = inst_props(r)[0]
+    r = s.icall(c, 'Associators', te.ns or 'root/tpd', [
+        ('ObjectName', te.to_xml('name')), ('AssocClass', w.cn('CIM_AllocatedFromStoragePool')),
+        ('ResultClass', w.cn('CIM_StoragePool')), ('PropertyList', w.va(['InstanceID']))],
+        props=['InstanceID'])
+    pools = inst_props(r) if r is not None else []
+    expect(len(pools) == 1, '%s: volume in exactly one pool' % what, len(pools))
+    return vi, (pools[0].get('InstanceID') if len(pools) == 1 else None)
+
+
+def vol_bytes(vi):
+    try:
+        return int(vi.get('BlockSize')) * int(vi.get('NumberOfBlocks'))
+    except (TypeError, ValueError):
+        return None
+
+
+def smispy_volume_delete(s, c, vol, what):
+    """smis.py volume_delete: SCS, References(vol, StorageSynchronized) (no
+    ReplicationService, so nothing is detached), ReturnToStoragePool."""
+    scs = smispy_scs(s, c)
+    if scs is None:
+        return False
+    r = s.icall(c, 'References', 'root/tpd', [
+        ('ObjectName', vol.to_xml('name')), ('ResultClass', w.cn('CIM_StorageSynchronized'))])
+    syncs = inst_props(r) if r is not None else []
+    expect(not syncs, '%s: References(vol, CIM_StorageSynchronized) empty' % what, len(syncs))
+    r = s.mcall(c, scs, 'ReturnToStoragePool', [('TheElement', 'reference', w.ref(vol, 'full'))])
+    if r is None:
+        return False
+    good = expect(w.returnvalue(r) == '0' and w.outparam(r, 'Job') is None,
+                  '%s: ReturnToStoragePool -> 0, no Job' % what, w.returnvalue(r))
+    s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', vol.to_xml('name'))], want_error=6)
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_StorageVolume')), ('PropertyList', w.va(['ElementName']))],
+        props=['ElementName'])
+    ids = {p.key('DeviceID') for p in (w.result_paths(r) if r is not None else [])}
+    expect(vol.key('DeviceID') not in ids, '%s: volume %s no longer enumerated' % (what, vol.key('DeviceID')))
+    return good
+
+
+def smispy_blocks(s):
+    """libstoragemgmt smispy volume_create / volume_resize / volume_delete
+    (bs-research.md 1, CLIENTS.md 1.2 C, E, F, G, I) with pywbem's
+    encoding: ElementType Uint16, Size Uint64, InPool/TheElement as
+    VALUE.REFERENCE INSTANCEPATH (host and namespace of the path the
+    daemon returned)."""
+    print('# libstoragemgmt smispy volume_create/resize/delete (bs-research 1)')
+    c = s.client()
+    lo = ('LocalOnly', w.v('FALSE'))
+    cs = smispy_find_system(s, c)
+    if cs is None:
+        return
+    # C: pools() and _pool_element_type
+    pool_props = ['InstanceID', 'ElementName', 'TotalManagedSpace', 'RemainingManagedSpace',
+                  'Usage', 'OperationalStatus', 'Primordial']
+    r = s.icall(c, 'Associators', 'root/tpd', [
+        ('ObjectName', cs.to_xml('name')), ('AssocClass', w.cn('CIM_HostedStoragePool')),
+        ('ResultClass', w.cn('CIM_StoragePool')), ('PropertyList', w.va(pool_props))], props=pool_props)
+    pool = pool_id = None
+    for k in (w.result_objs(r) if r is not None else []):
+        pi = k.find('INSTANCE')
+        pp = w.parse_path(k.find('INSTANCEPATH'))
+        if w.prop_value(pi, 'Primordial') == 'TRUE' or w.prop_value(pi, 'Usage') == '8':
+            continue
+        r2 = s.icall(c, 'Associators', 'root/tpd', [
+            ('ObjectName', pp.to_xml('name')), ('AssocClass', w.cn('CIM_ElementCapabilities')),
+            ('ResultClass', w.cn('CIM_StorageConfigurationCapabilities')),
+            ('PropertyList', w.va(['SupportedStorageElementFeatures', 'SupportedStorageElementTypes']))],
+            props=['SupportedStorageElementFeatures', 'SupportedStorageElementTypes'])
+        caps = inst_props(r2) if r2 is not None else []
+        if w.prop_value(pi, 'Usage') == '4':	# delta pool: element_type DELTA only
+            continue
+        if not expect(len(caps) == 1, 'pool %s: exactly one StorageConfigurationCapabilities'
+                      % pp.key('InstanceID'), len(caps)):
+            continue
+        feats = caps[0].get('SupportedStorageElementFeatures') or []
+        types = caps[0].get('SupportedStorageElementTypes')
+        expect(types not in (None, 'ABSENT'), 'pool caps: SupportedStorageElementTypes present')
+        if '3' in feats and '2' in (types or []) and pool is None:
+            pool, pool_id = pp, w.prop_value(pi, 'InstanceID')
+            expect('12' in feats, 'pool caps: feature 12 (grow) so lsm allows volume_resize', feats)
+    if not expect(pool is not None, 'a pool with feature 3 (StorageVolume Creation) and type 2'):
+        return
+    expect(pool.host is not None and pool.ns == 'root/tpd', 'pool path has host and namespace', pool)
+    # E: capabilities()
+    scs = smispy_scs(s, c)
+    if scs is None:
+        return
+    r = s.icall(c, 'Associators', 'root/tpd', [
+        ('ObjectName', scs.to_xml('name')), ('AssocClass', w.cn('CIM_ElementCapabilities')),
+        ('ResultClass', w.cn('CIM_StorageConfigurationCapabilities')),
+        ('PropertyList', w.va(['SupportedAsynchronousActions', 'SupportedSynchronousActions',
+                               'SupportedStorageElementTypes']))],
+        props=['SupportedAsynchronousActions', 'SupportedSynchronousActions', 'SupportedStorageElementTypes'])
+    caps = inst_props(r) if r is not None else []
+    if not expect(len(caps) >= 1, 'SCS capabilities [0]'):
+        return
+    acts = (caps[0].get('SupportedSynchronousActions') or []) + (caps[0].get('SupportedAsynchronousActions') or [])
+    expect({'5', '6', '7'} <= set(acts), 'actions 5,6,7: VOLUME_CREATE/DELETE/RESIZE', acts)
+    et = caps[0].get('SupportedStorageElementTypes')
+    expect(isinstance(et, list) and ('2' in et or '5' in et), 'SupportedStorageElementTypes has 2 or 5', et)
+
+    # volume_create (smis.py:360): in_params ElementName, ElementType, InPool, Size
+    name = 'lsm_vol_%d' % random.randint(1000, 9999)
+    want = 512 * MiB	# plugin_test MIN_OBJECT_SIZE
+
+    def create(nm):
+        sc = smispy_scs(s, c)
+        if sc is None:
+            return None
+        return s.mcall(c, sc, 'CreateOrModifyElementFromStoragePool', [
+            ('ElementName', 'string', w.v(nm)), ('ElementType', 'uint16', w.v(2)),
+            ('InPool', 'reference', w.ref(pool, 'full')), ('Size', 'uint64', w.v(want))])
+    r = create(name)
+    if r is None:
+        return
+    rc = w.returnvalue(r)
+    te = w.outref(r, 'TheElement')
+    sz = w.outparam(r, 'Size')
+    outsize = int(sz.findtext('VALUE')) if sz is not None and (sz.findtext('VALUE') or '').isdigit() else None
+    if not expect(rc == '0' and te is not None and w.outparam(r, 'Job') is None,
+                  'volume_create: CreateOrModifyElementFromStoragePool -> 0 + TheElement, no Job', rc):
+        return
+    expect(sz is not None and sz.get('PARAMTYPE') == 'uint64', 'out Size is uint64')
+    expect(te.host is not None and te.ns == 'root/tpd', 'out TheElement is an INSTANCEPATH with host', te)
+    vi, pid = smispy_get_volume(s, c, te, 'volume_create')
+    if vi is None:
+        return
+    size = vol_bytes(vi)
+    expect(size is not None and size == outsize and size >= want,
+           'BlockSize*NumberOfBlocks == out Size >= requested', (size, outsize, want))
+    expect(vi.get('ElementName') == name, 'new volume ElementName', vi.get('ElementName'))
+    expect(vi.get('SystemName') == s.sysname, 'new volume SystemName', vi.get('SystemName'))
+    expect(pid == pool_id, 'new volume in the InPool', (pid, pool_id))
+
+    # duplicate name: any rc but 0/4096, then volume_create_error_handler
+    r = create(name)
+    if r is not None:
+        rc2 = w.returnvalue(r)
+        expect(rc2 not in (None, '0', '4096'), 'duplicate volume_create -> rc %s (not 0/4096)' % rc2)
+        expect(w.outref(r, 'TheElement') is None, 'duplicate: no TheElement')
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_StorageVolume')), ('PropertyList', w.va(['ElementName']))],
+        props=['ElementName'])
+    names = [i.get('ElementName') for i in (inst_props(r) if r is not None else [])]
+    expect(names.count(name) == 1, 'error handler finds the name once (NAME_CONFLICT)', names.count(name))
+
+    # volume_resize (smis.py:620): ElementType Uint16(2), TheElement, Size
+    scs2 = smispy_scs(s, c)
+    if scs2 is not None and size is not None:
+        r = s.mcall(c, scs2, 'CreateOrModifyElementFromStoragePool', [
+            ('ElementType', 'uint16', w.v(2)), ('TheElement', 'reference', w.ref(te, 'full')),
+            ('Size', 'uint64', w.v(size + 16 * MiB))])
+        if r is not None:
+            te2 = w.outref(r, 'TheElement')
+            expect(w.returnvalue(r) == '0' and te2 is not None, 'volume_resize -> 0 + TheElement',
+                   w.returnvalue(r))
+            if te2 is not None:
+                expect(te2.key('DeviceID') == te.key('DeviceID'), 'resize keeps the DeviceID (vol.id)',
+                       (te2.key('DeviceID'), te.key('DeviceID')))
+                vi2, _ = smispy_get_volume(s, c, te2, 'volume_resize')
+                nsize = vol_bytes(vi2) if vi2 else None
+                expect(nsize is not None and nsize > size and nsize >= size + 16 * MiB,
+                       'resized volume bigger (%s -> %s)' % (size, nsize))
+
+    # volume_delete (plain)
+    smispy_volume_delete(s, c, te, 'volume_delete')
+
+    # volume_replicate COPY (CopyType 5), job to completion, then delete the result
+    r = s.icall(c, 'Associators', 'root/tpd', [
+        ('ObjectName', pool.to_xml('name')), ('AssocClass', w.cn('CIM_AllocatedFromStoragePool')),
+        ('ResultClass', w.cn('CIM_StorageVolume')), ('PropertyList', w.va(SMIS_VOL_PROPS))],
+        props=SMIS_VOL_PROPS)
+    src = None
+    for k in (w.result_objs(r) if r is not None else []):
+        p = w.parse_path(k.find('INSTANCEPATH'))
+        if p.key('DeviceID') == '101':
+            src = p
+    if not expect(src is not None, 'volume 101 found via the pool'):
+        return
+    cname = name + '_copy'
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_StorageVolume')), ('PropertyList', w.va(['ElementName']))],
+        props=['ElementName'])
+    scs3 = smispy_scs(s, c)
+    if scs3 is None:
+        return
+    r = s.mcall(c, scs3, 'CreateReplica', [
+        ('ElementName', 'string', w.v(cname)), ('CopyType', 'uint16', w.v(5)),
+        ('SourceElement', 'reference', w.ref(src, 'full'))])
+    if r is None:
+        return
+    job = w.outref(r, 'Job')
+    if not expect(w.returnvalue(r) == '4096' and job is not None, 'CreateReplica COPY -> 4096 + Job',
+                  w.returnvalue(r)):
+        return
+    jobid = job.key('InstanceID')
+    t0 = time.time()
+    state = None
+    while time.time() - t0 < 60:
+        r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+            ('ClassName', w.cn('CIM_ConcreteJob')), ('PropertyList', w.va(JOB_PROPS)), lo], props=JOB_PROPS)
+        mine = [j for j in (inst_props(r) if r is not None else []) if j.get('InstanceID') == jobid]
+        if not mine:
+            bad('copy job %s not enumerated' % jobid)
+            break
+        check_job_phase(mine[0], 'smispy copy poll')
+        state = mine[0].get('JobState')
+        if state not in ('2', '3', '4'):
+            break
+        time.sleep(0.25)
+    if not expect(state == '7', 'COPY job completed', state):
+        return
+    r = s.icall(c, 'Associators', 'root/tpd', [
+        ('ObjectName', job.to_xml('name')), ('AssocClass', w.cn('CIM_AffectedJobElement')),
+        ('ResultClass', w.cn('CIM_StorageVolume'))])
+    objs = w.result_objs(r) if r is not None else []
+    if not expect(objs, 'AffectedJobElement volumes of the COPY job'):
+        return
+    newvol = w.parse_path(objs[0].find('INSTANCEPATH'))
+    expect(w.prop_value(objs[0].find('INSTANCE'), 'ElementName') == cname,
+           'first affected volume is the COPY result', newvol)
+    smispy_get_volume(s, c, newvol, 'volume_replicate COPY')
+    # job_free (lsmcli frees a finished job)
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_ConcreteJob')), ('PropertyList', w.va(['DeleteOnCompletion', 'InstanceID']))],
+        props=['DeleteOnCompletion', 'InstanceID'])
+    if any(j.get('InstanceID') == jobid and j.get('DeleteOnCompletion') == 'FALSE'
+           for j in (inst_props(r) if r is not None else [])):
+        s.icall(c, 'DeleteInstance', 'root/tpd', [('InstanceName', job.to_xml('name'))])
+    if newvol.key('DeviceID') == '101':
+        bad('COPY result is the source?')
+        return
+    smispy_volume_delete(s, c, newvol, 'volume_delete of a COPY result')
+    s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', s.vol('101').to_xml('name'))])
+    c.close()
+
+
 # ------------------------------------------------------------------ Cinder
 
 def cinder(s):
@@ -615,7 +909,7 @@ def main():
     ap.add_argument('--system', default='2FF70002AC01A2B3')
     a = ap.parse_args()
     s = Shape(a)
-    for f in (pywbem_discovery, smispy, cinder, wbemcli_style, pegasus, keepalive):
+    for f in (pywbem_discovery, smispy, smispy_blocks, cinder, wbemcli_style, pegasus, keepalive):
         try:
             f(s)
         except Exception as e:  # a crash of one scenario is a failure, not the end
