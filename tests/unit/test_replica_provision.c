@@ -354,6 +354,31 @@ test_create_limit(void **state)
 	assert_int_equal(c->f.ncreated, 4);
 }
 
+/* CreateReplica CopyType 5 makes a full volume: it must fit too (4). */
+static void
+test_clone_limit(void **state)
+{
+	struct ctx *c = *state;
+	struct replica_result r;
+
+	/* Exactly the pool's volumes: no room for a clone of 101. */
+	pool_limit(c, FIXTURE_PROVISIONED, 100);
+	assert_int_equal(replica_create(c->rs, 101, "cl", NULL, 5, &who, &r),
+	    0);
+	assert_int_equal(r.rc, REPLICA_RC_FAILED);
+	assert_null(replica_volume_by_name(c->rs, "cl"));
+	assert_int_equal(c->f.ncreated, 0);
+	/* A snapshot promises nothing: still allowed. */
+	assert_int_equal(replica_create(c->rs, 101, "sn", NULL, 4, &who, &r),
+	    0);
+	assert_int_equal(r.rc, REPLICA_RC_OK);
+	/* No limit: the clone is made. */
+	pool_limit(c, FIXTURE_PROVISIONED, 0);
+	assert_int_equal(replica_create(c->rs, 101, "cl", NULL, 5, &who, &r),
+	    0);
+	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
+}
+
 /* The file cannot be made: 4 (exists, ...) or 4097 (too big), no record. */
 static void
 test_create_file_fails(void **state)
@@ -1085,6 +1110,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_create_name_edges, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_create_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_clone_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_create_file_fails, setup,
 		    teardown),
