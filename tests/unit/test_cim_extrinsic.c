@@ -1466,6 +1466,196 @@ test_get_error_terminated(void **state)
 	assert_false(has_out(r, "Error"));
 }
 
+/* ------------------------------------------------- Block Services */
+
+#define GRAN	"268435456"
+
+/* The uint64 out parameter `name`, or -1 when absent. */
+static long long
+out_u64(const char *r, const char *name)
+{
+	char tag[128];
+	const char *p;
+
+	snprintf(tag, sizeof(tag), "<PARAMVALUE NAME=\"%s\" "
+	    "PARAMTYPE=\"uint64\"><VALUE>", name);
+	p = strstr(r, tag);
+	return p != NULL ? strtoll(p + strlen(tag), NULL, 10) : -1;
+}
+
+static const char *
+bs_create(struct fx *x, char *name, const char *type, const char *size,
+    const char *pool)
+{
+	return call(x, "CreateOrModifyElementFromStoragePool", params(
+	    name != NULL ? name : strdup(""),
+	    type != NULL ? pval("ElementType", type, "uint16") : strdup(""),
+	    pool != NULL ? pref("InPool", pool_of(x, pool), "reference") :
+	    strdup(""),
+	    size != NULL ? pval("Size", size, "uint64") : strdup(""), NULL));
+}
+
+static const char *
+bs_grow(struct fx *x, uint32_t id, const char *size, char *extra)
+{
+	return call(x, "CreateOrModifyElementFromStoragePool", params(
+	    pval("ElementType", "2", "uint16"),
+	    pref("TheElement", vol_path(x, id, F_FULL, false), "reference"),
+	    size != NULL ? pval("Size", size, "uint64") : strdup(""),
+	    extra != NULL ? extra : strdup(""), NULL));
+}
+
+static const char *
+bs_return(struct fx *x, uint32_t id)
+{
+	return call(x, "ReturnToStoragePool", params(pref("TheElement",
+	    vol_path(x, id, F_FULL, false), "reference"), NULL));
+}
+
+/* Create: 0 + Size + TheElement; each argument judged as decided. */
+static void
+test_block_create(void **state)
+{
+	struct fx *x = *state;
+	size_t n = replica_volume_count(x->rs);
+	const struct rvolume *v;
+	const char *r;
+	uint32_t id;
+
+	r = bs_create(x, pval("ElementName", "new1", "string"), "5",
+	    "1000000", "p1");
+	assert_rc(r, 0);
+	assert_int_equal(out_u64(r, "Size"), 268435456);
+	assert_false(has_out(r, "Job"));
+	id = (uint32_t)out_id(r, "TheElement");
+	assert_non_null(v = replica_volume_by_id(x->rs, id));
+	assert_string_equal(v->name, "new1");
+	assert_string_equal(v->pool, "p1");
+	/* ElementType absent and 2 alike; no name: vv.0. */
+	r = bs_create(x, NULL, NULL, GRAN, "p0");
+	assert_rc(r, 0);
+	assert_string_equal(replica_volume_by_id(x->rs,
+	    (uint32_t)out_id(r, "TheElement"))->name, "vv.0");
+	assert_rc(bs_create(x, NULL, "2", GRAN, "p0"), 0);
+	n += 3;
+	/* Kinds this array has not: 1; outside the map: 5. */
+	assert_rc(bs_create(x, NULL, "3", GRAN, "p0"), 1);
+	assert_rc(bs_create(x, NULL, "8", GRAN, "p0"), 1);
+	assert_rc(bs_create(x, NULL, "0", GRAN, "p0"), 5);
+	assert_rc(bs_create(x, NULL, "9", GRAN, "p0"), 5);
+	/* No pool, no size, a Goal, a bad name, a name in use. */
+	assert_rc(bs_create(x, NULL, "5", GRAN, NULL), 5);
+	assert_rc(bs_create(x, NULL, "5", NULL, "p0"), 5);
+	assert_rc(bs_create(x, pref("Goal", pool_of(x, "p0"), "reference"),
+	    "5", GRAN, "p0"), 5);
+	assert_rc(bs_create(x, pval("ElementName", "a/b", "string"), "5",
+	    GRAN, "p0"), 5);
+	assert_rc(bs_create(x, pval("ElementName", "new1", "string"), "5",
+	    GRAN, "p0"), 4);
+	/* Size 0: 4097 with the nearest size; a pool of another system: 5. */
+	r = bs_create(x, NULL, "5", "0", "p0");
+	assert_rc(r, 4097);
+	assert_int_equal(out_u64(r, "Size"), 268435456);
+	assert_false(has_out(r, "TheElement"));
+	assert_rc(call(x, "CreateOrModifyElementFromStoragePool", params(
+	    pref("InPool", pool_path("TPD:0123456789ABCDEF:p0"), NULL),
+	    pval("Size", GRAN, NULL), NULL)), 5);
+	/* A Size that is no uint64: the parameter's syntax, CIM error 4. */
+	assert_error(call(x, "CreateOrModifyElementFromStoragePool", params(
+	    pref("InPool", pool_of(x, "p0"), NULL),
+	    pval("Size", "abc", "uint64"), NULL)), 4);
+	assert_int_equal(replica_volume_count(x->rs), n);
+}
+
+/* Grow: 0 + Size + the same TheElement; shrink 4097; who may not: 6, 5. */
+static void
+test_block_grow(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+	uint32_t id, snap;
+
+	r = bs_create(x, pval("ElementName", "g1", "string"), "5", GRAN,
+	    "p0");
+	id = (uint32_t)out_id(r, "TheElement");
+	r = bs_grow(x, id, "536870913", NULL);
+	assert_rc(r, 0);
+	assert_int_equal(out_u64(r, "Size"), 805306368);
+	assert_int_equal(out_id(r, "TheElement"), id);
+	assert_int_equal(replica_volume_by_id(x->rs, id)->size, 805306368);
+	/* No Size, or its own: nothing changes. */
+	assert_rc(bs_grow(x, id, NULL, NULL), 0);
+	assert_rc(bs_grow(x, id, "805306368", NULL), 0);
+	r = bs_grow(x, id, GRAN, NULL);
+	assert_rc(r, 4097);
+	assert_int_equal(out_u64(r, "Size"), 805306368);
+	/* A rename, another pool: refused before anything changes. */
+	assert_rc(bs_grow(x, id, "1073741824", pval("ElementName", "g2",
+	    "string")), 1);
+	assert_rc(bs_grow(x, id, "1073741824", pref("InPool",
+	    pool_of(x, "p1"), "reference")), 5);
+	assert_rc(bs_grow(x, id, "1073741824", pref("InPool",
+	    pool_of(x, "p0"), "reference")), 0);
+	/* Configured: 6; a snapshot: 5; its base: 6; no such volume: 5. */
+	assert_rc(bs_grow(x, VB, "1073741824", NULL), 6);
+	snap = idle_vc(x);
+	assert_rc(bs_grow(x, snap, "1073741824", NULL), 5);
+	assert_rc(bs_grow(x, 99999, "1073741824", NULL), 5);
+	assert_int_equal(replica_volume_by_id(x->rs, id)->size, 1073741824);
+}
+
+/* Delete: 0 and gone; again 5; configured 6; a snapshot with its pair. */
+static void
+test_block_return(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+	uint32_t id, snap;
+
+	r = bs_create(x, pval("ElementName", "d1", "string"), "5", GRAN,
+	    "p0");
+	id = (uint32_t)out_id(r, "TheElement");
+	r = bs_return(x, id);
+	assert_rc(r, 0);
+	assert_false(has_out(r, "Job"));
+	assert_null(replica_volume_by_id(x->rs, id));
+	assert_rc(bs_return(x, id), 5);
+	assert_rc(bs_return(x, VB), 6);
+	snap = idle_vc(x);
+	assert_rc(bs_return(x, VA), 6);		/* it has a snapshot */
+	assert_rc(bs_return(x, snap), 0);
+	assert_null(replica_pair_find(x->rs, VA, snap));
+	assert_null(replica_volume_by_id(x->rs, snap));
+}
+
+/* The pool says which sizes it gives. */
+static void
+test_block_size_range(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->f.pool_capacity = 4ull << 30;	/* 400 %: 16 GiB less used */
+	r = call_as(x, OP_ROLE_EDIT, "GetSupportedSizeRange", pool_of(x, "p1"),
+	    params(pval("ElementType", "3", "uint16"), NULL));
+	assert_rc(r, 0);
+	assert_int_equal(out_u64(r, "MinimumVolumeSize"), 268435456);
+	assert_int_equal(out_u64(r, "VolumeSizeDivisor"), 268435456);
+	assert_int_equal(out_u64(r, "MaximumVolumeSize"), 16ll << 30);
+	r = call_as(x, OP_ROLE_EDIT, "GetSupportedSizeRange", pool_of(x, "p1"),
+	    NULL);
+	assert_rc(r, 0);
+	assert_rc(call_as(x, OP_ROLE_EDIT, "GetSupportedSizeRange",
+	    pool_of(x, "p1"), params(pval("ElementType", "2", "uint16"),
+	    NULL)), 3);
+	assert_rc(call_as(x, OP_ROLE_EDIT, "GetSupportedSizes",
+	    pool_of(x, "p1"), NULL), 2);
+	/* Beyond what it may still promise: 4097 with that much. */
+	r = bs_create(x, NULL, "5", "17179869185", "p1");
+	assert_rc(r, 4097);
+	assert_int_equal(out_u64(r, "Size"), 16ll << 30);
+}
+
 static void
 test_kill_job_and_others(void **state)
 {
@@ -1915,6 +2105,10 @@ main(void)
 		T(test_request_state_change),
 		T(test_get_error),
 		T(test_get_error_terminated),
+		T(test_block_create),
+		T(test_block_grow),
+		T(test_block_return),
+		T(test_block_size_range),
 		T(test_kill_job_and_others),
 		T(test_update_snapspace),
 		T(test_namespace),
