@@ -338,6 +338,31 @@ int replica_modify(struct replica_set *rs, uint16_t operation,
     uint32_t src_id, uint32_t tgt_id, const struct replica_caller *who,
     struct replica_result *out);
 
+/*
+ * CreateElementReplica Clone, Mode 3, without TargetElement (Replication
+ * Services): a new volume `name` (NULL: "<source>.<n>") in `pool` (NULL:
+ * the source's) of the source's size, made as replica_volume_provision
+ * makes one, and a physical copy onto it that keeps its association, as
+ * replica_attach CopyType 4 starts one.  If the copy cannot start, the new
+ * volume is deleted again: no half-made volume.  out->rc as CreateReplica
+ * (5 bad name or pool, 4 name in use, source missing or written, no room
+ * under the pool's limit) or 4096 with out->job_id and out->target_id.
+ */
+int replica_create_attached(struct replica_set *rs, uint32_t src_id,
+    const char *name, const char *pool, const struct replica_caller *who,
+    struct replica_result *out);
+
+/*
+ * ModifyReplicaSynchronization 19 (Return To ResourcePool) of a physical
+ * copy pair: the pair and its target volume go, as Detach followed by
+ * ReturnToStoragePool of the target, everything checked first.  *rc 0;
+ * 4 no such pair; 5 not a physical copy pair; 6 its copy is queued or
+ * running, or the target could not be deleted (declared in the
+ * configuration, another pair or copy uses it).
+ */
+int replica_pair_return_target(struct replica_set *rs, uint32_t src_id,
+    uint32_t tgt_id, const struct replica_caller *who, uint32_t *rc);
+
 /* TPD_ConcreteJob.RequestStateChange; *rc per CONTRACT.md §5. */
 int replica_job_request_state(struct replica_set *rs, uint64_t job_id,
     uint16_t requested_state, uint32_t *rc);
