@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf/conf.h"
 #include "conf/conf_int.h"
@@ -76,7 +77,8 @@ check_blocks(uint64_t v)
 	X(max_copy_tasks, CT_UINT, 1, 64, "2", 0, NULL)			\
 	X(chunk_size, CT_SIZE32, 64 * KIB, 64 * MIB, "1M", 0, check_chunk) \
 	X(copy_inflight, CT_UINT, 1, 64, "6", 0, NULL)			\
-	X(copy_rate_limit, CT_SIZE64, 0, UINT64_MAX, "0", 0, NULL)
+	X(copy_rate_limit, CT_SIZE64, 0, UINT64_MAX, "0", 0, NULL)	\
+	X(replication_service, CT_BOOL, 0, 0, "yes", 0, NULL)
 
 /*
  * overprovision: percent of the pool file system's size that its volumes'
@@ -364,6 +366,27 @@ conf_set_number(const struct conf_key *k, void *field, const char *v,
 	return 0;
 }
 
+/* yes/no and its usual spellings, case-insensitive. */
+static int
+conf_set_bool(bool *field, const char *v, char *why, size_t whylen)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*field = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*field = false;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "'%s' is not yes or no", v);
+	return -EINVAL;
+}
+
 /* Text-valued types: checks `v` and returns it in *out (NULL: empty). */
 static int
 conf_check_text(const struct conf_key *k, const char *v, const char *dir,
@@ -428,6 +451,8 @@ conf__set(const struct conf_key *k, void *base, const char *v,
 	switch (k->type) {
 	case CT_LISTEN:
 		return conf_set_listen(base, v, why, whylen);
+	case CT_BOOL:
+		return conf_set_bool(field, v, why, whylen);
 	case CT_UINT:
 	case CT_U32:
 	case CT_U64:

@@ -66,6 +66,7 @@ struct conf {
 	unsigned auth_workers;		/* password hashes at once, 2 */
 	unsigned auth_queue;		/* waiting for a worker, 256 */
 	unsigned auth_fail_delay;	/* s, cap of the failure penalty, 2 */
+	bool replication_service;	/* TPD_ReplicationService shown, yes */
 
 	struct conf_pool *pools;
 	size_t npools;

@@ -25,6 +25,7 @@ enum conf_type {
 	CT_SYSNAME,		/* char *, 1..max of [A-Za-z0-9_.-] */
 	CT_POOLREF,		/* char *, a pool name */
 	CT_HOST,		/* char *, host name or address */
+	CT_BOOL,		/* bool: yes/no, true/false, on/off, 1/0 */
 };
 
 #define KF_REQUIRED	0x1	/* must appear in its section */
