@@ -5,7 +5,8 @@
 # what its volumes already have; a bigger create is 4097 with out Size =
 # that headroom rounded down to 256 MiB (the same as GetSupportedSizeRange
 # says), a create of exactly that is made, then nothing more (4097, Size
-# 0) and no grow; a delete gives the room back; 0 = no limit (16 TiB).
+# 0) and no grow; a delete gives the room back; 0 = no limit (16 TiB, and
+# a file the file system cannot hold is 4097 with nothing left behind).
 # Skips (77) while the daemon does not know the key yet (branch bsdaemon).
 . "$(dirname "$0")/lib.sh"
 
@@ -73,5 +74,17 @@ expect_eq "overprovision 0: MaximumVolumeSize 16 TiB" $TIB16 "$(xq outparam Maxi
 create_vol opHuge $((TIB16 + 1))
 expect_rv 4097 "overprovision 0: over 16 TiB"
 expect_eq "over 16 TiB: out Size" $TIB16 "$OUTSIZE"
+# 16 TiB is what the range promises, but ext4 holds at most 16 TiB - 4 KiB
+# in a file: EFBIG -> 4097 (decisions: file errors), and no file left.
+create_vol opHuge $TIB16
+if [ "$RC" = 0 ]; then
+	pass "a 16 TiB volume was made (file system allows it)"
+	expect_eq "opHuge.img size" $TIB16 "$(stat -c %s "$P/opHuge.img" 2>&1)"
+	return_vol "$NEWID"; expect_rv 0 "delete opHuge"
+else
+	expect_rv 4097 "16 TiB refused by the file system"
+	note "out Size with the file system's refusal: '$OUTSIZE'"
+fi
+[ -e "$P/opHuge.img" ] && fail "opHuge.img left behind" || pass "no opHuge.img"
 
 finish
