@@ -414,3 +414,41 @@ wbem() {
 	WOUT=$(timeout 30 wbemcli "$@" 2>&1); WRC=$?
 	return 0
 }
+
+# ---------------------------------------------------------------- block services
+
+pool_in() {	# [INSTANCEID [CLASS]]: pool0 of this system by default
+	printf '<INSTANCENAME CLASSNAME="%s">%s</INSTANCENAME>' "${2:-TPD_StoragePool}" \
+	    "$(kv InstanceID "${1:-TPD:$SYS:pool0}")"
+}
+pool_ref() { vref "$(lip "$(pool_in "$@")")"; }
+POOL_OBJ="root/tpd:TPD_StoragePool.InstanceID=\"TPD:$SYS:pool0\""
+pool_call() { cim_invoke "$(pool_in)" "$POOL_OBJ" "$1" "$2"; }
+# comodify PARAMS-XML: CreateOrModifyElementFromStoragePool; sets RC,
+# OUTSIZE (out Size), NEWID (DeviceID of out TheElement).
+comodify() {
+	scs_call CreateOrModifyElementFromStoragePool "$1"
+	RC=""; OUTSIZE=""; NEWID=""
+	{ read -r RC; read -r OUTSIZE; read -r NEWID; } < <(xq each rc "outparam Size" \
+	    "outkey TheElement DeviceID" 2>/dev/null)
+}
+expect_rv() {		# VALUE [WHAT]: $RC of the last block call (no extra parse)
+	if [ "$HTTP_CODE" = 200 ] && [ "$RC" = "$1" ]; then pass "${2:-method}: returns $1"
+	else fail "${2:-method}: expected RETURNVALUE $1, got HTTP $HTTP_CODE rc '$RC'"; show_body; fi
+}
+# create_vol NAME SIZE: a volume in pool0; sets RC, OUTSIZE, NEWID.
+create_vol() {
+	comodify "$(pv ElementName string "$1")$(pvref InPool "$(pool_ref)")$(pv Size uint64 "$2")"
+}
+grow_vol() {	# DEVICEID SIZE
+	comodify "$(pvref TheElement "$(vol_ref "$1")")$(pv Size uint64 "$2")"
+}
+return_vol() {	# DEVICEID: ReturnToStoragePool; sets RC
+	scs_call ReturnToStoragePool "$(pvref TheElement "$(vol_ref "$1")")"
+	RC=$(xq rc 2>/dev/null)
+}
+vol_ids() {	# every DeviceID, sorted, space-separated
+	cim_imethod EnumerateInstanceNames root/tpd "$(ip ClassName "$(cn CIM_StorageVolume)")"
+	xq keys DeviceID | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+pool_files() { (cd "$TEST_DIR/pool0" && LC_ALL=C ls -1 | tr '\n' ' ' | sed 's/ $//'); }

@@ -26,6 +26,8 @@ Command line (used by lib.sh):
         method NAME       METHOD NAME present in the CLASS (1/0)
         qualifier PROP Q  qualifier Q of property/method PROP in CLASS (1/0)
         outparam PARAM    text of output PARAMVALUE (embedded text verbatim)
+        outtype PARAM     PARAMTYPE of output PARAMVALUE ("" if absent)
+        each 'Q ARGS'...  several queries, one answer a line (one process)
 """
 
 import base64
@@ -577,6 +579,11 @@ def xq(body, q, args):
     if q == 'outparam':
         pv = outparam(root, args[0])
         return '' if pv is None else (pv.findtext('VALUE') or '')
+    if q == 'each':
+        return '\n'.join(xq(body, a.split()[0], a.split()[1:]) for a in args)
+    if q == 'outtype':
+        pv = outparam(root, args[0])
+        return '' if pv is None else (pv.get('PARAMTYPE') or '')
     if q == 'prop':
         ins = instances(root)
         return 'ABSENT' if not ins else fmt(prop_value(ins[0], args[0]))
