@@ -278,6 +278,21 @@ size_errno(int err)
 	    err == -EOVERFLOW;
 }
 
+/*
+ * The nearest size to offer after the file system refused `size`: one
+ * granule less when it said the file would be too big (ext4's largest
+ * file is 16 TiB less 4 KiB, so 16 TiB is refused there and 16 TiB less a
+ * granule is not); else `floor` (nothing smaller is known to fit).
+ */
+static uint64_t
+size_below(int err, uint64_t size, uint64_t floor)
+{
+	if (err == -EFBIG && size > REPLICA_VOLUME_GRANULE &&
+	    size - REPLICA_VOLUME_GRANULE > floor)
+		return size - REPLICA_VOLUME_GRANULE;
+	return floor;
+}
+
 /* -------------------------------------------------------------- create */
 
 /* "vv.<n>" with the smallest n that names no volume. */
@@ -366,6 +381,7 @@ replica_volume_provision(struct replica_set *rs, const char *name,
 	if ((err = replica__file_create(rs, &nv, &ferr)) != 0 || ferr != 0) {
 		out->rc = size_errno(ferr) ? REPLICA_RC_SIZE_NOT_SUPPORTED :
 		    REPLICA_RC_FAILED;
+		*size_out = size_below(ferr, rounded, 0);
 		free(nv.path);
 		return err;
 	}
@@ -487,6 +503,7 @@ replica_volume_grow(struct replica_set *rs, uint32_t id, uint64_t size,
 		(void)intent_write(rs, "");
 		*rc = size_errno(err) ? REPLICA_RC_SIZE_NOT_SUPPORTED :
 		    REPLICA_RC_FAILED;
+		*size_out = size_below(err, rounded, old);
 		return 0;
 	}
 	if ((err = replica__txn_begin(rs)) != 0)

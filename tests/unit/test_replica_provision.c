@@ -391,6 +391,7 @@ test_create_file_fails(void **state)
 	};
 	struct replica_counters ctr;
 	size_t nvols = replica_volume_count(c->rs);
+	uint64_t got;
 
 	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
 		c->f.create_err = e[i].err;
@@ -405,6 +406,15 @@ test_create_file_fails(void **state)
 	}
 	replica_counters_get(c->rs, &ctr);
 	assert_int_equal(ctr.volumes_created, 0);
+	/* Too big for the file system (ext4: 16 TiB): a granule less offered. */
+	c->f.create_err = -EFBIG;
+	assert_int_equal(prov_rc(c, "x", "p0", 16 * TiB, NULL, &got),
+	    REPLICA_RC_SIZE_NOT_SUPPORTED);
+	assert_int_equal(got, 16 * TiB - GRAN);
+	c->f.create_err = -ENOSPC;
+	assert_int_equal(prov_rc(c, "x", "p0", 16 * TiB, NULL, &got),
+	    REPLICA_RC_SIZE_NOT_SUPPORTED);
+	assert_int_equal(got, 0);
 	reopen(c, true);
 	assert_null(replica_volume_by_name(c->rs, "x"));
 	assert_int_equal(c->f.nremoved, 0);
