@@ -25,6 +25,8 @@ static const struct model_class *const classes[] = {
 	&model_class_service,
 	&model_class_repl_caps,
 	&model_class_conf_caps,
+	&model_class_repl_service,
+	&model_class_repl_service_caps,
 	&model_class_job,
 	&model_class_method_result,
 	&model_class_pair,

@@ -28,6 +28,8 @@ enum model_kind {
 	OBJ_SERVICE,		/* TPD_StorageConfigurationService */
 	OBJ_REPL_CAPS,		/* TPD_StorageReplicationCapabilities */
 	OBJ_CONF_CAPS,		/* TPD_StorageConfigurationCapabilities */
+	OBJ_REPL_SERVICE,	/* TPD_ReplicationService */
+	OBJ_RS_CAPS,		/* TPD_ReplicationServiceCapabilities */
 	OBJ_JOB,		/* TPD_ConcreteJob */
 	OBJ_METHOD_RESULT,	/* TPD_MethodResult */
 	OBJ_PAIR,		/* TPD_StorageSynchronized */

@@ -200,13 +200,21 @@ gen_capabilities(struct model_gen *g)
 	    (rc = model_gen_emit(g, svc, named(OBJ_REPL_CAPS,
 	    "UnSyncUnAssoc"))))
 		return rc;
-	return gen_fan(g, &model_class_pool, scc, false);
+	if ((rc = gen_fan(g, &model_class_pool, scc, false)) != 0)
+		return rc;
+	/* Exactly one for the ReplicationService (smispy takes [0]). */
+	return model_repl_enabled(g->c) ? model_gen_emit(g,
+	    obj_make(OBJ_REPL_SERVICE), named(OBJ_RS_CAPS, "RSC")) : 0;
 }
 
 static int
 gen_hosted_service(struct model_gen *g)
 {
-	return model_gen_emit(g, obj_make(OBJ_SYSTEM), obj_make(OBJ_SERVICE));
+	int rc = model_gen_emit(g, obj_make(OBJ_SYSTEM),
+	    obj_make(OBJ_SERVICE));
+
+	return rc == 0 && model_repl_enabled(g->c) ? model_gen_emit(g,
+	    obj_make(OBJ_SYSTEM), obj_make(OBJ_REPL_SERVICE)) : rc;
 }
 
 static int
@@ -220,22 +228,32 @@ gen_conforms(struct model_gen *g)
 		rc = model_gen_emit(g, named(OBJ_PROFILE, "Server"),
 		    obj_make(OBJ_OBJECT_MANAGER));
 	/* Block Services' central class is the storage pool (SMI-S Block). */
-	return rc ? rc : gen_fan(g, &model_class_pool,
-	    named(OBJ_PROFILE, "BlockServices"), true);
+	if (rc == 0)
+		rc = gen_fan(g, &model_class_pool,
+		    named(OBJ_PROFILE, "BlockServices"), true);
+	/* Replication Services': the ReplicationService. */
+	return rc == 0 && model_repl_enabled(g->c) ? model_gen_emit(g,
+	    named(OBJ_PROFILE, "ReplicationServices"),
+	    obj_make(OBJ_REPL_SERVICE)) : rc;
 }
 
+/* SNIA direction: Antecedent the autonomous Array, Dependent the parts. */
 static int
 gen_referenced(struct model_gen *g)
 {
-	int rc;
+	static const char *const parts[] = { "BlockServices", "CopyServices",
+	    "JobControl", "ReplicationServices" };
+	int rc = 0;
 
-	rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
-	    named(OBJ_PROFILE, "BlockServices"));
-	if (rc == 0)
+	for (size_t i = 0; rc == 0 && i < sizeof(parts) / sizeof(parts[0]);
+	    i++) {
+		if (strcmp(parts[i], "ReplicationServices") == 0 &&
+		    !model_repl_enabled(g->c))
+			continue;
 		rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
-		    named(OBJ_PROFILE, "CopyServices"));
-	return rc ? rc : model_gen_emit(g, named(OBJ_PROFILE, "Array"),
-	    named(OBJ_PROFILE, "JobControl"));
+		    named(OBJ_PROFILE, parts[i]));
+	}
+	return rc;
 }
 
 static bool

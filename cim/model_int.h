@@ -66,6 +66,8 @@ extern const struct model_class model_class_system;	/* model_system.c */
 extern const struct model_class model_class_service;
 extern const struct model_class model_class_repl_caps;
 extern const struct model_class model_class_conf_caps;
+extern const struct model_class model_class_repl_service; /* model_repl.c */
+extern const struct model_class model_class_repl_service_caps;
 extern const struct model_class model_class_pool;	/* model_pool.c */
 extern const struct model_class model_class_delta_pool;
 extern const struct model_class model_class_volume;	/* model_volume.c */
@@ -168,6 +170,12 @@ int model_objects_named(struct op_ctx *c, const struct model_class *mc,
 /* and the single object of a class. */
 int model_objects_one(struct op_ctx *c, const struct model_class *mc,
     model_obj_fn fn, void *arg);
+
+/*
+ * Is the ReplicationService shown (configuration replication_service)?
+ * Its objects, profile and links exist only then (model_repl.c).
+ */
+bool model_repl_enabled(const struct op_ctx *c);
 
 /* The configured pool called `name`, NULL if none (model_pool.c). */
 struct conf_pool;

@@ -183,18 +183,28 @@ static const struct profile_def profiles[] = {
 	{ "BlockServices", "Block Services", "1.6.1" },
 	{ "CopyServices", "Copy Services", "1.6.1" },
 	{ "JobControl", "Job Control", "1.6.1" },
+	{ "ReplicationServices", "Replication Services", "1.6.1" },
 	{ "Server", "Server", "1.6.1" },
 };
 #define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))
 
+/* Is profile `pd` registered now?  Replication Services only when shown. */
+static bool
+profile_shown(const struct op_ctx *c, const struct profile_def *pd)
+{
+	return strcmp(pd->id, "ReplicationServices") != 0 ||
+	    model_repl_enabled(c);
+}
+
 static const struct profile_def *
-profile_by_id(const char *id)
+profile_by_id(const struct op_ctx *c, const char *id)
 {
 	size_t i;
 
 	for (i = 0; id != NULL && i < NPROFILES; i++)
 		if (strcmp(profiles[i].id, id) == 0)
-			return &profiles[i];
+			return profile_shown(c, &profiles[i]) ? &profiles[i] :
+			    NULL;
 	return NULL;
 }
 
@@ -205,9 +215,9 @@ profile_resolve(const struct op_ctx *c, const struct model_class *mc,
 	const char *iid = model_key_text(p, "InstanceID");
 	const struct profile_def *pd;
 
-	(void)c, (void)mc;
+	(void)mc;
 	if (iid == NULL || strncmp(iid, "SNIA:", 5) != 0 ||
-	    (pd = profile_by_id(iid + 5)) == NULL)
+	    (pd = profile_by_id(c, iid + 5)) == NULL)
 		return -ENOENT;
 	o->name = pd->id;
 	return 0;
@@ -235,6 +245,8 @@ profile_objects(struct op_ctx *c, const struct model_class *mc,
 	int rc;
 
 	for (i = 0; i < NPROFILES; i++) {
+		if (!profile_shown(c, &profiles[i]))
+			continue;
 		o.name = profiles[i].id;
 		if ((rc = fn(c, &o, arg)) != 0)
 			return rc;
@@ -246,7 +258,7 @@ static struct cim_instance *
 profile_instance(struct op_ctx *c, const struct model_obj *o)
 {
 	static const uint16_t adv[] = { 2 };
-	const struct profile_def *pd = profile_by_id(o->name);
+	const struct profile_def *pd = profile_by_id(c, o->name);
 	struct model_ib b;
 
 	if (pd == NULL)

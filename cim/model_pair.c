@@ -183,6 +183,18 @@ pair_percent(const struct rpair *pr)
 	}
 }
 
+/*
+ * Mode, as 3PAR's replication types tell it: a snapshot and a physical
+ * copy that detaches when it ends (CopyType 5, Synchronous Clone Local)
+ * are Synchronous (2); a physical copy that keeps its association
+ * (CopyType 4, Asynchronous Clone Local) is Asynchronous (3).
+ */
+static unsigned
+pair_mode(const struct rpair *pr)
+{
+	return pr->kind == PAIR_PC && pr->copy_type == 4 ? 3 : 2;
+}
+
 static struct cim_instance *
 pair_instance(struct op_ctx *c, const struct model_obj *o)
 {
@@ -211,7 +223,7 @@ pair_instance(struct op_ctx *c, const struct model_obj *o)
 	model_ib_bool(&b, "SyncMaintained", false);
 	model_ib_time(&b, "WhenSynced", pr->when_synced_us);
 	model_ib_u(&b, "SyncType", CIM_T_UINT16, pr->kind == PAIR_PC ? 8 : 7);
-	model_ib_u(&b, "Mode", CIM_T_UINT16, 2);
+	model_ib_u(&b, "Mode", CIM_T_UINT16, pair_mode(pr));
 	model_ib_u(&b, "CopyState", CIM_T_UINT16, cs);
 	model_ib_u(&b, "ProgressStatus", CIM_T_UINT16, ps);
 	model_ib_u(&b, "RequestedCopyState", CIM_T_UINT16, 15);

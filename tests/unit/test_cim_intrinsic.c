@@ -534,8 +534,9 @@ test_interop(void **state)
 	    KB("InstanceID", "SNIA:Array") "</INSTANCENAME>")
 	    "<IPARAMVALUE NAME=\"AssocClass\"><CLASSNAME NAME="
 	    "\"CIM_ReferencedProfile\"/></IPARAMVALUE>");
-	assert_int_equal(count(o, "<OBJECTPATH>"), 3);
+	assert_int_equal(count(o, "<OBJECTPATH>"), 4);
 	HAS(o, "SNIA:BlockServices");
+	HAS(o, "SNIA:ReplicationServices");
 	/* Block Services conforms through its central class, the pools. */
 	o = call(e, "interop", "AssociatorNames", ONAME(
 	    "<INSTANCENAME CLASSNAME=\"CIM_RegisteredProfile\">"
