@@ -53,6 +53,7 @@ setup(void **state)
 	if (replica_set_start(e->rs) != 0)
 		return -1;
 	e->conf = conf_defaults();
+	e->conf->replication_service = true;
 	e->conf->pools = calloc(1, sizeof(*e->conf->pools));
 	e->conf->pools[0].name = strdup("p0");
 	e->conf->pools[0].path = strdup(e->f.dir);
@@ -537,6 +538,25 @@ test_interop(void **state)
 	assert_int_equal(count(o, "<OBJECTPATH>"), 4);
 	HAS(o, "SNIA:BlockServices");
 	HAS(o, "SNIA:ReplicationServices");
+	/* Hidden: no profile, no reference, no service. */
+	e->conf->replication_service = false;
+	o = call(e, "interop", "AssociatorNames", ONAME(
+	    "<INSTANCENAME CLASSNAME=\"CIM_RegisteredProfile\">"
+	    KB("InstanceID", "SNIA:Array") "</INSTANCENAME>")
+	    "<IPARAMVALUE NAME=\"AssocClass\"><CLASSNAME NAME="
+	    "\"CIM_ReferencedProfile\"/></IPARAMVALUE>");
+	assert_int_equal(count(o, "<OBJECTPATH>"), 3);
+	LACKS(o, "ReplicationServices");
+	o = call(e, "interop", "EnumerateInstanceNames",
+	    CLS("CIM_RegisteredProfile"));
+	LACKS(o, "ReplicationServices");
+	o = call(e, "root/tpd", "EnumerateInstanceNames",
+	    CLS("CIM_ReplicationService"));
+	assert_string_equal(o, "<IRETURNVALUE></IRETURNVALUE>");
+	e->conf->replication_service = true;
+	o = call(e, "root/tpd", "EnumerateInstanceNames",
+	    CLS("CIM_ReplicationService"));
+	HAS(o, "TPD_ReplicationService");
 	/* Block Services conforms through its central class, the pools. */
 	o = call(e, "interop", "AssociatorNames", ONAME(
 	    "<INSTANCENAME CLASSNAME=\"CIM_RegisteredProfile\">"
