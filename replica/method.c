@@ -15,6 +15,11 @@
  * on an existing Broken pair of the same two volumes restarts its copy
  * (the recovery path of a failed CopyType 5 copy, which Start Copy does
  * not accept).
+ *
+ * The Replication Services methods that are compositions live here too:
+ * CreateElementReplica without a target (a Block Services volume, then an
+ * attach onto it; undone if the attach refuses) and Return To
+ * ResourcePool of a physical copy (the pair and its target in one change).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -274,6 +279,154 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 	}
 	free(nv.path);
 	return err;
+}
+
+/*
+ * A clone target the attach would not take: delete it again, so a refused
+ * CreateElementReplica leaves no volume behind.  Failing that, it stays as
+ * a plain base volume a client can return, and the log says so.
+ */
+static void
+replica_create_attached_undo(struct replica_set *rs, uint32_t id,
+    const struct replica_caller *who)
+{
+	const struct rvolume *v = replica__vol(rs, id);
+	int err = -EBUSY;
+
+	if (v != NULL && replica__volume_return_check(rs, v, NULL) ==
+	    REPLICA_RC_OK && (err = replica__volume_delete(rs, id, who)) == 0)
+		return;
+	replica__log(rs, LOG_LVL_ERROR, "volume %u: cannot delete the clone "
+	    "target its copy refused: %s; it stays as a base volume", id,
+	    strerror(-err));
+}
+
+int
+replica_create_attached(struct replica_set *rs, uint32_t src_id,
+    const char *name, const char *pool, const struct replica_caller *who,
+    struct replica_result *out)
+{
+	const struct rvolume *s;
+	char defname[32], pname[64];
+	uint64_t size;
+	uint32_t rc, id;
+	int err, ferr;
+
+	(void)replica_volume_probe(rs, src_id);
+	/* A CopyType 5 clone asks exactly what this one must pass. */
+	rc = replica_create_check(rs, src_id, name, pool, 5);
+	replica_result_init(out, rc);
+	if (rc != REPLICA_RC_OK) {
+		replica__log(rs, LOG_LVL_INFO, "volume %u: CreateElementReplica "
+		    "by %s refused (rc %u)", src_id, replica__user(who), rc);
+		return 0;
+	}
+	/* Copied: s points into the volume array the new volume grows. */
+	s = replica__vol(rs, src_id);
+	size = s->size;
+	snprintf(pname, sizeof(pname), "%s", pool != NULL ? pool : s->pool);
+	if (name == NULL) {
+		if (replica__default_name(rs, s->name, defname,
+		    sizeof(defname)) != 0) {
+			out->rc = REPLICA_RC_FAILED;
+			return 0;
+		}
+		name = defname;
+	}
+	/* Exactly the source's size, not rounded: the copy needs >=. */
+	if ((err = replica__volume_make(rs, name, pname, size, &id,
+	    &ferr)) != 0 || ferr != 0) {
+		out->rc = REPLICA_RC_FAILED;
+		return err != 0 ? err : ferr == -ENOMEM ? ferr : 0;
+	}
+	err = replica_attach(rs, src_id, id, 4, who, out);
+	if (err != 0 || out->rc != REPLICA_RC_JOB_STARTED) {
+		rc = err != 0 ? REPLICA_RC_FAILED : out->rc;
+		replica_create_attached_undo(rs, id, who);
+		replica_result_init(out, rc);
+		return err;
+	}
+	out->target_id = id;
+	rs->counters.volumes_created++;
+	replica__log(rs, LOG_LVL_INFO, "pair %u->%u: clone %s created with "
+	    "its association by %s (job %" PRIu64 ")", src_id, id, name,
+	    replica__user(who), out->job_id);
+	return 0;
+}
+
+/* Is the copy of pair p queued or running, or does a copy use its target? */
+static bool
+replica_pair_copying(struct replica_set *rs, const struct rpair *p)
+{
+	struct job_ent *je = p->job_id != 0 ? replica__job(rs, p->job_id) :
+	    NULL;
+
+	return (je != NULL && replica__job_active(&je->j)) ||
+	    replica__vol_busy(rs, p->tgt_id);
+}
+
+/*
+ * The checks of Return To ResourcePool: rc, nothing changed.  A pair
+ * Detach would take (Frozen) goes, and so does a Broken one: its failed
+ * copy left a target only a new copy or this can clear, while SCS Detach
+ * keeps refusing Broken (CONTRACT.md §4 stays as it is).
+ */
+static uint32_t
+replica_return_target_check(struct replica_set *rs, const struct rpair *p)
+{
+	struct sm_result r;
+
+	if (p == NULL)
+		return REPLICA_RC_FAILED;
+	if (p->kind != PAIR_PC)
+		return REPLICA_RC_INVALID;
+	if (replica_pair_copying(rs, p))
+		return REPLICA_RC_IN_USE;
+	if (replica__volume_return_check(rs, replica__vol(rs, p->tgt_id), p) !=
+	    REPLICA_RC_OK)
+		return REPLICA_RC_IN_USE;
+	r = replica_sm_step(p->kind, p->copy_type, p->sync_state,
+	    SM_EV_DETACH);
+	if (!r.valid && p->sync_state != SYNC_BROKEN)
+		return REPLICA_RC_FAILED;
+	return REPLICA_RC_OK;
+}
+
+/*
+ * The pair and its target go in one durable change (the volume's delete
+ * takes the pairs it is the target of, provision.c), not as a Detach
+ * commit followed by a delete commit: no crash or store failure can leave
+ * the pair detached with its target still there.
+ */
+int
+replica_pair_return_target(struct replica_set *rs, uint32_t src_id,
+    uint32_t tgt_id, const struct replica_caller *who, uint32_t *rc)
+{
+	struct rpair *p = replica__pair(rs, src_id, tgt_id);
+	char state[32];
+	int err;
+
+	*rc = replica_return_target_check(rs, p);
+	if (*rc != REPLICA_RC_OK) {
+		replica__log(rs, LOG_LVL_INFO, "pair %u->%u: return to the "
+		    "pool by %s refused%s%s (rc %u)", src_id, tgt_id,
+		    replica__user(who), p != NULL ? " in state " : "",
+		    p != NULL ? sync_state_name(p->sync_state) : "", *rc);
+		return 0;
+	}
+	snprintf(state, sizeof(state), "%s", sync_state_name(p->sync_state));
+	if ((err = replica__volume_delete(rs, tgt_id, who)) != 0) {
+		replica__log(rs, LOG_LVL_ERROR, "pair %u->%u: return to the "
+		    "pool by %s failed: %s; pair and target unchanged", src_id,
+		    tgt_id, replica__user(who), strerror(-err));
+		*rc = REPLICA_RC_FAILED;
+		return err;
+	}
+	rs->counters.volumes_deleted++;
+	replica__log(rs, LOG_LVL_INFO, "pair %u->%u: target returned to the "
+	    "pool by %s: pair (%s) and volume %u removed", src_id, tgt_id,
+	    replica__user(who), state, tgt_id);
+	return 0;
 }
 
 /*

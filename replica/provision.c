@@ -343,13 +343,47 @@ provision_commit(struct replica_set *rs, struct rvolume *nv)
 }
 
 int
+replica__volume_make(struct replica_set *rs, const char *name,
+    const char *pool, uint64_t size, uint32_t *id, int *file_err)
+{
+	const struct pool_ent *pe = pool_ent(rs, pool);
+	struct rvolume nv;
+	int err;
+
+	*id = 0;
+	*file_err = 0;
+	if (pe == NULL)
+		return -ENOENT;
+	memset(&nv, 0, sizeof(nv));
+	snprintf(nv.name, sizeof(nv.name), "%s", name);
+	snprintf(nv.pool, sizeof(nv.pool), "%s", pool);
+	nv.size = size;
+	nv.created_us = replica__now(rs);
+	if (asprintf(&nv.path, "%s/%s.img", pe->path, name) == -1)
+		return -ENOMEM;
+	if ((err = replica__file_create(rs, &nv, file_err)) != 0 ||
+	    *file_err != 0)
+		goto out_free_path;
+	if ((err = provision_commit(rs, &nv)) != 0) {
+		/* The intent still names the file: removed now or at start. */
+		(void)rs->ops.volume_remove(rs->ops.ctx, &nv);
+		goto out_free_path;
+	}
+	*id = nv.id;
+out_free_path:
+	free(nv.path);
+	return err;
+}
+
+int
 replica_volume_provision(struct replica_set *rs, const char *name,
     const char *pool, uint64_t size, const struct replica_caller *who,
     struct replica_result *out, uint64_t *size_out)
 {
-	struct rvolume nv;
+	const struct rvolume *v;
 	char defname[32];
 	uint64_t rounded = 0;
+	uint32_t id;
 	int err, ferr;
 
 	memset(out, 0, sizeof(*out));
@@ -370,35 +404,20 @@ replica_volume_provision(struct replica_set *rs, const char *name,
 		}
 		name = defname;
 	}
-	memset(&nv, 0, sizeof(nv));
-	snprintf(nv.name, sizeof(nv.name), "%s", name);
-	snprintf(nv.pool, sizeof(nv.pool), "%s", pool);
-	nv.size = rounded;
-	nv.created_us = replica__now(rs);
-	if (asprintf(&nv.path, "%s/%s.img", pool_ent(rs, pool)->path,
-	    name) == -1)
-		return -ENOMEM;
-	if ((err = replica__file_create(rs, &nv, &ferr)) != 0 || ferr != 0) {
+	if ((err = replica__volume_make(rs, name, pool, rounded, &id,
+	    &ferr)) != 0 || ferr != 0) {
 		out->rc = size_errno(ferr) ? REPLICA_RC_SIZE_NOT_SUPPORTED :
 		    REPLICA_RC_FAILED;
 		*size_out = size_below(ferr, rounded, 0);
-		free(nv.path);
 		return err;
 	}
-	if ((err = provision_commit(rs, &nv)) != 0) {
-		/* The intent still names the file: removed now or at start. */
-		(void)rs->ops.volume_remove(rs->ops.ctx, &nv);
-		out->rc = REPLICA_RC_FAILED;
-		free(nv.path);
-		return err;
-	}
+	v = replica__vol(rs, id);
 	rs->counters.volumes_created++;
 	replica__log(rs, LOG_LVL_INFO, "volume %u: %s created in pool %s by "
-	    "%s (%" PRIu64 " bytes, %s)", nv.id, nv.name, nv.pool,
-	    replica__user(who), nv.size, nv.path);
-	out->target_id = nv.id;
-	*size_out = nv.size;
-	free(nv.path);
+	    "%s (%" PRIu64 " bytes, %s)", v->id, v->name, v->pool,
+	    replica__user(who), v->size, v->path);
+	out->target_id = v->id;
+	*size_out = v->size;
 	return 0;
 }
 
@@ -531,10 +550,12 @@ fail:
  * Why volume v cannot be deleted now (rc), or 0: 3PAR's removevv refuses
  * a volume with snapshots or in a physical copy, and arrayd a volume the
  * operator declared (the configuration owns it; a reload would bring it
- * back) or one a copy reads or writes.
+ * back) or one a copy reads or writes.  Pair `except` does not count: the
+ * caller removes it with the volume.
  */
-static uint32_t
-return_check(const struct replica_set *rs, const struct rvolume *v)
+uint32_t
+replica__volume_return_check(const struct replica_set *rs,
+    const struct rvolume *v, const struct rpair *except)
 {
 	if (v == NULL)
 		return REPLICA_RC_INVALID;
@@ -543,6 +564,9 @@ return_check(const struct replica_set *rs, const struct rvolume *v)
 	for (size_t i = 0; i < rs->npairs; i++) {
 		const struct rpair *p = &rs->pairs[i];
 
+		if (except != NULL && p->src_id == except->src_id &&
+		    p->tgt_id == except->tgt_id)
+			continue;
 		if (p->src_id == v->id)
 			return REPLICA_RC_IN_USE;
 		if (p->tgt_id == v->id && p->kind != PAIR_VC)
@@ -551,7 +575,7 @@ return_check(const struct replica_set *rs, const struct rvolume *v)
 	return REPLICA_RC_OK;
 }
 
-/* In one transaction: the volume, its snapshot pair, the intent. */
+/* In one transaction: the volume, the pairs it is the target of, the intent. */
 static int
 return_commit(struct replica_set *rs, uint32_t id, const char *path)
 {
@@ -580,30 +604,19 @@ return_commit(struct replica_set *rs, uint32_t id, const char *path)
 }
 
 int
-replica_volume_return(struct replica_set *rs, uint32_t id,
-    const struct replica_caller *who, uint32_t *rc)
+replica__volume_delete(struct replica_set *rs, uint32_t id,
+    const struct replica_caller *who)
 {
-	const struct rvolume *v = replica__vol(rs, id);
 	struct rvolume gone;
 	int err;
 
-	*rc = return_check(rs, v);
-	if (*rc != REPLICA_RC_OK) {
-		replica__log(rs, LOG_LVL_INFO, "volume %u: delete by %s refused "
-		    "(rc %u%s)", id, replica__user(who), *rc,
-		    v != NULL && v->configured ? ": declared in the "
-		    "configuration" : "");
-		return 0;
-	}
 	if ((err = replica__intent_settle(rs)) != 0)
-		goto fail;
+		return err;
 	gone = *replica__vol(rs, id);
 	if ((gone.path = strdup(gone.path)) == NULL)
 		return -ENOMEM;
-	if ((err = return_commit(rs, id, gone.path)) != 0) {
-		free(gone.path);
-		goto fail;
-	}
+	if ((err = return_commit(rs, id, gone.path)) != 0)
+		goto out_free_path;
 	/* Committed: the volume is gone; the file follows (or at start). */
 	err = rs->ops.volume_remove(rs->ops.ctx, &gone);
 	if (err != 0 && err != -ENOENT)
@@ -611,14 +624,35 @@ replica_volume_return(struct replica_set *rs, uint32_t id,
 		    "the file: %s", id, gone.path, strerror(-err));
 	else
 		(void)intent_write(rs, "");
-	rs->counters.volumes_deleted++;
+	err = 0;
 	replica__log(rs, LOG_LVL_INFO, "volume %u: %s deleted by %s (%s)", id,
 	    gone.name, replica__user(who), gone.path);
+out_free_path:
 	free(gone.path);
-	return 0;
-fail:
-	*rc = REPLICA_RC_FAILED;
 	return err;
+}
+
+int
+replica_volume_return(struct replica_set *rs, uint32_t id,
+    const struct replica_caller *who, uint32_t *rc)
+{
+	const struct rvolume *v = replica__vol(rs, id);
+	int err;
+
+	*rc = replica__volume_return_check(rs, v, NULL);
+	if (*rc != REPLICA_RC_OK) {
+		replica__log(rs, LOG_LVL_INFO, "volume %u: delete by %s refused "
+		    "(rc %u%s)", id, replica__user(who), *rc,
+		    v != NULL && v->configured ? ": declared in the "
+		    "configuration" : "");
+		return 0;
+	}
+	if ((err = replica__volume_delete(rs, id, who)) != 0) {
+		*rc = REPLICA_RC_FAILED;
+		return err;
+	}
+	rs->counters.volumes_deleted++;
+	return 0;
 }
 
 void

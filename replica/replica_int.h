@@ -189,6 +189,25 @@ int replica__default_name(const struct replica_set *rs, const char *src,
 int replica__file_create(struct replica_set *rs, const struct rvolume *v,
     int *file_err);
 int replica__intent_done(struct replica_set *rs);
+/*
+ * Make a new volume `name` of exactly `size` bytes in `pool` as Block
+ * Services makes one: file intent, file, commit, all durable before it
+ * returns.  0 with *id; or the -errno of the store (nothing recorded, the
+ * file removed); or 0 with *file_err set when the file could not be made
+ * (nothing made).  The caller checks name, pool and size first.
+ */
+int replica__volume_make(struct replica_set *rs, const char *name,
+    const char *pool, uint64_t size, uint32_t *id, int *file_err);
+/* Why v cannot be deleted now (rc), not counting pair `except` (NULL). */
+uint32_t replica__volume_return_check(const struct replica_set *rs,
+    const struct rvolume *v, const struct rpair *except);
+/*
+ * Delete volume `id`, the pairs it is the target of and then its file, in
+ * one durable change; logged.  0 or -errno (nothing changed).  The caller
+ * checks first (replica__volume_return_check).
+ */
+int replica__volume_delete(struct replica_set *rs, uint32_t id,
+    const struct replica_caller *who);
 /* May `pool` promise `bytes` more under its overprovision limit? */
 bool replica__pool_has_room(const struct replica_set *rs, const char *pool,
     uint64_t bytes);
