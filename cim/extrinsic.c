@@ -82,12 +82,9 @@ ext_resolve_volume(const struct op_ctx *c, const struct cim_path *p,
 	return rc;
 }
 
-/*
- * The two volumes a StorageSynchronized reference names.  Whether a pair
- * joins them is replica/'s question (no pair: return value 4).
- */
-static int
-resolve_pair(const struct op_ctx *c, const struct cim_path *p,
+/* extrinsic_int.h says what the pair's existence is left to. */
+int
+ext_resolve_pair(const struct op_ctx *c, const struct cim_path *p,
     uint32_t *src, uint32_t *tgt)
 {
 	struct model_obj o;
@@ -142,16 +139,9 @@ call_attach(struct op_ctx *c, const struct ext_args *b,
 	return 0;
 }
 
-/*
- * TargetPool of CreateReplica.  A configured pool is handed to replica/,
- * which knows that a snapshot (CopyType 4) must stay in its source's pool
- * and orders that check after "source missing" (4).  The source's own
- * delta pool means the default for a snapshot.  Returns 0 and the pool
- * name (NULL = default), or -EINVAL for anything else: a pool of another
- * system, no pool at all, another volume's delta pool (return value 5).
- */
-static int
-target_pool(struct op_ctx *c, const struct ext_args *b, uint32_t src,
+/* extrinsic_int.h: which pools CreateReplica's TargetPool may name. */
+int
+ext_target_pool(struct op_ctx *c, const struct ext_args *b, uint32_t src,
     uint64_t ct, const char **pool)
 {
 	const struct cim_path *p = ext_arg_ref(b, "TargetPool");
@@ -199,6 +189,10 @@ op_extrinsic_deferred(struct op_ctx *c, bool give_up)
 		res.rc = REPLICA_RC_OK;
 		res.target_id = c->defer_pair_tgt;
 		write_result(c, &res);
+		/* CreateElementReplica also names the pair it made. */
+		if (strcasecmp(c->req->method, "CreateElementReplica") == 0)
+			ext_write_ref(c, "Synchronization", model_pair_path(c,
+			    c->defer_pair_src, c->defer_pair_tgt));
 		return true;
 	}
 	log_warnx("%s by %s: snapshot %u of volume %u %s: answering %u",
@@ -227,7 +221,7 @@ call_create_replica(struct op_ctx *c, const struct ext_args *b,
 	(void)o;
 	(void)ext_resolve_volume(c, ext_arg_ref(b, "SourceElement"), &src);
 	err = ext_arg_uint(b, "CopyType", &ct) ?
-	    target_pool(c, b, src, ct, &pool) : -EINVAL;
+	    ext_target_pool(c, b, src, ct, &pool) : -EINVAL;
 	if (err != 0) {
 		res.rc = errmap_rc(err);
 		write_result(c, &res);
@@ -263,7 +257,8 @@ call_modify_sync(struct op_ctx *c, const struct ext_args *b,
 
 	(void)o;
 	(void)ext_arg_uint(b, "Operation", &op);
-	(void)resolve_pair(c, ext_arg_ref(b, "Synchronization"), &src, &tgt);
+	(void)ext_resolve_pair(c, ext_arg_ref(b, "Synchronization"), &src,
+	    &tgt);
 	err = replica_modify(c->rs, (uint16_t)op, src, tgt, &who, &res);
 	if (err < 0)
 		return err;
@@ -429,6 +424,10 @@ static const struct ext_method methods[] = {
 	  ext_call_create_or_modify },
 	{ OBJ_SERVICE, "ReturnToStoragePool", ext_call_return_to_pool },
 	{ OBJ_POOL, "GetSupportedSizeRange", ext_call_size_range },
+	{ OBJ_REPL_SERVICE, "CreateElementReplica",
+	  ext_call_create_element_replica },
+	{ OBJ_REPL_SERVICE, "ModifyReplicaSynchronization",
+	  ext_call_modify_replica_sync },
 	{ OBJ_POOL, "GetSupportedSizes", ext_call_sizes },
 	{ OBJ_JOB, "RequestStateChange", call_request_state },
 	{ OBJ_JOB, "GetError", call_get_error },

@@ -85,8 +85,33 @@ void ext_write_ref(struct op_ctx *c, const char *name,
 int ext_resolve_volume(const struct op_ctx *c, const struct cim_path *p,
     uint32_t *id);
 
-/* Block Services handlers (extrinsic_block.c), in the method table. */
+/*
+ * The two volumes a StorageSynchronized reference names (lenient, as a
+ * client built it): 0, or -ENOENT with both 0.  Whether a pair joins them
+ * is replica/'s question (no pair: return value 4).
+ */
+int ext_resolve_pair(const struct op_ctx *c, const struct cim_path *p,
+    uint32_t *src, uint32_t *tgt);
+/*
+ * TargetPool of CreateReplica (CopyType ct) for source `src`.  A
+ * configured pool is handed to replica/, which knows that a snapshot
+ * (CopyType 4) must stay in its source's pool and orders that check after
+ * "source missing" (4).  The source's own delta pool means the default
+ * for a snapshot.  Returns 0 and the pool name (NULL = default), or
+ * -EINVAL for anything else: a pool of another system, no pool at all,
+ * another volume's delta pool (return value 5).
+ */
+int ext_target_pool(struct op_ctx *c, const struct ext_args *b, uint32_t src,
+    uint64_t ct, const char **pool);
+
+/* Replication Services handlers (extrinsic_repl.c), in the method table. */
 struct model_obj;
+int ext_call_create_element_replica(struct op_ctx *c,
+    const struct ext_args *b, const struct model_obj *o);
+int ext_call_modify_replica_sync(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+
+/* Block Services handlers (extrinsic_block.c), in the method table. */
 int ext_call_create_or_modify(struct op_ctx *c, const struct ext_args *b,
     const struct model_obj *o);
 int ext_call_return_to_pool(struct op_ctx *c, const struct ext_args *b,

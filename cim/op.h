@@ -90,13 +90,15 @@ void op_extrinsic(struct op_ctx *c);
 /* Write the next slice of the answer c->cont stands for (see above). */
 void op_intrinsic_resume(struct op_ctx *c);
 /*
- * The content of the METHODRESPONSE of a deferred CreateReplica for the
- * pair c->defer_pair_src/tgt.  While the snapshot is still being filled
+ * The content of the METHODRESPONSE of a deferred snapshot (CreateReplica
+ * CopyType 4, CreateElementReplica SyncType 7) for the pair
+ * c->defer_pair_src/tgt.  While the snapshot is still being filled
  * (Initialized or ResyncInProgress) it writes nothing and returns false,
  * unless `give_up`.  Else it returns true having written RETURNVALUE 0 +
- * TargetElement once the snapshot is durable (Idle, or already restoring
- * from it), or RETURNVALUE 4 (copy failed: Broken, pair gone, or still
- * copying when cimop.c gives up), logged with the reason.
+ * TargetElement (+ Synchronization for CreateElementReplica) once the
+ * snapshot is durable (Idle, or already restoring from it), or
+ * RETURNVALUE 4 (copy failed: Broken, pair gone, or still copying when
+ * cimop.c gives up), logged with the reason.
  */
 bool op_extrinsic_deferred(struct op_ctx *c, bool give_up);
 /*
