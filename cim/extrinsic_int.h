@@ -121,4 +121,21 @@ int ext_call_size_range(struct op_ctx *c, const struct ext_args *b,
 int ext_call_sizes(struct op_ctx *c, const struct ext_args *b,
     const struct model_obj *o);
 
+/*
+ * Replication Services capabilities handlers (extrinsic_rscaps.c), in the
+ * method table.
+ */
+int ext_call_convert_sync_type(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+int ext_call_supported_operations(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+int ext_call_supported_wait_states(struct op_ctx *c,
+    const struct ext_args *b, const struct model_obj *o);
+int ext_call_supported_copy_states(struct op_ctx *c,
+    const struct ext_args *b, const struct model_obj *o);
+int ext_call_supported_features(struct op_ctx *c, const struct ext_args *b,
+    const struct model_obj *o);
+int ext_call_supported_consistency(struct op_ctx *c,
+    const struct ext_args *b, const struct model_obj *o);
+
 #endif /* ARRAYD_CIM_EXTRINSIC_INT_H */

@@ -1656,6 +1656,348 @@ test_block_size_range(void **state)
 	assert_int_equal(out_u64(r, "Size"), 16ll << 30);
 }
 
+/* -------------------------------- Replication Services capabilities */
+
+/* A TPD_ReplicationServiceCapabilities path with InstanceID iid. */
+static char *
+rsc_path(const char *iid)
+{
+	char *k = kb("InstanceID", iid);
+	char *s = fmt("<INSTANCENAME CLASSNAME="
+	    "\"TPD_ReplicationServiceCapabilities\">%s</INSTANCENAME>", k);
+
+	free(k);
+	return s;
+}
+
+/* The path of the system's one capabilities instance. */
+static char *
+rsc_of(const struct fx *x)
+{
+	char iid[128];
+
+	snprintf(iid, sizeof(iid), "TPD:%s:RSC", x->sys);
+	return rsc_path(iid);
+}
+
+static const char *
+rsc_call(struct fx *x, const char *method, char *prm)
+{
+	return call_as(x, OP_ROLE_EDIT, method, rsc_of(x), prm);
+}
+
+/*
+ * The value of output parameter NAME, which must be typed `type`: "6" for
+ * a scalar, "[15,19]" for an array (in a static buffer).  Fails when the
+ * parameter is missing or typed otherwise.
+ */
+static const char *
+out_values(const char *r, const char *name, const char *type)
+{
+	static char buf[256];
+	char tag[128];
+	const char *p, *end, *v;
+	size_t n = 0;
+	bool array;
+
+	snprintf(tag, sizeof(tag), "<PARAMVALUE NAME=\"%s\" PARAMTYPE=\"%s\">",
+	    name, type);
+	if ((p = strstr(r, tag)) == NULL)
+		fail_msg("no %s typed %s in %s", name, type, r);
+	p += strlen(tag);
+	end = strstr(p, "</PARAMVALUE>");
+	assert_non_null(end);
+	array = strncmp(p, "<VALUE.ARRAY>", 13) == 0;
+	if (array)
+		buf[n++] = '[';
+	while ((v = strstr(p, "<VALUE>")) != NULL && v < end) {
+		v += strlen("<VALUE>");
+		p = strstr(v, "</VALUE>");
+		assert_true(p != NULL && p < end);
+		if (n > 1 || (n == 1 && !array))
+			buf[n++] = ',';
+		assert_true(n + (size_t)(p - v) + 2 < sizeof(buf));
+		memcpy(buf + n, v, (size_t)(p - v));
+		n += (size_t)(p - v);
+	}
+	if (array)
+		buf[n++] = ']';
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ReplicationType argument `t` (the only one of four of the methods). */
+static char *
+rtype(const char *t)
+{
+	return params(pval("ReplicationType", t, "uint16"), NULL);
+}
+
+/*
+ * Method `m`'s answer for every ReplicationType that is not one of
+ * arrayd's: 1 for the rest of the DMTF map, 5 outside it, never an out
+ * parameter; 4 (binding) when the argument is missing or no uint16.
+ */
+static void
+assert_rtype_refusals(struct fx *x, const char *m, const char *out)
+{
+	static const char *const unsupported[] = { "2", "3", "4", "5", "7",
+	    "9", "12", "14", "18", "26", "27" };
+	static const char *const invalid[] = { "0", "1", "28", "32767",
+	    "32768", "65535" };
+	const char *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+		r = rsc_call(x, m, rtype(unsupported[i]));
+		assert_rc(r, 1);
+		assert_false(has_out(r, out));
+	}
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		r = rsc_call(x, m, rtype(invalid[i]));
+		assert_rc(r, 5);
+		assert_false(has_out(r, out));
+	}
+	assert_error(rsc_call(x, m, NULL), 4);
+	assert_error(rsc_call(x, m, strdup("<PARAMVALUE "
+	    "NAME=\"ReplicationType\" PARAMTYPE=\"uint16\"/>")), 4);
+	assert_error(rsc_call(x, m, rtype("70000")), 4);
+}
+
+/* ConvertSyncTypeToReplicationType with SyncType st, Mode, LocalOrRemote. */
+static const char *
+convert(struct fx *x, const char *st, const char *mode, const char *loc)
+{
+	return rsc_call(x, "ConvertSyncTypeToReplicationType", params(
+	    pval("SyncType", st, "uint16"),
+	    mode != NULL ? pval("Mode", mode, "uint16") : strdup(""),
+	    loc != NULL ? pval("LocalOrRemote", loc, NULL) : strdup(""),
+	    NULL));
+}
+
+/* Snapshot -> 6, Clone -> 10, asynchronous Clone -> 11; Mode 2, Local. */
+static void
+test_rscaps_convert(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->conf.replication_service = true;
+	r = convert(x, "7", NULL, NULL);
+	assert_rc(r, 0);
+	assert_string_equal(out_values(r, "SupportedReplicationTypes",
+	    "uint16"), "6");
+	assert_string_equal(out_values(convert(x, "7", "2", "2"),
+	    "SupportedReplicationTypes", "uint16"), "6");
+	assert_string_equal(out_values(convert(x, "8", NULL, NULL),
+	    "SupportedReplicationTypes", "uint16"), "10");
+	assert_string_equal(out_values(convert(x, "8", "2", "2"),
+	    "SupportedReplicationTypes", "uint16"), "10");
+	assert_string_equal(out_values(convert(x, "8", "3", NULL),
+	    "SupportedReplicationTypes", "uint16"), "11");
+	assert_string_equal(out_values(convert(x, "8", "3", "2"),
+	    "SupportedReplicationTypes", "uint16"), "11");
+	/* Valid, not made here: mirrors, async snapshots, remote, adaptive. */
+	r = convert(x, "6", NULL, NULL);
+	assert_rc(r, 1);
+	assert_false(has_out(r, "SupportedReplicationTypes"));
+	assert_rc(convert(x, "6", "3", "3"), 1);
+	assert_rc(convert(x, "7", "3", NULL), 1);
+	assert_rc(convert(x, "7", "2", "3"), 1);
+	assert_rc(convert(x, "8", "4", NULL), 1);
+	assert_rc(convert(x, "8", "3", "3"), 1);
+	assert_rc(convert(x, "9", NULL, NULL), 1);
+	/* Outside the maps: 5, before "not supported". */
+	r = convert(x, "5", NULL, NULL);
+	assert_rc(r, 5);
+	assert_false(has_out(r, "SupportedReplicationTypes"));
+	assert_rc(convert(x, "0", NULL, NULL), 5);
+	assert_rc(convert(x, "10", NULL, NULL), 5);
+	assert_rc(convert(x, "32768", NULL, NULL), 5);
+	assert_rc(convert(x, "7", "1", NULL), 5);
+	assert_rc(convert(x, "8", "5", NULL), 5);
+	assert_rc(convert(x, "8", "2", "1"), 5);
+	assert_rc(convert(x, "8", "2", "4"), 5);
+	assert_rc(convert(x, "6", "9", NULL), 5);
+	/* SyncType is Required. */
+	assert_error(rsc_call(x, "ConvertSyncTypeToReplicationType",
+	    params(pval("Mode", "2", NULL), NULL)), 4);
+	assert_error(convert(x, "65536", NULL, NULL), 4);
+}
+
+static void
+test_rscaps_operations(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->conf.replication_service = true;
+	r = rsc_call(x, "GetSupportedOperations", rtype("6"));
+	assert_rc(r, 0);
+	assert_string_equal(out_values(r, "SupportedOperations", "uint16"),
+	    "[15,19]");
+	assert_string_equal(out_values(rsc_call(x, "GetSupportedOperations",
+	    rtype("10")), "SupportedOperations", "uint16"), "[2,8,9,19]");
+	assert_string_equal(out_values(rsc_call(x, "GetSupportedOperations",
+	    rtype("11")), "SupportedOperations", "uint16"), "[2,8,9,14,19]");
+	assert_rtype_refusals(x, "GetSupportedOperations",
+	    "SupportedOperations");
+}
+
+/* GetSupportedWaitForCopyStates of type t for method name mn. */
+static const char *
+waits(struct fx *x, const char *t, const char *mn)
+{
+	return rsc_call(x, "GetSupportedWaitForCopyStates", params(
+	    pval("ReplicationType", t, "uint16"),
+	    pval("MethodName", mn, "uint16"), NULL));
+}
+
+static void
+test_rscaps_wait_states(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->conf.replication_service = true;
+	/* CreateElementReplica (2) and ModifyReplicaSynchronization (4). */
+	r = waits(x, "6", "2");
+	assert_rc(r, 0);
+	assert_string_equal(out_values(r, "SupportedCopyStates", "uint16"),
+	    "[4,8]");
+	assert_string_equal(out_values(waits(x, "6", "4"),
+	    "SupportedCopyStates", "uint16"), "[4,8]");
+	assert_string_equal(out_values(waits(x, "10", "2"),
+	    "SupportedCopyStates", "uint16"), "[4]");
+	assert_string_equal(out_values(waits(x, "10", "4"),
+	    "SupportedCopyStates", "uint16"), "[4]");
+	assert_string_equal(out_values(waits(x, "11", "2"),
+	    "SupportedCopyStates", "uint16"), "[4,8]");
+	assert_string_equal(out_values(waits(x, "11", "4"),
+	    "SupportedCopyStates", "uint16"), "[4,8]");
+	/* Operation does not change the answer. */
+	r = rsc_call(x, "GetSupportedWaitForCopyStates", params(
+	    pval("ReplicationType", "11", NULL), pval("MethodName", "4", NULL),
+	    pval("Operation", "14", NULL), NULL));
+	assert_string_equal(out_values(r, "SupportedCopyStates", "uint16"),
+	    "[4,8]");
+	/* Group and list methods of the map: 1; outside it: 5. */
+	r = waits(x, "6", "3");
+	assert_rc(r, 1);
+	assert_false(has_out(r, "SupportedCopyStates"));
+	assert_rc(waits(x, "10", "5"), 1);
+	assert_rc(waits(x, "11", "11"), 1);
+	assert_rc(waits(x, "6", "0"), 5);
+	assert_rc(waits(x, "6", "1"), 5);
+	assert_rc(waits(x, "6", "12"), 5);
+	assert_rc(waits(x, "6", "32768"), 5);
+	/* The type as in every method; 5 wins over 1 whichever has it. */
+	assert_rc(waits(x, "7", "2"), 1);
+	assert_rc(waits(x, "7", "3"), 1);
+	assert_rc(waits(x, "28", "2"), 5);
+	assert_rc(waits(x, "28", "3"), 5);
+	assert_rc(waits(x, "7", "12"), 5);
+	/* Both are Required. */
+	assert_error(rsc_call(x, "GetSupportedWaitForCopyStates", rtype("6")),
+	    4);
+	assert_error(rsc_call(x, "GetSupportedWaitForCopyStates",
+	    params(pval("MethodName", "2", NULL), NULL)), 4);
+}
+
+static void
+test_rscaps_copy_states(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->conf.replication_service = true;
+	r = rsc_call(x, "GetSupportedCopyStates", rtype("6"));
+	assert_rc(r, 0);
+	assert_string_equal(out_values(r, "SupportedCopyStates", "uint16"),
+	    "[2,3,4,5,8]");
+	assert_string_equal(out_values(r, "HostAccessible", "boolean"),
+	    "[TRUE,TRUE,TRUE,TRUE,TRUE]");
+	r = rsc_call(x, "GetSupportedCopyStates", rtype("10"));
+	assert_string_equal(out_values(r, "SupportedCopyStates", "uint16"),
+	    "[2,3,5]");
+	assert_string_equal(out_values(r, "HostAccessible", "boolean"),
+	    "[TRUE,TRUE,TRUE]");
+	r = rsc_call(x, "GetSupportedCopyStates", rtype("11"));
+	assert_string_equal(out_values(r, "SupportedCopyStates", "uint16"),
+	    "[2,3,4,5]");
+	assert_string_equal(out_values(r, "HostAccessible", "boolean"),
+	    "[TRUE,TRUE,TRUE,TRUE]");
+	assert_rtype_refusals(x, "GetSupportedCopyStates", "HostAccessible");
+	assert_rtype_refusals(x, "GetSupportedCopyStates",
+	    "SupportedCopyStates");
+}
+
+static void
+test_rscaps_features(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->conf.replication_service = true;
+	r = rsc_call(x, "GetSupportedFeatures", rtype("6"));
+	assert_rc(r, 0);
+	assert_string_equal(out_values(r, "Features", "uint16"), "[51]");
+	assert_string_equal(out_values(rsc_call(x, "GetSupportedFeatures",
+	    rtype("10")), "Features", "uint16"), "[18,51]");
+	assert_string_equal(out_values(rsc_call(x, "GetSupportedFeatures",
+	    rtype("11")), "Features", "uint16"), "[16,51]");
+	assert_rtype_refusals(x, "GetSupportedFeatures", "Features");
+}
+
+static void
+test_rscaps_consistency(void **state)
+{
+	struct fx *x = *state;
+	const char *r;
+
+	x->conf.replication_service = true;
+	r = rsc_call(x, "GetSupportedConsistency", rtype("6"));
+	assert_rc(r, 0);
+	assert_string_equal(out_values(r, "SupportedConsistency", "uint16"),
+	    "[2]");
+	assert_string_equal(out_values(rsc_call(x, "GetSupportedConsistency",
+	    rtype("10")), "SupportedConsistency", "uint16"), "[2]");
+	assert_string_equal(out_values(rsc_call(x, "GetSupportedConsistency",
+	    rtype("11")), "SupportedConsistency", "uint16"), "[2]");
+	assert_rtype_refusals(x, "GetSupportedConsistency",
+	    "SupportedConsistency");
+}
+
+/*
+ * With replication_service = no the capabilities do not exist (6, before
+ * the method or its arguments are looked at); with yes, only the
+ * system's own instance does, and only the declared methods.
+ */
+static void
+test_rscaps_target(void **state)
+{
+	static const char *const methods[] = {
+	    "ConvertSyncTypeToReplicationType", "GetSupportedOperations",
+	    "GetSupportedWaitForCopyStates", "GetSupportedCopyStates",
+	    "GetSupportedFeatures", "GetSupportedConsistency" };
+	struct fx *x = *state;
+	size_t i;
+
+	assert_false(x->conf.replication_service);
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		assert_error(rsc_call(x, methods[i], rtype("6")), 6);
+	assert_error(rsc_call(x, "GetSupportedOperations", NULL), 6);
+	x->conf.replication_service = true;
+	assert_rc(rsc_call(x, "GetSupportedOperations", rtype("6")), 0);
+	assert_error(call_as(x, OP_ROLE_EDIT, "GetSupportedOperations",
+	    rsc_path("TPD:othersys:RSC"), rtype("6")), 6);
+	/* Declared by DMTF, not by our repository: 17. */
+	assert_error(rsc_call(x, "GetSupportedGroupFeatures", rtype("6")), 17);
+	/* Methods need edit, as every method. */
+	assert_error(call_as(x, OP_ROLE_BROWSE, "GetSupportedOperations",
+	    rsc_of(x), rtype("6")), 2);
+}
+
 static void
 test_kill_job_and_others(void **state)
 {
@@ -2109,6 +2451,13 @@ main(void)
 		T(test_block_grow),
 		T(test_block_return),
 		T(test_block_size_range),
+		T(test_rscaps_convert),
+		T(test_rscaps_operations),
+		T(test_rscaps_wait_states),
+		T(test_rscaps_copy_states),
+		T(test_rscaps_features),
+		T(test_rscaps_consistency),
+		T(test_rscaps_target),
 		T(test_kill_job_and_others),
 		T(test_update_snapspace),
 		T(test_namespace),
