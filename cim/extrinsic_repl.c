@@ -303,7 +303,7 @@ ext_call_modify_replica_sync(struct op_ctx *c, const struct ext_args *b,
 	struct replica_result res = { 0 };
 	const struct rpair *p;
 	uint32_t src, tgt;
-	uint64_t op = 0;
+	uint64_t op = 0, wait;
 	int scs, err;
 
 	(void)o;
@@ -322,7 +322,14 @@ ext_call_modify_replica_sync(struct op_ctx *c, const struct ext_args *b,
 		ext_write_rc(c, REPLICA_RC_FAILED);
 		return 0;
 	}
-	if ((scs = rs_op_to_scs(op, p)) < 0) {
+	/*
+	 * WaitForCopyState 8 (Inactive) is a snapshot's resting state: only
+	 * ops on a VC may wait for it (README, Replication Services); a
+	 * physical copy never reaches it, so waiting for it there is 5.
+	 */
+	if ((scs = rs_op_to_scs(op, p)) < 0 || (p->kind != PAIR_VC &&
+	    ext_arg_uint(b, "WaitForCopyState", &wait) &&
+	    wait == CS_INACTIVE)) {
 		ext_write_rc(c, REPLICA_RC_INVALID);
 		return 0;
 	}
