@@ -50,13 +50,14 @@
 
 /*
  * One replication type arrayd makes and what the query methods say about
- * it (rs-decisions, "Capabilities methods").  Lists end at the first 0,
- * which no DMTF map uses.
+ * it (README, Replication Services).  Lists end at the first 0, which no
+ * DMTF map uses.
  */
 struct rtype_caps {
 	uint16_t type;
 	uint16_t ops[6];		/* ModifyReplicaSynchronization ops */
-	uint16_t waits[3];		/* WaitForCopyState of CER and MRS */
+	uint16_t cer_waits[3];		/* WaitForCopyState of CER */
+	uint16_t mrs_waits[3];		/* ... and of MRS */
 	uint16_t copy_states[6];	/* CopyStates a pair of it shows */
 	uint16_t features[3];
 };
@@ -66,13 +67,17 @@ static const struct rtype_caps rtypes[] = {
 	 * A snapshot is restored from (15) or deleted (19); it shows
 	 * Restoring's CopyState 4 besides Idle's 8.
 	 */
-	{ RT_SYNC_SNAPSHOT_LOCAL, { 15, 19 }, { 4, 8 }, { 2, 3, 4, 5, 8 },
-	  { 51 } },
+	{ RT_SYNC_SNAPSHOT_LOCAL, { 15, 19 }, { 4, 8 }, { 4, 8 },
+	  { 2, 3, 4, 5, 8 }, { 51 } },
 	/* 18: the target detaches itself once synchronized. */
-	{ RT_SYNC_CLONE_LOCAL, { 2, 8, 9, 19 }, { 4 }, { 2, 3, 5 },
+	{ RT_SYNC_CLONE_LOCAL, { 2, 8, 9, 19 }, { 4 }, { 4 }, { 2, 3, 5 },
 	  { 18, 51 } },
-	/* 16: the target stays associated, so it can be resynced (14). */
-	{ RT_ASYNC_CLONE_LOCAL, { 2, 8, 9, 14, 19 }, { 4, 8 },
+	/*
+	 * 16: the target stays associated, so it can be resynced (14).  Its
+	 * creation may wait for Inactive (8), the association made (3PAR);
+	 * a physical copy never shows 8 afterwards, so MRS cannot.
+	 */
+	{ RT_ASYNC_CLONE_LOCAL, { 2, 8, 9, 14, 19 }, { 4, 8 }, { 4 },
 	  { 2, 3, 4, 5 }, { 16, 51 } },
 };
 
@@ -252,12 +257,19 @@ ext_call_supported_wait_states(struct op_ctx *c, const struct ext_args *b,
 {
 	const struct rtype_caps *rt;
 	uint32_t rc = graver_rc(rtype_lookup(b, &rt), wait_method_rc(b));
+	uint64_t m = 0;
 
 	(void)o;
 	ext_write_rc(c, rc);
-	if (rc == REPLICA_RC_OK)
-		write_u16_array_param(c, "SupportedCopyStates", rt->waits,
-		    sizeof(rt->waits) / sizeof(rt->waits[0]));
+	if (rc != REPLICA_RC_OK)
+		return 0;
+	(void)ext_arg_uint(b, "MethodName", &m);
+	if (m == METHOD_CER)
+		write_u16_array_param(c, "SupportedCopyStates", rt->cer_waits,
+		    sizeof(rt->cer_waits) / sizeof(rt->cer_waits[0]));
+	else
+		write_u16_array_param(c, "SupportedCopyStates", rt->mrs_waits,
+		    sizeof(rt->mrs_waits) / sizeof(rt->mrs_waits[0]));
 	return 0;
 }
 
