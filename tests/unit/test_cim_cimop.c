@@ -44,6 +44,10 @@ struct env {
 	int token;			/* its address is the token */
 	unsigned ndefer, ncomplete;
 	struct cimop_answer done;
+	uint64_t done_us;		/* when complete() last ran */
+	/* test_defer_progress: when the copy moved, answers by then. */
+	uint64_t moved_us;
+	unsigned ncomplete_at_move;
 	bool closed;
 };
 
@@ -65,6 +69,7 @@ fake_complete(void *token, struct cimop_answer *resp)
 	    offsetof(struct env, token));
 
 	e->ncomplete++;
+	e->done_us = uv_hrtime() / 1000;
 	free(e->done.body);
 	e->done = *resp;
 	resp->body = NULL;
@@ -662,6 +667,12 @@ on_copy_moves(uv_timer_t *t)
 {
 	struct env *e = t->data;
 
+	/*
+	 * Taken before the announce: cimop stamps the progress after this,
+	 * on the same clock (CLOCK_MONOTONIC, microseconds).
+	 */
+	e->moved_us = uv_hrtime() / 1000;
+	e->ncomplete_at_move = e->ncomplete;
 	/* A checkpoint is saved (and announced) once a second of the
 	 * replica clock: let that second pass on the fake one. */
 	e->f.now += 2000000;
@@ -672,25 +683,30 @@ on_copy_moves(uv_timer_t *t)
 /*
  * Announced progress restarts the stall limit: a copy that moved at 0.3 s
  * and then not at all is given up one limit (1 s) after that move, not
- * one limit after the call.
+ * one limit after the call.  Checked as cause and effect, not against a
+ * stopwatch started by the test: the move came before the answer, and
+ * the answer came no sooner than one limit after the move (its stamp is
+ * taken just before the announce, on cimop's clock, so this holds however
+ * late the loop runs).  Without the restart the answer would come one
+ * limit after the call, 0.7 s after the move.
  */
 static void
 test_defer_progress(void **state)
 {
 	struct env *e = *state;
 	uv_timer_t moves;
-	uint64_t t0;
 
 	defer_env(e);
 	e->conf->timeout = 1;
 	run(e, "POST", CREATE_BODY("62", "sv1", "4"));
 	assert_true(e->resp.deferred);
-	t0 = uv_hrtime();
 	uv_timer_init(&e->loop, &moves);
 	moves.data = e;
 	uv_timer_start(&moves, on_copy_moves, 300, 0);
 	defer_wait(e, 1);
-	assert_true(uv_hrtime() - t0 >= 1300ull * 1000 * 1000);
+	assert_true(e->moved_us != 0);
+	assert_int_equal(e->ncomplete_at_move, 0);
+	assert_true(e->done_us - e->moved_us >= 1000000);
 	assert_true(done_has(e, "<VALUE>4</VALUE></RETURNVALUE>"
 	    "</METHODRESPONSE>"));
 	uv_close((uv_handle_t *)&moves, NULL);
