@@ -301,7 +301,14 @@ of_cb(struct op_ctx *c, const struct model_link *l, void *arg)
 static bool
 may_touch(const struct model_class *mc, const struct model_obj *o)
 {
-	if (o->kind == OBJ_SYSTEM)  /* ElementConformsToProfile crosses over */
+	/*
+	 * ElementConformsToProfile crosses over (interop profile -> root/tpd
+	 * element) for every conforming element, not only the system: the
+	 * Replication Services profile conforms through the ReplicationService
+	 * and Block Services through the pools, and AssociatorNames from those
+	 * ends must find their profile too (found by 210; it was system-only).
+	 */
+	if (o->kind == OBJ_SYSTEM || mc == &model_assoc_conforms)
 		return true;
 	return strcmp(mc->ns, model_obj_ns(o)) == 0;
 }

@@ -12,7 +12,11 @@
 # connections; reports req/s, p50/p99, idle and loaded RSS (VmRSS), and the
 # ModifySynchronization (Resync) request->4096 latency at 16 concurrent
 # clients, client side and from the daemon's histogram (the delta over the
-# measured run).  Everything is bounded (wrk -d, timeout).
+# measured run); beside it, in the same run, ModifyReplicaSynchronization
+# (14 Resync Replica on the same pairs) request->4096 at 16 clients, and
+# the CreateElementReplica Snapshot (SyncType 7, WaitForCopyState 4, as
+# smispy) reply time over 200 snapshots, each deleted with
+# ModifyReplicaSynchronization 19 after (its reply time reported too).  Everything is bounded (wrk -d, timeout).
 # Targets: 16 connections >= 20000 GetInstance/s, p99 < 5 ms, RSS < 16 MiB;
 # ModifySynchronization p99 < 2 ms.
 # Environment: DURATION (s, default 5), CONNS (default "1 16 64"),
@@ -36,7 +40,7 @@ printf '[volume run1]\npool = pool0\npath = @DIR@/pool0/run1.img\nsize = 64M\nid
 setup_array_orig=$(declare -f setup_array)
 eval "${setup_array_orig/setup_array/_setup_array}"
 setup_array() { _setup_array "$@"; sed -i "s|@DIR@|$TEST_DIR|g" "$CONF"; }
-start_daemon "log_level = warning" > /dev/null
+start_daemon "log_level = warning" "replication_service = yes" > /dev/null
 for i in $(seq 0 2 31); do write_data "$TEST_DIR/pool0/b$i.img" 0; done
 fill_dense "$TEST_DIR/pool0/run0.img" 64
 
@@ -87,33 +91,40 @@ printf '%-26s %6s %10s %9s %9s %8s\n' operation conns req/s p50_ms p99_ms errors
 for spec in "gi_vol GetInstance" "gi_job GetInstance" "ein EnumerateInstanceNames"; do
 	wrkrow $spec
 done
-# modsync_run ITERATIONS: 16 client processes, each Resyncs its own Frozen
-# pair ITERATIONS times (waiting for Frozen in between); prints the
-# client-side request->4096 latencies.
+# modsync_run ITERATIONS [rs]: 16 client processes, each Resyncs its own
+# Frozen pair ITERATIONS times (waiting for Frozen in between) with
+# ModifySynchronization 4, or with rs ModifyReplicaSynchronization 14;
+# prints the client-side request->4096 latencies.
 modsync_run() {
-timeout 120 python3 - "$IT" "$PORT" "$EDIT_PW" "$SYS" "$1" <<'PY'
+timeout 120 python3 - "$IT" "$PORT" "$EDIT_PW" "$SYS" "$1" "${2:-scs}" <<'PY'
 import sys, time, statistics, multiprocessing as mp
 sys.path.insert(0, sys.argv[1])
 import wirecheck as w
 port, pw, sysname, iters = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+rs = sys.argv[6] == 'rs'
+meth, opno = ('ModifyReplicaSynchronization', 14) if rs else ('ModifySynchronization', 4)
 def vol(d):
     return w.Path('TPD_StorageVolume', [('CreationClassName', 'TPD_StorageVolume'), ('DeviceID', str(d)),
         ('SystemCreationClassName', 'TPD_StorageSystem'), ('SystemName', sysname)], 'root/tpd')
 scs = w.Path('TPD_StorageConfigurationService', [('CreationClassName', 'TPD_StorageConfigurationService'),
     ('Name', 'StorageConfigurationService'), ('SystemCreationClassName', 'TPD_StorageSystem'),
     ('SystemName', sysname)], 'root/tpd')
+if rs:
+    scs = w.Path('TPD_ReplicationService', [('CreationClassName', 'TPD_ReplicationService'),
+        ('Name', 'ReplicationService'), ('SystemCreationClassName', 'TPD_StorageSystem'),
+        ('SystemName', sysname)], 'root/tpd')
 def client(k, q):
     lat, errs = [], []
     c = w.Client('127.0.0.1', port, 'edit', pw)
     pair = w.Path('TPD_StorageSynchronized', [('SyncedElement', vol(201 + 2 * k)), ('SystemElement', vol(200 + 2 * k))], 'root/tpd')
-    body = w.methodcall('ModifySynchronization', scs, [('Operation', 'uint16', w.v(4)),
+    body = w.methodcall(meth, scs, [('Operation', 'uint16', w.v(opno)),
                         ('Synchronization', 'reference', w.ref(pair))])
     probe = w.imethodcall('GetInstance', 'root/tpd', [('InstanceName', pair.to_xml('name', nested='local'))])
     t_end = time.time() + 20
     for it in range(iters):
         if time.time() > t_end: break
         t0 = time.perf_counter()
-        r = c.raw('POST', '/cimom', w.cim_headers('ModifySynchronization', scs.wbem_uri()), body)
+        r = c.raw('POST', '/cimom', w.cim_headers(meth, scs.wbem_uri()), body)
         dt = time.perf_counter() - t0
         rc = w.returnvalue(r.xml()) if r.status == 200 else None
         if rc != '4096':
@@ -137,10 +148,10 @@ for p in ps:
 for p in ps: p.join()
 lat.sort()
 if lat:
-    print("ModifySynchronization(Resync) request->4096 at 16 clients (client side): n=%d p50 %.2f ms p99 %.2f ms max %.2f ms, non-4096 %d"
-          % (len(lat), statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.99))], lat[-1], len(errs)))
+    print("%s(Resync) request->4096 at 16 clients (client side): n=%d p50 %.2f ms p99 %.2f ms max %.2f ms, non-4096 %d"
+          % (meth, len(lat), statistics.median(lat), lat[min(len(lat) - 1, int(len(lat) * 0.99))], lat[-1], len(errs)))
 else:
-    print("ModifySynchronization: no successful Resync (%s)" % errs[:5])
+    print("%s: no successful Resync (%s)" % (meth, errs[:5]))
 PY
 }
 metrics() {
@@ -202,12 +213,15 @@ if [ -n "$tracer" ]; then
 	echo "# calls of 2 ms+: loop thread $(grep -cE "/$PID[[:space:]]" "$TEST_DIR/perf.trace"), all threads $(grep -c ' ms): ' "$TEST_DIR/perf.trace")"
 fi
 # Server side: the daemon's histogram, the delta over the measured run.
-python3 - "$TEST_DIR/metrics.before" "$TEST_DIR/metrics.after" <<'PY'
+# hist_delta OP BEFORE AFTER
+hist_delta() {
+python3 - "$2" "$3" "$1" <<'PY'
 import re, sys
+op = sys.argv[3]
 def hist(path):
     h = {}
     for ln in open(path):
-        m = re.match(r'arrayd_request_duration_seconds_bucket\{op="ModifySynchronization",le="([^"]+)"\} (\d+)', ln)
+        m = re.match(r'arrayd_request_duration_seconds_bucket\{op="%s",le="([^"]+)"\} (\d+)' % op, ln)
         if m:
             h[m.group(1)] = int(m.group(2))
     return h
@@ -217,8 +231,63 @@ d = [(le, a[le] - b.get(le, 0)) for le in les]
 n = d[-1][1] if d else 0
 def q(f):
     return next((le for le, c in d if c >= f * n), '?')
-print("ModifySynchronization server side (daemon histogram, this run): n=%d p50 <= %s s, p99 <= %s s; buckets %s"
-      % (n, q(0.5), q(0.99), ' '.join('%s:%d' % x for x in d)))
+print("%s server side (daemon histogram, this run): n=%d p50 <= %s s, p99 <= %s s; buckets %s"
+      % (op, n, q(0.5), q(0.99), ' '.join('%s:%d' % x for x in d)))
 PY
+}
+hist_delta ModifySynchronization "$TEST_DIR/metrics.before" "$TEST_DIR/metrics.after"
 echo "RSS after the ModifySynchronization run $(rss) KiB"
+
+# ModifyReplicaSynchronization (14 Resync Replica) on the same 16 pairs,
+# in the same run, measured the same way.
+modsync_run 5 rs > "$TEST_DIR/mrs_warmup.txt"
+metrics > "$TEST_DIR/metrics.rs.before"
+modsync_run 20 rs
+metrics > "$TEST_DIR/metrics.rs.after"
+hist_delta ModifyReplicaSynchronization "$TEST_DIR/metrics.rs.before" "$TEST_DIR/metrics.rs.after"
+
+# CreateElementReplica Snapshot reply time: 200 snapshots of b0, one at a
+# time as smispy (SyncType 7, WaitForCopyState 4), each deleted with
+# ModifyReplicaSynchronization 19 afterwards.
+timeout 180 python3 - "$IT" "$PORT" "$EDIT_PW" "$SYS" 200 <<'PY'
+import sys, time, statistics
+sys.path.insert(0, sys.argv[1])
+import wirecheck as w
+port, pw, sysname, n = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+rs = w.Path('TPD_ReplicationService', [('CreationClassName', 'TPD_ReplicationService'),
+    ('Name', 'ReplicationService'), ('SystemCreationClassName', 'TPD_StorageSystem'),
+    ('SystemName', sysname)], 'root/tpd')
+src = w.Path('TPD_StorageVolume', [('CreationClassName', 'TPD_StorageVolume'), ('DeviceID', '200'),
+    ('SystemCreationClassName', 'TPD_StorageSystem'), ('SystemName', sysname)], 'root/tpd')
+c = w.Client('127.0.0.1', port, 'edit', pw)
+hdr = w.cim_headers('CreateElementReplica', rs.wbem_uri())
+mhdr = w.cim_headers('ModifyReplicaSynchronization', rs.wbem_uri())
+cer, ret, errs = [], [], []
+for i in range(n):
+    body = w.methodcall('CreateElementReplica', rs, [('ElementName', 'string', w.v('bsnap%d' % i)),
+        ('SyncType', 'uint16', w.v(7)), ('SourceElement', 'reference', w.ref(src)),
+        ('WaitForCopyState', 'uint16', w.v(4))])
+    t0 = time.perf_counter()
+    r = c.raw('POST', '/cimom', hdr, body)
+    dt = (time.perf_counter() - t0) * 1000
+    root = r.xml() if r.status == 200 else None
+    sync = w.outref(root, 'Synchronization') if root is not None else None
+    if root is None or w.returnvalue(root) != '0' or sync is None:
+        errs.append('CER %s' % (w.returnvalue(root) if root is not None else r.status)); continue
+    cer.append(dt)
+    body = w.methodcall('ModifyReplicaSynchronization', rs, [('Operation', 'uint16', w.v(19)),
+        ('Synchronization', 'reference', w.ref(sync, nested='local'))])
+    t0 = time.perf_counter()
+    r = c.raw('POST', '/cimom', mhdr, body)
+    dt = (time.perf_counter() - t0) * 1000
+    if r.status != 200 or w.returnvalue(r.xml()) != '0':
+        errs.append('MRS19 %s' % (w.returnvalue(r.xml()) if r.status == 200 else r.status)); continue
+    ret.append(dt)
+def st(l):
+    l = sorted(l)
+    return 'n=%d p50 %.2f ms p99 %.2f ms max %.2f ms' % (len(l), statistics.median(l),
+        l[min(len(l) - 1, int(len(l) * 0.99))], l[-1]) if l else 'n=0'
+print("CreateElementReplica(Snapshot) reply time, 1 client, sequential (client side): %s, errors %d %s" % (st(cer), len(errs), errs[:3]))
+print("ModifyReplicaSynchronization(19 Return To ResourcePool) of those snapshots (client side): %s" % st(ret))
+PY
 finish

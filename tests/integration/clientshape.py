@@ -8,7 +8,10 @@ running arrayd, and checks every response against the section 4 rules
 (wirecheck.py) plus the job phases of section 3.3.  Standard library only.
 
 usage: clientshape.py --port N --password PW [--browse-password PW]
-                      [--cacert FILE] [--system NAME]
+                      [--cacert FILE] [--system NAME] [--rs]
+--rs replays instead the Replication Services shapes (smispy rs-research.md
+1a-1c, Cinder EMC, VMAX, Fujitsu) against a daemon with replication_service
+= yes (213-clientshape-rs.sh).
 Prints "clientshape: N passed, N failed"; exit status 1 on any failure.
 It needs volumes 101 (with data), 102, 103 of equal size (lib.sh's array).
 """
@@ -901,15 +904,393 @@ def keepalive(s):
     c.close()
 
 
+# ------------------------------------------------------------------ Replication Services (--rs)
+
+def rs_path(s):
+    return w.Path('TPD_ReplicationService', [
+        ('CreationClassName', 'TPD_ReplicationService'), ('Name', 'ReplicationService'),
+        ('SystemCreationClassName', 'TPD_StorageSystem'), ('SystemName', s.sysname)], 'root/tpd')
+
+
+def sync_path(s, src, tgt, cls='TPD_StorageSynchronized', first='SyncedElement'):
+    keys = [('SyncedElement', s.vol(tgt)), ('SystemElement', s.vol(src))]
+    if first == 'SystemElement':
+        keys.reverse()
+    return w.Path(cls, keys, 'root/tpd')
+
+
+def smispy_rs_find(s, c):
+    """_cim_srv_of_sys_id('CIM_ReplicationService'): EnumerateInstances with
+    PropertyList=[SystemName], first with SystemName == the system's Name."""
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_ReplicationService')), ('PropertyList', w.va(['SystemName']))],
+        props=['SystemName'])
+    for k in (w.result_objs(r) if r is not None else []):
+        if w.prop_value(k.find('INSTANCE'), 'SystemName') == s.sysname:
+            return w.parse_path(k.find('INSTANCENAME'), 'root/tpd')
+    bad('smispy RS: no CIM_ReplicationService with SystemName %s' % s.sysname)
+    return None
+
+
+def smispy_name_free(s, c, name):
+    """volume_name_exists: EnumerateInstances(CIM_StorageVolume, [ElementName])."""
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_StorageVolume')), ('PropertyList', w.va(['ElementName']))],
+        props=['ElementName'])
+    return name not in [p.get('ElementName') for p in (inst_props(r) if r is not None else [])]
+
+
+def smispy_poll_job(s, c, job, what):
+    """lsmcli _wait_for_it: the whole job table every 0.25 s."""
+    jobid = job.key('InstanceID')
+    lo = ('LocalOnly', w.v('FALSE'))
+    t0 = time.time()
+    mine = [{}]
+    while time.time() - t0 < 60:
+        r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+            ('ClassName', w.cn('CIM_ConcreteJob')), ('PropertyList', w.va(JOB_PROPS)), lo], props=JOB_PROPS)
+        mine = [j for j in (inst_props(r) if r is not None else []) if j.get('InstanceID') == jobid]
+        if not mine:
+            bad('%s: job %s not in the job table' % (what, jobid))
+            return False
+        check_job_phase(mine[0], what)
+        if mine[0].get('JobState') not in ('2', '3', '4'):
+            break
+        time.sleep(0.25)
+    j = mine[0]
+    return expect(j.get('JobState') == '7' and sorted((j.get('OperationalStatus') or [])[:2]) == ['17', '2'],
+                  '%s: job JobState 7, OperationalStatus 2,17' % what, (j.get('JobState'), j.get('OperationalStatus')))
+
+
+def smispy_rs_delete(s, c, vol, what, expect_pairs):
+    """volume_delete with an RS: References(vol, CIM_StorageSynchronized), MRS
+    only for SyncState 6 (never on arrayd), then ReturnToStoragePool."""
+    scs = smispy_scs(s, c)
+    rs = smispy_rs_find(s, c)
+    if scs is None or rs is None:
+        return
+    mid = s.nextid()
+    rr = c.raw('POST', '/cimom', w.cim_headers('References', 'root/tpd'),
+               w.imethodcall('References', 'root/tpd', [('ObjectName', vol.to_xml('name')),
+                                                        ('ResultClass', w.cn('CIM_StorageSynchronized'))], mid))
+    probs = w.check_all(rr, 'References', mid)
+    expect(not probs, '%s: References wire rules' % what, probs)
+    code = w.error_code(rr.xml()) if rr.status == 200 else 'HTTP'
+    if not expect(not code, '%s: References(vol, CIM_StorageSynchronized) no error (never INVALID_CLASS)' % what, code):
+        return
+    syncs = inst_props(rr.xml())
+    paths = w.result_paths(rr.xml())
+    expect(len(syncs) == expect_pairs, '%s: %d StorageSynchronized' % (what, expect_pairs), len(syncs))
+    for sy in syncs:
+        expect('SyncState' in sy and 'CopyType' in sy, '%s: sync has SyncState and CopyType' % what)
+        expect(sy.get('SyncState') != '6', '%s: SyncState not 6, so no ModifyReplicaSynchronization' % what,
+               sy.get('SyncState'))
+    r = s.mcall(c, scs, 'ReturnToStoragePool', [('TheElement', 'reference', w.ref(vol, 'full'))])
+    if r is None:
+        return
+    expect(w.returnvalue(r) == '0' and w.outparam(r, 'Job') is None, '%s: ReturnToStoragePool -> 0' % what,
+           w.returnvalue(r))
+    s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', vol.to_xml('name'))], want_error=6)
+    for p in paths:
+        s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', p.to_xml('name', nested='local'))], want_error=6)
+
+
+def smispy_rs(s):
+    """rs-research.md 1a-1c: smispy with a ReplicationService."""
+    print('# smispy Replication Services path (rs-research 1a-1c)')
+    c = s.client()
+    lo = ('LocalOnly', w.v('FALSE'))
+    # 1a capabilities
+    rs = smispy_rs_find(s, c)
+    if rs is None:
+        return
+    three = ['SupportedReplicationTypes', 'SupportedAsynchronousActions', 'SupportedSynchronousActions']
+    r = s.icall(c, 'Associators', 'root/tpd', [
+        ('ObjectName', rs.to_xml('name')), ('AssocClass', w.cn('CIM_ElementCapabilities')),
+        ('ResultClass', w.cn('CIM_ReplicationServiceCapabilities')), ('PropertyList', w.va(three))], props=three)
+    caps = inst_props(r) if r is not None else []
+    if not expect(len(caps) >= 1, 'RS -> RSC [0] exists (PropertyList)'):
+        return
+    rt = caps[0].get('SupportedReplicationTypes')
+    aa = caps[0].get('SupportedAsynchronousActions')
+    sa = caps[0].get('SupportedSynchronousActions')
+    expect(rt is not None and aa is not None and sa is not None, 'the three arrays non-NULL', (rt, aa, sa))
+    rt, aa, sa = rt or [], aa or [], sa or []
+    expect('2' in aa or '2' in sa, 'VOLUME_REPLICATE (2 in actions)')
+    expect('6' in rt or '7' in rt, 'VOLUME_REPLICATE_CLONE (6 or 7)')
+    expect('10' in rt or '11' in rt, 'VOLUME_REPLICATE_COPY (10 or 11)')
+    r = s.icall(c, 'Associators', 'root/tpd', [
+        ('ObjectName', rs.to_xml('name')), ('AssocClass', w.cn('CIM_ElementCapabilities')),
+        ('ResultClass', w.cn('CIM_ReplicationServiceCapabilities'))])
+    caps = inst_props(r) if r is not None else []
+    if not expect(len(caps) >= 1, 'RS -> RSC [0] exists (no PropertyList)'):
+        return
+    expect('10' in (caps[0].get('SupportedReplicationTypes') or []),
+           '_get_supported_sync_and_mode: 10 -> CLONE (7, 2), COPY (8, 2)')
+    src = s.vol('101', host='127.0.0.1')
+    # 1b CLONE: SyncType 7, no Mode, WaitForCopyState 4 -> 0 + TargetElement
+    name = 'lsm_rsclone_%d' % random.randint(1000, 9999)
+    rs = smispy_rs_find(s, c)
+    expect(smispy_name_free(s, c, name), 'name pre-check: %s free' % name)
+    r = s.mcall(c, rs, 'CreateElementReplica', [
+        ('ElementName', 'string', w.v(name)), ('SyncType', 'uint16', w.v(7)),
+        ('SourceElement', 'reference', w.ref(src, 'full')), ('WaitForCopyState', 'uint16', w.v(4))])
+    clone = None
+    if r is not None:
+        te = w.outref(r, 'TargetElement')
+        if expect(w.returnvalue(r) == '0' and te is not None and w.outref(r, 'TheElement') is None
+                  and w.outparam(r, 'Job') is None, 'CER CLONE -> 0 + TargetElement, no Job', w.returnvalue(r)):
+            vi, pool = smispy_get_volume(s, c, te, 'RS CLONE')
+            expect(vi is not None and vi.get('ElementName') == name, 'RS CLONE: GetInstance(TargetElement) ElementName')
+            clone = te
+    expect(not smispy_name_free(s, c, name), 'name pre-check now finds %s (NAME_CONFLICT before any call)' % name)
+    # 1b COPY: SyncType 8, WaitForCopyState 4 -> 4096 + Job
+    cname = 'lsm_rscopy_%d' % random.randint(1000, 9999)
+    rs = smispy_rs_find(s, c)
+    expect(smispy_name_free(s, c, cname), 'name pre-check: %s free' % cname)
+    r = s.mcall(c, rs, 'CreateElementReplica', [
+        ('ElementName', 'string', w.v(cname)), ('SyncType', 'uint16', w.v(8)),
+        ('SourceElement', 'reference', w.ref(src, 'full')), ('WaitForCopyState', 'uint16', w.v(4))])
+    copy = None
+    if r is not None:
+        job = w.outref(r, 'Job')
+        if expect(w.returnvalue(r) == '4096' and job is not None, 'CER COPY -> 4096 + Job', w.returnvalue(r)):
+            smispy_poll_job(s, c, job, 'RS COPY')
+            r = s.icall(c, 'Associators', 'root/tpd', [
+                ('ObjectName', job.to_xml('name')), ('AssocClass', w.cn('CIM_AffectedJobElement')),
+                ('ResultClass', w.cn('CIM_StorageVolume'))])
+            objs = w.result_objs(r) if r is not None else []
+            if expect(objs, 'RS COPY: AffectedJobElement volumes'):
+                copy = w.parse_path(objs[0].find('INSTANCEPATH'))
+                expect(w.prop_value(objs[0].find('INSTANCE'), 'ElementName') == cname,
+                       'RS COPY: first affected volume is the new one', copy)
+                smispy_get_volume(s, c, copy, 'RS COPY')
+    # 1c volume_delete
+    if clone is not None:
+        smispy_rs_delete(s, c, clone, 'delete RS CLONE (snapshot: its pair goes with it)', 1)
+    if copy is not None:
+        smispy_rs_delete(s, c, copy, 'delete RS COPY (pair already gone)', 0)
+    c.close()
+
+
+def emc_rs(s):
+    """Cinder EMC SMI-S clone (CLIENTS 1.3): CER SyncType 8 (Mode 3 here so
+    the pair stays), Associators(job, resultClass=...), a client-built sync
+    path (SyncedElement first), GetInstance until PercentSynced 100, MRS 8."""
+    print('# Cinder EMC Replication Services shape')
+    c = s.client(keepalive=False)
+    r = s.icall(c, 'EnumerateInstanceNames', 'root/tpd', [('ClassName', w.cn('TPD_ReplicationService'))])
+    rss = [p for p in (w.result_paths(r) if r is not None else []) if p.key('SystemName') == s.sysname]
+    if not expect(len(rss) == 1, 'EMC: EnumerateInstanceNames(TPD_ReplicationService) one of this system'):
+        return
+    rs = rss[0]
+    rs.ns = rs.ns or 'root/tpd'
+    r = s.mcall(c, rs, 'CreateElementReplica', [
+        ('ElementName', 'string', w.v('emc_clone')), ('SyncType', 'uint16', w.v(8)),
+        ('Mode', 'uint16', w.v(3)), ('SourceElement', 'reference', w.ref(s.vol('101')))])
+    if r is None:
+        return
+    job = w.outref(r, 'Job')
+    if not expect(w.returnvalue(r) != '0' and job is not None, 'EMC: CER rc != 0 with a Job', w.returnvalue(r)):
+        return
+    t0 = time.time()
+    j = {}
+    while time.time() - t0 < 60:
+        r = s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', job.to_xml('name')), ('LocalOnly', w.v('FALSE'))])
+        j = inst_props(r)[0] if r is not None and w.instances(r) else {}
+        if j.get('JobState') not in ('2', '3', '4', '32767'):
+            break
+        time.sleep(0.25)
+    expect(j.get('ErrorCode') == '0', 'EMC: job ErrorCode 0', j.get('ErrorCode'))
+    r = s.icall(c, 'Associators', 'root/tpd', [('ObjectName', job.to_xml('name')),
+                                               ('resultClass', w.cn('CIM_StorageVolume'))])
+    objs = w.result_objs(r) if r is not None else []
+    if not expect(objs, 'EMC: Associators(job, resultClass=CIM_StorageVolume)'):
+        return
+    clone = w.parse_path(objs[0].find('INSTANCEPATH'))
+    expect(w.prop_value(objs[0].find('INSTANCE'), 'ElementName') == 'emc_clone', 'EMC: first volume is the clone')
+    dev = clone.key('DeviceID')
+    sync = sync_path(s, '101', dev, first='SyncedElement')
+    pct = None
+    t0 = time.time()
+    while time.time() - t0 < 30:
+        r = s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', sync.to_xml('name', nested='local')),
+                                                   ('LocalOnly', w.v('FALSE'))])
+        if r is None or not w.instances(r):
+            break
+        pct = inst_props(r)[0].get('PercentSynced')
+        if pct == '100':
+            break
+        time.sleep(0.25)
+    expect(pct == '100', 'EMC: client-built sync path reaches PercentSynced 100', pct)
+    r = s.mcall(c, rs, 'ModifyReplicaSynchronization', [
+        ('Operation', 'uint16', w.v(8)), ('Synchronization', 'reference', w.ref(sync, nested='local'))])
+    if r is not None:
+        expect(w.returnvalue(r) == '0', 'EMC: MRS 8 Detach -> 0', w.returnvalue(r))
+    s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', sync.to_xml('name', nested='local'))], want_error=6)
+    s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', s.vol(dev).to_xml('name'))])
+
+
+def vmax_rs(s):
+    """Cinder VMAX (CLIENTS 1.3): URL-quoted CIM headers, one connection per
+    request, CER with TargetElement and a ReplicationSettingData, ReferenceNames
+    read as references, GetInstance(sync) until CopyState 4, MRS 8 with Force.
+    (Mode 3 is sent so the pair outlives the copy; the VMAX driver sends no
+    Mode, which on arrayd is a clone that detaches itself.)"""
+    print('# Cinder VMAX Replication Services shape')
+    c = s.client(keepalive=False)
+    r = s.icall(c, 'EnumerateInstanceNames', 'root/tpd', [('ClassName', w.cn('CIM_ReplicationService'))],
+                style='cinder')
+    rss = [p for p in (w.result_paths(r) if r is not None else []) if p.key('SystemName') == s.sysname]
+    if not expect(len(rss) == 1, 'VMAX: EnumerateInstanceNames(CIM_ReplicationService)'):
+        return
+    rs = rss[0]
+    rs.ns = rs.ns or 'root/tpd'
+    r = s.icall(c, 'AssociatorNames', 'root/tpd', [('ObjectName', rs.to_xml('name')),
+                                                   ('AssocClass', w.cn('CIM_HostedService'))], style='cinder')
+    expect(r is not None and [p.key('Name') for p in w.result_paths(r)] == [s.sysname],
+           'VMAX: AssociatorNames(RS, HostedService) = the system')
+    rsd = ('<INSTANCE CLASSNAME="CIM_ReplicationSettingData"><PROPERTY NAME="DesiredCopyMethodology" '
+           'TYPE="uint16"><VALUE>2</VALUE></PROPERTY></INSTANCE>')
+    r = s.mcall(c, rs, 'CreateElementReplica', [
+        ('ElementName', 'string', w.v('vmax_clone')), ('SyncType', 'uint16', w.v(8)), ('Mode', 'uint16', w.v(3)),
+        ('SourceElement', 'reference', w.ref(s.vol('101'))), ('TargetElement', 'reference', w.ref(s.vol('102'))),
+        ('ReplicationSettingData', 'string', w.v(rsd))], style='cinder')
+    if r is None:
+        return
+    job = w.outref(r, 'Job')
+    if not expect(w.returnvalue(r) == '4096' and job is not None, 'VMAX: CER (RSD accepted) -> 4096 + Job',
+                  w.returnvalue(r)):
+        return
+    j = {}
+    t0 = time.time()
+    while time.time() - t0 < 60:
+        r = s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', job.to_xml('name')), ('LocalOnly', w.v('FALSE'))],
+                    style='cinder')
+        j = inst_props(r)[0] if r is not None and w.instances(r) else {}
+        if j.get('JobState') not in ('2', '3', '4', '32767'):
+            break
+        time.sleep(0.25)
+    expect(j.get('OperationalStatus') and j.get('ErrorCode') == '0', 'VMAX: job ErrorCode 0, OperationalStatus set')
+    r = s.icall(c, 'ReferenceNames', 'root/tpd', [('ObjectName', s.vol('102').to_xml('name')),
+                                                  ('ResultClass', w.cn('CIM_StorageSynchronized'))], style='cinder')
+    ps = w.result_paths(r) if r is not None else []
+    if not expect(len(ps) == 1, 'VMAX: ReferenceNames(vol, CIM_StorageSynchronized) -> 1', len(ps)):
+        return
+    sync = ps[0]
+    se, sy = sync.key('SystemElement'), sync.key('SyncedElement')
+    expect(isinstance(se, w.Path) and se.key('DeviceID') == '101' and se.key('SystemName') == s.sysname,
+           'VMAX: SystemElement read as a reference (101)')
+    expect(isinstance(sy, w.Path) and sy.key('DeviceID') == '102' and sy.key('SystemName') == s.sysname,
+           'VMAX: SyncedElement read as a reference (102)')
+    cs = None
+    t0 = time.time()
+    while time.time() - t0 < 30:
+        r = s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', sync.to_xml('name', nested='local'))],
+                    style='cinder')
+        cs = inst_props(r)[0].get('CopyState') if r is not None and w.instances(r) else None
+        if cs == '4':
+            break
+        time.sleep(0.25)
+    expect(cs == '4', 'VMAX: wait_for_sync reaches CopyState 4', cs)
+    r = s.mcall(c, rs, 'ModifyReplicaSynchronization', [
+        ('Operation', 'uint16', w.v(8)), ('Synchronization', 'reference', w.ref(sync, nested='local')),
+        ('Force', 'boolean', w.v('TRUE'))], style='cinder')
+    if r is not None:
+        expect(w.returnvalue(r) == '0', 'VMAX: MRS 8 Detach Force -> 0', w.returnvalue(r))
+    expect(c.connects >= 5, 'VMAX: one connection per request (%d connects)' % c.connects)
+
+
+def fujitsu_rs(s):
+    """Cinder Fujitsu ETERNUS (CLIENTS 1.3): CER SyncType 8 with a TargetElement
+    (job waited for whatever the rc), GetInstance(session) until NOT_FOUND for
+    the one-shot pair; on kept pairs MRS 19 / 8 with Force TRUE and
+    WaitForCopyState 15."""
+    print('# Cinder Fujitsu Replication Services shape')
+    c = s.client()
+    rs = rs_path(s)
+
+    def exec_service(method, params):
+        r = s.mcall(c, rs, method, params)
+        if r is None:
+            return None, None
+        rc, job = w.returnvalue(r), w.outref(r, 'Job')
+        if job is not None:
+            t0 = time.time()
+            while time.time() - t0 < 60:
+                g = s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', job.to_xml('name')),
+                                                           ('LocalOnly', w.v('FALSE'))])
+                jp = inst_props(g)[0] if g is not None and w.instances(g) else {}
+                if jp.get('JobState') not in ('2', '3', '4'):
+                    break
+                time.sleep(0.25)
+            rc = jp.get('ErrorCode')
+        return rc, r
+    rc, r = exec_service('CreateElementReplica', [
+        ('SyncType', 'uint16', w.v(8)), ('SourceElement', 'reference', w.ref(s.vol('101'))),
+        ('TargetElement', 'reference', w.ref(s.vol('103')))])
+    expect(rc == '0' and r is not None and w.outref(r, 'Job') is not None,
+           'Fujitsu: CER onto 103 -> Job, job ErrorCode 0', rc)
+    session = w.outref(r, 'Synchronization') if r is not None else None
+    if expect(session is not None, 'Fujitsu: the session (Synchronization)'):
+        gone = False
+        t0 = time.time()
+        while time.time() - t0 < 30:
+            mid = s.nextid()
+            g = c.raw('POST', '/cimom', w.cim_headers('GetInstance', 'root/tpd'),
+                      w.imethodcall('GetInstance', 'root/tpd', [('InstanceName', session.to_xml('name', nested='local'))], mid))
+            probs = w.check_all(g, 'GetInstance', mid)
+            if probs:
+                bad('Fujitsu poll: %s' % '; '.join(probs))
+            code = w.error_code(g.xml()) if g.status == 200 else 'HTTP'
+            if code == '6':
+                gone = True
+                break
+            if code or (w.instances(g.xml()) and w.prop_value(w.instances(g.xml())[0], 'CopyState') == '5'):
+                break
+            time.sleep(0.25)
+        expect(gone, 'Fujitsu: one-shot session vanishes (CIM_ERR_NOT_FOUND)')
+    # 19 deletes the target: a volume made through the array (EMC's clone,
+    # detached), as a configured volume cannot be deleted (6)
+    r = s.icall(c, 'EnumerateInstances', 'root/tpd', [
+        ('ClassName', w.cn('CIM_StorageVolume')), ('PropertyList', w.va(['ElementName', 'DeviceID']))])
+    made = [p.get('DeviceID') for p in (inst_props(r) if r is not None else []) if p.get('ElementName') == 'emc_clone']
+    if not expect(len(made) == 1, 'Fujitsu: a made volume of the source size (emc_clone)'):
+        return
+    for op, tgt in ((8, '102'), (19, made[0])):
+        rc, r = exec_service('CreateElementReplica', [
+            ('SyncType', 'uint16', w.v(8)), ('Mode', 'uint16', w.v(3)),
+            ('SourceElement', 'reference', w.ref(s.vol('101'))), ('TargetElement', 'reference', w.ref(s.vol(tgt)))])
+        if not expect(rc == '0', 'Fujitsu: kept pair onto %s' % tgt, rc):
+            continue
+        sess = w.outref(r, 'Synchronization')
+        g = s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', sess.to_xml('name', nested='local'))])
+        ct = inst_props(g)[0].get('CopyType') if g is not None and w.instances(g) else None
+        expect(ct == '4', 'Fujitsu: session CopyType read (4)', ct)
+        rc, r = exec_service('ModifyReplicaSynchronization', [
+            ('Operation', 'uint16', w.v(op)), ('Synchronization', 'reference', w.ref(sess, nested='local')),
+            ('Force', 'boolean', w.v('TRUE')), ('WaitForCopyState', 'uint16', w.v(15))])
+        expect(rc == '0', 'Fujitsu: MRS %d Force TRUE WaitForCopyState 15 -> 0' % op, rc)
+        s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', sess.to_xml('name', nested='local'))], want_error=6)
+        s.icall(c, 'GetInstance', 'root/tpd', [('InstanceName', s.vol(tgt).to_xml('name'))],
+                want_error=6 if op == 19 else None)
+    c.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, required=True)
     ap.add_argument('--password', required=True)
     ap.add_argument('--cacert')
     ap.add_argument('--system', default='2FF70002AC01A2B3')
+    ap.add_argument('--rs', action='store_true',
+                    help='the Replication Services shapes (daemon with replication_service = yes)')
     a = ap.parse_args()
     s = Shape(a)
-    for f in (pywbem_discovery, smispy, smispy_blocks, cinder, wbemcli_style, pegasus, keepalive):
+    shapes = (pywbem_discovery, smispy, smispy_blocks, cinder, wbemcli_style, pegasus, keepalive)
+    if a.rs:
+        shapes = (smispy_rs, emc_rs, vmax_rs, fujitsu_rs)
+    for f in shapes:
         try:
             f(s)
         except Exception as e:  # a crash of one scenario is a failure, not the end

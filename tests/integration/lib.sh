@@ -452,3 +452,34 @@ vol_ids() {	# every DeviceID, sorted, space-separated
 	xq keys DeviceID | sort -n | tr '\n' ' ' | sed 's/ $//'
 }
 pool_files() { (cd "$TEST_DIR/pool0" && LC_ALL=C ls -1 | tr '\n' ' ' | sed 's/ $//'); }
+
+# ---------------------------------------------------------------- replication services
+
+rs_in() {
+	printf '<INSTANCENAME CLASSNAME="TPD_ReplicationService">%s%s%s%s</INSTANCENAME>' \
+	    "$(kv CreationClassName TPD_ReplicationService)" "$(kv Name ReplicationService)" \
+	    "$(kv SystemCreationClassName TPD_StorageSystem)" "$(kv SystemName "$SYS")"
+}
+RS_OBJ="root/tpd:TPD_ReplicationService.CreationClassName=\"TPD_ReplicationService\",Name=\"ReplicationService\",SystemCreationClassName=\"TPD_StorageSystem\",SystemName=\"$SYS\""
+rs_call() { cim_invoke "$(rs_in)" "$RS_OBJ" "$1" "$2"; }
+# cer SYNCTYPE MODE SRC NAME [PARAMS-XML...]: CreateElementReplica (MODE or
+# NAME "" = not sent); sets RC, JOB, TARGET (DeviceID of TargetElement) and
+# SYNC_SRC/SYNC_TGT (the DeviceIDs the out Synchronization names).
+cer() {
+	local p m="" n=""
+	[ -n "$2" ] && m=$(pv Mode uint16 "$2")
+	[ -n "$4" ] && n=$(pv ElementName string "$4")
+	p="$n$(pv SyncType uint16 "$1")$m$(pvref SourceElement "$(vol_ref "$3")")"
+	rs_call CreateElementReplica "$p${*:5}"
+	RC=""; JOB=""; TARGET=""; SYNC_SRC=""; SYNC_TGT=""
+	{ read -r RC; read -r JOB; read -r TARGET; read -r SYNC_SRC; read -r SYNC_TGT; } < <(xq each rc \
+	    "outkey Job InstanceID" "outkey TargetElement DeviceID" \
+	    "outkey Synchronization SystemElement" "outkey Synchronization SyncedElement" 2>/dev/null)
+}
+# mrs OP SRC TGT [PARAMS-XML...]: ModifyReplicaSynchronization on the pair
+# SRC -> TGT; sets RC and JOB.
+mrs() {
+	rs_call ModifyReplicaSynchronization "$(pv Operation uint16 "$1")$(pvref Synchronization "$(pair_ref "$2" "$3")")${*:4}"
+	RC=""; JOB=""
+	{ read -r RC; read -r JOB; } < <(xq each rc "outkey Job InstanceID" 2>/dev/null)
+}

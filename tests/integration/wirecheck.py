@@ -572,7 +572,11 @@ def xq(body, q, args):
         return returnvalue(root) or ''
     if q == 'outkey':
         pth = outref(root, args[0])
-        return '' if pth is None else (pth.key(args[1]) or '')
+        if pth is None:
+            return ''
+        val = pth.key(args[1])
+        # a reference keybinding (a Synchronization's SyncedElement): its DeviceID
+        return val.key('DeviceID') if isinstance(val, Path) else (val or '')
     if q == 'outref':
         pth = outref(root, args[0])
         return '' if pth is None else ref(pth, 'local', nested='local')
