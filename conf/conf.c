@@ -78,7 +78,7 @@ check_blocks(uint64_t v)
 	X(chunk_size, CT_SIZE32, 64 * KIB, 64 * MIB, "1M", 0, check_chunk) \
 	X(copy_inflight, CT_UINT, 1, 64, "6", 0, NULL)			\
 	X(copy_rate_limit, CT_SIZE64, 0, UINT64_MAX, "0", 0, NULL)	\
-	X(replication_service, CT_BOOL, 0, 0, "no", 0, NULL)
+	X(replication_service, CT_BOOL, 0, 0, "yes", 0, NULL)
 
 /*
  * overprovision: percent of the pool file system's size that its volumes'
