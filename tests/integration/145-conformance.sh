@@ -258,10 +258,26 @@ def smispy_discovery(rp):
     ins = insts(r)
     expect(len(ins) >= 1 and all(pv(ins[0], x) != 'ABSENT' for x in ap),
            'E2: SCS capabilities [0] with the three properties')
+    # E4: the default serves a ReplicationService (a 3PAR 3.1.2 does), so
+    # smispy replicates through it (213 replays that path) and finds it by
+    # SystemName; its one capabilities instance has every array smispy
+    # indexes unguarded.
     r = im('EnumerateInstances', 'root/tpd', [
-        cls('CIM_ReplicationService'), pl('SystemName')])
-    expect(err(r) == '5' or not insts(r),
-           'E4: no CIM_ReplicationService (5 or empty)')
+        cls('CIM_ReplicationService'), pl('SystemName')],
+        props=['SystemName'])
+    expect([pv(i, 'SystemName') for i in insts(r)] == [SYS],
+           'E4: one CIM_ReplicationService, SystemName == system Name')
+    rsp = paths(r)[0] if paths(r) else None
+    if rsp is not None:
+        rsp.ns = 'root/tpd'
+        rp = ['SupportedReplicationTypes', 'SupportedAsynchronousActions',
+              'SupportedSynchronousActions']
+        r = im('Associators', 'root/tpd', [
+            obj(rsp), acls('CIM_ElementCapabilities'),
+            rcls('CIM_ReplicationServiceCapabilities'), pl(*rp)], props=rp)
+        ins = insts(r)
+        expect(len(ins) == 1 and all(pv(ins[0], x) not in ('ABSENT', None)
+               for x in rp), 'E4: RS capabilities [0], no array NULL')
     r = im('Associators', 'root/tpd', [
         obj(scs), acls('CIM_ElementCapabilities'),
         rcls('CIM_StorageConfigurationCapabilities'),
