@@ -125,7 +125,9 @@ bdev_create(const char *path, uint64_t size)
 	}
 	close(fd);
 	/* The new name must survive a crash like the pair that refers to it. */
-	return bdev__sync_parent(path);
+	if ((err = bdev__sync_parent(path)) != 0)
+		unlink(path);	/* ours (O_EXCL): nobody would remove it */
+	return err;
 
 out_unlink:
 	close(fd);

@@ -187,10 +187,36 @@ replica_create_volume(struct replica_set *rs, const struct rvolume *s,
 	return replica__file_create(rs, nv, file_err);
 }
 
-/* Record the new volume, its pair and its job in the open transaction. */
+/*
+ * What a new volume's pair and job are: a snapshot (CopyType 4), a clone
+ * that detaches when its copy ends (CopyType 5), or one that keeps its
+ * association (replica_create_attached: a CopyType 4 physical copy, as an
+ * attach makes).
+ */
+struct create_kind {
+	enum pair_kind pair;
+	uint16_t copy_type;
+	enum job_kind job;
+	enum replica_copy_mode mode;	/* a snapshot: an image; else full */
+	bool job_shown;			/* 4096 + Job (a snapshot: 0) */
+	const char *what;		/* for the log line */
+};
+static const struct create_kind create_snapshot = { PAIR_VC, 4,
+	JOB_KIND_SNAPSHOT, REPLICA_COPY_CLONE, false, "snapshot" };
+static const struct create_kind create_clone = { PAIR_PC, 5,
+	JOB_KIND_CLONE_CREATE, REPLICA_COPY_FULL, true, "clone" };
+static const struct create_kind create_kept_clone = { PAIR_PC, 4,
+	JOB_KIND_PC_CREATE, REPLICA_COPY_FULL, true,
+	"clone with its association" };
+
+/*
+ * Record the new volume, its pair and its job in the open transaction:
+ * one commit, so a crash leaves all three or none (the file intent
+ * removes the file then).
+ */
 static int
 replica_create_commit(struct replica_set *rs, uint32_t src_id,
-    struct rvolume *nv, uint16_t copy_type,
+    struct rvolume *nv, const struct create_kind *k,
     const struct replica_caller *who, struct replica_result *out)
 {
 	struct rpair np, *p;
@@ -207,31 +233,54 @@ replica_create_commit(struct replica_set *rs, uint32_t src_id,
 		return err;
 	np.src_id = src_id;
 	np.tgt_id = nv->id;
-	np.kind = copy_type == 4 ? PAIR_VC : PAIR_PC;
-	np.copy_type = copy_type;
+	np.kind = k->pair;
+	np.copy_type = k->copy_type;
 	np.sync_state = SYNC_INITIALIZED;
 	if ((err = replica__vol_insert(rs, nv, false)) != 0 ||
 	    (err = replica__put_vol(rs, nv)) != 0 ||
 	    (err = replica__pair_insert(rs, &np)) != 0)
 		return err;
 	p = replica__pair(rs, src_id, nv->id);
-	/* A snapshot is a point-in-time image, a clone a full copy. */
-	want.kind = copy_type == 4 ? JOB_KIND_SNAPSHOT : JOB_KIND_CLONE_CREATE;
-	want.mode = copy_type == 4 ? REPLICA_COPY_CLONE : REPLICA_COPY_FULL;
-	want.copy_type = copy_type;
+	want.kind = k->job;
+	want.mode = k->mode;
+	want.copy_type = k->copy_type;
 	snprintf(want.element_name, sizeof(want.element_name), "%s", nv->name);
 	if ((err = replica__new_job(rs, p, &want, who, &je)) != 0)
 		return err;
 	replica__log(rs, LOG_LVL_INFO,
 	    "pair %u->%u: %s %s created by %s (job %" PRIu64 ")",
-	    src_id, nv->id, copy_type == 4 ? "snapshot" : "clone", nv->name,
-	    replica__user(who), je->j.id);
+	    src_id, nv->id, k->what, nv->name, replica__user(who), je->j.id);
 	out->target_id = nv->id;
-	if (copy_type == 5) {
+	if (k->job_shown) {
 		out->rc = REPLICA_RC_JOB_STARTED;
 		out->job_id = je->j.id;
 	}
 	return replica__schedule(rs);
+}
+
+/*
+ * The file of volume *nv made (durably, behind its intent), then nv, its
+ * pair and its job recorded in one transaction; a failed commit removes
+ * the file again.  0, or -errno with out->rc 4.
+ */
+static int
+replica_create_record(struct replica_set *rs, uint32_t src_id,
+    struct rvolume *nv, const struct create_kind *k,
+    const struct replica_caller *who, struct replica_result *out)
+{
+	int err;
+
+	if ((err = replica__txn_begin(rs)) == 0)
+		err = replica__txn_commit(rs, replica_create_commit(rs, src_id,
+		    nv, k, who, out));
+	if (err != 0) {
+		if (rs->ops.volume_remove != NULL)
+			(void)rs->ops.volume_remove(rs->ops.ctx, nv);
+		replica_result_init(out, REPLICA_RC_FAILED);
+		return err;
+	}
+	rs->counters.volumes_created++;
+	return 0;
 }
 
 int
@@ -269,36 +318,10 @@ replica_create(struct replica_set *rs, uint32_t src_id, const char *name,
 		out->rc = REPLICA_RC_FAILED;
 		return err != 0 ? err : ferr == -ENOMEM ? ferr : 0;
 	}
-	if ((err = replica__txn_begin(rs)) == 0)
-		err = replica__txn_commit(rs, replica_create_commit(rs, src_id,
-		    &nv, copy_type, who, out));
-	if (err != 0) {
-		if (rs->ops.volume_remove != NULL)
-			(void)rs->ops.volume_remove(rs->ops.ctx, &nv);
-		replica_result_init(out, REPLICA_RC_FAILED);
-	}
+	err = replica_create_record(rs, src_id, &nv, copy_type == 4 ?
+	    &create_snapshot : &create_clone, who, out);
 	free(nv.path);
 	return err;
-}
-
-/*
- * A clone target the attach would not take: delete it again, so a refused
- * CreateElementReplica leaves no volume behind.  Failing that, it stays as
- * a plain base volume a client can return, and the log says so.
- */
-static void
-replica_create_attached_undo(struct replica_set *rs, uint32_t id,
-    const struct replica_caller *who)
-{
-	const struct rvolume *v = replica__vol(rs, id);
-	int err = -EBUSY;
-
-	if (v != NULL && replica__volume_return_check(rs, v, NULL) ==
-	    REPLICA_RC_OK && (err = replica__volume_delete(rs, id, who)) == 0)
-		return;
-	replica__log(rs, LOG_LVL_ERROR, "volume %u: cannot delete the clone "
-	    "target its copy refused: %s; it stays as a base volume", id,
-	    strerror(-err));
 }
 
 int
@@ -307,10 +330,10 @@ replica_create_attached(struct replica_set *rs, uint32_t src_id,
     struct replica_result *out)
 {
 	const struct rvolume *s;
-	char defname[32], pname[64];
-	uint64_t size;
-	uint32_t rc, id;
-	int err, ferr;
+	struct rvolume nv;
+	char defname[32];
+	uint32_t rc;
+	int err, ferr = 0;
 
 	(void)replica_volume_probe(rs, src_id);
 	/* A CopyType 5 clone asks exactly what this one must pass. */
@@ -321,10 +344,7 @@ replica_create_attached(struct replica_set *rs, uint32_t src_id,
 		    "by %s refused (rc %u)", src_id, replica__user(who), rc);
 		return 0;
 	}
-	/* Copied: s points into the volume array the new volume grows. */
 	s = replica__vol(rs, src_id);
-	size = s->size;
-	snprintf(pname, sizeof(pname), "%s", pool != NULL ? pool : s->pool);
 	if (name == NULL) {
 		if (replica__default_name(rs, s->name, defname,
 		    sizeof(defname)) != 0) {
@@ -333,25 +353,18 @@ replica_create_attached(struct replica_set *rs, uint32_t src_id,
 		}
 		name = defname;
 	}
-	/* Exactly the source's size, not rounded: the copy needs >=. */
-	if ((err = replica__volume_make(rs, name, pname, size, &id,
-	    &ferr)) != 0 || ferr != 0) {
+	/* A base volume of exactly the source's size, as a clone's. */
+	if ((err = replica_create_volume(rs, s, name, pool != NULL ? pool :
+	    s->pool, 5, &nv, &ferr)) != 0 || ferr != 0) {
+		free(nv.path);
 		out->rc = REPLICA_RC_FAILED;
 		return err != 0 ? err : ferr == -ENOMEM ? ferr : 0;
 	}
-	err = replica_attach(rs, src_id, id, 4, who, out);
-	if (err != 0 || out->rc != REPLICA_RC_JOB_STARTED) {
-		rc = err != 0 ? REPLICA_RC_FAILED : out->rc;
-		replica_create_attached_undo(rs, id, who);
-		replica_result_init(out, rc);
-		return err;
-	}
-	out->target_id = id;
-	rs->counters.volumes_created++;
-	replica__log(rs, LOG_LVL_INFO, "pair %u->%u: clone %s created with "
-	    "its association by %s (job %" PRIu64 ")", src_id, id, name,
-	    replica__user(who), out->job_id);
-	return 0;
+	/* Volume, pair and job in one commit: all or nothing across a crash. */
+	err = replica_create_record(rs, src_id, &nv, &create_kept_clone, who,
+	    out);
+	free(nv.path);
+	return err;
 }
 
 /* Is the copy of pair p queued or running, or does a copy use its target? */

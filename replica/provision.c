@@ -8,7 +8,7 @@
  *
  * Order of effects.  A file is never made or removed without its intent
  * committed durably first (meta key "file_intent": "create PATH",
- * "remove PATH" or "grow ID SIZE"); the change that records the outcome
+ * "remove ID PATH" or "grow ID SIZE"); the change that records the outcome
  * clears it in the same transaction.  At start-up (and before the next
  * intent, should clearing one have failed) replica__intent_settle finishes
  * the story the store tells: a created or removed file is kept only if a
@@ -71,11 +71,15 @@ path_is_volume(const struct replica_set *rs, const char *path)
 	return false;
 }
 
-/* A create or delete that did not finish: no stored volume, no file. */
+/*
+ * A create or delete that did not finish: no stored volume, no file.  A
+ * delete names the volume's id so that what arrayd keeps beside its file
+ * (the copy engine's digest map) goes too; a create had no id yet.
+ */
 static void
-intent_settle_file(struct replica_set *rs, const char *path)
+intent_settle_file(struct replica_set *rs, uint32_t id, const char *path)
 {
-	struct rvolume v = { .path = (char *)path };
+	struct rvolume v = { .id = id, .path = (char *)path };
 	int err;
 
 	if (path_is_volume(rs, path) || rs->ops.volume_remove == NULL)
@@ -126,15 +130,17 @@ replica__intent_settle(struct replica_set *rs)
 	char buf[4200], *arg;
 	unsigned long long size;
 	unsigned id;
-	int err;
+	int err, n = 0;
 
 	if (store_meta_get(rs->store, INTENT_KEY, buf, sizeof(buf)) != 0 ||
 	    buf[0] == '\0')
 		return 0;
 	arg = strchr(buf, ' ');
-	if (arg != NULL && (strncmp(buf, "create ", 7) == 0 ||
-	    strncmp(buf, "remove ", 7) == 0)) {
-		intent_settle_file(rs, arg + 1);
+	if (arg != NULL && strncmp(buf, "create ", 7) == 0) {
+		intent_settle_file(rs, 0, arg + 1);
+	} else if (sscanf(buf, "remove %u %n", &id, &n) == 1 && n > 0 &&
+	    buf[n] == '/') {
+		intent_settle_file(rs, id, buf + n);
 	} else if (sscanf(buf, "grow %u %llu", &id, &size) == 2) {
 		if ((err = intent_settle_grow(rs, id, size)) != 0)
 			return err;
@@ -507,9 +513,14 @@ replica_volume_grow(struct replica_set *rs, uint32_t id, uint64_t size,
 		    *rc == REPLICA_RC_OK ? "changes nothing" : "refused", *rc);
 		return 0;
 	}
-	old = v->size;
 	if ((err = replica__intent_settle(rs)) != 0)
 		goto fail;
+	/* Settling may have finished an earlier grow of this very volume. */
+	v = replica__vol(rs, id);
+	old = v->size;
+	*size_out = old;
+	if (rounded <= old)
+		return 0;
 	snprintf(text, sizeof(text), "grow %u %" PRIu64, (unsigned)id, rounded);
 	if ((err = intent_write(rs, text)) != 0)
 		goto fail;
@@ -587,7 +598,7 @@ return_commit(struct replica_set *rs, uint32_t id, const char *path)
 	if ((err = replica__txn_begin(rs)) != 0)
 		return err;
 	rs->durable_commit = true;
-	snprintf(text, sizeof(text), "remove %s", path);
+	snprintf(text, sizeof(text), "remove %u %s", (unsigned)id, path);
 	for (size_t i = rs->npairs; err == 0 && i > 0; i--) {
 		struct rpair *p = &rs->pairs[i - 1];
 

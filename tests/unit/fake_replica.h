@@ -46,6 +46,7 @@ struct fake_rep {
 	unsigned ncreated, nremoved;
 	char created_path[400];		/* last volume_create that succeeded */
 	char removed_path[400];		/* last volume_remove */
+	uint32_t removed_id;		/* ... and its volume id (0 none) */
 	char foreign[400];		/* a file there that no volume names */
 	unsigned nresized;		/* volume_resize calls, failed too */
 	int resize_err;			/* volume_resize returns this once */
@@ -145,6 +146,7 @@ fake_rep_volume_remove(void *ctx, const struct rvolume *v)
 	struct fake_rep *f = ctx;
 
 	f->nremoved++;
+	f->removed_id = v->id;
 	snprintf(f->removed_path, sizeof(f->removed_path), "%s",
 	    v->path != NULL ? v->path : "");
 	return 0;

@@ -636,6 +636,34 @@ test_grow_store_fails(void **state)
 	intent_is(c, "");
 }
 
+/*
+ * A grow whose intent an earlier, failed grow left: settling it finishes
+ * that grow first, and the new one then works from the size it made (it
+ * never shrinks the file back to the size read before settling).
+ */
+static void
+test_grow_after_failed_grow(void **state)
+{
+	struct ctx *c = *state;
+	uint32_t id = prov_ok(c, "g", GRAN), rc;
+	uint64_t got = 1;
+
+	store_fail_nth(c, 2);
+	assert_int_equal(replica_volume_grow(c->rs, id, 3 * GRAN, &bs, &rc,
+	    &got), -ENOSPC);
+	store_set_faults(c->rs->store, NULL);
+	/* Asked for less than the finished grow made: nothing shrinks. */
+	assert_int_equal(grow_rc(c, id, 2 * GRAN, &got), REPLICA_RC_OK);
+	assert_int_equal(got, 3 * GRAN);
+	assert_int_equal(replica_volume_by_id(c->rs, id)->size, 3 * GRAN);
+	assert_int_equal(c->f.resized_size, 3 * GRAN);
+	intent_is(c, "");
+	/* And more than that grows on from it. */
+	assert_int_equal(grow_rc(c, id, 4 * GRAN, &got), REPLICA_RC_OK);
+	assert_int_equal(got, 4 * GRAN);
+	assert_int_equal(c->f.resized_size, 4 * GRAN);
+}
+
 /* Never a snapshot, a volume in a pair or a copy, or a configured one. */
 static void
 test_grow_refused(void **state)
@@ -868,7 +896,8 @@ test_delete_clone(void **state)
 	assert_int_equal(c->f.nremoved, 1);
 	replica_counters_get(c->rs, &ctr);
 	assert_int_equal(ctr.volumes_deleted, 1);
-	assert_int_equal(ctr.volumes_created, 0);
+	/* Every volume made through CIM counts, a CreateReplica clone too. */
+	assert_int_equal(ctr.volumes_created, 1);
 	/* Its finished job names a volume that is gone: the store opens. */
 	reopen(c, true);
 	assert_null(replica_volume_by_id(c->rs, t));
@@ -911,7 +940,7 @@ test_intent_remove_kept(void **state)
 	const char *path = replica_volume_by_id(c->rs, id)->path;
 	char text[450];
 
-	snprintf(text, sizeof(text), "remove %s", path);
+	snprintf(text, sizeof(text), "remove %u %s", (unsigned)id, path);
 	intent_put(c, text);
 	reopen(c, false);
 	assert_int_equal(replica_set_start(c->rs), 0);
@@ -924,7 +953,7 @@ test_intent_remove_kept(void **state)
 	intent_put(c, text);
 	reopen(c, true);
 	assert_int_equal(c->f.nremoved, 0);
-	snprintf(text, sizeof(text), "remove %s",
+	snprintf(text, sizeof(text), "remove 101 %s",
 	    replica_volume_by_id(c->rs, 101)->path);
 	intent_put(c, text);
 	reopen(c, true);
@@ -943,11 +972,13 @@ test_intent_remove_done(void **state)
 	path_of(c, "x", path, sizeof(path));
 	assert_int_equal(return_rc(c, id), REPLICA_RC_OK);
 	assert_int_equal(c->f.nremoved, 1);
-	snprintf(text, sizeof(text), "remove %s", path);
+	/* The delete's intent names the volume: its digest map goes too. */
+	snprintf(text, sizeof(text), "remove %u %s", (unsigned)id, path);
 	intent_put(c, text);
 	reopen(c, true);
 	assert_int_equal(c->f.nremoved, 2);
 	assert_string_equal(c->f.removed_path, path);
+	assert_int_equal(c->f.removed_id, id);
 	intent_is(c, "");
 }
 
@@ -1134,6 +1165,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_grow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_file_fails, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_grow_after_failed_grow,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_store_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_grow_refused, setup,

@@ -166,8 +166,8 @@ test_ca_ok(void **state)
 	assert_int_equal(fc->to, id);
 	replica_counters_get(c->rs, &ctr);
 	assert_int_equal(ctr.volumes_created, 1);
-	assert_true(fake_rep_logged(&c->f, "pair 101->105: clone cl created "
-	    "with its association by alice (job"));
+	assert_true(fake_rep_logged(&c->f, "pair 101->105: clone with its "
+	    "association cl created by alice (job"));
 
 	assert_true(fake_rep_finish(&c->f, c->rs, job, 0, NULL));
 	p = replica_pair_find(c->rs, 101, id);
@@ -254,37 +254,9 @@ test_ca_file_fails(void **state)
 }
 
 /*
- * The new volume's file is found the wrong size when the attach looks at
- * it: the attach refuses (4) and the volume is deleted again, its file
- * removed, nothing counted.
- */
-static void
-test_ca_attach_refused(void **state)
-{
-	struct ctx *c = *state;
-	size_t nvols = replica_volume_count(c->rs);
-	char path[400];
-
-	c->f.vsize[105 - 101] = 4096;
-	assert_int_equal(ca(c, 101, "x", NULL).rc, REPLICA_RC_FAILED);
-	path_of(c, "x", path, sizeof(path));
-	assert_int_equal(c->f.ncreated, 1);
-	assert_int_equal(c->f.nremoved, 1);
-	assert_string_equal(c->f.removed_path, path);
-	assert_null(replica_volume_by_name(c->rs, "x"));
-	assert_null(replica_volume_by_id(c->rs, 105));
-	assert_int_equal(c->f.ncopies, 0);
-	nothing_made(c, nvols, 0);
-	assert_true(fake_rep_logged(&c->f, "pair 101->105: attach by alice "
-	    "refused (rc 4)"));
-	/* The DeviceID is not handed out again. */
-	c->f.vsize[105 - 101] = 0;
-	assert_int_equal(ca_ok(c, 101, "x", NULL), 106);
-}
-
-/*
- * The attach's commit fails: its -errno, rc 4, the volume deleted again
- * (the store works again for that), no pair, no job, no copy.
+ * Volume, pair and job are one commit: when it fails, its -errno, rc 4,
+ * the file made for it removed again, no volume, pair, job or copy, and
+ * the DeviceID it would have had is not handed out again.
  */
 static void
 test_ca_attach_store_fails(void **state)
@@ -293,21 +265,34 @@ test_ca_attach_store_fails(void **state)
 	size_t nvols = replica_volume_count(c->rs);
 	size_t njobs = replica_job_count(c->rs);
 	struct replica_result r;
+	char path[400];
 
-	/* 1: the create intent, 2: the volume, 3: the attach. */
-	store_fail_nth(c, 3);
+	/* 1: the create intent, 2: volume, pair and job. */
+	store_fail_nth(c, 2);
 	assert_int_equal(replica_create_attached(c->rs, 101, "x", NULL, &rsw,
 	    &r), -ENOSPC);
 	assert_int_equal(r.rc, REPLICA_RC_FAILED);
 	assert_int_equal(r.job_id, 0);
 	assert_int_equal(r.target_id, 0);
 	store_set_faults(c->rs->store, NULL);
+	path_of(c, "x", path, sizeof(path));
 	assert_null(replica_volume_by_name(c->rs, "x"));
 	assert_int_equal(c->f.ncreated, 1);
 	assert_int_equal(c->f.nremoved, 1);
+	assert_string_equal(c->f.removed_path, path);
 	assert_int_equal(replica_job_count(c->rs), njobs);
 	assert_int_equal(c->f.ncopies, 0);
-	nothing_made(c, nvols, 0);
+	assert_int_equal(replica_volume_count(c->rs), nvols);
+	assert_null(replica_pair_find(c->rs, 101, 105));
+	/* The intent stays until the next change or start settles it. */
+	{
+		char want[450];
+
+		snprintf(want, sizeof(want), "create %s", path);
+		intent_is(c, want);
+	}
+	assert_int_equal(ca_ok(c, 101, "x", NULL), 106);
+	intent_is(c, "");
 }
 
 /* Made and started, then restarted: volume, pair and job are all kept. */
@@ -526,8 +511,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ca_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ca_file_fails, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_ca_attach_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ca_attach_store_fails,
 		    setup, teardown),
