@@ -172,6 +172,16 @@ int model_objects_one(struct op_ctx *c, const struct model_class *mc,
     model_obj_fn fn, void *arg);
 
 /*
+ * The services of the system (model_system.c): a path names service `name`
+ * of class mc on this system (0 or -ENOENT), and the instance every one of
+ * them shares but for its class, name and texts.
+ */
+int model_service_resolve(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, const char *name);
+struct cim_instance *model_service_instance(struct op_ctx *c, const char *cls,
+    const char *name, const char *element_name, const char *description);
+
+/*
  * Is the ReplicationService shown (configuration replication_service)?
  * Its objects, profile and links exist only then (model_repl.c).
  */

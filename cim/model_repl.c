@@ -33,12 +33,9 @@ static int
 rs_resolve(const struct op_ctx *c, const struct model_class *mc,
     const struct cim_path *p, struct model_obj *o)
 {
-	const char *v = model_key_text(p, "Name");
-
 	(void)o;
-	return model_repl_enabled(c) && model_key_system(c, p) &&
-	    model_key_is(p, "CreationClassName", mc->name) &&
-	    v != NULL && strcmp(v, RS_NAME) == 0 ? 0 : -ENOENT;
+	return model_repl_enabled(c) ? model_service_resolve(c, mc, p,
+	    RS_NAME) : -ENOENT;
 }
 
 static struct cim_path *
@@ -51,23 +48,10 @@ rs_path(struct op_ctx *c, const struct model_obj *o)
 static struct cim_instance *
 rs_instance(struct op_ctx *c, const struct model_obj *o)
 {
-	struct model_ib b;
-
 	(void)o;
-	model_ib_init(&b, c, RS_CLASS, 16);
-	model_ib_str(&b, "CreationClassName", RS_CLASS);
-	model_ib_str(&b, "Name", RS_NAME);
-	model_ib_str(&b, "SystemCreationClassName", "TPD_StorageSystem");
-	model_ib_str(&b, "SystemName", model_sysname(c));
-	model_ib_str(&b, "ElementName", "Replication Service");
-	model_ib_str(&b, "Description", "Local snapshots and clones of "
-	    "volumes (SNIA Replication Services)");
-	model_ib_u16s(&b, "OperationalStatus", 1, model_os_ok);
-	model_ib_u(&b, "EnabledState", CIM_T_UINT16, 2);
-	model_ib_u(&b, "RequestedState", CIM_T_UINT16, 12);
-	model_ib_u(&b, "HealthState", CIM_T_UINT16, 5);
-	model_ib_bool(&b, "Started", true);
-	return model_ib_done(&b);
+	return model_service_instance(c, RS_CLASS, RS_NAME,
+	    "Replication Service", "Local snapshots and clones of volumes "
+	    "(SNIA Replication Services)");
 }
 
 static int

@@ -80,16 +80,23 @@ const struct model_class model_class_system = MODEL_CLASS(MODEL_S_SYS,
 
 /* ----------------------------------------------------------- service */
 
+int
+model_service_resolve(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, const char *name)
+{
+	const char *v = model_key_text(p, "Name");
+
+	return model_key_system(c, p) &&
+	    model_key_is(p, "CreationClassName", mc->name) &&
+	    v != NULL && strcmp(v, name) == 0 ? 0 : -ENOENT;
+}
+
 static int
 service_resolve(const struct op_ctx *c, const struct model_class *mc,
     const struct cim_path *p, struct model_obj *o)
 {
-	const char *v = model_key_text(p, "Name");
-
 	(void)o;
-	return model_key_system(c, p) &&
-	    model_key_is(p, "CreationClassName", mc->name) &&
-	    v != NULL && strcmp(v, SVC_NAME) == 0 ? 0 : -ENOENT;
+	return model_service_resolve(c, mc, p, SVC_NAME);
 }
 
 struct cim_path *
@@ -105,26 +112,33 @@ service_path(struct op_ctx *c, const struct model_obj *o)
 	return model_service_path(c);
 }
 
-static struct cim_instance *
-service_instance(struct op_ctx *c, const struct model_obj *o)
+struct cim_instance *
+model_service_instance(struct op_ctx *c, const char *cls, const char *name,
+    const char *element_name, const char *description)
 {
 	struct model_ib b;
 
-	(void)o;
-	model_ib_init(&b, c, SVC_CLASS, 16);
-	model_ib_str(&b, "CreationClassName", SVC_CLASS);
-	model_ib_str(&b, "Name", SVC_NAME);
+	model_ib_init(&b, c, cls, 16);
+	model_ib_str(&b, "CreationClassName", cls);
+	model_ib_str(&b, "Name", name);
 	model_ib_str(&b, "SystemCreationClassName", MODEL_S_SYS);
 	model_ib_str(&b, "SystemName", model_sysname(c));
-	model_ib_str(&b, "ElementName", SVC_NAME);
-	model_ib_str(&b, "Description",
-	    "Physical and virtual copies of volumes");
+	model_ib_str(&b, "ElementName", element_name);
+	model_ib_str(&b, "Description", description);
 	model_ib_u16s(&b, "OperationalStatus", 1, model_os_ok);
 	model_ib_u(&b, "EnabledState", CIM_T_UINT16, 2);
 	model_ib_u(&b, "RequestedState", CIM_T_UINT16, 12);
 	model_ib_u(&b, "HealthState", CIM_T_UINT16, 5);
 	model_ib_bool(&b, "Started", true);
 	return model_ib_done(&b);
+}
+
+static struct cim_instance *
+service_instance(struct op_ctx *c, const struct model_obj *o)
+{
+	(void)o;
+	return model_service_instance(c, SVC_CLASS, SVC_NAME, SVC_NAME,
+	    "Physical and virtual copies of volumes");
 }
 
 static const char *const service_supers[] = {

@@ -13,20 +13,6 @@
 start_daemon "replication_service = yes"
 P=$TEST_DIR/pool0
 WAIT4=$(pv WaitForCopyState uint16 4)
-# setconf KEY VALUE: a [server] line changed by SIGHUP (copy_rate_limit).
-setconf() {
-	sed -i "/^$1 = /d" "$CONF"
-	sed -i "/^\[server\]/a $1 = $2" "$CONF"
-	kill -HUP "$PID"
-	sleep 0.5
-}
-kept() {	# NAME [SRC]: a Frozen kept clone; sets K
-	cer 8 3 "${2:-101}" "$1" "$WAIT4"
-	K=$TARGET
-	[ "$RC" = 4096 ] || fail "CER Mode 3 $1: rc $RC"
-	wait_job "$JOB" 30 >/dev/null
-	wait_pair "${2:-101}" "$K" 14 10
-}
 
 # ------------------------------------------------------------ 4. one pair, two services
 kept mK5

@@ -483,3 +483,19 @@ mrs() {
 	RC=""; JOB=""
 	{ read -r RC; read -r JOB; } < <(xq each rc "outkey Job InstanceID" 2>/dev/null)
 }
+# setconf KEY VALUE: a [server] line changed by SIGHUP (copy_rate_limit).
+setconf() {
+	sed -i "/^$1 = /d" "$CONF"
+	sed -i "/^\[server\]/a $1 = $2" "$CONF"
+	kill -HUP "$PID"
+	sleep 0.5
+}
+# kept NAME [SRC]: a Frozen clone that keeps its association (CER Mode 3,
+# WaitForCopyState 4); sets K to its DeviceID.
+kept() {
+	cer 8 3 "${2:-101}" "$1" "$(pv WaitForCopyState uint16 4)"
+	K=$TARGET
+	[ "$RC" = 4096 ] || fail "CER Mode 3 $1: rc $RC"
+	wait_job "$JOB" 30 >/dev/null
+	wait_pair "${2:-101}" "$K" 14 10
+}

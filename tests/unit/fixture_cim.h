@@ -609,4 +609,50 @@ modify(struct fx *x, const char *op, char *sync)
 	    NULL));
 }
 
+/*
+ * What cimop.c writes for a deferred snapshot answer of `method`
+ * (CreateReplica, CreateElementReplica), into x->resp (NULL: nothing, the
+ * pair is still being filled and `give_up` is false).
+ */
+static inline const char *
+fx_deferred(struct fx *x, const char *method, uint32_t src, uint32_t tgt,
+    bool give_up)
+{
+	struct cim_arena *a = cim_arena_new(1u << 20);
+	struct cim_request req;
+	struct cim_buf out;
+	struct op_ctx c;
+
+	assert_non_null(a);
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	memset(&c, 0, sizeof(c));
+	c.conf = &x->conf;
+	c.rs = x->rs;
+	c.host = "testhost";
+	c.user = "alice";
+	c.role = OP_ROLE_EDIT;
+	c.arena = a;
+	c.req = &req;
+	c.ns = MODEL_NS_TPD;
+	c.defer_pair_src = src;
+	c.defer_pair_tgt = tgt;
+	cim_buf_init(&out);
+	c.out = &out;
+	if (!op_extrinsic_deferred(&c, give_up)) {
+		assert_int_equal(out.len, 0);
+		cim_buf_release(&out);
+		cim_arena_free(a);
+		return NULL;
+	}
+	assert_false(out.oom);
+	free(x->resp);
+	x->resp = strndup(out.data != NULL ? out.data : "", out.len);
+	assert_non_null(x->resp);
+	cim_buf_release(&out);
+	cim_arena_free(a);
+	check_wire(x->resp);
+	return x->resp;
+}
+
 #endif /* ARRAYD_FIXTURE_CIM_H */

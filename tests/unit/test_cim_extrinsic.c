@@ -1588,41 +1588,7 @@ copying(struct fx *x, uint32_t src, uint32_t tgt)
 static const char *
 deferred_try(struct fx *x, uint32_t src, uint32_t tgt, bool give_up)
 {
-	struct cim_arena *a = cim_arena_new(1u << 20);
-	struct cim_request req;
-	struct cim_buf out;
-	struct op_ctx c;
-
-	assert_non_null(a);
-	memset(&req, 0, sizeof(req));
-	req.method = "CreateReplica";
-	memset(&c, 0, sizeof(c));
-	c.conf = &x->conf;
-	c.rs = x->rs;
-	c.host = "testhost";
-	c.user = "alice";
-	c.role = OP_ROLE_EDIT;
-	c.arena = a;
-	c.req = &req;
-	c.ns = MODEL_NS_TPD;
-	c.defer_pair_src = src;
-	c.defer_pair_tgt = tgt;
-	cim_buf_init(&out);
-	c.out = &out;
-	if (!op_extrinsic_deferred(&c, give_up)) {
-		assert_int_equal(out.len, 0);
-		cim_buf_release(&out);
-		cim_arena_free(a);
-		return NULL;
-	}
-	assert_false(out.oom);
-	free(x->resp);
-	x->resp = strndup(out.data != NULL ? out.data : "", out.len);
-	assert_non_null(x->resp);
-	cim_buf_release(&out);
-	cim_arena_free(a);
-	check_wire(x->resp);
-	return x->resp;
+	return fx_deferred(x, "CreateReplica", src, tgt, give_up);
 }
 
 /* What cimop.c writes when it gives up or cannot wait. */
