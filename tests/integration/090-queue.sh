@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 090-queue: max_copy_tasks = 2; a third copy waits as SyncState
 # Initialized (2) with JobState New (2), OperationalStatus [15],
 # PercentComplete 0, and runs when a slot frees; all targets end identical.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 105-resume-kinds: a restart in the middle of every kind of job.  Resync
 # (4), Start Copy (12), Restore (5 on a VC), CreateReplica CopyType 5 and
 # AttachOrModifyReplica CopyType 5 run at once, rate-limited, when the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 185-auth-flood: wrong passwords cannot stall everyone (issue 8 finding
 # 4).  32 clients on 127.0.0.2 flood wrong passwords (PBKDF2, 100 000
 # iterations each) while a normal client on 127.0.0.1 polls with a cached

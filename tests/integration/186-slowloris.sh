@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 186-slowloris: slow or idle clients cannot hold the server (issue 8
 # finding 5).  With header_timeout 4 s: a client on 127.0.0.2 sending its
 # headers one byte every 2 s is cut at the deadline (MHD's own timeout

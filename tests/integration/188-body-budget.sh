@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 188-body-budget: unfinished request bodies cannot fill the memory
 # (issue 8 finding 6).  max_body 4M, max_body_memory 12M, per user 8M.
 # 30 connections of user edit each declare a 4 MiB body and send 3.5 MiB

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 193-big-requests: expensive requests are bounded (issue 8, finding 4):
 # a 45 000-name PropertyList gets CIM_ERR_INVALID_PARAMETER quickly, a
 # 1024-name one (max_property_list) is served and passes the wire rules,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 202-block-busy: Block Services against copies and other clients
 # (notes/bs-decisions.md): while a copy reads or writes them, neither the
 # source nor the target can be deleted or grown (6); two clients creating

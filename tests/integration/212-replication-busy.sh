@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 212-replication-busy: one pair, one state machine, through both services
 # (SCS ModifySynchronization on a pair CreateElementReplica made, RS
 # ModifyReplicaSynchronization on a pair AttachOrModifyReplica made); two
