@@ -506,42 +506,45 @@ kept() {
 
 # ---------------------------------------------------------------- pool filesystems
 
-# add_fs_pool NAME FSTYPE MIB: after setup_array, before launch_daemon: a
-# pool NAME on a fresh FSTYPE filesystem (xfs with reflink, btrfs or ext4)
-# of MIB MiB, in an image file on a loop device with direct I/O (so the
-# daemon's reads reach the disk, not the host's page cache), mounted at
-# $TEST_DIR/NAME; the EXIT trap unmounts, detaches and removes it.  Skips
-# the test (77) with one line when not root or without a loop device.
-add_fs_pool() {
-	local name=$1 fs=$2 mb=$3 dir=$TEST_DIR/$1 img=$TEST_DIR/$1.fsimg dev
-	local mkfs
+# fs_mount DIR FSTYPE MIB: a fresh FSTYPE filesystem (xfs with reflink,
+# btrfs or ext4) of MIB MiB, in an image file on a loop device with direct
+# I/O (so reads reach the disk, not the host's page cache), mounted at DIR;
+# the EXIT trap unmounts, detaches and removes it.  Sets FS_DEV.  Skips the
+# test (77) with one line when not root or without a loop device.
+fs_mount() {
+	local dir=$1 fs=$2 mb=$3 img=$1.fsimg mkfs
 	if [ "${ARRAYD_TEST_ROOT:-0}" != 1 ] || [ "$(id -u)" != 0 ]; then
-		echo "skip: a $fs pool needs root and ARRAYD_TEST_ROOT=1 (mount, losetup)"
+		echo "skip: a $fs filesystem needs root and ARRAYD_TEST_ROOT=1 (mount, losetup)"
 		rm -rf "$TEST_DIR"; exit 77
 	fi
 	case $fs in
 	xfs) mkfs=(mkfs.xfs -q -f -m reflink=1);;
 	btrfs) mkfs=(mkfs.btrfs -q -f);;
 	ext4) mkfs=(mkfs.ext4 -q -F);;
-	*) die "add_fs_pool: no filesystem '$fs'";;
+	*) die "fs_mount: no filesystem '$fs'";;
 	esac
 	command -v "${mkfs[0]}" > /dev/null || die "no ${mkfs[0]} (make deps)"
 	trap on_exit EXIT
 	truncate -s "${mb}M" "$img" || die "truncate $img"
 	"${mkfs[@]}" "$img" > "$TEST_DIR/mkfs.out" 2>&1 ||
 	    die "${mkfs[*]} failed: $(tail -n 3 "$TEST_DIR/mkfs.out")"
-	if ! dev=$(losetup --direct-io=on -f --show "$img" 2> "$TEST_DIR/losetup.err"); then
+	if ! FS_DEV=$(losetup --direct-io=on -f --show "$img" 2> "$TEST_DIR/losetup.err"); then
 		echo "skip: no loop device: $(head -n 1 "$TEST_DIR/losetup.err")"
 		rm -rf "$TEST_DIR"; exit 77
 	fi
-	CLEANUP+=("mountpoint -q '$dir' && umount '$dir'; losetup -d '$dev'; rm -f '$img'")
-	[ "$(cat "/sys/block/${dev#/dev/}/loop/dio" 2>/dev/null)" = 1 ] ||
-	    note "$dev: direct I/O refused by the image's filesystem (reads may hit the host cache)"
+	CLEANUP+=("mountpoint -q '$dir' && umount '$dir'; losetup -d '$FS_DEV'; rm -f '$img'")
+	[ "$(cat "/sys/block/${FS_DEV#/dev/}/loop/dio" 2>/dev/null)" = 1 ] ||
+	    note "$FS_DEV: direct I/O refused by the image's filesystem (reads may hit the host cache)"
 	mkdir -p "$dir"
-	mount "$dev" "$dir" 2> "$TEST_DIR/mount.err" ||
-	    die "mount $fs ($dev): $(cat "$TEST_DIR/mount.err")"
-	printf '\n[pool %s]\npath = %s\n' "$name" "$dir" >> "$CONF"
-	note "pool $name: $fs, $mb MiB on $dev"
+	mount "$FS_DEV" "$dir" 2> "$TEST_DIR/mount.err" ||
+	    die "mount $fs ($FS_DEV): $(cat "$TEST_DIR/mount.err")"
+	note "$dir: $fs, $mb MiB on $FS_DEV"
+}
+# add_fs_pool NAME FSTYPE MIB: after setup_array, before launch_daemon: a
+# pool NAME on a fresh filesystem (fs_mount) at $TEST_DIR/NAME.
+add_fs_pool() {
+	fs_mount "$TEST_DIR/$1" "$2" "$3"
+	printf '\n[pool %s]\npath = %s\n' "$1" "$TEST_DIR/$1" >> "$CONF"
 }
 # add_volume NAME POOL ID MIB: a configured volume, the sparse file
 # <pool path>/NAME.img (pool0 or an add_fs_pool pool).
