@@ -211,7 +211,8 @@ copy__map_prepare(struct copy_job *job)
 	map_digest_zeros(job->chunk_size, &m->zero_full);
 	map_digest_zeros(job->length % job->chunk_size != 0 ?
 	    job->length % job->chunk_size : job->chunk_size, &m->zero_tail);
-	if (job->mode == COPY_DIFF && job->start_off == 0 &&
+	if ((job->mode == COPY_DIFF || job->mode == COPY_EXTENTS) &&
+	    job->start_off == 0 &&
 	    (fd = open(m->path, O_RDONLY | O_CLOEXEC)) != -1) {
 		if (map_valid(job, fd)) {
 			m->old_fd = fd;
@@ -243,6 +244,33 @@ copy__map_prepare(struct copy_job *job)
 	}
 	m->new_fd = fd;
 	m->write_new = true;
+	return 0;
+}
+
+/*
+ * Thread pool, prepare: start the new map as a copy of the valid old one
+ * (a COPY_EXTENTS job then overwrites the entries of the chunks it copies;
+ * the others stay those of the target it leaves unchanged).
+ */
+int
+copy__map_keep_old(const struct copy_job *job)
+{
+	unsigned char buf[MAP_BATCH * MAP_ENT];
+	uint64_t left = map_nentries(job) * MAP_ENT, off = MAP_HDR_SIZE;
+
+	if (!job->map.use_old || !job->map.write_new)
+		return -EINVAL;
+	while (left > 0) {
+		size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+		int err = bdev__pread_full(&bdev__io_default, job->map.old_fd,
+		    -1, buf, n, off);
+
+		if (err != 0 || (err = bdev__pwrite_full(&bdev__io_default,
+		    job->map.new_fd, -1, buf, n, off)) != 0)
+			return err;
+		left -= n;
+		off += n;
+	}
 	return 0;
 }
 

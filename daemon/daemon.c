@@ -33,6 +33,7 @@
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
+#include "daemon/poolmode.h"
 #include "daemon/routes.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"
@@ -250,6 +251,17 @@ daemon_pool_limit(struct daemon *d, const struct conf_pool *p)
 	return err;
 }
 
+/* The pool's copy mode: probed, logged when new or changed (start, reload). */
+static int
+daemon_pool_mode(struct daemon *d, const struct conf_pool *p)
+{
+	int err = poolmode_update(d->poolmode, d->rs, p, true);
+
+	if (err != 0)
+		log_errorx("pool %s: copy mode: %s", p->name, strerror(-err));
+	return err;
+}
+
 static int
 daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 {
@@ -263,7 +275,9 @@ daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 		log_errorx("pool %s: %s", p->name, strerror(-err));
 		return err;
 	}
-	return daemon_pool_limit(d, p);
+	if ((err = daemon_pool_limit(d, p)) != 0)
+		return err;
+	return daemon_pool_mode(d, p);
 }
 
 /*
@@ -320,10 +334,13 @@ daemon_replicas(struct daemon *d)
 		return err;
 	}
 	d->glue = copyglue_new(d->eng, d->metrics, c->copy_rate_limit);
-	if (d->glue == NULL || (db = daemon_path_join(c->state_dir,
-	    "arrayd.db")) == NULL)
+	d->poolmode = poolmode_new();
+	if (d->glue == NULL || d->poolmode == NULL ||
+	    (db = daemon_path_join(c->state_dir, "arrayd.db")) == NULL)
 		return -ENOMEM;
 	daemon_digest_dir(d);
+	/* Point-in-time images are taken on the loop's thread pool. */
+	copyglue_set_loop(d->glue, &d->loop);
 	copyglue_ops(d->glue, &ops);
 	rc.db_path = db;
 	rc.system_name = c->system_name;
@@ -345,9 +362,13 @@ daemon_replicas(struct daemon *d)
 	for (size_t i = 0; i < c->nvolumes; i++)
 		if ((err = volsetup_add(d->rs, &c->volumes[i])) != 0)
 			return err;
-	if ((err = replica_set_start(d->rs)) != 0)
+	if ((err = replica_set_start(d->rs)) != 0) {
 		log_errorx("replica set: cannot start: %s", strerror(-err));
-	return err;
+		return err;
+	}
+	/* Images a crash left that no pair or job names any more. */
+	copyglue_images_sweep(d->glue, d->rs);
+	return 0;
 }
 
 static void
@@ -401,6 +422,7 @@ daemon_listen(struct daemon *d)
 		return err;
 	}
 	control_set_conf(d->ctl, c);
+	control_set_poolmode(d->ctl, d->poolmode);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)c->listen;
 	o.nlisten = c->nlisten;
@@ -488,10 +510,12 @@ daemon_reload(struct daemon *d)
 	copyglue_set_rate(d->glue, n->copy_rate_limit);
 	/* New pools are added; known ones take their new limit. */
 	for (size_t i = 0; i < n->npools; i++) {
-		if (replica_pool_path(d->rs, n->pools[i].name) == NULL)
+		if (replica_pool_path(d->rs, n->pools[i].name) == NULL) {
 			(void)daemon_pool_add(d, &n->pools[i]);
-		else
+		} else {
 			(void)daemon_pool_limit(d, &n->pools[i]);
+			(void)daemon_pool_mode(d, &n->pools[i]);
+		}
 	}
 	for (size_t i = 0; i < n->nvolumes; i++) {
 		const struct rvolume *v = replica_volume_by_name(d->rs,
@@ -579,7 +603,8 @@ on_drain_tick(uv_timer_t *t)
 	unsigned copies = replica_set_active_copies(d->rs);
 
 	d->drain_ticks++;
-	if ((copies > 0 || copyglue_running(d->glue) > 0) &&
+	if ((copies > 0 || copyglue_running(d->glue) > 0 ||
+	    copyglue_images_busy(d->glue) > 0) &&
 	    d->drain_ticks < DRAIN_MAX_TICKS)
 		return;
 	if (copies > 0)
@@ -662,6 +687,7 @@ daemon_fini(struct daemon *d)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
 	copyglue_free(d->glue);
+	poolmode_free(d->poolmode);
 	metrics_free(d->metrics);
 	auth_db_free(d->auth);
 	free(d->cert_pem);

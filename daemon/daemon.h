@@ -39,6 +39,7 @@ struct daemon {
 	struct metrics		*metrics;
 	struct copy_engine	*eng;
 	struct copyglue		*glue;
+	struct poolmode		*poolmode;	/* each pool's copy mode */
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
 	struct cimop_server	 cimop;

@@ -46,13 +46,17 @@ replica_set_active_copies(const struct replica_set *rs)
 	return n;
 }
 
-/* The oldest New job, hidden ones (never queued) first. */
+/*
+ * The oldest New job, hidden ones (never queued) first; a job whose image
+ * is still being taken waits for it (image.c), slot or not.
+ */
 static struct job_ent *
 replica_next_queued(struct replica_set *rs, bool hidden)
 {
 	for (size_t i = 0; i < rs->njobs; i++)
 		if (rs->jobs[i].j.state == JOB_NEW &&
-		    rs->jobs[i].j.hidden == hidden)
+		    rs->jobs[i].j.hidden == hidden &&
+		    rs->jobs[i].j.image != REPLICA_IMAGE_TAKING)
 			return &rs->jobs[i];
 	return NULL;
 }
@@ -431,6 +435,8 @@ replica_set_start(struct replica_set *rs)
 			continue;
 		err = replica__job_orphaned(rs, je);
 	}
+	if (err == 0)
+		err = replica__image_retake(rs);
 	if (err == 0)
 		err = replica__schedule(rs);
 	return replica__txn_commit(rs, err);
