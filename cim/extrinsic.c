@@ -97,12 +97,30 @@ ext_resolve_pair(const struct op_ctx *c, const struct cim_path *p,
 
 /* ------------------------------------------------- service methods */
 
+bool
+op_job_image_pending(const struct replica_set *rs, uint64_t job_id)
+{
+	const struct rjob *j = replica_job_by_id(rs, job_id);
+
+	return j != NULL && j->image == REPLICA_IMAGE_TAKING &&
+	    (j->state == JOB_NEW || j->state == JOB_RUNNING);
+}
+
+/* extrinsic_int.h: the Job out parameter, held until its image is taken. */
+void
+ext_write_job(struct op_ctx *c, uint64_t job_id)
+{
+	ext_write_ref(c, "Job", model_job_path(c, job_id));
+	if (c->can_defer && op_job_image_pending(c->rs, job_id))
+		c->defer_job = job_id;
+}
+
 static void
 write_result(struct op_ctx *c, const struct replica_result *res)
 {
 	ext_write_rc(c, res->rc);
 	if (res->job_id != 0)
-		ext_write_ref(c, "Job", model_job_path(c, res->job_id));
+		ext_write_job(c, res->job_id);
 	if (res->target_id != 0)
 		ext_write_ref(c, "TargetElement",
 		    model_volume_path(c, res->target_id));
