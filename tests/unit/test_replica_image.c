@@ -404,7 +404,12 @@ test_snapshot_space(void **state)
 	/* Not measured yet: a snapshot counts its size. */
 	assert_int_equal(replica_snapshot_space(c->rs, 101), 2u << 20);
 	job = replica_pair_find(c->rs, 101, s1)->job_id;
+	replica_on_copy_progress(c->rs, job, 1u << 20, 1u << 20, 1u << 20,
+	    12288, true);
 	assert_true(fake_rep_finish(&c->f, c->rs, job, 0, NULL));
+	/* Until measured, a new snapshot holds what its copy wrote. */
+	assert_int_equal(replica_snapshot_space(c->rs, 101), 12288 +
+	    (1u << 20));
 	/* Made: every snapshot of its base is measured (off the loop). */
 	assert_int_equal(c->f.nmeasured, 2);
 	replica_on_volume_measured(c->rs, s1, 0, 8192);
