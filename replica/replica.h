@@ -469,6 +469,8 @@ void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
  * refused (-EOPNOTSUPP, -EXDEV, -EPERM, -EDQUOT, -EINVAL, -ETXTBSY): the
  * copy reads its live source, logged once per pool; any other error (no
  * space, I/O): the pair is Broken, the job in Exception with the error.
+ * -EACCES / -EROFS / -ENOSYS (no images' folder can be made) count as
+ * refused too.
  */
 void replica_on_image_done(struct replica_set *rs, uint64_t job_id,
     int status, int64_t taken_us, const char *detail);
