@@ -13,6 +13,7 @@
 # verified with cmp.  Root only.
 #
 #   tests/bench/pit.sh [xfs|btrfs] [SIZE_MiB]      (default xfs 2048)
+#   env: ENGINE_ARGS="-j 6 -q 6" (copycli knobs for every run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FS=${1:-xfs}
@@ -57,7 +58,8 @@ timed() {
 	shift 3
 	drop
 	t0=$(now)
-	line=$("$CLI" "$@" 2>&1 >/dev/null | grep '^copycli: status')
+	# shellcheck disable=SC2086 # ENGINE_ARGS is a list of options
+	line=$("$CLI" ${ENGINE_ARGS:-} "$@" 2>&1 >/dev/null | grep '^copycli: status')
 	sync
 	t1=$(now)
 	cmp -s "$src" "$tgt" || { echo "pit.sh: $name: target differs"; exit 1; }
@@ -68,7 +70,7 @@ timed() {
 	            v["inblock"] / 2048 * 100 / size, v["oublock"] / 2048 * 100 / size, v["fell_back"] }'
 }
 
-echo "pit.sh: $FS, volume $SIZE MiB, 1 MiB chunks, 2% changed, $(uname -r)"
+echo "pit.sh: $FS, volume $SIZE MiB, 1 MiB chunks, 2% changed, engine ${ENGINE_ARGS:-defaults}, $(uname -r)"
 head -c "${SIZE}M" /dev/urandom | dd of="$M/vol" bs=1M oflag=direct iflag=fullblock status=none
 sync
 cp --reflink=always "$M/vol" "$M/img1"

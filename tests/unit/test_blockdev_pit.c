@@ -729,7 +729,8 @@ static void
 test_restore_resume_and_tail(void **state)
 {
 	char b[160], s[160];
-	struct copy_spec sp;
+	struct copy_spec sp = { .src_path = s, .dst_path = b,
+	    .mode = COPY_EXTENTS, .base_path = b, .clone_ranges = true };
 	struct run r;
 	uint64_t size = VOL / 4 + 512;
 
@@ -740,12 +741,6 @@ test_restore_resume_and_tail(void **state)
 		fb_write(b, i * (uint64_t)CS + 4096, 4096, 2);
 	fb_write(b, size - 512, 512, 2);	/* the partial last block */
 	sync_file(b);
-	memset(&sp, 0, sizeof(sp));
-	sp.src_path = s;
-	sp.dst_path = b;
-	sp.mode = COPY_EXTENTS;
-	sp.base_path = b;
-	sp.clone_ranges = true;
 	r = run_job_cancel(&sp, 4);
 	assert_int_equal(r.status, -ECANCELED);
 	assert_false(r.p.fell_back);
