@@ -285,9 +285,10 @@ call_modify_sync(struct op_ctx *c, const struct ext_args *b,
 }
 
 /*
- * UpdateDeltaSnapshotSpace (3PAR): recompute snapshot space.  A sparse
- * file's allocation is always current, so there is nothing to wait for:
- * the call checks its arguments and completes synchronously (0).
+ * UpdateDeltaSnapshotSpace (3PAR): recompute snapshot space.  The call
+ * checks its arguments, asks for a new measurement of the named
+ * snapshots' bases (off the loop: replica_snapshots_measure) and answers
+ * 0 at once; the delta pools show the new figures when they land.
  */
 static int
 call_update_snapspace(struct op_ctx *c, const struct ext_args *b,
@@ -310,6 +311,16 @@ call_update_snapspace(struct op_ctx *c, const struct ext_args *b,
 			return 0;
 		}
 	}
+	for (i = 0; v != NULL && i < v->n; i++) {
+		const struct rvolume *vol;
+
+		if (ext_resolve_volume(c, v->refs[i], &id) == 0 &&
+		    (vol = replica_volume_by_id(c->rs, id)) != NULL)
+			replica_snapshots_measure(c->rs, vol->parent_id);
+	}
+	/* No snapshot named: every snapshot. */
+	if (v == NULL)
+		replica_snapshots_measure(c->rs, 0);
 	ext_write_rc(c, REPLICA_RC_OK);
 	return 0;
 }

@@ -359,14 +359,16 @@ glue_copy_cancel(void *ctx, uint64_t job_id)
 
 /* ------------------------------------------------------------ images */
 
-/* One image taken or dropped on the thread pool. */
+/* One image taken or dropped, or a snapshot measured, on the thread pool. */
 struct glue_image {
 	uv_work_t		 req;
 	struct copyglue		*g;
 	uint64_t		 job_id;	/* take; 0 for a drop */
-	char			*src, *dst;	/* dst: the image */
+	uint32_t		 measure_id;	/* measure this snapshot */
+	char			*src, *dst;	/* dst: the image or snapshot */
 	int			 status;
 	int64_t			 taken_us;	/* clock just before the clone */
+	uint64_t		 unshared;	/* measured */
 };
 
 static void
@@ -414,6 +416,10 @@ on_image_work(uv_work_t *req)
 {
 	struct glue_image *im = req->data;
 
+	if (im->measure_id != 0) {
+		im->status = bdev_unshared_bytes(im->dst, &im->unshared);
+		return;
+	}
 	if (im->job_id == 0) {
 		im->status = bdev_image_drop(im->dst);
 		return;
@@ -437,6 +443,13 @@ on_image_done(uv_work_t *req, int status)
 	g->images_busy--;
 	if (status != 0 && im->status == 0)
 		im->status = status;	/* UV_ECANCELED: never ran */
+	if (im->measure_id != 0) {
+		if (g->rs != NULL)
+			replica_on_volume_measured(g->rs, im->measure_id,
+			    im->status, im->unshared);
+		glue_image_free(im);
+		return;
+	}
 	if (im->job_id == 0) {
 		if (im->status != 0 && im->status != -ENOENT)
 			log_warn_err(im->status, "image %s: not removed",
@@ -455,8 +468,8 @@ on_image_done(uv_work_t *req, int status)
 }
 
 static int
-glue_image_queue(struct copyglue *g, uint64_t job_id, const char *src,
-    const char *dst)
+glue_image_queue(struct copyglue *g, uint64_t job_id, uint32_t measure_id,
+    const char *src, const char *dst)
 {
 	struct glue_image *im;
 	int err;
@@ -467,6 +480,7 @@ glue_image_queue(struct copyglue *g, uint64_t job_id, const char *src,
 		return -ENOMEM;
 	im->g = g;
 	im->job_id = job_id;
+	im->measure_id = measure_id;
 	im->req.data = im;
 	if ((src != NULL && (im->src = strdup(src)) == NULL) ||
 	    (im->dst = strdup(dst)) == NULL) {
@@ -486,13 +500,19 @@ static int
 glue_image_take(void *ctx, uint64_t job_id, const char *src,
     const char *dst)
 {
-	return glue_image_queue(ctx, job_id, src, dst);
+	return glue_image_queue(ctx, job_id, 0, src, dst);
+}
+
+static int
+glue_volume_measure(void *ctx, uint32_t id, const char *path)
+{
+	return glue_image_queue(ctx, 0, id, NULL, path);
 }
 
 static void
 glue_image_drop(void *ctx, const char *path)
 {
-	int err = glue_image_queue(ctx, 0, NULL, path);
+	int err = glue_image_queue(ctx, 0, 0, NULL, path);
 
 	/* Left behind: the next start removes it (copyglue_images_sweep). */
 	if (err != 0)
@@ -736,6 +756,7 @@ copyglue_ops(struct copyglue *g, struct replica_ops *ops)
 	if (g->loop != NULL) {
 		ops->image_take = glue_image_take;
 		ops->image_drop = glue_image_drop;
+		ops->volume_measure = glue_volume_measure;
 	}
 	ops->volume_create = glue_volume_create;
 	ops->volume_remove = glue_volume_remove;

@@ -29,6 +29,7 @@ struct daemon {
 	uv_loop_t		 loop;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 drain_timer;
+	uv_timer_t		 space_timer;	/* snapshot space refresh */
 	bool			 handles_init;
 	const char		*conf_path;	/* borrowed from argv */
 	int			 verbose;	/* -v count */

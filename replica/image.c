@@ -272,13 +272,20 @@ replica__image_take(struct replica_set *rs, struct job_ent *je)
 	return rs->ops.image_take(rs->ops.ctx, je->j.id, v->path, path);
 }
 
-/* FICLONE refused this file: copy the live source instead. */
+/*
+ * No image can be had of this file, through no fault of the copy: FICLONE
+ * refused (another file system, immutable or append-only, quota, a file
+ * system that cannot clone) or the images' folder cannot be made beside
+ * it (read-only, no permission).  The copy reads the live source instead.
+ * Anything else (no space, I/O error) fails the copy.
+ */
 static bool
 image_refused(int status)
 {
 	return status == -EOPNOTSUPP || status == -EXDEV || status == -EPERM ||
 	    status == -EDQUOT || status == -EINVAL || status == -ETXTBSY ||
-	    status == -ENOTTY;
+	    status == -ENOTTY || status == -EACCES || status == -EROFS ||
+	    status == -ENOSYS;
 }
 
 int

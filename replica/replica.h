@@ -121,6 +121,13 @@ struct rvolume {
 	/* What was at `path` when last found healthy (not persisted). */
 	bool found;
 	uint64_t found_dev, found_ino, found_rdev;
+	/*
+	 * A snapshot: the bytes of its file no other file shares (what
+	 * deleting it gives back), measured off the loop (space.c); not
+	 * persisted.  unshared_known false: not measured yet.
+	 */
+	uint64_t unshared;
+	bool unshared_known;
 };
 
 /* What replica_ops.volume_check found at a volume's path. */
@@ -242,6 +249,13 @@ struct replica_ops {
 	    const char *dst);
 	/* Remove image `path` (after the commit that forgot it). */
 	void (*image_drop)(void *ctx, const char *path);
+	/*
+	 * Measure the bytes of snapshot `id`'s file at `path` that no other
+	 * file shares.  0, then replica_on_volume_measured() follows (never
+	 * from inside this call), or -errno.  May be NULL: snapshots then
+	 * count their size.
+	 */
+	int (*volume_measure)(void *ctx, uint32_t id, const char *path);
 	/* Create the backing file of a new volume (sparse, v->size). 0 or -errno. */
 	int (*volume_create)(void *ctx, const struct rvolume *v);
 	/* Remove the backing file of a volume arrayd created. 0 or -errno. */
@@ -455,6 +469,8 @@ void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
  * refused (-EOPNOTSUPP, -EXDEV, -EPERM, -EDQUOT, -EINVAL, -ETXTBSY): the
  * copy reads its live source, logged once per pool; any other error (no
  * space, I/O): the pair is Broken, the job in Exception with the error.
+ * -EACCES / -EROFS / -ENOSYS (no images' folder can be made) count as
+ * refused too.
  */
 void replica_on_image_done(struct replica_set *rs, uint64_t job_id,
     int status, int64_t taken_us, const char *detail);
@@ -467,6 +483,22 @@ int replica_image_path(const char *imaged, uint32_t src, uint32_t tgt,
     uint64_t job_id, char *buf, size_t len);
 /* Does a pair or an active job still name image file `path`? */
 bool replica_image_in_use(const struct replica_set *rs, const char *path);
+
+/*
+ * Snapshot space (space.c).  replica_snapshots_measure asks for a new
+ * measurement of the snapshots of base volume `base_id` (0: of every
+ * base); done by the replica set itself after a snapshot is made or a
+ * Restore ends, by the daemon periodically, by UpdateDeltaSnapshotSpace.
+ * The measurement lands through replica_on_volume_measured (status 0 with
+ * the bytes, or -errno: the old figure stays).  replica_snapshot_space is
+ * what a base volume's snapshots hold: measured bytes, or a snapshot's
+ * size while it has not been measured.
+ */
+void replica_snapshots_measure(struct replica_set *rs, uint32_t base_id);
+void replica_on_volume_measured(struct replica_set *rs, uint32_t id,
+    int status, uint64_t bytes);
+uint64_t replica_snapshot_space(const struct replica_set *rs,
+    uint32_t base_id);
 
 /* Which volume of a copy changed under it. */
 enum replica_copy_side {

@@ -248,6 +248,13 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	if (r.actions & SM_A_WHEN_SYNCED)
 		p->when_synced_us = je != NULL && je->j.image ==
 		    REPLICA_IMAGE_READY ? je->j.image_us : replica__now(rs);
+	/*
+	 * A finished copy is announced (a snapshot's 0 answer, a held
+	 * answer's client polling the job) only once durable: a power cut
+	 * must not bring back a Running job over a target that is done.
+	 */
+	if (r.actions & SM_A_JOB_COMPLETED)
+		rs->durable_commit = true;
 	/* A successful copy keeps its image as the pair's sync image. */
 	if (r.actions & SM_A_JOB_COMPLETED)
 		p->sync_image = je != NULL && je->j.image ==

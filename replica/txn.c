@@ -191,8 +191,9 @@ txn_end(struct replica_set *rs, int err)
 		txn_snap_free_paths(&rs->snap);
 		if (durable && (serr = store_sync(rs->store)) != 0) {
 			replica__log(rs, LOG_LVL_ERROR,
-			    "state store: task id reservation "
-			    "not synced: %s (%s)", strerror(-serr),
+			    "state store: commit (task id reservation, "
+			    "completion or image) not synced: %s (%s)",
+			    strerror(-serr),
 			    store_errmsg(rs->store));
 			rs->task_id_reserved = rs->next_task_id;
 		}

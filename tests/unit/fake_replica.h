@@ -63,6 +63,8 @@ struct fake_rep {
 	} images[64];
 	size_t nimages;
 	int image_err;			/* image_take returns this once */
+	uint32_t measured[16];		/* volume_measure calls: the ids */
+	size_t nmeasured;
 	unsigned ndropped;		/* image_drop calls */
 	char dropped[8][400];		/* the last 8 paths, ring */
 	unsigned nlogs;
@@ -153,6 +155,17 @@ fake_rep_image_drop(void *ctx, const char *path)
 
 	snprintf(f->dropped[f->ndropped++ % 8], sizeof(f->dropped[0]), "%s",
 	    path);
+}
+
+static inline int
+fake_rep_volume_measure(void *ctx, uint32_t id, const char *path)
+{
+	struct fake_rep *f = ctx;
+
+	(void)path;
+	if (f->nmeasured < 16)
+		f->measured[f->nmeasured++] = id;
+	return 0;
 }
 
 /* Was image `path` dropped (among the last 8 drops)? */
@@ -364,6 +377,7 @@ fake_rep_ops(struct fake_rep *f)
 		.copy_cancel = fake_rep_copy_cancel,
 		.image_take = fake_rep_image_take,
 		.image_drop = fake_rep_image_drop,
+		.volume_measure = fake_rep_volume_measure,
 		.volume_create = fake_rep_volume_create,
 		.volume_remove = fake_rep_volume_remove,
 		.volume_resize = fake_rep_volume_resize,

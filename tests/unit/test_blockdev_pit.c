@@ -65,6 +65,13 @@ setup_btrfs(void **state)
 }
 
 static int
+setup_ext4(void **state)
+{
+	(void)mount_fs(state, "ext4", 64);
+	return 0;
+}
+
+static int
 setup_tmpfs(void **state)
 {
 	(void)mount_fs(state, "tmpfs", 64);
@@ -195,7 +202,20 @@ struct run {
 	int status;
 	struct copy_progress p;
 	struct pio io;		/* this process's disk I/O during the job */
+	unsigned progress_calls;
+	unsigned cancel_at;	/* cancel at this progress call (0: never) */
+	uint64_t err_off;
 };
+
+static void
+on_progress(struct copy_job *job, const struct copy_progress *p, void *arg)
+{
+	struct run *r = arg;
+
+	(void)p;
+	if (++r->progress_calls == r->cancel_at)
+		copy_job_cancel(job);
+}
 
 static void
 on_done(struct copy_job *job, int status, uint64_t err_off,
@@ -204,7 +224,7 @@ on_done(struct copy_job *job, int status, uint64_t err_off,
 	struct run *r = arg;
 
 	(void)job;
-	(void)err_off;
+	r->err_off = err_off;
 	r->status = status;
 	r->p = *p;
 }
@@ -215,13 +235,16 @@ on_closed(void *arg)
 	(*(int *)arg)++;
 }
 
-/* Run one job (the daemon's chunk size, O_DIRECT) to its end. */
+/*
+ * Run one job (the daemon's chunk size, O_DIRECT) to its end, or cancel
+ * it at progress call `cancel_at` (0: never).
+ */
 static struct run
-run_job(const struct copy_spec *sp)
+run_job_cancel(const struct copy_spec *sp, unsigned cancel_at)
 {
 	struct copy_engine_opts o = { .chunk_size = CS, .use_direct_io = true };
 	struct copy_engine *e;
-	struct run r = { .status = 1 };
+	struct run r = { .status = 1, .cancel_at = cancel_at };
 	struct pio a, b;
 	uv_loop_t loop;
 	int closed = 0;
@@ -229,7 +252,8 @@ run_job(const struct copy_spec *sp)
 	assert_int_equal(uv_loop_init(&loop), 0);
 	assert_int_equal(copy_engine_new(&loop, &o, &e), 0);
 	a = proc_io();
-	assert_int_equal(copy_job_start(e, sp, NULL, on_done, &r, NULL), 0);
+	assert_int_equal(copy_job_start(e, sp, on_progress, on_done, &r, NULL),
+	    0);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	b = proc_io();
 	copy_engine_close(e, on_closed, &closed);
@@ -239,6 +263,12 @@ run_job(const struct copy_spec *sp)
 	r.io.rd = b.rd - a.rd;
 	r.io.wr = b.wr - a.wr;
 	return r;
+}
+
+static struct run
+run_job(const struct copy_spec *sp)
+{
+	return run_job_cancel(sp, 0);
 }
 
 /* At most twice the changed bytes plus 1% of the volume, each way. */
@@ -328,9 +358,13 @@ test_image_immutable(void **state)
 	(void)fx_loopfs_sh("chattr -i '%s'", d);
 }
 
-/* tmpfs cannot clone (nor map extents): -EOPNOTSUPP, nothing left. */
+/*
+ * ext4 and tmpfs cannot clone: -EOPNOTSUPP, nothing left.  Nothing is
+ * shared there: the unshared bytes are the data (ext4's FIEMAP) or the
+ * allocated bytes (tmpfs has no FIEMAP).
+ */
 static void
-test_image_tmpfs(void **state)
+test_image_noclone(void **state)
 {
 	char v[160], i1[160];
 	struct stat st;
@@ -340,10 +374,15 @@ test_image_tmpfs(void **state)
 	make_volume(at(v, "vol"), 8 * MiB, 1);
 	assert_int_equal(bdev_image_take(v, at(i1, "img")), -EOPNOTSUPP);
 	assert_int_equal(stat(i1, &st), -1);
-	/* No extents: the allocated bytes. */
+	assert_int_equal(bdev_image_take(v, at(i1, "images/img")),
+	    -EOPNOTSUPP);
+	assert_int_equal(stat(i1, &st), -1);
 	assert_int_equal(bdev_unshared_bytes(v, &un), 0);
 	assert_int_equal(stat(v, &st), 0);
-	assert_int_equal(un, (uint64_t)st.st_blocks * 512);
+	if (strcmp(fs_type, "tmpfs") == 0)
+		assert_int_equal(un, (uint64_t)st.st_blocks * 512);
+	else
+		assert_int_equal(un, 4 * MiB);
 }
 
 /* Fill the file system to its last block. */
@@ -680,6 +719,41 @@ test_restore(void **state)
 	assert_int_equal(r.p.bytes_written, 0);
 }
 
+/*
+ * A restore cancelled half-way resumes from its checkpoint with the same
+ * diff (no fallback: source and target are compared directly), and a
+ * volume whose size is not a multiple of the block size clones all but
+ * its partial last block and copies that.
+ */
+static void
+test_restore_resume_and_tail(void **state)
+{
+	char b[160], s[160];
+	struct copy_spec sp = { .src_path = s, .dst_path = b,
+	    .mode = COPY_EXTENTS, .base_path = b, .clone_ranges = true };
+	struct run r;
+	uint64_t size = VOL / 4 + 512;
+
+	NEED_FS(state);
+	make_volume(at(b, "base"), size, 1);
+	assert_int_equal(bdev_image_take(b, at(s, "snap")), 0);
+	for (unsigned i = 5; i < 64; i += 3)
+		fb_write(b, i * (uint64_t)CS + 4096, 4096, 2);
+	fb_write(b, size - 512, 512, 2);	/* the partial last block */
+	sync_file(b);
+	r = run_job_cancel(&sp, 4);
+	assert_int_equal(r.status, -ECANCELED);
+	assert_false(r.p.fell_back);
+	assert_true(r.p.checkpoint > 0 && r.p.checkpoint < size);
+	sp.resume_from = r.p.checkpoint;
+	r = run_job(&sp);
+	assert_int_equal(r.status, 0);
+	assert_false(r.p.fell_back);
+	assert_true(r.p.bytes_changed > 0);
+	assert_true(r.p.bytes_cloned > 0);
+	assert_int_equal(fb_cmp(s, b, size), 0);
+}
+
 /* No FIEMAP (tmpfs): COPY_DIFF, still equal. */
 static void
 test_restore_tmpfs(void **state)
@@ -708,7 +782,8 @@ main(void)
 		ON(test_image, setup_xfs),
 		ON(test_image, setup_btrfs),
 		ON(test_image_immutable, setup_xfs),
-		ON(test_image_tmpfs, setup_tmpfs),
+		ON(test_image_noclone, setup_tmpfs),
+		ON(test_image_noclone, setup_ext4),
 		ON(test_image_enospc, setup_xfs_small),
 		ON(test_fiemap_many_extents, setup_xfs),
 		ON(test_fiemap_many_extents, setup_btrfs),
@@ -717,6 +792,8 @@ main(void)
 		ON(test_resync_fallbacks, setup_xfs),
 		ON(test_restore, setup_xfs),
 		ON(test_restore, setup_btrfs),
+		ON(test_restore_resume_and_tail, setup_xfs),
+		ON(test_restore_resume_and_tail, setup_btrfs),
 		ON(test_restore_tmpfs, setup_tmpfs),
 	};
 

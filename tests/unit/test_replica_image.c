@@ -385,6 +385,47 @@ test_live_pool(void **state)
 	assert_non_null(fake_rep_image(&c->f, job));
 }
 
+/* Snapshot space: measured when made, kept per snapshot, never asked. */
+static void
+test_snapshot_space(void **state)
+{
+	struct ctx *c = *state;
+	struct replica_result r;
+	uint32_t s1, s2;
+	uint64_t job;
+
+	assert_int_equal(replica_create(c->rs, 101, "s1", NULL, 4, &who, &r),
+	    0);
+	s1 = r.target_id;
+	assert_int_equal(replica_create(c->rs, 101, "s2", NULL, 4, &who, &r),
+	    0);
+	s2 = r.target_id;
+	assert_int_equal(c->f.nmeasured, 0);
+	/* Not measured yet: a snapshot counts its size. */
+	assert_int_equal(replica_snapshot_space(c->rs, 101), 2u << 20);
+	job = replica_pair_find(c->rs, 101, s1)->job_id;
+	replica_on_copy_progress(c->rs, job, 1u << 20, 1u << 20, 1u << 20,
+	    12288, true);
+	assert_true(fake_rep_finish(&c->f, c->rs, job, 0, NULL));
+	/* Until measured, a new snapshot holds what its copy wrote. */
+	assert_int_equal(replica_snapshot_space(c->rs, 101), 12288 +
+	    (1u << 20));
+	/* Made: every snapshot of its base is measured (off the loop). */
+	assert_int_equal(c->f.nmeasured, 2);
+	replica_on_volume_measured(c->rs, s1, 0, 8192);
+	assert_int_equal(replica_snapshot_space(c->rs, 101), 8192 + (1u << 20));
+	replica_on_volume_measured(c->rs, s2, 0, 4096);
+	assert_int_equal(replica_snapshot_space(c->rs, 101), 8192 + 4096);
+	/* A failed measurement keeps the last figure. */
+	replica_on_volume_measured(c->rs, s1, -EIO, 0);
+	assert_int_equal(replica_snapshot_space(c->rs, 101), 8192 + 4096);
+	assert_int_equal(replica_snapshot_space(c->rs, 102), 0);
+	/* A refresh of every base, and of an unknown volume: harmless. */
+	replica_snapshots_measure(c->rs, 0);
+	assert_int_equal(c->f.nmeasured, 4);
+	replica_on_volume_measured(c->rs, 999, 0, 1);
+}
+
 static void
 test_image_path(void **state)
 {
@@ -428,6 +469,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_crash_retake_and_resume,
 		    setup_pit, teardown),
 		cmocka_unit_test_setup_teardown(test_live_pool, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_space, setup,
 		    teardown),
 		cmocka_unit_test(test_image_path),
 	};
