@@ -10,7 +10,7 @@
 # its file equal to the source at the request.  Then the delta pool
 # (TPD_DeltaReplicaStoragePool) reports the snapshot's unshared bytes
 # (FIEMAP), not its apparent size: ~0 right after the clone, the rewritten
-# chunks once the base changes.
+# chunks once the base changes and UpdateDeltaSnapshotSpace measured them.
 . "$(dirname "$0")/lib.sh"
 
 setup_array
@@ -67,7 +67,15 @@ note "delta pool of 201 right after the clone: $d0 bytes (apparent size $((64 <<
     fail "delta pool '$d0' right after the clone (the apparent size is $((64 << 20)))"
 write_data "$S" 3 20 41
 sync
-d1=$(delta_space)
+# the figures are measured off the loop (at creation, every 60 s, and on
+# UpdateDeltaSnapshotSpace), never per request: ask, then wait for them
+scs_call UpdateDeltaSnapshotSpace "<PARAMVALUE NAME=\"SnapshotVolume\" PARAMTYPE=\"reference\"><VALUE.REFARRAY>$(vol_ref "$snap")</VALUE.REFARRAY></PARAMVALUE>"
+expect_rc 0 "UpdateDeltaSnapshotSpace"
+for i in $(seq 50); do
+	d1=$(delta_space)
+	[ "$d1" != "$d0" ] && break
+	sleep 0.2
+done
 note "delta pool of 201 after 3 MiB of the base rewritten: $d1 bytes"
 if [ "${d1:-x}" -ge $((3 << 20)) ] 2>/dev/null && [ "$d1" -le $((4 << 20)) ]; then
 	pass "delta pool = the 3 MiB the snapshot no longer shares ($d1)"
