@@ -5,8 +5,9 @@
 # (reflink) and a Btrfs pool, each on a direct-I/O loop device, a writer
 # (tornwriter.c) rewrites random 4 KiB blocks of the 32 MiB source with
 # O_DIRECT, each stamped with its sequence number, all through an attach
-# (AttachOrModifyReplica CT4), a Start Copy, a Resync and a CreateReplica
-# CT5; each target must then equal the source after exactly one write M,
+# (AttachOrModifyReplica CT4 on XFS, AttachReplica on Btrfs), a Start
+# Copy, a Resync and a CreateReplica CT5; each target must then equal the
+# source after exactly one write M,
 # with M between the request and its answer, and WhenSynced must be that
 # instant.  On an ext4 pool the documented behaviour: the log and
 # `arrayd status` say "no reflink", the copy reads the live source and
@@ -96,17 +97,23 @@ ws_check() {
 	fi
 }
 
-# fs_cases FS POOL SRC-ID TGT-ID MODE
+# attach_m METHOD SRC TGT COPYTYPE: AttachOrModifyReplica or AttachReplica
+# (one handler, both names are CIM); sets RC and JOB.
+attach_m() {
+	scs_call "$1" "$(pvref SourceElement "$(vol_ref "$2")")$(pvref TargetElement "$(vol_ref "$3")")$(pv CopyType uint16 "$4")"
+	RC=$(xq rc 2>/dev/null); JOB=$(xq outkey Job InstanceID 2>/dev/null)
+}
+# fs_cases FS POOL SRC-ID TGT-ID MODE ATTACH-METHOD
 fs_cases() {
-	local fs=$1 pool=$2 s=$3 t=$4 mode=$5 sf tf c5
+	local fs=$1 pool=$2 s=$3 t=$4 mode=$5 am=$6 sf tf c5
 	sf=$TEST_DIR/$pool/${fs:0:1}src.img
 	tf=$TEST_DIR/$pool/${fs:0:1}tgt.img
 	LOG=$TEST_DIR/writes.$fs
 	RUN=$((RANDOM * 32768 + RANDOM + 1))
 	"$TW" init "$sf" "$RUN" > /dev/null || { fail "$fs: init $sf"; return; }
 
-	torn "$fs attach" "$mode" "$sf" "$tf" attach "$s" "$t" 4
-	ws_check "$fs attach" "$mode" "$s" "$t"
+	torn "$fs $am" "$mode" "$sf" "$tf" attach_m "$am" "$s" "$t" 4
+	ws_check "$fs $am" "$mode" "$s" "$t"
 	[ "$mode" = live ] && return
 	torn "$fs Start Copy" "$mode" "$sf" "$tf" modsync 12 "$s" "$t"
 	ws_check "$fs Start Copy" "$mode" "$s" "$t"
@@ -133,9 +140,9 @@ expect_match "status: pbtrfs mode" '(^|[^o] )reflink' "$(st_line pbtrfs)"
 expect_match "status: pext4 mode" 'no reflink' "$(st_line pext4)"
 
 before=$(vol_ids)
-fs_cases xfs pxfs 201 202 pit
-fs_cases btrfs pbtrfs 211 212 pit
-fs_cases ext4 pext4 221 222 live
+fs_cases xfs pxfs 201 202 pit AttachOrModifyReplica
+fs_cases btrfs pbtrfs 211 212 pit AttachReplica
+fs_cases ext4 pext4 221 222 live AttachOrModifyReplica
 
 # images are never CIM volumes: only the two CT5 targets are new
 after=$(vol_ids)

@@ -34,6 +34,9 @@ envelope "<METHODCALL NAME=\"CreateReplica\">$(lip "$(scs_in)")$(pv ElementName 
 cim_headers CreateReplica "$SCS_OBJ"
 curl_post "${CH[@]}"
 kill -KILL "$PID"
+# a control: made after the answer, never synced, so the crash must lose
+# it (else the shutdown below proves nothing about durability)
+printf 'not durable\n' > "$P/control"
 xfs_io -x -c shutdown "$P" & sd1=$!
 xfs_io -x -c shutdown "$TEST_DIR/state" & sd2=$!
 wait "$sd1" || fail "xfs_io shutdown $P"
@@ -46,6 +49,8 @@ snap=$(xq outkey TargetElement DeviceID 2>/dev/null)
 
 umount "$P" && umount "$TEST_DIR/state" || die "umount after the shutdown"
 mount "$PDEV" "$P" && mount "$SDEV" "$TEST_DIR/state" || die "mount after the shutdown"
+[ -s "$P/control" ] && fail "the control file survived the shutdown: it does not simulate a power cut" ||
+    pass "the shutdown lost what was not durable (the control file)"
 launch_daemon
 note "restarted on the recovered filesystems: pid $PID"
 get_instance "$(vol_in "$snap")"
