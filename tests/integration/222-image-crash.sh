@@ -8,7 +8,10 @@
 # equal to the source at the request, not to the rewritten source.  Then,
 # with the daemon down, image files no pair or job names are planted in
 # the images folder: the next start removes them and logs each, and keeps
-# the pair's own sync image, which the next Resync still uses.
+# the pair's own sync image, which the next Resync still uses.  A target
+# written behind arrayd's back, a sync image replaced by a clone of the
+# changed source, or a missing one: each Resync still ends target = source
+# (the fall-back comparison, never a wrong "nothing changed").
 . "$(dirname "$0")/lib.sh"
 
 setup_array "copy_rate_limit = 16M"
@@ -79,6 +82,34 @@ cmp -s "$T" "$S" && pass "after Resync: target = source" ||
     fail "after Resync: target differs: $(cmp "$T" "$S" 2>&1 | head -n 1)"
 n=$(wc -w <<< "$(images)")
 expect_eq "one sync image after the Resync (the old one dropped)" 1 "$n"
+
+# ---- never a wrong "nothing changed": what the images cannot see
+setconf copy_rate_limit 0
+resync_same() {	# WHAT: Resync, then the target must equal the source
+	modsync 4 201 202
+	expect_rc 4096 "$1: Resync"
+	expect_job_completed "$JOB" "$1: Resync job"
+	cmp -s "$T" "$S" && pass "$1: target = source after the Resync" ||
+	    fail "$1: target differs after the Resync: $(cmp "$T" "$S" 2>&1 | head -n 1)"
+}
+# the target written behind arrayd's back, the source unchanged
+write_data "$T" 9 50
+sync
+resync_same "target changed behind arrayd's back"
+# the sync image replaced by a clone of the changed source: its extents
+# now match the new image's, though the target holds the old data
+write_data "$S" 12 33
+sync
+imgs=$(images); img=$IMGD/${imgs%% *}
+[ -f "$img" ] || fail "no sync image to replace ($imgs)"
+cp --reflink=always "$S" "$img.new" && mv "$img.new" "$img"
+resync_same "sync image replaced"
+# the sync image removed
+write_data "$S" 2 44
+sync
+imgs=$(images)
+rm -f "$IMGD/${imgs%% *}"
+resync_same "sync image missing"
 
 # Detach drops the pair's image
 modsync 2 201 202
