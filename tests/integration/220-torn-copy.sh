@@ -6,10 +6,10 @@
 # (tornwriter.c) rewrites random 4 KiB blocks of the 32 MiB source with
 # O_DIRECT, each stamped with its sequence number, all through an attach
 # (AttachOrModifyReplica CT4 on XFS, AttachReplica on Btrfs), a Start
-# Copy, a Resync and a CreateReplica CT5; each target must then equal the
-# source after exactly one write M,
-# with M between the request and its answer, and WhenSynced must be that
-# instant.  On an ext4 pool the documented behaviour: the log and
+# Copy, a Resync and a CreateReplica CT5, and on XFS an attach that waits
+# in the queue; each target must then equal the source after exactly one
+# write M, with M between the request and its answer, and WhenSynced must
+# be that instant.  On an ext4 pool the documented behaviour: the log and
 # `arrayd status` say "no reflink", the copy reads the live source and
 # WhenSynced is the completion time (tearing is timing-dependent, so it is
 # reported, not required).
@@ -20,11 +20,11 @@ if [ ! -x "$TW" ] || [ "$TW.c" -nt "$TW" ]; then
 	make -s -C "$TOP" tests/integration/tornwriter > /dev/null || die "cannot build $TW"
 fi
 
-setup_array "copy_rate_limit = 64M"
+setup_array "copy_rate_limit = 64M" "max_copy_tasks = 1"
 add_fs_pool pxfs xfs 300
 add_fs_pool pbtrfs btrfs 300
 add_fs_pool pext4 ext4 300
-add_volume xsrc pxfs 201 32; add_volume xtgt pxfs 202 32
+add_volume xsrc pxfs 201 32; add_volume xtgt pxfs 202 32; add_volume xq pxfs 203 32
 add_volume bsrc pbtrfs 211 32; add_volume btgt pbtrfs 212 32
 add_volume esrc pext4 221 32; add_volume etgt pext4 222 32
 launch_daemon
@@ -139,8 +139,32 @@ expect_match "status: pxfs mode" '(^|[^o] )reflink' "$(st_line pxfs)"
 expect_match "status: pbtrfs mode" '(^|[^o] )reflink' "$(st_line pbtrfs)"
 expect_match "status: pext4 mode" 'no reflink' "$(st_line pext4)"
 
+# queued XFS: an attach that waits in the queue (max_copy_tasks = 1) behind
+# a 64 MiB copy at 16 MiB/s still copies the instant of its request
+queued_case() {
+	local blk qjob
+	setconf copy_rate_limit 16M
+	fill_dense "$(volpath 101)" 64
+	attach 101 102 4
+	[ "$RC" = 4096 ] || { fail "queue blocker attach 101->102: rc $RC"; return; }
+	blk=${JOB##*:}
+	torn "xfs queued attach" pit "$TEST_DIR/pxfs/xsrc.img" "$TEST_DIR/pxfs/xq.img" \
+	    attach_m AttachOrModifyReplica 201 203 4
+	ws_check "xfs queued attach" pit 201 203
+	qjob=${JOB##*:}
+	# it was queued: its copy began after the blocker's ended
+	local lb lq
+	lb=$(grep -n "copy done: .*(job $blk)" "$TEST_DIR/arrayd.log" | head -n 1 | cut -d: -f1)
+	lq=$(grep -n "vv_copy started (job $qjob)" "$TEST_DIR/arrayd.log" | head -n 1 | cut -d: -f1)
+	[ -n "$lb" ] && [ -n "$lq" ] && [ "$lq" -gt "$lb" ] &&
+	    pass "the queued copy started after the blocker (job $blk) ended" ||
+	    fail "job $qjob was not queued behind job $blk (log lines '$lb' '$lq')"
+	setconf copy_rate_limit 64M
+}
+
 before=$(vol_ids)
 fs_cases xfs pxfs 201 202 pit AttachOrModifyReplica
+queued_case
 fs_cases btrfs pbtrfs 211 212 pit AttachReplica
 fs_cases ext4 pext4 221 222 live AttachOrModifyReplica
 
