@@ -186,8 +186,9 @@ struct copy_spec {
 	 * maps (FIEMAP) of src_path and base_path are compared: a range is
 	 * unchanged where both map it to the same physical address (with no
 	 * flag that makes an address meaningless: UNKNOWN, DELALLOC, ENCODED,
-	 * NOT_ALIGNED, DATA_INLINE) or both have a hole; every other range is
-	 * changed and rounded out to whole chunks.  Only changed chunks are
+	 * NOT_ALIGNED, DATA_INLINE) or both read as zeros without data (a
+	 * hole or an unwritten extent); every other range is changed and
+	 * rounded out to whole chunks.  Only changed chunks are
 	 * read and written (a source hole is punched, zero blocks become holes
 	 * as in COPY_FULL).  Two uses:
 	 *  - Resync: base_path is the image the target was last made equal

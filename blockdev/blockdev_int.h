@@ -97,10 +97,12 @@ typedef void (*bdev_range_cb)(uint64_t off, uint64_t len, void *arg);
 /*
  * Pure: compare two extent lists (each sorted by `logical`, as FIEMAP
  * gives them; extents may start before `from` or end after `to`) over
- * [from, to) and report the ranges that changed.  Unchanged: a hole on
- * both sides, or both mapped to the same physical address with the same
- * UNWRITTEN flag and neither flagged UNKNOWN, DELALLOC, ENCODED,
- * NOT_ALIGNED, DATA_INLINE or DATA_TAIL.  Anything else changed.
+ * [from, to) and report the ranges that changed.  Unchanged: zeros on
+ * both sides (a hole or an UNWRITTEN extent: XFS clones no unwritten
+ * extent, so an image has holes where its source has those), or both
+ * mapped to the same physical address with neither flagged UNKNOWN,
+ * DELALLOC, ENCODED, NOT_ALIGNED, DATA_INLINE, DATA_TAIL or
+ * DATA_ENCRYPTED.  Anything else changed.
  */
 void bdev__extent_diff(const struct bdev_extent *a, size_t na,
     const struct bdev_extent *b, size_t nb, uint64_t from, uint64_t to,

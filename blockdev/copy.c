@@ -472,7 +472,8 @@ job_ready_slot(struct copy_job *job)
 	struct copy_engine *e = job->e;
 	uint64_t now, allowed;
 
-	if (job->mode == COPY_EXTENTS && job->prepared)
+	/* `prepared` first: the prepare work may still set the mode. */
+	if (job->prepared && job->mode == COPY_EXTENTS)
 		copy__ext_skip(job);
 	if (job->done || job->syncing || job->cancelled || job->err != 0 ||
 	    job->cloning || !job->prepared || job->next_off >= job->length)

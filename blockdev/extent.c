@@ -24,18 +24,39 @@
 	FIEMAP_EXTENT_DATA_INLINE | FIEMAP_EXTENT_DATA_TAIL | \
 	FIEMAP_EXTENT_DATA_ENCRYPTED)
 
-/* A side of the merge: the extent under `pos`, or the hole up to the next. */
+/*
+ * A side of the merge: the extent under `pos`, or NULL where the file
+ * reads as zeros there without data: a hole or an unwritten (allocated,
+ * never written) extent.  XFS's reflink shares no unwritten extent, so a
+ * clone has a hole where its source has one: both mean zeros.
+ */
 struct side {
-	const struct bdev_extent *e;	/* NULL: hole */
+	const struct bdev_extent *e;	/* NULL: zeros */
 	uint64_t end;			/* where this state ends */
 };
+
+static bool
+extent_zeros(const struct bdev_extent *x)
+{
+	return (x->flags & FIEMAP_EXTENT_UNWRITTEN) != 0 &&
+	    (x->flags & EXTENT_OPAQUE) == 0;
+}
 
 static void
 side_at(const struct bdev_extent *x, size_t n, size_t *i, uint64_t pos,
     struct side *s)
 {
-	while (*i < n && x[*i].logical + x[*i].length <= pos)
+	while (*i < n && (x[*i].logical + x[*i].length <= pos ||
+	    (x[*i].logical <= pos && extent_zeros(&x[*i])))) {
+		/* An unwritten extent under pos: zeros until its end. */
+		if (x[*i].logical <= pos && x[*i].logical + x[*i].length >
+		    pos) {
+			s->e = NULL;
+			s->end = x[*i].logical + x[*i].length;
+			return;
+		}
 		(*i)++;
+	}
 	if (*i == n) {
 		s->e = NULL;
 		s->end = UINT64_MAX;
@@ -53,8 +74,7 @@ side_same(const struct side *a, const struct side *b, uint64_t pos)
 {
 	if (a->e == NULL || b->e == NULL)
 		return a->e == NULL && b->e == NULL;
-	if (((a->e->flags | b->e->flags) & EXTENT_OPAQUE) != 0 ||
-	    ((a->e->flags ^ b->e->flags) & FIEMAP_EXTENT_UNWRITTEN) != 0)
+	if (((a->e->flags | b->e->flags) & EXTENT_OPAQUE) != 0)
 		return false;
 	return a->e->physical + (pos - a->e->logical) ==
 	    b->e->physical + (pos - b->e->logical);

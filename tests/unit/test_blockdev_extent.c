@@ -205,16 +205,39 @@ test_diff_flags(void **state)
 		r = diff2(a, 1, b, 1, 0, 4 * K4);
 		assert_int_equal(r.n, 0);
 	}
-	/* Unwritten on one side only: changed; on both: the same blocks. */
+	/* Unwritten on one side only: changed; on both: zeros alike. */
 	b[0].flags = FIEMAP_EXTENT_UNWRITTEN;
 	r = diff2(a, 1, b, 1, 0, 4 * K4);
 	expect1(&r, 0, 4 * K4);
 	a[0].flags = FIEMAP_EXTENT_UNWRITTEN;
 	r = diff2(a, 1, b, 1, 0, 4 * K4);
 	assert_int_equal(r.n, 0);
-	/* An unwritten extent against a hole is a change (prealloc). */
+	/*
+	 * Unwritten reads as zeros, as a hole does (an XFS clone has holes
+	 * where its source has unwritten extents): the same, wherever the
+	 * blocks are.  Data against unwritten is a change.
+	 */
 	r = diff2(a, 1, NULL, 0, 0, 4 * K4);
-	expect1(&r, 0, 4 * K4);
+	assert_int_equal(r.n, 0);
+	{
+		const struct bdev_extent u[] = {
+			E(0, 7 * K4, K4, 0),
+			E(K4, 900 * K4, 2 * K4, FIEMAP_EXTENT_UNWRITTEN),
+			E(3 * K4, 9 * K4, 2 * K4, 0),
+		};
+		const struct bdev_extent h[] = {
+			E(0, 7 * K4, K4, 0),
+			E(3 * K4, 9 * K4, K4, 0),
+			E(4 * K4, 300 * K4, K4, FIEMAP_EXTENT_UNWRITTEN),
+		};
+
+		r = diff2(u, 3, h, 3, 0, 6 * K4);
+		expect1(&r, 4 * K4, K4);
+		/* Unwritten and opaque: the flags say nothing, changed. */
+		b[0].flags = FIEMAP_EXTENT_UNWRITTEN | FIEMAP_EXTENT_UNKNOWN;
+		r = diff2(b, 1, NULL, 0, 0, 4 * K4);
+		expect1(&r, 0, 4 * K4);
+	}
 }
 
 static void
