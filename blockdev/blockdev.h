@@ -192,19 +192,22 @@ struct copy_spec {
 	 * read and written (a source hole is punched, zero blocks become holes
 	 * as in COPY_FULL).  Two uses:
 	 *  - Resync: base_path is the image the target was last made equal
-	 *    to (the caller vouches for that), src_path a newer image of the
-	 *    same volume.  The target's digest map must be valid (digest_path,
-	 *    digest_src_id naming the volume, the target untouched since the
-	 *    map was sealed), which proves the target still holds the base.
-	 *    The new map keeps the old entries of the chunks not copied.
+	 *    to, src_path a newer image of the same volume.  The target's
+	 *    digest map must be valid (digest_path, digest_src_id naming the
+	 *    volume, the target untouched since the map was sealed) and must
+	 *    have been made from base_path's very file (a map records the
+	 *    device, inode and generation of the file its copy read): that
+	 *    proves the target still holds the base.  The new map keeps the
+	 *    old entries of the chunks not copied.
 	 *  - Restore: base_path equals dst_path; src and target are compared
 	 *    directly and the target's own file is rewritten in place (never
 	 *    replaced).  With clone_ranges, changed chunks that hold data are
 	 *    FICLONERANGE'd from src (shared, not read) where the file system
 	 *    allows, else copied; such a job writes no new digest map.
 	 * The job falls back to COPY_DIFF (and reports fell_back) when
-	 * FIEMAP fails on either file (tmpfs), base_path is missing or not
-	 * src's size, the resync's map is missing or invalid, or the job
+	 * FIEMAP fails on either file (tmpfs), base_path is missing, not
+	 * src's size or not the file the resync's map was made from, the
+	 * map is missing or invalid, or the job
 	 * resumes a resync (resume_from > 0: the map was removed when the
 	 * first attempt began, so nothing proves the target is the base).
 	 */

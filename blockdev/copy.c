@@ -473,7 +473,7 @@ job_ready_slot(struct copy_job *job)
 	uint64_t now, allowed;
 
 	/* `prepared` first: the prepare work may still set the mode. */
-	if (job->prepared && job->mode == COPY_EXTENTS)
+	if (!job->done && job->prepared && job->mode == COPY_EXTENTS)
 		copy__ext_skip(job);
 	if (job->done || job->syncing || job->cancelled || job->err != 0 ||
 	    job->cloning || !job->prepared || job->next_off >= job->length)

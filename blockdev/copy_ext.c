@@ -134,6 +134,11 @@ copy__ext_prepare(struct copy_job *job)
 		return err;
 	if (bfd == -1)
 		return ext_fall_back(job);
+	/* ...and only if the map was made from this very base image. */
+	if (!x->restore && !copy__map_from(job, bfd)) {
+		close(bfd);
+		return ext_fall_back(job);
+	}
 	err = ext_diff(job, bfd);
 	if (bfd != job->dfd)
 		close(bfd);

@@ -40,6 +40,7 @@ struct copy_map {
 	bool use_old, write_new;
 	bool failed;			/* loop: an entry could not be stored */
 	bool committed;			/* sync work: renamed into place */
+	uint64_t from_dev, from_ino, from_gen;	/* old map: read from */
 	struct copy_digest zero_full, zero_tail;
 };
 
@@ -196,6 +197,9 @@ const struct copy_digest *copy__digest_zero(const struct copy_job *job,
 /* digest.c: a new map starts as the old one (COPY_EXTENTS keeps the
  * entries of the chunks it does not copy).  0 or -errno. */
 int copy__map_keep_old(const struct copy_job *job);
+/* digest.c: is `fd` the file the valid old map's entries were read from
+ * (dev, inode, generation)?  False without a valid old map. */
+bool copy__map_from(const struct copy_job *job, int fd);
 
 /*
  * copy_ext.c, COPY_EXTENTS (rules in blockdev.h at copy_spec.base_path).

@@ -127,8 +127,9 @@ fmap_init(struct fmap *m, unsigned cap)
 {
 	memset(m, 0, sizeof(*m));
 	m->cap = cap;
-	m->fm = malloc(sizeof(*m->fm) + cap * sizeof(struct fiemap_extent));
-	m->ext = malloc(cap * sizeof(*m->ext));
+	/* Zeroed: valgrind does not know that FIEMAP fills the extents. */
+	m->fm = calloc(1, sizeof(*m->fm) + cap * sizeof(struct fiemap_extent));
+	m->ext = calloc(cap, sizeof(*m->ext));
 	if (m->fm == NULL || m->ext == NULL) {
 		free(m->fm);
 		free(m->ext);

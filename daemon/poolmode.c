@@ -112,12 +112,14 @@ int
 poolmode_update(struct poolmode *pm, struct replica_set *rs,
     const struct conf_pool *p, bool can_image)
 {
-	struct pool_mode *m = poolmode_find(pm, p->name);
+	struct pool_mode *m;
 	char fs[32], text[96];
 	bool reflink, pit;
 	int err;
 
-	if (m == NULL)
+	if (replica_pool_path(rs, p->name) == NULL)
+		return -ENOENT;
+	if ((m = poolmode_find(pm, p->name)) == NULL)
 		return -ENOMEM;
 	poolmode_fs_name(p->path, fs, sizeof(fs));
 	reflink = bdev_probe_reflink(pm->probe, p->path);

@@ -401,7 +401,9 @@ test_walk_batches(void **state)
 	}
 	err = walk(a, a, 4 * MiB, BDEV_FIEMAP_BATCH, &wb);
 	if (err == -EOPNOTSUPP) {
-		skip();	/* no FIEMAP on /tmp's file system */
+		fprintf(stderr, "SKIP: no FIEMAP on /tmp (tmpfs); "
+		    "test_blockdev_pit walks XFS and Btrfs\n");
+		skip();
 		return;
 	}
 	assert_int_equal(err, 0);
@@ -441,7 +443,9 @@ test_image_unsupported(void **state)
 	fb_path(d, "img");
 	err = bdev_image_take(s, d);
 	if (err == 0) {
-		skip();	/* /tmp can clone: the XFS tests cover this */
+		fprintf(stderr, "SKIP: /tmp can clone; test_blockdev_pit "
+		    "covers ext4 and tmpfs\n");
+		skip();
 		return;
 	}
 	assert_int_equal(err, -EOPNOTSUPP);

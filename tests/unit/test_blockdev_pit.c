@@ -643,6 +643,15 @@ test_resync_fallbacks(void **state)
 	/* The same with the map intact uses the extents. */
 	full_copy(i1, t, m);
 	expect_fallback(&sp, false);
+	/*
+	 * A replaced base: the same bytes in another file at its path (the
+	 * map was made from the old file: nothing proves what the target
+	 * holds).
+	 */
+	full_copy(i1, t, m);
+	assert_int_equal(bdev_image_take(i1, at(o, "vol.1b")), 0);
+	assert_int_equal(rename(o, i1), 0);
+	expect_fallback(&sp, true);
 	/* No map at all. */
 	full_copy(i1, t, m);
 	sp.digest_path = NULL;
