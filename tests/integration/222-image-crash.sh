@@ -11,7 +11,8 @@
 # the pair's own sync image, which the next Resync still uses.  A target
 # written behind arrayd's back, a sync image replaced by a clone of the
 # changed source, or a missing one: each Resync still ends target = source
-# (the fall-back comparison, never a wrong "nothing changed").
+# (the fall-back comparison, never a wrong "nothing changed").  Detach and
+# Stop Copy drop their images.
 . "$(dirname "$0")/lib.sh"
 
 setup_array "copy_rate_limit = 16M"
@@ -115,6 +116,19 @@ resync_same "sync image missing"
 modsync 2 201 202
 expect_rc 0 "Detach"
 expect_eq "no image after Detach" "" "$(images)"
+
+# Stop Copy drops the image of the copy it stops
+setconf copy_rate_limit 8M
+attach 201 202 4
+expect_rc 4096 "attach again (8 MiB/s)"
+job=$JOB
+expect_match "an image while it runs" '^[^ ]+\.img$' "$(images)"
+modsync 13 201 202
+expect_rc 0 "Stop Copy"
+wait_job "$job" 20
+expect_eq "stopped job Terminated" 8 "$JOBSTATE"
+for i in $(seq 50); do [ -z "$(images)" ] && break; sleep 0.1; done
+expect_eq "no image after Stop Copy" "" "$(images)"
 
 stop_daemon
 finish
