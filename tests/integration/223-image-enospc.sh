@@ -8,12 +8,20 @@
 # must turn Broken with a real ErrorDescription, the job Exception, nothing
 # is reported synced (no Frozen, WhenSynced NULL) and the image is dropped;
 # once that space is back, Start Copy recovers the pair to Frozen with the
-# target equal to the source.
+# target equal to the source.  A block-device volume in that pool copies
+# live both ways (nothing to clone); on a pool filled to the last block a
+# Resync either works or ends Broken with a reason and no image left.
 . "$(dirname "$0")/lib.sh"
 
 setup_array "copy_rate_limit = 32M"
 add_fs_pool pxfs xfs 300
 add_volume src pxfs 201 96; add_volume tgt pxfs 202 96
+# a block-device volume in the same pool (cannot be cloned: live engine)
+truncate -s 96M "$TEST_DIR/bdev.file"
+BDEV=$(losetup -f --show "$TEST_DIR/bdev.file") || die "losetup $TEST_DIR/bdev.file"
+CLEANUP+=("losetup -d '$BDEV'")
+printf '\n[volume bdev]\npool = pxfs\npath = %s\nid = 205\n' "$BDEV" >> "$CONF"
+add_volume btgt pool0 206 96	# its copy's target, outside the small pool
 P=$TEST_DIR/pxfs
 S=$P/src.img T=$P/tgt.img IMGD=$P/.arrayd-images
 launch_daemon
@@ -56,6 +64,48 @@ expect_job_completed "$JOB" "Start Copy job"
 expect_eq "pair Frozen again" 14 "$(pair_prop 201 202 SyncState)"
 cmp -s "$S" "$T" && pass "after Start Copy: target = source" ||
     fail "after Start Copy: target differs: $(cmp "$S" "$T" 2>&1 | head -n 1)"
+
+# ---- a block-device volume on a point-in-time pool: no image, a live copy
+dd if=/dev/urandom of="$BDEV" bs=1M count=96 oflag=direct status=none
+attach 205 206 4
+expect_rc 4096 "attach from the block device 205 -> 206"
+expect_job_completed "$JOB" "copy from a block device"
+cmp -s "$BDEV" "$TEST_DIR/pool0/btgt.img" && pass "target = the block device" ||
+    fail "target differs from the block device: $(cmp "$BDEV" "$TEST_DIR/pool0/btgt.img" 2>&1 | head -n 1)"
+attach 201 205 4
+expect_rc 4096 "attach 201 -> the block device 205"
+expect_job_completed "$JOB" "copy onto a block device"
+cmp -s "$S" "$BDEV" && pass "the block device = source" ||
+    fail "the block device differs from the source: $(cmp "$S" "$BDEV" 2>&1 | head -n 1)"
+
+# ---- a pool filled to the last block: taking an image may fail, but then
+# as a Broken pair with a reason, never a hang, never a wrong Frozen
+modsync 2 201 205
+write_data "$S" 7 70
+dd if=/dev/zero of="$P/filler" bs=1M status=none 2> /dev/null
+sync
+note "pool free after the filler: $(free_mib) MiB"
+modsync 4 201 202
+if [ "$RC" = 4096 ]; then
+	wait_job "$JOB" 60
+	case $JOBSTATE in
+	7)	cmp -s "$S" "$T" && pass "full pool: the Resync worked, target = source" ||
+		    fail "full pool: Resync Completed but target differs";;
+	10)	expect_eq "full pool: pair Broken" 12 "$(pair_prop 201 202 SyncState)"
+		get_instance "$(job_in "$JOB")"
+		ed=$(xq prop ErrorDescription)
+		expect_match "full pool: ErrorDescription" '[Ss]pace|ENOSPC' "$ed"
+		expect_eq "full pool: no image left" "" "$(images)"
+		get_instance "$(vol_in 201)"
+		expect_eq "full pool: the source volume is still OK (not lost)" 2 \
+		    "$(xq prop OperationalStatus)";;
+	*)	fail "full pool: Resync job state '$JOBSTATE'";;
+	esac
+else
+	expect_rv 4 "full pool: Resync refused"
+	note "full pool: Resync answered $RC: $(head -c 300 "$TEST_DIR/r.body")"
+fi
+rm -f "$P/filler"
 
 stop_daemon
 finish
