@@ -7,7 +7,8 @@
 # /proc/<pid>/io read_bytes and write_bytes each grow by at most twice the
 # changed chunks' bytes plus 1% of the volume, with the page cache of
 # source and target dropped first (a whole-volume read cannot hide as cache
-# hits), and the target ends equal to its source (cmp).
+# hits), and the target ends equal to its source (cmp); holes punched in
+# the source become holes in the target.
 . "$(dirname "$0")/lib.sh"
 
 MIB=256
@@ -60,6 +61,23 @@ io_check "Resync" "$r0" "$w0"
 cmp -s "$S" "$T" && pass "after Resync: target = source" ||
     fail "after Resync: target differs: $(cmp "$S" "$T" 2>&1 | head -n 1)"
 expect_eq "after Resync: Frozen" 14 "$(pair_prop 201 202 SyncState)"
+
+# ---- holes punched in the source become holes in the target
+alloc() { echo $(( $(stat -c '%b * %B' "$1") )); }
+a0=$(alloc "$T")
+fallocate -p -o $((100 << 20)) -l $((2 << 20)) "$S" && fallocate -p -o $((200 << 20)) -l $((1 << 20)) "$S" ||
+    fail "fallocate -p on the source"
+drop_cache "$S" "$T"
+read -r r0 w0 < <(io_bytes "$PID")
+modsync 4 201 202
+expect_rc 4096 "Resync after punching 3 MiB of holes"
+expect_job_completed "$JOB" "hole Resync job"
+io_check "Resync of punched holes" "$r0" "$w0"
+cmp -s "$S" "$T" && pass "after the hole Resync: target = source" ||
+    fail "after the hole Resync: target differs: $(cmp "$S" "$T" 2>&1 | head -n 1)"
+a1=$(alloc "$T")
+[ $((a0 - a1)) -ge $((3 << 20)) ] && pass "the target's 3 MiB became holes (allocated $a0 -> $a1)" ||
+    fail "the target kept the punched ranges allocated ($a0 -> $a1 bytes)"
 
 # ---- Restore of a virtual copy after 2% of the base changed
 create_replica snapR 201 4
