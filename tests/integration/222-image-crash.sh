@@ -12,7 +12,8 @@
 # written behind arrayd's back, a sync image replaced by a clone of the
 # changed source, or a missing one: each Resync still ends target = source
 # (the fall-back comparison, never a wrong "nothing changed").  Detach and
-# Stop Copy drop their images.
+# Stop Copy drop their images.  A Resync killed (-9) midway resumes with
+# its images and ends equal to the source at its request.
 . "$(dirname "$0")/lib.sh"
 
 setup_array "copy_rate_limit = 16M"
@@ -111,6 +112,32 @@ sync
 imgs=$(images)
 rm -f "$IMGD/${imgs%% *}"
 resync_same "sync image missing"
+
+# ---- kill -9 during a Resync that compares images: it resumes with both
+# images and ends equal to the source at its request
+setconf copy_rate_limit 8M
+dd if=/dev/urandom of="$S" bs=1M count=24 seek=8 conv=notrunc,fsync status=none
+cp --reflink=never "$S" "$TEST_DIR/src.at-resync"
+modsync 4 201 202
+expect_rc 4096 "Resync of 24 MiB changed (8 MiB/s)"
+job=$JOB
+dd if=/dev/urandom of="$S" bs=1M count=64 conv=notrunc,fsync status=none
+for i in $(seq 100); do
+	pc=$(job_prop "$job" PercentComplete)
+	[ "${pc:-0}" != NULL ] && [ "${pc:-0}" -ge 10 ] 2>/dev/null && break
+	sleep 0.1
+done
+before=$(images)
+note "killing arrayd during the Resync at PercentComplete $pc (images $before)"
+kill9_daemon
+sleep 0.2
+launch_daemon
+expect_eq "the Resync's images after the restart" "$before" "$(images)"
+expect_job_completed "$job" "resumed Resync"
+cmp -s "$T" "$TEST_DIR/src.at-resync" && pass "after the resumed Resync: target = source at its request" ||
+    fail "after the resumed Resync: target differs from the source at its request: $(cmp "$T" "$TEST_DIR/src.at-resync" 2>&1 | head -n 1)"
+setconf copy_rate_limit 0
+resync_same "after the crash-resumed Resync"
 
 # Detach drops the pair's image
 modsync 2 201 202
