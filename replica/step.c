@@ -249,11 +249,13 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 		p->when_synced_us = je != NULL && je->j.image ==
 		    REPLICA_IMAGE_READY ? je->j.image_us : replica__now(rs);
 	/*
-	 * A finished copy is announced (a snapshot's 0 answer, a held
-	 * answer's client polling the job) only once durable: a power cut
-	 * must not bring back a Running job over a target that is done.
+	 * A snapshot's completion releases its CreateReplica 0 answer: it
+	 * is synced first, so a power cut cannot bring back its copy (which
+	 * would clone a later instant).  Other completions gate no answer
+	 * and are left to the periodic checkpoint (daemon/dbckpt.c): a sync
+	 * is an fsync on the loop.
 	 */
-	if (r.actions & SM_A_JOB_COMPLETED)
+	if ((r.actions & SM_A_JOB_COMPLETED) && je != NULL && je->j.hidden)
 		rs->durable_commit = true;
 	/* A successful copy keeps its image as the pair's sync image. */
 	if (r.actions & SM_A_JOB_COMPLETED)
