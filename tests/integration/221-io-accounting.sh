@@ -76,7 +76,8 @@ io_check "Resync of punched holes" "$r0" "$w0"
 cmp -s "$S" "$T" && pass "after the hole Resync: target = source" ||
     fail "after the hole Resync: target differs: $(cmp "$S" "$T" 2>&1 | head -n 1)"
 a1=$(alloc "$T")
-[ $((a0 - a1)) -ge $((3 << 20)) ] && pass "the target's 3 MiB became holes (allocated $a0 -> $a1)" ||
+# (64 KiB of slack: XFS may keep or drop a block of its own beside them)
+[ $((a0 - a1)) -ge $(( (3 << 20) - (64 << 10) )) ] && pass "the target's 3 MiB became holes (allocated $a0 -> $a1)" ||
     fail "the target kept the punched ranges allocated ($a0 -> $a1 bytes)"
 
 # ---- Restore of a virtual copy after 2% of the base changed

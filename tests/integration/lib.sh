@@ -514,7 +514,7 @@ kept() {
 fs_mount() {
 	local dir=$1 fs=$2 mb=$3 img=$1.fsimg mkfs
 	if [ "${ARRAYD_TEST_ROOT:-0}" != 1 ] || [ "$(id -u)" != 0 ]; then
-		echo "skip: a $fs filesystem needs root and ARRAYD_TEST_ROOT=1 (mount, losetup)"
+		echo "skip: needs root and ARRAYD_TEST_ROOT=1 to mount $fs on a loop device"
 		rm -rf "$TEST_DIR"; exit 77
 	fi
 	case $fs in
