@@ -8,7 +8,8 @@
 # changed chunks' bytes plus 1% of the volume, with the page cache of
 # source and target dropped first (a whole-volume read cannot hide as cache
 # hits), and the target ends equal to its source (cmp); holes punched in
-# the source become holes in the target.
+# the source become holes in the target; two pairs from one source each
+# keep their own sync image.
 . "$(dirname "$0")/lib.sh"
 
 MIB=256
@@ -17,7 +18,8 @@ NCH=$(( MIB * 2 / 100 ))	# 2% of the 1 MiB chunks: 5
 setup_array
 add_fs_pool pxfs xfs 1024
 add_volume src pxfs 201 "$MIB"; add_volume tgt pxfs 202 "$MIB"
-S=$TEST_DIR/pxfs/src.img T=$TEST_DIR/pxfs/tgt.img
+add_volume tgt2 pxfs 203 "$MIB"
+S=$TEST_DIR/pxfs/src.img T=$TEST_DIR/pxfs/tgt.img T2=$TEST_DIR/pxfs/tgt2.img
 launch_daemon
 note "arrayd pid $PID port $PORT dir $TEST_DIR"
 dd if=/dev/urandom of="$S" bs=1M count="$MIB" conv=notrunc,fsync status=none
@@ -61,6 +63,25 @@ io_check "Resync" "$r0" "$w0"
 cmp -s "$S" "$T" && pass "after Resync: target = source" ||
     fail "after Resync: target differs: $(cmp "$S" "$T" 2>&1 | head -n 1)"
 expect_eq "after Resync: Frozen" 14 "$(pair_prop 201 202 SyncState)"
+
+# ---- two pairs from one source keep one sync image each: a Resync of one
+# leaves the other's, so both still read only what changed
+attach 201 203 4
+expect_rc 4096 "attach src->tgt2"
+expect_job_completed "$JOB" "second pair's full copy"
+change_chunks "$S"
+for t in 202 203; do
+	drop_cache "$S" "$T" "$T2"
+	read -r r0 w0 < <(io_bytes "$PID")
+	modsync 4 201 "$t"
+	expect_rc 4096 "Resync 201->$t (two pairs)"
+	expect_job_completed "$JOB" "Resync 201->$t job"
+	io_check "Resync 201->$t of two pairs" "$r0" "$w0"
+done
+cmp -s "$S" "$T" && cmp -s "$S" "$T2" && pass "both targets = source" ||
+    fail "after the two Resyncs a target differs from the source"
+modsync 2 201 203
+expect_rc 0 "Detach 201->tgt2"
 
 # ---- holes punched in the source become holes in the target
 alloc() { echo $(( $(stat -c '%b * %B' "$1") )); }
