@@ -7,9 +7,9 @@
 # O_DIRECT, each stamped with its sequence number, all through an attach
 # (AttachOrModifyReplica CT4 on XFS, AttachReplica on Btrfs), a Start
 # Copy, a Resync and a CreateReplica CT5, and on XFS an attach that waits
-# in the queue; each target must then equal the source after exactly one
-# write M, with M between the request and its answer, and WhenSynced must
-# be that instant.  On an ext4 pool the documented behaviour: the log and
+# in the queue and a Restore from a snapshot a host writes; each target
+# must then equal the source after exactly one write M, with M between
+# the request and its answer, and WhenSynced must be that instant.  On an ext4 pool the documented behaviour: the log and
 # `arrayd status` say "no reflink", the copy reads the live source and
 # WhenSynced is the completion time (tearing is timing-dependent, so it is
 # reported, not required).
@@ -162,15 +162,29 @@ queued_case() {
 	setconf copy_rate_limit 64M
 }
 
+# Restore on XFS: the snapshot is the copy's source, written by a host
+# while the Restore runs; the base must become one instant of it.  Last of
+# the XFS cases: the writes log then describes the snapshot, not the base.
+restore_case() {
+	local snap
+	create_replica xsnap 201 4
+	[ "$RC" = 0 ] || { fail "CreateReplica CT4 xsnap: rc $RC"; return; }
+	snap=$TARGET
+	wait_pair 201 "$snap" 11 30
+	torn "xfs Restore" pit "$TEST_DIR/pxfs/xsnap.img" "$TEST_DIR/pxfs/xsrc.img" \
+	    modsync 5 201 "$snap"
+}
+
 before=$(vol_ids)
 fs_cases xfs pxfs 201 202 pit AttachOrModifyReplica
 queued_case
+restore_case
 fs_cases btrfs pbtrfs 211 212 pit AttachReplica
 fs_cases ext4 pext4 221 222 live AttachOrModifyReplica
 
 # images are never CIM volumes: only the two CT5 targets are new
 after=$(vol_ids)
-expect_eq "volumes: the two CT5 targets added, no image" 2 \
+expect_eq "volumes: the two CT5 targets and xsnap added, no image" 3 \
     "$(( $(wc -w <<< "$after") - $(wc -w <<< "$before") ))"
 stop_daemon
 finish
