@@ -289,6 +289,47 @@ static const enum copy_mode glue_modes[] = {
 	[REPLICA_COPY_EXTENTS] = COPY_EXTENTS,
 };
 
+/* Which file is at `path` (replica_image_id): 0 or -errno. */
+static int
+glue_image_id(const char *path, struct replica_image_id *id)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return -errno;
+	id->dev = (uint64_t)st.st_dev;
+	id->ino = (uint64_t)st.st_ino;
+	id->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
+	    st.st_ctim.tv_nsec;
+	return 0;
+}
+
+/*
+ * Is the base of a Resync still the sync image that was taken?  A file
+ * replaced there (new inode) or written into (new ctime) could share
+ * extents with the new image that the target never got: its extents
+ * would say "unchanged" wrongly.  A missing base is the engine's to find
+ * (it falls back by itself).
+ */
+static bool
+glue_base_trusted(uint64_t job_id, const struct replica_copy_from *from)
+{
+	const struct replica_image_id *want = from->base_id;
+	struct replica_image_id now = { 0, 0, 0 };
+
+	if (from->base_path == NULL || want == NULL)
+		return from->base_path != NULL;
+	if (glue_image_id(from->base_path, &now) != 0)
+		return true;
+	if (want->ino != 0 && now.dev == want->dev && now.ino == want->ino &&
+	    now.ctime_ns == want->ctime_ns)
+		return true;
+	log_warnx("job %" PRIu64 ": sync image %s is not the file taken "
+	    "(replaced or written since): compared chunk digests instead",
+	    job_id, from->base_path);
+	return false;
+}
+
 static int
 glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
     const struct rvolume *tgt, enum replica_copy_mode mode,
@@ -327,7 +368,9 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	spec.mode = glue_modes[mode];
 	spec.base_path = from->base_path;
 	spec.clone_ranges = from->clone_ranges;
-	/* Nothing to compare extents with: compare chunk digests. */
+	/* Nothing (trustworthy) to compare extents with: compare digests. */
+	if (spec.mode == COPY_EXTENTS && !glue_base_trusted(job_id, from))
+		spec.base_path = NULL;
 	if (spec.mode == COPY_EXTENTS && spec.base_path == NULL)
 		spec.mode = COPY_DIFF;
 	spec.length = src->size;
@@ -368,6 +411,7 @@ struct glue_image {
 	char			*src, *dst;	/* dst: the image or snapshot */
 	int			 status;
 	int64_t			 taken_us;	/* clock just before the clone */
+	struct replica_image_id	 id;		/* the image file made */
 	uint64_t		 unshared;	/* measured */
 };
 
@@ -409,6 +453,7 @@ glue_image_dir(const char *image)
 
 static int64_t glue_now_us(void *ctx);
 
+
 /* Thread pool: the clone.  An earlier take of the same job (a crash cut
  * it short) left at most a file of this job's own name: it goes first. */
 static void
@@ -431,6 +476,8 @@ on_image_work(uv_work_t *req)
 	im->taken_us = glue_now_us(NULL);
 	if (im->status == 0)
 		im->status = bdev_image_take(im->src, im->dst);
+	if (im->status == 0)
+		im->status = glue_image_id(im->dst, &im->id);
 }
 
 static void
@@ -463,7 +510,7 @@ on_image_done(uv_work_t *req, int status)
 	    strerror(im->status < 0 ? -im->status : EIO));
 	if (g->rs != NULL)
 		replica_on_image_done(g->rs, im->job_id, im->status,
-		    im->taken_us, im->status != 0 ? detail : NULL);
+		    im->taken_us, &im->id, im->status != 0 ? detail : NULL);
 	glue_image_free(im);
 }
 

@@ -232,6 +232,7 @@ replica__image_plan(struct replica_set *rs, struct rpair *p,
 	else if (j->mode == REPLICA_COPY_DIFF && p->sync_image != 0) {
 		j->mode = REPLICA_COPY_EXTENTS;
 		j->image_base = p->sync_image;
+		j->base_id = p->sync_id;
 	}
 	return replica__txn_defer(rs, TXN_ACT_IMAGE, j->id, 0);
 }
@@ -290,7 +291,8 @@ image_refused(int status)
 
 int
 replica__image_outcome(struct replica_set *rs, struct job_ent *je,
-    int status, int64_t taken_us, const char *detail)
+    int status, int64_t taken_us, const struct replica_image_id *id,
+    const char *detail)
 {
 	struct rjob *j = &je->j;
 	struct rpair *p = replica__pair(rs, j->src_id, j->tgt_id);
@@ -307,6 +309,8 @@ replica__image_outcome(struct replica_set *rs, struct job_ent *je,
 	if (status == 0) {
 		j->image = REPLICA_IMAGE_READY;
 		j->image_us = taken_us;
+		if (id != NULL)
+			j->image_id = *id;
 		j->last_change_us = replica__now(rs);
 		replica__log(rs, LOG_LVL_INFO, "pair %u->%u: point-in-time "
 		    "image taken (job %" PRIu64 ")", j->src_id, j->tgt_id,
@@ -343,7 +347,7 @@ replica__image_outcome(struct replica_set *rs, struct job_ent *je,
 
 void
 replica_on_image_done(struct replica_set *rs, uint64_t job_id, int status,
-    int64_t taken_us, const char *detail)
+    int64_t taken_us, const struct replica_image_id *id, const char *detail)
 {
 	struct job_ent *je = replica__job(rs, job_id);
 	int err;
@@ -366,7 +370,7 @@ replica_on_image_done(struct replica_set *rs, uint64_t job_id, int status,
 	}
 	if (replica__txn_begin(rs) != 0)
 		return;
-	err = replica__image_outcome(rs, je, status, taken_us, detail);
+	err = replica__image_outcome(rs, je, status, taken_us, id, detail);
 	if (err == 0)
 		err = replica__schedule(rs);
 	if (replica__txn_commit(rs, err) != 0)
@@ -405,5 +409,7 @@ replica__image_from(const struct replica_set *rs, const struct rjob *j,
 	    j->image_base, base, len)) != 0)
 		return err;
 	cf->base_path = base;
+	/* Trusted only while it is the file taken (B3: replaced images). */
+	cf->base_id = &j->base_id;
 	return 0;
 }

@@ -138,6 +138,17 @@ struct rvolume_stat {
 	bool sized;			/* false: a device's size, not read */
 };
 
+/*
+ * Which file an image is, as found right after it was taken: a Resync
+ * compares extents with its pair's sync image only while the file there
+ * is still this one (a replaced or rewritten image would tell a wrong
+ * "nothing changed").  All 0: unknown.
+ */
+struct replica_image_id {
+	uint64_t dev, ino;
+	int64_t ctime_ns;		/* changed by any write or clone into it */
+};
+
 struct rpair {
 	uint32_t src_id;		/* SystemElement */
 	uint32_t tgt_id;		/* SyncedElement */
@@ -153,6 +164,7 @@ struct rpair {
 	 * Resync compares its new image with this one.
 	 */
 	uint64_t sync_image;
+	struct replica_image_id sync_id;	/* which file it is */
 };
 
 struct rjob {
@@ -177,8 +189,10 @@ struct rjob {
 	uint64_t bytes_written;
 	enum replica_image image;	/* what its copy reads (image.c) */
 	int64_t image_us;		/* READY: the instant it shows, 0 NULL */
+	struct replica_image_id image_id;	/* READY: which file it is */
 	uint64_t image_base;		/* COPY_EXTENTS Resync: the job id of
 					 * the sync image it compares with */
+	struct replica_image_id base_id;	/* ... and which file that is */
 };
 
 /*
@@ -189,6 +203,11 @@ struct rjob {
 struct replica_copy_from {
 	const char *src_path;		/* read this (image or src->path) */
 	const char *base_path;		/* COPY_EXTENTS: compare; else NULL */
+	/*
+	 * A Resync's base is its pair's sync image: trust its extents only
+	 * if the file at base_path is still this one (else compare digests).
+	 */
+	const struct replica_image_id *base_id;	/* NULL: no such check */
 	bool clone_ranges;		/* Restore: FICLONERANGE where aligned */
 };
 
@@ -465,7 +484,7 @@ void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
 
 /*
  * The image of job `job_id` was taken (status 0, `taken_us` the clock
- * just before the clone) or not (-errno, `detail` may be NULL).  FICLONE
+ * just before the clone, `id` the file made, may be NULL) or not (-errno, `detail` may be NULL).  FICLONE
  * refused (-EOPNOTSUPP, -EXDEV, -EPERM, -EDQUOT, -EINVAL, -ETXTBSY): the
  * copy reads its live source, logged once per pool; any other error (no
  * space, I/O): the pair is Broken, the job in Exception with the error.
@@ -473,7 +492,8 @@ void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
  * refused too.
  */
 void replica_on_image_done(struct replica_set *rs, uint64_t job_id,
-    int status, int64_t taken_us, const char *detail);
+    int status, int64_t taken_us, const struct replica_image_id *id,
+    const char *detail);
 /*
  * The path of the image of job `job_id` of pair (src, tgt) taken from the
  * file `imaged`: <folder of imaged>/.arrayd-images/<src>-<tgt>-g<job>.img.

@@ -233,7 +233,8 @@ int replica__image_take(struct replica_set *rs, struct job_ent *je);
  * the caller's change: ready, live source, or the pair Broken.
  */
 int replica__image_outcome(struct replica_set *rs, struct job_ent *je,
-    int status, int64_t taken_us, const char *detail);
+    int status, int64_t taken_us, const struct replica_image_id *id,
+    const char *detail);
 /* After a commit: drop the images the snapshot named and memory no more. */
 void replica__image_drops(struct replica_set *rs);
 /*

@@ -258,12 +258,21 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	if ((r.actions & SM_A_JOB_COMPLETED) && je != NULL && je->j.hidden)
 		rs->durable_commit = true;
 	/* A successful copy keeps its image as the pair's sync image. */
-	if (r.actions & SM_A_JOB_COMPLETED)
-		p->sync_image = je != NULL && je->j.image ==
-		    REPLICA_IMAGE_READY && p->kind == PAIR_PC ? je->j.id : 0;
+	if (r.actions & SM_A_JOB_COMPLETED) {
+		bool keep = je != NULL && je->j.image == REPLICA_IMAGE_READY &&
+		    p->kind == PAIR_PC;
+
+		p->sync_image = keep ? je->j.id : 0;
+		if (keep)
+			p->sync_id = je->j.image_id;
+		else
+			memset(&p->sync_id, 0, sizeof(p->sync_id));
+	}
 	/* A Broken target no longer holds what the sync image shows. */
-	if (r.next == SM_ST_BROKEN)
+	if (r.next == SM_ST_BROKEN) {
 		p->sync_image = 0;
+		memset(&p->sync_id, 0, sizeof(p->sync_id));
+	}
 	if (r.next == SM_ST_REMOVED) {
 		replica__pair_remove(rs, src, tgt);
 		return store_del_pair(rs->store, src, tgt);

@@ -76,6 +76,8 @@ static const char store_schema[] =
 	" sync_state INTEGER NOT NULL, when_synced_us INTEGER NOT NULL,"
 	" job_id INTEGER NOT NULL, percent_synced INTEGER NOT NULL,"
 	" sync_image INTEGER NOT NULL DEFAULT 0,"
+	" sync_dev INTEGER NOT NULL DEFAULT 0, sync_ino INTEGER NOT NULL"
+	" DEFAULT 0, sync_ctime_ns INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY(src_id, tgt_id));"
 	"CREATE TABLE jobs(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
 	" state INTEGER NOT NULL, percent INTEGER NOT NULL,"
@@ -90,7 +92,11 @@ static const char store_schema[] =
 	" checkpoint INTEGER NOT NULL, bytes_written INTEGER NOT NULL,"
 	" copy_mode INTEGER NOT NULL, reverse INTEGER NOT NULL,"
 	" image INTEGER NOT NULL DEFAULT 0, image_us INTEGER NOT NULL DEFAULT 0,"
-	" image_base INTEGER NOT NULL DEFAULT 0);"
+	" image_dev INTEGER NOT NULL DEFAULT 0, image_ino INTEGER NOT NULL"
+	" DEFAULT 0, image_ctime_ns INTEGER NOT NULL DEFAULT 0,"
+	" image_base INTEGER NOT NULL DEFAULT 0,"
+	" base_dev INTEGER NOT NULL DEFAULT 0, base_ino INTEGER NOT NULL"
+	" DEFAULT 0, base_ctime_ns INTEGER NOT NULL DEFAULT 0);"
 	"INSERT INTO meta VALUES ('schema', '" STORE_SCHEMA_NAME "');"
 	"INSERT INTO meta VALUES ('next_task_id', '1');";
 
@@ -258,9 +264,21 @@ sq_migrate_v2(struct store_sqlite *st)
 {
 	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;"
 	    "ALTER TABLE pairs ADD COLUMN sync_image INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE pairs ADD COLUMN sync_dev INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE pairs ADD COLUMN sync_ino INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE pairs ADD COLUMN sync_ctime_ns INTEGER NOT NULL"
+	    " DEFAULT 0;"
 	    "ALTER TABLE jobs ADD COLUMN image INTEGER NOT NULL DEFAULT 0;"
 	    "ALTER TABLE jobs ADD COLUMN image_us INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN image_dev INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN image_ino INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN image_ctime_ns INTEGER NOT NULL"
+	    " DEFAULT 0;"
 	    "ALTER TABLE jobs ADD COLUMN image_base INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN base_dev INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN base_ino INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN base_ctime_ns INTEGER NOT NULL"
+	    " DEFAULT 0;"
 	    "PRAGMA user_version = 3; COMMIT;", NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK && !sqlite3_get_autocommit(st->db))

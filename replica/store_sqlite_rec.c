@@ -64,6 +64,9 @@ static const struct col pair_cols[] = {
 	COL(rpair, job_id, COL_UINT),
 	COL(rpair, percent_synced, COL_SINT),
 	COL(rpair, sync_image, COL_UINT),
+	COLN("sync_dev", rpair, sync_id.dev, COL_UINT),
+	COLN("sync_ino", rpair, sync_id.ino, COL_UINT),
+	COLN("sync_ctime_ns", rpair, sync_id.ctime_ns, COL_SINT),
 };
 
 static const struct col job_cols[] = {
@@ -94,7 +97,13 @@ static const struct col job_cols[] = {
 	COL(rjob, reverse, COL_BOOL),
 	COL(rjob, image, COL_SINT),
 	COL(rjob, image_us, COL_SINT),
+	COLN("image_dev", rjob, image_id.dev, COL_UINT),
+	COLN("image_ino", rjob, image_id.ino, COL_UINT),
+	COLN("image_ctime_ns", rjob, image_id.ctime_ns, COL_SINT),
 	COL(rjob, image_base, COL_UINT),
+	COLN("base_dev", rjob, base_id.dev, COL_UINT),
+	COLN("base_ino", rjob, base_id.ino, COL_UINT),
+	COLN("base_ctime_ns", rjob, base_id.ctime_ns, COL_SINT),
 };
 
 static int

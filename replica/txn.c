@@ -295,7 +295,7 @@ txn_record_start_failures(struct replica_set *rs, const struct txn_act *acts,
 			continue;
 		if (acts[i].kind == TXN_ACT_IMAGE) {
 			err = replica__image_outcome(rs, je, acts[i].rc, 0,
-			    NULL);
+			    NULL, NULL);
 			continue;
 		}
 		snprintf(detail, sizeof(detail), "cannot start copy: %s",

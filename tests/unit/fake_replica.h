@@ -31,6 +31,8 @@ struct fake_copy {
 	char src_path[400];		/* what it reads (an image or the file) */
 	char base_path[400];		/* COPY_EXTENTS: compared with, "" none */
 	bool clone_ranges;
+	struct replica_image_id base_id;	/* the base's identity, if any */
+	bool has_base_id;
 	bool active;			/* started, copy_done not delivered */
 	bool cancel_asked;
 };
@@ -124,6 +126,9 @@ fake_rep_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	snprintf(c->base_path, sizeof(c->base_path), "%s",
 	    from->base_path != NULL ? from->base_path : "");
 	c->clone_ranges = from->clone_ranges;
+	c->has_base_id = from->base_id != NULL;
+	if (from->base_id != NULL)
+		c->base_id = *from->base_id;
 	c->active = true;
 	return 0;
 }

@@ -752,7 +752,7 @@ test_defer_image(void **state)
 		uv_run(&e->loop, UV_RUN_NOWAIT);
 	assert_int_equal(e->ncomplete, 0);
 	/* Announced in the image's change, answered on the next turn. */
-	replica_on_image_done(e->rs, job, 0, 1234, NULL);
+	replica_on_image_done(e->rs, job, 0, 1234, NULL, NULL);
 	assert_int_equal(e->ncomplete, 0);
 	uv_run(&e->loop, UV_RUN_NOWAIT);
 	assert_int_equal(e->ncomplete, 1);
@@ -771,7 +771,7 @@ test_defer_image(void **state)
 	run(e, "POST", CREATE_BODY("81", "cl2", "5"));
 	assert_true(e->resp.deferred);
 	job = last_image(e);
-	replica_on_image_done(e->rs, job, -ENOSPC, 0, NULL);
+	replica_on_image_done(e->rs, job, -ENOSPC, 0, NULL, NULL);
 	defer_wait(e, 2);
 	assert_true(done_has(e, "<VALUE>4096</VALUE>"));
 	assert_int_equal(replica_job_by_id(e->rs, job)->state, JOB_EXCEPTION);

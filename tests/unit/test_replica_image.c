@@ -49,8 +49,11 @@ image_of(struct ctx *c, uint32_t from, uint32_t s, uint32_t t, uint64_t job,
 static void
 image_done(struct ctx *c, uint64_t job, int status)
 {
+	/* Which file each image is: distinct per job. */
+	struct replica_image_id img_id = { 7, job, 1000 + (int64_t)job };
+
 	assert_non_null(fake_rep_image(&c->f, job));
-	replica_on_image_done(c->rs, job, status, T_IMAGE, NULL);
+	replica_on_image_done(c->rs, job, status, T_IMAGE, &img_id, NULL);
 }
 
 /* 101 -> 102 attached, imaged and copied: Frozen with its sync image. */
@@ -161,10 +164,15 @@ test_resync_compares_images(void **state)
 	assert_string_equal(cp->src_path, new_img);
 	assert_string_equal(cp->base_path, old_img);
 	assert_false(cp->clone_ranges);
+	/* The base is trusted only while it is the file the first took. */
+	assert_true(cp->has_base_id);
+	assert_int_equal(cp->base_id.ino, first);
+	assert_int_equal(cp->base_id.ctime_ns, 1000 + (int64_t)first);
 	assert_false(fake_rep_dropped(&c->f, old_img));
 	assert_true(fake_rep_finish(&c->f, c->rs, job, 0, NULL));
 	/* The new image is the sync image; the old one goes. */
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_image, job);
+	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_id.ino, job);
 	assert_true(fake_rep_dropped(&c->f, old_img));
 	assert_false(fake_rep_dropped(&c->f, new_img));
 	/* Start Copy is a full copy of a fresh image. */
@@ -220,7 +228,7 @@ test_refused_reads_live(void **state)
 	uint64_t j1 = attach_ok(c, 101, 102, 4), j2;
 	struct fake_copy *cp;
 
-	replica_on_image_done(c->rs, j1, -EXDEV, 0, "other file system");
+	replica_on_image_done(c->rs, j1, -EXDEV, 0, NULL, "other file system");
 	assert_int_equal(replica_job_by_id(c->rs, j1)->image,
 	    REPLICA_IMAGE_NONE);
 	cp = fake_rep_copy(&c->f, j1);
@@ -229,7 +237,7 @@ test_refused_reads_live(void **state)
 	    replica_volume_by_id(c->rs, 101)->path);
 	assert_int_equal(logged_n(&c->f, "copies read a live source"), 1);
 	j2 = attach_ok(c, 104, 103, 5);
-	replica_on_image_done(c->rs, j2, -EOPNOTSUPP, 0, NULL);
+	replica_on_image_done(c->rs, j2, -EOPNOTSUPP, 0, NULL, NULL);
 	assert_non_null(fake_rep_copy(&c->f, j2));
 	assert_int_equal(logged_n(&c->f, "copies read a live source"), 1);
 	/* WhenSynced is then the completion time, and no sync image. */
@@ -257,7 +265,7 @@ test_enospc_breaks(void **state)
 	image_of(c, 101, 101, 102, first, old_img, sizeof(old_img));
 	assert_int_equal(modify_rc(c, REPLICA_OP_RESYNC, 101, 102, &job),
 	    REPLICA_RC_JOB_STARTED);
-	replica_on_image_done(c->rs, job, -ENOSPC, 0, NULL);
+	replica_on_image_done(c->rs, job, -ENOSPC, 0, NULL, NULL);
 	j = replica_job_by_id(c->rs, job);
 	assert_int_equal(j->state, JOB_EXCEPTION);
 	assert_int_equal(j->error_code, ENOSPC);
