@@ -110,7 +110,7 @@ pool_mode_checks() {
 	local st line
 	st=$(timeout 20 "$ARRAYD" status -c "$CONF" 2>&1)
 	while [ $# -ge 2 ]; do
-		grep -qE "$1: $2" "$TEST_DIR/arrayd.log" && pass "log: $1: $2" ||
+		grep -qE "$1: $2" "$TEST_DIR/arrayd.log" && pass "log: $1: ${2//\\/}" ||
 		    fail "log: no '$1: $2' line"
 		line=$(grep -E "(^|[^[:alnum:]_])$1([^[:alnum:]_]|$)" <<< "$st" | grep -i reflink | head -n 1)
 		case $2 in
