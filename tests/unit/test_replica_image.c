@@ -273,6 +273,9 @@ test_enospc_breaks(void **state)
 	assert_non_null(strstr(j->error_desc, "No space left on device"));
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
 	    SYNC_BROKEN);
+	assert_true(fake_rep_logged(&c->f, "pair 101->102: image failed: "
+	    "cannot take the point-in-time image of volume 101 (a)"));
+	assert_false(fake_rep_logged(&c->f, "volume lost"));
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->when_synced_us,
 	    synced);
 	assert_null(fake_rep_copy(&c->f, job));
