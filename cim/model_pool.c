@@ -228,6 +228,8 @@ delta_instance(struct op_ctx *c, const struct model_obj *o)
 
 	if (base == NULL)
 		return NULL;
+	/* Stale figures are measured again, off the loop, for the next read. */
+	replica_snapshots_refresh(c->rs, o->vol_id);
 	model_ib_init(&b, c, "TPD_DeltaReplicaStoragePool", 16);
 	model_ib_str(&b, "InstanceID", delta_iid(c, o));
 	model_ib_str(&b, "PoolID", cim_arena_printf(c->arena, "SA.%u",

@@ -337,7 +337,7 @@ replica__image_outcome(struct replica_set *rs, struct job_ent *je,
 	    strerror(status < 0 ? -status : EIO));
 	{
 		struct sm_input in = { .err = status < 0 ? status : -EIO,
-		    .detail = text };
+		    .detail = text, .what = "image failed" };
 
 		/* Nothing was copied: the pair is Broken, nothing synced. */
 		err = replica__step(rs, p, SM_EV_VOLUME_LOST, &in, NULL);

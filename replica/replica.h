@@ -128,6 +128,8 @@ struct rvolume {
 	 */
 	uint64_t unshared;
 	bool unshared_known;
+	int64_t unshared_us;		/* when last measured (0 never) */
+	bool measuring;			/* a measurement is under way */
 };
 
 /* What replica_ops.volume_check found at a volume's path. */
@@ -515,6 +517,14 @@ bool replica_image_in_use(const struct replica_set *rs, const char *path);
  * size while it has not been measured.
  */
 void replica_snapshots_measure(struct replica_set *rs, uint32_t base_id);
+/*
+ * The same for the snapshots whose figure is older than
+ * REPLICA_SPACE_STALE_US: what reading a delta pool calls, so a client
+ * that polls sees the space follow the base's writes within seconds
+ * while no request ever waits for a measurement.
+ */
+#define REPLICA_SPACE_STALE_US	5000000
+void replica_snapshots_refresh(struct replica_set *rs, uint32_t base_id);
 void replica_on_volume_measured(struct replica_set *rs, uint32_t id,
     int status, uint64_t bytes);
 uint64_t replica_snapshot_space(const struct replica_set *rs,

@@ -142,6 +142,12 @@ struct sm_input {
 	const char *detail;		/* text for a job's Exception, logged */
 	const struct replica_caller *who;	/* SM_A_NEW_JOB: the caller */
 	uint16_t operation;		/* SM_A_NEW_JOB: the Operation */
+	/*
+	 * The name the log line gives the event when it stands in for
+	 * another (an image that could not be taken breaks the pair as a
+	 * lost volume would); NULL: the event's own name.
+	 */
+	const char *what;
 };
 
 /* step.c */

@@ -231,7 +231,8 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	replica__log(rs, step_log_level(ev), "pair %u->%u: %s%s%s%s%s: %s -> %s "
-	    "(job %" PRIu64 ")", src, tgt, replica_sm_event_name(ev),
+	    "(job %" PRIu64 ")", src, tgt, in->what != NULL ? in->what :
+	    replica_sm_event_name(ev),
 	    in->who != NULL ? " by " : "", in->who != NULL ?
 	    replica__user(in->who) : "",
 	    in->detail != NULL ? ": " : "",

@@ -273,6 +273,9 @@ test_enospc_breaks(void **state)
 	assert_non_null(strstr(j->error_desc, "No space left on device"));
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->sync_state,
 	    SYNC_BROKEN);
+	assert_true(fake_rep_logged(&c->f, "pair 101->102: image failed: "
+	    "cannot take the point-in-time image of volume 101 (a)"));
+	assert_false(fake_rep_logged(&c->f, "volume lost"));
 	assert_int_equal(replica_pair_find(c->rs, 101, 102)->when_synced_us,
 	    synced);
 	assert_null(fake_rep_copy(&c->f, job));
@@ -432,6 +435,17 @@ test_snapshot_space(void **state)
 	replica_snapshots_measure(c->rs, 0);
 	assert_int_equal(c->f.nmeasured, 4);
 	replica_on_volume_measured(c->rs, 999, 0, 1);
+	/* One measurement at a time per snapshot: nothing piles up. */
+	replica_snapshots_measure(c->rs, 0);
+	assert_int_equal(c->f.nmeasured, 4);
+	replica_on_volume_measured(c->rs, s1, 0, 8192);
+	replica_on_volume_measured(c->rs, s2, 0, 4096);
+	/* A reader refreshes only figures older than a few seconds. */
+	replica_snapshots_refresh(c->rs, 101);
+	assert_int_equal(c->f.nmeasured, 4);
+	c->f.now += REPLICA_SPACE_STALE_US;
+	replica_snapshots_refresh(c->rs, 101);
+	assert_int_equal(c->f.nmeasured, 6);
 }
 
 static void
