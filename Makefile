@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 # Debian packages the build, the tests and `make run` need (installed by `make deps`).
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
 	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl \
-	   libxxhash-dev
+	   libxxhash-dev xfsprogs btrfs-progs e2fsprogs
 DEB_BENCH_PKGS = wrk qemu-utils rsync fio slowhttptest
 
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -136,6 +136,10 @@ tests/unit/test_daemon_%: tests/unit/test_daemon_%$(O).o .buildmode $(LIBS_CORE)
 tests/tools/%: tests/tools/%$(O).o $(LIBS_CORE) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CORE) -Wl,--end-group $(LIBS_ALL)
 
+# The torn-copy test's writer and judge: standalone, no project library.
+tests/integration/tornwriter: tests/integration/tornwriter.c
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 tests/bench/copycli: tests/bench/copycli$(O).o $(LIB_BLOCK) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) $(LIBS_BLOCK)
 
@@ -189,7 +193,7 @@ check-fuzz-replay: $(FUZZ_REPLAYS)
 	$(Q)./tests/fuzz/replay_users tests/fuzz/corpus-users
 	$(Q)./tests/fuzz/replay_http tests/fuzz/corpus-http
 
-check-integration: arrayd $(TOOLS)
+check-integration: arrayd $(TOOLS) tests/integration/tornwriter
 	$(Q)tests/integration/run
 
 # The layering rule, checked: lower layers never include higher ones.  One
@@ -263,7 +267,8 @@ uninstall:
 
 clean:
 	rm -f arrayd .buildmode */*.a daemon/*.o cim/*.o base/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
-		tests/fuzz/*.o $(FUZZ_REPLAYS) $(FUZZ_BINS) $(UNIT_TESTS) $(TOOLS)
+		tests/fuzz/*.o $(FUZZ_REPLAYS) $(FUZZ_BINS) $(UNIT_TESTS) $(TOOLS) \
+		tests/integration/tornwriter
 	find . -name '*.d' -delete
 
 help:

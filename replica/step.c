@@ -109,7 +109,8 @@ replica__new_job(struct replica_set *rs, struct rpair *p,
 	p->job_id = je.j.id;
 	p->percent_synced = 0;
 	if ((err = replica__job_insert(rs, &je)) != 0 ||
-	    (err = replica__put_job(rs, &je.j)) != 0 ||
+	    (err = replica__image_plan(rs, p, replica__job(rs, je.j.id))) != 0 ||
+	    (err = replica__put_job(rs, &replica__job(rs, je.j.id)->j)) != 0 ||
 	    (err = replica__put_pair(rs, p)) != 0)
 		return err;
 	if (out != NULL)
@@ -230,7 +231,8 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 	if (je != NULL && !replica__job_active(&je->j))
 		je = NULL;
 	replica__log(rs, step_log_level(ev), "pair %u->%u: %s%s%s%s%s: %s -> %s "
-	    "(job %" PRIu64 ")", src, tgt, replica_sm_event_name(ev),
+	    "(job %" PRIu64 ")", src, tgt, in->what != NULL ? in->what :
+	    replica_sm_event_name(ev),
 	    in->who != NULL ? " by " : "", in->who != NULL ?
 	    replica__user(in->who) : "",
 	    in->detail != NULL ? ": " : "",
@@ -243,8 +245,35 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 		return err;
 	if (je != NULL && (err = step_end_job(rs, p, je, r.actions, in)) != 0)
 		return err;
+	/* The instant the copy shows: its image's, else the end of the copy. */
 	if (r.actions & SM_A_WHEN_SYNCED)
-		p->when_synced_us = replica__now(rs);
+		p->when_synced_us = je != NULL && je->j.image ==
+		    REPLICA_IMAGE_READY ? je->j.image_us : replica__now(rs);
+	/*
+	 * A snapshot's completion releases its CreateReplica 0 answer: it
+	 * is synced first, so a power cut cannot bring back its copy (which
+	 * would clone a later instant).  Other completions gate no answer
+	 * and are left to the periodic checkpoint (daemon/dbckpt.c): a sync
+	 * is an fsync on the loop.
+	 */
+	if ((r.actions & SM_A_JOB_COMPLETED) && je != NULL && je->j.hidden)
+		rs->durable_commit = true;
+	/* A successful copy keeps its image as the pair's sync image. */
+	if (r.actions & SM_A_JOB_COMPLETED) {
+		bool keep = je != NULL && je->j.image == REPLICA_IMAGE_READY &&
+		    p->kind == PAIR_PC;
+
+		p->sync_image = keep ? je->j.id : 0;
+		if (keep)
+			p->sync_id = je->j.image_id;
+		else
+			memset(&p->sync_id, 0, sizeof(p->sync_id));
+	}
+	/* A Broken target no longer holds what the sync image shows. */
+	if (r.next == SM_ST_BROKEN) {
+		p->sync_image = 0;
+		memset(&p->sync_id, 0, sizeof(p->sync_id));
+	}
 	if (r.next == SM_ST_REMOVED) {
 		replica__pair_remove(rs, src, tgt);
 		return store_del_pair(rs->store, src, tgt);

@@ -296,11 +296,15 @@ EOF
 }
 xq() { $WC xq "$TEST_DIR/r.body" "$@"; }
 # curl_post [curl args...]: POST $TEST_DIR/req.xml; sets HTTP_CODE.
+# CURL_SENT/CURL_DONE: microseconds since the epoch just before and after
+# curl (bash's clock, no fork), for tests that bound an instant by a request.
 curl_post() {
 	: > "$TEST_DIR/r.body"; : > "$TEST_DIR/r.hdr"
+	CURL_SENT=${EPOCHREALTIME/[.,]/}
 	HTTP_CODE=$(curl -sS "${CURL_TLS[@]}" --max-time 20 -o "$TEST_DIR/r.body" \
 	    -D "$TEST_DIR/r.hdr" -w '%{http_code}' "$@" "https://127.0.0.1:$PORT/cimom" \
 	    --data-binary @"$TEST_DIR/req.xml" 2> "$TEST_DIR/r.err")
+	CURL_DONE=${EPOCHREALTIME/[.,]/}
 	[ -n "$HTTP_CODE" ] || HTTP_CODE=000
 }
 wire_check() {		# OP [--void]
@@ -498,4 +502,65 @@ kept() {
 	[ "$RC" = 4096 ] || fail "CER Mode 3 $1: rc $RC"
 	wait_job "$JOB" 30 >/dev/null
 	wait_pair "${2:-101}" "$K" 14 10
+}
+
+# ---------------------------------------------------------------- pool filesystems
+
+# fs_mount DIR FSTYPE MIB: a fresh FSTYPE filesystem (xfs with reflink,
+# btrfs or ext4) of MIB MiB, in an image file on a loop device with direct
+# I/O (so reads reach the disk, not the host's page cache), mounted at DIR;
+# the EXIT trap unmounts, detaches and removes it.  Sets FS_DEV.  Skips the
+# test (77) with one line when not root or without a loop device.
+fs_mount() {
+	local dir=$1 fs=$2 mb=$3 img=$1.fsimg mkfs
+	if [ "${ARRAYD_TEST_ROOT:-0}" != 1 ] || [ "$(id -u)" != 0 ]; then
+		echo "skip: needs root and ARRAYD_TEST_ROOT=1 to mount $fs on a loop device"
+		rm -rf "$TEST_DIR"; exit 77
+	fi
+	case $fs in
+	xfs) mkfs=(mkfs.xfs -q -f -m reflink=1);;
+	btrfs) mkfs=(mkfs.btrfs -q -f);;
+	ext4) mkfs=(mkfs.ext4 -q -F);;
+	*) die "fs_mount: no filesystem '$fs'";;
+	esac
+	command -v "${mkfs[0]}" > /dev/null || die "no ${mkfs[0]} (make deps)"
+	trap on_exit EXIT
+	truncate -s "${mb}M" "$img" || die "truncate $img"
+	"${mkfs[@]}" "$img" > "$TEST_DIR/mkfs.out" 2>&1 ||
+	    die "${mkfs[*]} failed: $(tail -n 3 "$TEST_DIR/mkfs.out")"
+	if ! FS_DEV=$(losetup --direct-io=on -f --show "$img" 2> "$TEST_DIR/losetup.err"); then
+		echo "skip: no loop device: $(head -n 1 "$TEST_DIR/losetup.err")"
+		rm -rf "$TEST_DIR"; exit 77
+	fi
+	CLEANUP+=("mountpoint -q '$dir' && umount '$dir'; losetup -d '$FS_DEV'; rm -f '$img'")
+	[ "$(cat "/sys/block/${FS_DEV#/dev/}/loop/dio" 2>/dev/null)" = 1 ] ||
+	    note "$FS_DEV: direct I/O refused by the image's filesystem (reads may hit the host cache)"
+	mkdir -p "$dir"
+	mount "$FS_DEV" "$dir" 2> "$TEST_DIR/mount.err" ||
+	    die "mount $fs ($FS_DEV): $(cat "$TEST_DIR/mount.err")"
+	note "$dir: $fs, $mb MiB on $FS_DEV"
+}
+# add_fs_pool NAME FSTYPE MIB: after setup_array, before launch_daemon: a
+# pool NAME on a fresh filesystem (fs_mount) at $TEST_DIR/NAME.
+add_fs_pool() {
+	fs_mount "$TEST_DIR/$1" "$2" "$3"
+	printf '\n[pool %s]\npath = %s\n' "$1" "$TEST_DIR/$1" >> "$CONF"
+}
+# add_volume NAME POOL ID MIB: a configured volume, the sparse file
+# <pool path>/NAME.img (pool0 or an add_fs_pool pool).
+add_volume() {
+	truncate -s "$4M" "$TEST_DIR/$2/$1.img" || die "truncate $TEST_DIR/$2/$1.img"
+	printf '\n[volume %s]\npool = %s\npath = %s\nid = %s\n' "$1" "$2" \
+	    "$TEST_DIR/$2/$1.img" "$3" >> "$CONF"
+}
+# drop_cache FILE...: write back and evict the files' pages (fadvise
+# DONTNEED), so the next read of them is a read from the disk.
+drop_cache() {
+	local f
+	sync
+	for f in "$@"; do dd if="$f" iflag=nocache count=0 status=none; done
+}
+# io_bytes PID: "read_bytes write_bytes" of /proc/PID/io (whole process).
+io_bytes() {
+	awk '/^read_bytes:/ { r = $2 } /^write_bytes:/ { w = $2 } END { print r, w }' "/proc/$1/io"
 }

@@ -42,6 +42,23 @@ fb_rmdir(void)
 	(void)fx_dir_remove(fb_dir);
 }
 
+/* cmocka setup and teardown of a test that uses the scratch folder. */
+static inline int
+fb_setup(void **state)
+{
+	(void)state;
+	fb_mkdir();
+	return 0;
+}
+
+static inline int
+fb_teardown(void **state)
+{
+	(void)state;
+	fb_rmdir();
+	return 0;
+}
+
 static inline const char *
 fb_path(char *buf, const char *name)
 {

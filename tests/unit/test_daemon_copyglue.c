@@ -56,11 +56,13 @@ struct glue_env {
 
 /* The environment of the running test, for the copy_start wrapper. */
 static struct glue_env *cur;
+/* env_open: give the glue the loop, so it takes point-in-time images. */
+static bool env_images;
 
 static int
 env_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
     const struct rvolume *tgt, enum replica_copy_mode mode,
-    uint64_t resume_from)
+    uint64_t resume_from, const struct replica_copy_from *from)
 {
 	double rate;
 
@@ -71,7 +73,7 @@ env_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	}
 	cur->nstarts++;
 	return cur->glue_ops.copy_start(ctx, job_id, src, tgt, mode,
-	    resume_from);
+	    resume_from, from);
 }
 
 static void
@@ -113,6 +115,8 @@ env_open(struct glue_env *e, unsigned max_copies, bool same)
 	assert_int_equal(uv_loop_init(&e->loop), 0);
 	assert_int_equal(copy_engine_new(&e->loop, &eo, &e->eng), 0);
 	assert_non_null(e->g = copyglue_new(e->eng, NULL, 0));
+	if (env_images)
+		copyglue_set_loop(e->g, &e->loop);
 	copyglue_ops(e->g, &e->glue_ops);
 	ops = e->glue_ops;
 	ops.copy_start = env_copy_start;
@@ -219,6 +223,67 @@ test_attach_copies(void **state)
 	    SYNC_FROZEN);
 	assert_int_equal(copyglue_running(e.g), 0);
 	assert_same_files(&e, "a", "b");
+	env_close(&e);
+}
+
+/*
+ * A point-in-time pool through the real glue, on whatever file system
+ * holds /tmp: where it clones, the copy reads an image taken on the thread
+ * pool and the pair keeps it; where it cannot (ext4, tmpfs) FICLONE is
+ * refused and the copy reads the live source, leaving no image.  Either
+ * way the target equals the source, and the start-up sweep removes an
+ * image no pair names and keeps the one a pair names.
+ */
+static void
+test_images(void **state)
+{
+	struct glue_env e;
+	struct replica_result r;
+	const struct rjob *j;
+	struct bdev_probe *probe;
+	struct stat st;
+	char img[256], orphan[256], dir[160];
+	bool reflink;
+	int fd;
+
+	(void)state;
+	env_images = true;
+	env_open(&e, 2, false);
+	env_images = false;
+	assert_int_equal(bdev_probe_new(NULL, &probe), 0);
+	reflink = bdev_probe_reflink(probe, e.dir);
+	bdev_probe_free(probe);
+	assert_int_equal(replica_pool_set_point_in_time(e.rs, "p0", true), 0);
+	assert_int_equal(replica_attach(e.rs, 101, 102, 4, &who, &r), 0);
+	assert_int_equal(r.rc, REPLICA_RC_JOB_STARTED);
+	/* The copy waits for its image, taken off the loop. */
+	assert_int_equal(copyglue_running(e.g), 0);
+	assert_int_equal(copyglue_images_busy(e.g), 1);
+	env_run_until_done(&e, r.job_id);
+	j = replica_job_by_id(e.rs, r.job_id);
+	assert_int_equal(j->state, JOB_COMPLETED);
+	assert_same_files(&e, "a", "b");
+	snprintf(dir, sizeof(dir), "%s/.arrayd-images", e.dir);
+	snprintf(img, sizeof(img), "%s/101-102-g%llu.img", dir,
+	    (unsigned long long)r.job_id);
+	if (reflink) {
+		assert_int_equal(j->image, REPLICA_IMAGE_READY);
+		assert_int_equal(stat(img, &st), 0);
+		assert_int_equal(j->image_id.ino, (uint64_t)st.st_ino);
+		assert_int_equal(replica_pair_find(e.rs, 101, 102)->sync_image,
+		    r.job_id);
+	} else {
+		assert_int_equal(j->image, REPLICA_IMAGE_NONE);
+		assert_int_equal(stat(img, &st), -1);
+	}
+	/* The sweep: an image nobody names goes, the pair's stays. */
+	(void)mkdir(dir, 0700);
+	snprintf(orphan, sizeof(orphan), "%s/101-102-g999.img", dir);
+	assert_true((fd = open(orphan, O_WRONLY | O_CREAT, 0600)) >= 0);
+	close(fd);
+	copyglue_images_sweep(e.g, e.rs);
+	assert_int_equal(stat(orphan, &st), -1);
+	assert_int_equal(stat(img, &st) == 0, reflink);
 	env_close(&e);
 }
 
@@ -399,6 +464,7 @@ main(void)
 		cmocka_unit_test(test_terminate_cancels),
 		cmocka_unit_test(test_queued_start_reenters),
 		cmocka_unit_test(test_failpoints),
+		cmocka_unit_test(test_images),
 	};
 
 	log_init(true, LOG_LVL_WARN);
