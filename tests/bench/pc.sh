@@ -95,45 +95,20 @@ engine() {
 	T=$(echo "$t1 - $t0" | bc)
 }
 
-# e2e CACHE TGTID: AttachOrModifyReplica CopyType 4, then GetInstance of
-# its job every 50 ms until a final JobState; sets T, the time from sending
-# the request to seeing JobState 7.  One Python process, started and
-# connected (TLS, one request) before the clock starts, sends both: the
-# start-up of a poller is no part of the copy's time.
+# e2e CACHE TGTID: AttachOrModifyReplica CopyType 4 until its job is
+# Completed (tests/bench/cimtime.py: the clock runs from sending the
+# request, on a connection already made); sets T.
 e2e() {
 	local tgt=$2 st t
 	T=nan
 	envelope "<METHODCALL NAME=\"AttachOrModifyReplica\">$(lip "$(scs_in)")$(pvref SourceElement "$(vol_ref 301)")$(pvref TargetElement "$(vol_ref "$tgt")")$(pv CopyType uint16 4)</METHODCALL>" > "$TEST_DIR/attach.xml"
-	envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(job_in @JOB@)")</IMETHODCALL>" > "$TEST_DIR/gi_tmpl.xml"
+	envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(job_in @JOB@)")</IMETHODCALL>" > "$TEST_DIR/gi_job.xml"
 	envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(vol_in 301)")</IMETHODCALL>" > "$TEST_DIR/gi_vol.xml"
 	[ "$1" = cold ] && drop
 	[ "$1" = warm ] && warm "$SRC"
-	read -r st t < <(timeout "$TO" python3 - "$IT" "$PORT" "$EDIT_PW" "$TEST_DIR" "$SCS_OBJ" "$TO" <<'PY'
-import sys, time
-from xml.sax.saxutils import escape
-sys.path.insert(0, sys.argv[1])
-import wirecheck as w
-d, scs, limit = sys.argv[4], sys.argv[5], float(sys.argv[6])
-c = w.Client('127.0.0.1', int(sys.argv[2]), 'edit', sys.argv[3])
-r = c.raw('POST', '/cimom', w.cim_headers('GetInstance', 'root/tpd'), open(d + '/gi_vol.xml').read())
-t0 = time.time()
-r = c.raw('POST', '/cimom', w.cim_headers('AttachOrModifyReplica', scs), open(d + '/attach.xml').read())
-root = r.xml() if r.status == 200 else None
-job = w.outref(root, 'Job') if root is not None else None
-if root is None or w.returnvalue(root) != '4096' or job is None:
-    print('attach-failed 0'); sys.exit()
-body = open(d + '/gi_tmpl.xml').read().replace('@JOB@', escape(job.key('InstanceID')))
-st = ''
-while time.time() - t0 < limit:
-    r = c.raw('POST', '/cimom', w.cim_headers('GetInstance', 'root/tpd'), body)
-    ins = w.instances(r.xml()) if r.status == 200 else []
-    st = w.prop_value(ins[0], 'JobState') if ins else 'none'
-    if st in ('7', '8', '10'):
-        break
-    time.sleep(0.05)
-print(st, '%.6f' % (time.time() - t0))
-PY
-)
+	read -r st t < <(timeout "$TO" python3 "$TOP/tests/bench/cimtime.py" "$IT" "$PORT" "$EDIT_PW" \
+	    "$TEST_DIR/gi_vol.xml" AttachOrModifyReplica "$SCS_OBJ" "$TEST_DIR/attach.xml" \
+	    "$TEST_DIR/gi_job.xml" "$TO")
 	if [ "${st:-}" != 7 ]; then
 		fail "AttachOrModifyReplica 301->$tgt ($1): JobState '${st:-}' (not Completed)"; return
 	fi
