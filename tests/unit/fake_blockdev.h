@@ -42,6 +42,23 @@ fb_rmdir(void)
 	(void)fx_dir_remove(fb_dir);
 }
 
+/* cmocka group fixtures: the scratch folder for the whole group. */
+static inline int
+fb_group_setup(void **state)
+{
+	(void)state;
+	fb_mkdir();
+	return 0;
+}
+
+static inline int
+fb_group_teardown(void **state)
+{
+	(void)state;
+	fb_rmdir();
+	return 0;
+}
+
 static inline const char *
 fb_path(char *buf, const char *name)
 {
