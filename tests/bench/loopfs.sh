@@ -21,7 +21,10 @@ loopfs_make() {
 		echo "loopfs: not root: cannot make a $fs loop file system" >&2; return 1
 	fi
 	command -v "mkfs.$fs" > /dev/null || { echo "loopfs: no mkfs.$fs" >&2; return 1; }
-	mkdir -p "$dir" || return 1
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$dir" || return 1
+		LOOPFS_MADE+=("rmdir '$dir'")
+	fi
 	need=$(numfmt --from=iec "$size") || return 1
 	avail=$(( $(stat -f -c '%a * %S' "$dir") ))
 	if [ "$avail" -lt "$need" ]; then
