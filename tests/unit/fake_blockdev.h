@@ -42,9 +42,9 @@ fb_rmdir(void)
 	(void)fx_dir_remove(fb_dir);
 }
 
-/* cmocka group fixtures: the scratch folder for the whole group. */
+/* cmocka setup and teardown of a test that uses the scratch folder. */
 static inline int
-fb_group_setup(void **state)
+fb_setup(void **state)
 {
 	(void)state;
 	fb_mkdir();
@@ -52,7 +52,7 @@ fb_group_setup(void **state)
 }
 
 static inline int
-fb_group_teardown(void **state)
+fb_teardown(void **state)
 {
 	(void)state;
 	fb_rmdir();

@@ -348,5 +348,5 @@ main(void)
 	};
 
 	page = sysconf(_SC_PAGESIZE);
-	return cmocka_run_group_tests(tests, fb_group_setup, fb_group_teardown);
+	return cmocka_run_group_tests(tests, fb_setup, fb_teardown);
 }
