@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 # Debian packages the build, the tests and `make run` need (installed by `make deps`).
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
 	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl \
-	   libxxhash-dev
+	   libxxhash-dev xfsprogs btrfs-progs e2fsprogs
 DEB_BENCH_PKGS = wrk qemu-utils rsync fio slowhttptest
 
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \

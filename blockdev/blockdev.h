@@ -84,6 +84,38 @@ int bdev_probe_new(const struct bdev_io_ops *io, struct bdev_probe **out);
 void bdev_probe_free(struct bdev_probe *p);
 bool bdev_probe_reflink(struct bdev_probe *p, const char *dir);
 
+/* ------------------------------------------------------ point-in-time images */
+
+/*
+ * Take an image of the regular file `src`: a FICLONE of it into the new
+ * file `dst` (O_EXCL, mode 0600; its folder is created 0700 when missing,
+ * the folder above it must exist), then fsync of dst and of its folder (and
+ * of the folder above when the folder was created), so the image survives a
+ * crash once this returns 0.  Errors: -EOPNOTSUPP where the file system
+ * cannot clone (EOPNOTSUPP, EXDEV, EINVAL, ENOTTY from the kernel; also a
+ * source that is not a regular file), -ENOSPC, -EDQUOT, -EPERM (immutable
+ * or append-only file), -EEXIST (dst exists: left alone), or -errno.  On
+ * any failure nothing is left at dst.  Blocking (a clone walks the whole
+ * extent map): call it on the thread pool only.
+ */
+int bdev_image_take(const char *src, const char *dst);
+
+/*
+ * Remove an image: unlink, then fsync of its folder.  -ENOENT when there is
+ * nothing at `path`; anything but a regular file is never removed (-EPERM
+ * for a device, -ENOTBLK otherwise).  0 or -errno.  Blocking.
+ */
+int bdev_image_drop(const char *path);
+
+/*
+ * Bytes of `path` held by extents that no other file shares (FIEMAP: the
+ * extents without FIEMAP_EXTENT_SHARED, after a FIEMAP_FLAG_SYNC): what
+ * removing the file would give back.  Where the file system cannot map
+ * extents (tmpfs) nothing can be shared, and the answer is the allocated
+ * bytes (st_blocks * 512).  0 or -errno.  Blocking.
+ */
+int bdev_unshared_bytes(const char *path, uint64_t *out);
+
 /* ------------------------------------------------------------- copy engine */
 
 struct copy_engine;
@@ -126,6 +158,11 @@ enum copy_mode {
 	COPY_FULL,	/* every chunk; holes and zero chunks become holes on a file target */
 	COPY_DIFF,	/* read both, write only chunks that differ */
 	COPY_CLONE,	/* reflink when possible, else COPY_FULL */
+	/*
+	 * Only the chunks whose extents differ between src and base_path
+	 * (FIEMAP, no data read to find them); see copy_spec.base_path.
+	 */
+	COPY_EXTENTS,
 };
 
 struct copy_spec {
@@ -156,6 +193,38 @@ struct copy_spec {
 	 * finds a file resized while arrayd was down (-ERANGE, see below).
 	 */
 	uint64_t src_size, dst_size;
+	/*
+	 * COPY_EXTENTS only (else ignored).  When the job opens, the extent
+	 * maps (FIEMAP) of src_path and base_path are compared: a range is
+	 * unchanged where both map it to the same physical address (with no
+	 * flag that makes an address meaningless: UNKNOWN, DELALLOC, ENCODED,
+	 * NOT_ALIGNED, DATA_INLINE) or both read as zeros without data (a
+	 * hole or an unwritten extent); every other range is changed and
+	 * rounded out to whole chunks.  Only changed chunks are
+	 * read and written (a source hole is punched, zero blocks become holes
+	 * as in COPY_FULL).  Two uses:
+	 *  - Resync: base_path is the image the target was last made equal
+	 *    to, src_path a newer image of the same volume.  The target's
+	 *    digest map must be valid (digest_path, digest_src_id naming the
+	 *    volume, the target untouched since the map was sealed) and must
+	 *    have been made from base_path's very file (a map records the
+	 *    device, inode and generation of the file its copy read): that
+	 *    proves the target still holds the base.  The new map keeps the
+	 *    old entries of the chunks not copied.
+	 *  - Restore: base_path equals dst_path; src and target are compared
+	 *    directly and the target's own file is rewritten in place (never
+	 *    replaced).  With clone_ranges, changed chunks that hold data are
+	 *    FICLONERANGE'd from src (shared, not read) where the file system
+	 *    allows, else copied; such a job writes no new digest map.
+	 * The job falls back to COPY_DIFF (and reports fell_back) when
+	 * FIEMAP fails on either file (tmpfs), base_path is missing, not
+	 * src's size or not the file the resync's map was made from, the
+	 * map is missing or invalid, or the job
+	 * resumes a resync (resume_from > 0: the map was removed when the
+	 * first attempt began, so nothing proves the target is the base).
+	 */
+	const char *base_path;
+	bool clone_ranges;
 };
 
 struct copy_progress {
@@ -165,6 +234,10 @@ struct copy_progress {
 	uint64_t chunks_written;
 	uint64_t chunks_skipped;	/* holes, equal chunks */
 	uint64_t bytes_written;
+	uint64_t bytes_read;		/* read from either volume (source, target) */
+	uint64_t bytes_changed;		/* COPY_EXTENTS: changed chunks' bytes */
+	uint64_t bytes_cloned;		/* COPY_EXTENTS: FICLONERANGE'd, not read */
+	bool fell_back;			/* COPY_EXTENTS ran as COPY_DIFF */
 };
 
 /*

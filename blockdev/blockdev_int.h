@@ -80,6 +80,64 @@ int bdev__next_data(int fd, uint64_t off, uint64_t end, uint64_t *out);
 /* Allocated bytes that hold data between [off, end) (extent walk). */
 int bdev__data_bytes(int fd, uint64_t off, uint64_t end, uint64_t *out);
 
+/* ------------------------------------------------------------- extents */
+
+/* One extent as FIEMAP reports it (struct fiemap_extent, trimmed). */
+struct bdev_extent {
+	uint64_t logical, physical, length;	/* bytes */
+	uint32_t flags;				/* FIEMAP_EXTENT_* */
+};
+
+/* Extents per FIEMAP call: the walk's memory is bounded by this. */
+#define BDEV_FIEMAP_BATCH	512u
+
+/* Called with each changed range, ascending, adjacent ranges merged. */
+typedef void (*bdev_range_cb)(uint64_t off, uint64_t len, void *arg);
+
+/*
+ * Pure: compare two extent lists (each sorted by `logical`, as FIEMAP
+ * gives them; extents may start before `from` or end after `to`) over
+ * [from, to) and report the ranges that changed.  Unchanged: zeros on
+ * both sides (a hole or an UNWRITTEN extent: XFS clones no unwritten
+ * extent, so an image has holes where its source has those), or both
+ * mapped to the same physical address with neither flagged UNKNOWN,
+ * DELALLOC, ENCODED, NOT_ALIGNED, DATA_INLINE, DATA_TAIL or
+ * DATA_ENCRYPTED.  Anything else changed.
+ */
+void bdev__extent_diff(const struct bdev_extent *a, size_t na,
+    const struct bdev_extent *b, size_t nb, uint64_t from, uint64_t to,
+    bdev_range_cb cb, void *arg);
+
+/*
+ * Walk the extent maps of fds `fa` and `fb` over [0, len) in FIEMAP calls
+ * of at most `batch` extents each (FIEMAP_FLAG_SYNC on the first call of
+ * each file), reporting through bdev__extent_diff what changed.  Memory
+ * is two buffers of `batch` extents, whatever the number of extents.
+ * Returns 0, -EOPNOTSUPP where FIEMAP does not work on a file, or -errno.
+ */
+int bdev__extent_walk(int fa, int fb, uint64_t len, unsigned batch,
+    bdev_range_cb cb, void *arg);
+
+/*
+ * Bytes of fd's extents within [0, len) not flagged SHARED (FIEMAP, SYNC).
+ * Returns 0, -EOPNOTSUPP where FIEMAP does not work, or -errno.
+ */
+int bdev__fiemap_unshared(int fd, uint64_t len, uint64_t *out);
+
+/*
+ * Pure: set the bits of the `cs`-byte chunks that [off, off+len) touches
+ * (rounded out to whole chunks) in `bits` (one bit per chunk, `nchunks`
+ * chunks; bits beyond are never touched).
+ */
+void bdev__chunks_mark(uint64_t *bits, uint64_t nchunks, uint32_t cs,
+    uint64_t off, uint64_t len);
+/* First set bit at or after `idx`, or `nchunks` when none. */
+uint64_t bdev__chunks_next(const uint64_t *bits, uint64_t nchunks,
+    uint64_t idx);
+/* First clear bit at or after `idx`, or `nchunks` when none. */
+uint64_t bdev__chunks_next_clear(const uint64_t *bits, uint64_t nchunks,
+    uint64_t idx);
+
 /* Choose the data path for full copies of later jobs (benchmarks). */
 void copy_engine__set_io_method(struct copy_engine *e, enum copy_io_method m);
 /* Ask the page cache before O_DIRECT reads (default true; benchmarks). */

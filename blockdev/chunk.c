@@ -299,6 +299,8 @@ chunk_io(struct copy_job *job, struct copy_chunk *c)
 		hole_end = d - d % cs;
 		if (hole_end < c->off + c->len)
 			hole_end = c->off + c->len;
+		if (job->mode == COPY_EXTENTS)
+			hole_end = copy__ext_run_end(job, c->off, hole_end);
 		err = chunk_hole(job, c, hole_end);
 		if (err == 0)
 			chunk_hole_digests(job, c);
@@ -306,6 +308,8 @@ chunk_io(struct copy_job *job, struct copy_chunk *c)
 	}
 	if (job->mode == COPY_FULL && job->method == COPY_IO_CFR && !job->dst_blk)
 		return chunk_copy_range(job, c);
+	if (job->mode == COPY_EXTENTS && (err = copy__ext_clone(job, c)) != 1)
+		return err;
 	return chunk_data(job, c);
 }
 
@@ -338,7 +342,7 @@ copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 	int verr;
 
 	c->end = c->off + c->len;
-	c->io_bytes = c->written = 0;
+	c->io_bytes = c->written = c->cloned = 0;
 	c->skipped = false;
 	c->map_err = 0;
 	c->target_read = false;

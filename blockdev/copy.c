@@ -256,6 +256,7 @@ static void
 job_release(struct copy_job *job)
 {
 	copy__map_close(job);
+	copy__ext_release(job);
 	job_close_fds(job);
 }
 
@@ -398,6 +399,8 @@ chunk_account(struct copy_job *job, struct copy_chunk *c)
 	if (c->written > 0)
 		job->prog.chunks_written++;
 	job->prog.bytes_written += c->written;
+	job->prog.bytes_read += c->io_bytes + (c->target_read ? c->len : 0);
+	job->prog.bytes_cloned += c->cloned;
 	job->rate_bytes += c->io_bytes;
 }
 
@@ -482,6 +485,9 @@ job_ready_slot(struct copy_job *job)
 	struct copy_engine *e = job->e;
 	uint64_t now, allowed;
 
+	/* `prepared` first: the prepare work may still set the mode. */
+	if (!job->done && job->prepared && job->mode == COPY_EXTENTS)
+		copy__ext_skip(job);
 	if (job->done || job->syncing || job->cancelled || job->err != 0 ||
 	    job->cloning || !job->prepared || job->next_off >= job->length)
 		return NULL;
@@ -636,6 +642,8 @@ on_prep_work(uv_work_t *w)
 		return;
 	if (job->map.path != NULL)
 		job->prep_err = copy__map_prepare(job);
+	if (job->prep_err == 0 && job->mode == COPY_EXTENTS)
+		job->prep_err = copy__ext_prepare(job);
 }
 
 static void
@@ -650,6 +658,8 @@ on_prep_done(uv_work_t *w, int status)
 		job->prepared = true;
 		job->paths_checked_ms = uv_now(job->e->loop);	/* just looked */
 		job->prog.bytes_total = job->length;
+		job->prog.bytes_changed = job->ext.changed;
+		job->prog.fell_back = job->ext.fell_back;
 	} else if (job->err == 0 && job->prep_err != UV_ECANCELED) {
 		/*
 		 * A volume that cannot be opened or checked, or an old map
@@ -759,6 +769,7 @@ static void
 job_free(struct copy_job *job)
 {
 	copy__map_close(job);
+	copy__ext_release(job);
 	free(job->chunks);
 	free(job->src_path);
 	free(job->dst_path);
@@ -771,7 +782,10 @@ spec_check(const struct copy_engine *e, const struct copy_spec *spec)
 {
 	if (spec->src_path == NULL || spec->dst_path == NULL ||
 	    spec->src_path[0] == '\0' || spec->dst_path[0] == '\0' ||
-	    (unsigned)spec->mode > COPY_CLONE)
+	    (unsigned)spec->mode > COPY_EXTENTS)
+		return -EINVAL;
+	if (spec->mode == COPY_EXTENTS &&
+	    (spec->base_path == NULL || spec->base_path[0] == '\0'))
 		return -EINVAL;
 	if (strcmp(spec->src_path, spec->dst_path) == 0)
 		return -EINVAL;		/* copying a volume onto itself */
@@ -809,6 +823,9 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 			goto out_free_job;
 		job->map.src_id = spec->digest_src_id;
 	}
+	if (spec->mode == COPY_EXTENTS &&
+	    (err = copy__ext_init(job, spec)) != 0)
+		goto out_free_job;
 	if ((err = uv_timer_init(e->loop, &job->timer)) != 0)
 		goto out_free_job;
 	job->mode = spec->mode;

@@ -47,7 +47,23 @@ struct copy_map {
 	bool use_old, write_new;
 	bool failed;			/* loop: an entry could not be stored */
 	bool committed;			/* sync work: renamed into place */
+	uint64_t from_dev, from_ino, from_gen;	/* old map: read from */
 	struct copy_digest zero_full, zero_tail;
+};
+
+/*
+ * A COPY_EXTENTS job (copy_ext.c): set by copy__ext_init on the loop, the
+ * rest by the prepare work; read-only for chunks but `clone_off`.
+ */
+struct copy_ext {
+	char *base_path;		/* NULL: not an extents job */
+	bool restore;			/* base_path is the target */
+	bool clone_ranges;
+	bool fell_back;			/* the job runs as COPY_DIFF */
+	uint64_t *bits;			/* one bit per chunk: changed */
+	uint64_t nchunks;
+	uint64_t changed;		/* bytes of the changed chunks */
+	bool clone_off;			/* FICLONERANGE refused once: copy */
 };
 
 /* What a volume was when the copy opened it (verify.c). */
@@ -71,6 +87,7 @@ struct copy_chunk {
 	uint64_t io_bytes;		/* bytes read from the source */
 	uint64_t written;		/* bytes written or zeroed on the target */
 	bool skipped;			/* nothing written (hole, equal, zero) */
+	uint64_t cloned;		/* bytes FICLONERANGE'd (COPY_EXTENTS) */
 	int map_err;			/* the new map entry was not stored */
 	bool target_read;		/* DIFF compared by reading the target */
 	bool check_paths;		/* loop: this chunk also stats the paths */
@@ -107,6 +124,7 @@ struct copy_job {
 	int end_status;			/* loop: what done_cb will report */
 	uint64_t end_off;
 	struct copy_map map;
+	struct copy_ext ext;
 	/*
 	 * Before its first chunk a job is prepared on the thread pool: the
 	 * volumes opened and checked, then the map (if any) prepared.  The
@@ -188,5 +206,30 @@ void copy__map_close(struct copy_job *job);
 void copy__digest(const void *buf, uint64_t len, struct copy_digest *out);
 const struct copy_digest *copy__digest_zero(const struct copy_job *job,
     uint64_t off);
+
+/* digest.c: a new map starts as the old one (COPY_EXTENTS keeps the
+ * entries of the chunks it does not copy).  0 or -errno. */
+int copy__map_keep_old(const struct copy_job *job);
+/* digest.c: is `fd` the file the valid old map's entries were read from
+ * (dev, inode, generation)?  False without a valid old map. */
+bool copy__map_from(const struct copy_job *job, int fd);
+
+/*
+ * copy_ext.c, COPY_EXTENTS (rules in blockdev.h at copy_spec.base_path).
+ * Loop: copy__ext_init (job start; 0 or -ENOMEM), copy__ext_skip (before
+ * each dispatch: next_off to the next changed chunk, the others counted
+ * as skipped).  Prepare work, after the map's: copy__ext_prepare (the
+ * extent diff, or the fallback to COPY_DIFF; 0 or -errno of a volume).
+ * Chunks: copy__ext_run_end (a source hole is punched up to `hole_end` but
+ * no further than the changed run at `off`), copy__ext_clone (0 cloned,
+ * 1 copy it instead, -errno).  End (worker or loop): copy__ext_release.
+ */
+int copy__ext_init(struct copy_job *job, const struct copy_spec *spec);
+int copy__ext_prepare(struct copy_job *job);
+void copy__ext_skip(struct copy_job *job);
+uint64_t copy__ext_run_end(const struct copy_job *job, uint64_t off,
+    uint64_t hole_end);
+int copy__ext_clone(struct copy_job *job, struct copy_chunk *c);
+void copy__ext_release(struct copy_job *job);
 
 #endif /* ARRAYD_BLOCKDEV_COPY_INT_H */

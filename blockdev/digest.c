@@ -24,6 +24,7 @@
  * which fails the copy.  The map lives on disk and is read and written a
  * chunk's entry at a time, so memory does not grow with the volume.
  */
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -36,10 +37,12 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <linux/fs.h>
+
 #include "blockdev/copy_int.h"
 
 #define MAP_MAGIC	"ARDDMAP"	/* 8 bytes with the NUL */
-#define MAP_VERSION	1u
+#define MAP_VERSION	2u		/* 2: the file the entries came from */
 #define MAP_HDR_SIZE	128u		/* entries start here */
 #define MAP_ENT		16u		/* XXH128 canonical (big-endian) */
 #define MAP_BATCH	256u		/* entries per pread/pwrite of a range */
@@ -51,6 +54,13 @@ struct map_hdr {
 	uint64_t src_dev, src_ino;
 	uint64_t dst_dev, dst_ino, dst_size;
 	int64_t dst_mtime_s, dst_mtime_ns;
+	/*
+	 * The file the copy read (dev, inode, generation): with a src_id,
+	 * the image of the volume that the target now equals.  Not part of
+	 * the validity (a new image of the same volume is the same source);
+	 * COPY_EXTENTS checks its base against it.
+	 */
+	uint64_t from_dev, from_ino, from_gen;
 	uint64_t entries_sum;		/* XXH3-64 of the entries */
 	uint64_t hdr_sum;		/* XXH3-64 of the bytes above */
 };
@@ -142,6 +152,17 @@ map_hdr_sum(const struct map_hdr *h)
 	return XXH3_64bits(h, offsetof(struct map_hdr, hdr_sum));
 }
 
+/* Inode generation (FS_IOC_GETVERSION; 0 where there is none). */
+static uint64_t
+map_generation(int fd)
+{
+	int gen = 0;
+
+	if (ioctl(fd, FS_IOC_GETVERSION, &gen) == -1)
+		return 0;
+	return (uint64_t)(unsigned)gen;
+}
+
 /* Header for this job's target as it is now (after its fdatasync). */
 static int
 map_hdr_fill(const struct copy_job *job, struct map_hdr *h)
@@ -163,6 +184,8 @@ map_hdr_fill(const struct copy_job *job, struct map_hdr *h)
 		map_ident(&ss, &h->src_dev, &h->src_ino);
 	}
 	map_ident(&ds, &h->dst_dev, &h->dst_ino);
+	map_ident(&ss, &h->from_dev, &h->from_ino);
+	h->from_gen = S_ISREG(ss.st_mode) ? map_generation(job->sfd) : 0;
 	h->dst_size = (uint64_t)ds.st_size;
 	h->dst_mtime_s = (int64_t)ds.st_mtim.tv_sec;
 	h->dst_mtime_ns = (int64_t)ds.st_mtim.tv_nsec;
@@ -175,7 +198,7 @@ map_hdr_fill(const struct copy_job *job, struct map_hdr *h)
  * since, torn or corrupt file) means "no map": read both sides.
  */
 static bool
-map_valid(const struct copy_job *job, int fd)
+map_valid(struct copy_job *job, int fd)
 {
 	struct map_hdr h, now;
 	struct stat st;
@@ -188,13 +211,34 @@ map_valid(const struct copy_job *job, int fd)
 	    h.version != MAP_VERSION || h.hdr_sum != map_hdr_sum(&h))
 		return false;
 	/* Everything but the checksums must match what the target is now. */
+	now.from_dev = h.from_dev;
+	now.from_ino = h.from_ino;
+	now.from_gen = h.from_gen;
 	now.entries_sum = h.entries_sum;
 	now.hdr_sum = h.hdr_sum;
 	if (memcmp(&h, &now, sizeof(h)) != 0 ||
 	    (uint64_t)st.st_size != MAP_HDR_SIZE + h.nentries * MAP_ENT)
 		return false;
-	return map_entries_sum(fd, h.nentries, &sum) == 0 &&
-	    sum == h.entries_sum;
+	if (map_entries_sum(fd, h.nentries, &sum) != 0 || sum != h.entries_sum)
+		return false;
+	job->map.from_dev = h.from_dev;
+	job->map.from_ino = h.from_ino;
+	job->map.from_gen = h.from_gen;
+	return true;
+}
+
+/* Is `fd` the file the valid old map's entries were read from? */
+bool
+copy__map_from(const struct copy_job *job, int fd)
+{
+	struct stat st;
+	uint64_t dev, ino;
+
+	if (!job->map.use_old || fstat(fd, &st) == -1)
+		return false;
+	map_ident(&st, &dev, &ino);
+	return dev == job->map.from_dev && ino == job->map.from_ino &&
+	    map_generation(fd) == job->map.from_gen;
 }
 
 /*
@@ -211,7 +255,8 @@ copy__map_prepare(struct copy_job *job)
 	map_digest_zeros(job->chunk_size, &m->zero_full);
 	map_digest_zeros(job->length % job->chunk_size != 0 ?
 	    job->length % job->chunk_size : job->chunk_size, &m->zero_tail);
-	if (job->mode == COPY_DIFF && job->start_off == 0 &&
+	if ((job->mode == COPY_DIFF || job->mode == COPY_EXTENTS) &&
+	    job->start_off == 0 &&
 	    (fd = open(m->path, O_RDONLY | O_CLOEXEC)) != -1) {
 		if (map_valid(job, fd)) {
 			m->old_fd = fd;
@@ -243,6 +288,33 @@ copy__map_prepare(struct copy_job *job)
 	}
 	m->new_fd = fd;
 	m->write_new = true;
+	return 0;
+}
+
+/*
+ * Thread pool, prepare: start the new map as a copy of the valid old one
+ * (a COPY_EXTENTS job then overwrites the entries of the chunks it copies;
+ * the others stay those of the target it leaves unchanged).
+ */
+int
+copy__map_keep_old(const struct copy_job *job)
+{
+	unsigned char buf[MAP_BATCH * MAP_ENT];
+	uint64_t left = map_nentries(job) * MAP_ENT, off = MAP_HDR_SIZE;
+
+	if (!job->map.use_old || !job->map.write_new)
+		return -EINVAL;
+	while (left > 0) {
+		size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+		int err = bdev__pread_full(&bdev__io_default, job->map.old_fd,
+		    -1, buf, n, off);
+
+		if (err != 0 || (err = bdev__pwrite_full(&bdev__io_default,
+		    job->map.new_fd, -1, buf, n, off)) != 0)
+			return err;
+		left -= n;
+		off += n;
+	}
 	return 0;
 }
 

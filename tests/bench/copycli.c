@@ -5,11 +5,13 @@
  * engine's knobs exposed, and prints one line of figures on stderr.  It is
  * not part of arrayd and must not grow features the daemon does not have.
  *
- *   copycli [-m full|diff|clone] [-c CHUNK] [-j PER_JOB] [-q TOTAL]
+ *   copycli [-m full|diff|clone|extents] [-c CHUNK] [-j PER_JOB] [-q TOTAL]
  *           [-b] (buffered, no O_DIRECT) [-r] (copy_file_range)
  *           [-D] (O_DIRECT writes) [-P] (no page-cache probe: O_DIRECT
  *           reads even of cached ranges)
  *           [-d MAP] (digest map path) [-i SRCID] (source id for the map)
+ *           [-B BASE] (extents: the base image, or DST for a restore)
+ *           [-C] (extents: FICLONERANGE the changed chunks)
  *           SRC DST
  *
  * DST is created sparse at the source's size when missing.
@@ -60,9 +62,10 @@ parse_size(const char *s)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: copycli [-m full|diff|clone] [-c CHUNK] "
-	    "[-j PER_JOB] [-q TOTAL] [-b] [-r] [-D] [-P] [-d MAP] [-i SRCID] "
-	    "SRC DST\n");
+	fprintf(stderr, "usage: copycli [-m full|diff|clone|extents] "
+	    "[-c CHUNK] [-j PER_JOB] [-q TOTAL] [-b] [-r] [-D] [-P] [-d MAP] "
+	    "[-i SRCID] [-B BASE] [-C] SRC DST
+");
 	return 2;
 }
 
@@ -79,13 +82,15 @@ main(int argc, char **argv)
 	bool cfr = false, probe = true;
 	int c, err;
 
-	while ((c = getopt(argc, argv, "m:c:j:q:brDPd:i:")) != -1) {
+	while ((c = getopt(argc, argv, "m:c:j:q:brDPd:i:B:C")) != -1) {
 		switch (c) {
 		case 'm':
 			if (strcmp(optarg, "diff") == 0)
 				spec.mode = COPY_DIFF;
 			else if (strcmp(optarg, "clone") == 0)
 				spec.mode = COPY_CLONE;
+			else if (strcmp(optarg, "extents") == 0)
+				spec.mode = COPY_EXTENTS;
 			else if (strcmp(optarg, "full") != 0)
 				return usage();
 			break;
@@ -98,6 +103,8 @@ main(int argc, char **argv)
 		case 'P': probe = false; break;
 		case 'd': spec.digest_path = optarg; break;
 		case 'i': spec.digest_src_id = strtoull(optarg, NULL, 10); break;
+		case 'B': spec.base_path = optarg; break;
+		case 'C': spec.clone_ranges = true; break;
 		default: return usage();
 		}
 	}
@@ -129,11 +136,17 @@ main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr, "copycli: status=%d err_off=%llu bytes=%llu "
 	    "chunks_written=%llu chunks_skipped=%llu bytes_written=%llu "
-	    "maxrss_kb=%ld\n", r.status, (unsigned long long)r.err_off,
+	    "bytes_read=%llu bytes_changed=%llu bytes_cloned=%llu "
+	    "fell_back=%d inblock=%ld oublock=%ld maxrss_kb=%ld\n", r.status,
+	    (unsigned long long)r.err_off,
 	    (unsigned long long)r.p.bytes_total,
 	    (unsigned long long)r.p.chunks_written,
 	    (unsigned long long)r.p.chunks_skipped,
-	    (unsigned long long)r.p.bytes_written, ru.ru_maxrss);
+	    (unsigned long long)r.p.bytes_written,
+	    (unsigned long long)r.p.bytes_read,
+	    (unsigned long long)r.p.bytes_changed,
+	    (unsigned long long)r.p.bytes_cloned, r.p.fell_back,
+	    ru.ru_inblock, ru.ru_oublock, ru.ru_maxrss);
 	if (r.status != 0)
 		fprintf(stderr, "copycli: %s at %llu\n", strerror(-r.status),
 		    (unsigned long long)r.err_off);
