@@ -270,6 +270,7 @@ cimop__held_drop(struct cimop_server *s, struct cimop_held *h)
 enum answer {
 	ANSWER_NOW,		/* b holds the whole response */
 	ANSWER_PAIR,		/* wait for the snapshot pair src, tgt */
+	ANSWER_HELD,		/* b holds it; released when the job's image is */
 	ANSWER_SLICED,		/* an enumeration to finish in slices */
 };
 
@@ -280,7 +281,8 @@ enum answer {
  */
 static enum answer
 respond(struct op *o, const struct cimop_held *who, struct cim_buf *b,
-    uint32_t *src, uint32_t *tgt, struct intrinsic_cont **cont)
+    uint32_t *src, uint32_t *tgt, uint64_t *job,
+    struct intrinsic_cont **cont)
 {
 	const struct cim_request *r = &who->req;
 	struct op_ctx c;
@@ -310,6 +312,10 @@ respond(struct op *o, const struct cimop_held *who, struct cim_buf *b,
 		return ANSWER_SLICED;
 	}
 	o->cim_status = cimop__respond_end(o->s, r, b, c.status);
+	if (c.defer_job != 0 && !b->oom) {
+		*job = c.defer_job;
+		return ANSWER_HELD;
+	}
 	return ANSWER_NOW;
 }
 
@@ -322,6 +328,7 @@ process_body(struct op *o, struct cim_arena *arena)
 	struct cim_buf b;
 	struct intrinsic_cont *cont = NULL;
 	uint32_t src = 0, tgt = 0;
+	uint64_t job = 0;
 	enum answer ans;
 	int rc;
 
@@ -347,7 +354,7 @@ process_body(struct op *o, struct cim_arena *arena)
 	who.role = o->in->role;
 	who.t0 = o->t0 - o->in->age_us;
 	cim_buf_init(&b);
-	ans = respond(o, &who, &b, &src, &tgt, &cont);
+	ans = respond(o, &who, &b, &src, &tgt, &job, &cont);
 	if (ans == ANSWER_PAIR) {
 		cim_buf_release(&b);
 		if (cimop__waiter_add(o, &who, src, tgt) == 0) {
@@ -355,6 +362,16 @@ process_body(struct op *o, struct cim_arena *arena)
 			return true;
 		}
 		cimop__waiter_now(o, &who, src, tgt);
+		return false;
+	}
+	if (ans == ANSWER_HELD) {
+		cimop__answer_xml(o->a, &b);
+		if (cimop__waiter_hold(o, &who, job) == 0) {
+			o->a->deferred = true;
+			return true;
+		}
+		/* Cannot hold it: the answer goes now, written as it was. */
+		cimop__finish(o);
 		return false;
 	}
 	if (ans == ANSWER_SLICED) {

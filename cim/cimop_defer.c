@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cimop_defer.c - CreateReplica CopyType 4 answers that wait until the
- * snapshot is durable (announce, don't poll; the shape of redis
- * blocked.c).  The request is held as a waiter keyed by its pair (src,
+ * snapshot is durable, and answers of methods that started a physical
+ * copy on a point-in-time pool, written at once but held until the copy's
+ * image is durable (announce, don't poll; the shape of redis
+ * blocked.c).  A held answer is keyed by its job and released by the
+ * job's change that ends the image's taking (op_job_image_pending);
+ * what it says never changes (4096 + Job: a failed image shows in the
+ * job).  The request is held as a waiter keyed by its pair (src,
  * tgt), keeping its arena.  cimop_changed(), called by the daemon for each
  * committed replica change, marks the waiters of a changed or deleted pair
  * ready and starts `ready`, a uv_idle handle that runs only while some are
@@ -32,11 +37,17 @@
 
 #define STALL_DEFAULT_S	30
 
-/* A CreateReplica CopyType 4 waiting for its snapshot to be durable. */
+/*
+ * A CreateReplica CopyType 4 waiting for its snapshot to be durable, or a
+ * written answer (job != 0) waiting for its copy's point-in-time image.
+ */
 struct cimop_waiter {
 	struct cimop_waiter *next;
 	struct cimop_held h;
 	uint32_t src, tgt;		/* the snapshot pair */
+	uint64_t job;			/* held answer: the job imaged, else 0 */
+	struct cimop_answer held;	/* ... and the answer, body owned */
+	unsigned held_cim;		/* ... and its CIM status */
 	bool ready;			/* its pair changed, or time is up */
 	bool give_up;			/* no progress within the stall limit */
 	int64_t progress_t;		/* when the copy last moved (announced) */
@@ -101,22 +112,19 @@ handles_init(struct cimop_server *s)
 }
 
 /*
- * Hold request `who` until its snapshot pair is durable.  The waiter
- * (owned by s->waiters) takes the arena.  Returns 0, or -ENOMEM / -EIO
- * with nothing held (the caller answers at once).
+ * A new waiter for request `who` on pair (src, tgt), taking the arena:
+ * 0 with *out (not yet listed), or -ENOMEM / -EIO with nothing held.
  */
-int
-cimop__waiter_add(struct op *o, const struct cimop_held *who, uint32_t src,
-    uint32_t tgt)
+static int
+waiter_new(struct op *o, const struct cimop_held *who, uint32_t src,
+    uint32_t tgt, struct cimop_waiter **out)
 {
-	struct cimop_server *s = o->s;
 	struct cimop_waiter *w;
 	int err;
 
-	if ((err = handles_init(s)) != 0)
+	if ((err = handles_init(o->s)) != 0)
 		return err;
-	w = calloc(1, sizeof(*w));
-	if (w == NULL)
+	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return -ENOMEM;
 	if ((err = cimop__held_take(o, who, &w->h)) != 0) {
 		free(w);
@@ -125,10 +133,53 @@ cimop__waiter_add(struct op *o, const struct cimop_held *who, uint32_t src,
 	w->src = src;
 	w->tgt = tgt;
 	w->progress_t = cimop__mono_us();
+	*out = w;
+	return 0;
+}
+
+/* List w (owned by s->waiters from now on) and arm its stall limit. */
+static void
+waiter_link(struct cimop_server *s, struct cimop_waiter *w)
+{
 	w->next = s->waiters;
 	s->waiters = w;
 	s->nwaiters++;
 	stall_arm(s);
+}
+
+/*
+ * Hold request `who` until its snapshot pair is durable.  Returns 0, or
+ * -ENOMEM / -EIO with nothing held (the caller answers at once).
+ */
+int
+cimop__waiter_add(struct op *o, const struct cimop_held *who, uint32_t src,
+    uint32_t tgt)
+{
+	struct cimop_waiter *w;
+	int err;
+
+	if ((err = waiter_new(o, who, src, tgt, &w)) != 0)
+		return err;
+	waiter_link(o->s, w);
+	return 0;
+}
+
+int
+cimop__waiter_hold(struct op *o, const struct cimop_held *who, uint64_t job)
+{
+	const struct rjob *j = replica_job_by_id(o->s->rs, job);
+	struct cimop_waiter *w;
+	int err;
+
+	if (j == NULL)
+		return -ENOENT;
+	if ((err = waiter_new(o, who, j->src_id, j->tgt_id, &w)) != 0)
+		return err;
+	w->job = job;
+	w->held = *o->a;
+	w->held_cim = o->cim_status;
+	memset(o->a, 0, sizeof(*o->a));
+	waiter_link(o->s, w);
 	return 0;
 }
 
@@ -185,7 +236,12 @@ waiter_answer(struct cimop_server *s, struct cimop_waiter *w, unsigned status)
 	int64_t dur;
 
 	memset(&a, 0, sizeof(a));
-	if (status == 200) {
+	if (status == 200 && w->job != 0) {
+		if (!w->give_up && op_job_image_pending(s->rs, w->job))
+			return false;
+		a = w->held;
+		w->held.body = NULL;
+	} else if (status == 200) {
 		if (!waiter_body(s, &w->h, w->src, w->tgt, w->give_up, &a))
 			return false;
 	} else {
@@ -194,12 +250,14 @@ waiter_answer(struct cimop_server *s, struct cimop_waiter *w, unsigned status)
 	}
 	waiter_unlink(s, w);
 	dur = cimop__mono_us() - w->h.t0;
-	cimop__observe(s, w->h.req.method, a.status, 0, dur);
+	cimop__observe(s, w->h.req.method, a.status,
+	    a.status == 200 ? w->held_cim : 0, dur);
 	log_debug("cim: %s by %s: status %u (deferred), %" PRId64 "us",
 	    w->h.req.method, w->h.user[0] != '\0' ? w->h.user : "-", a.status,
 	    dur);
 	w->h.complete(w->h.token, &a);
 	free(a.body);	/* complete() took it unless it failed */
+	free(w->held.body);
 	cimop__arena_put(s, w->h.arena);
 	free(w);
 	return true;
@@ -234,9 +292,16 @@ on_stall(uv_timer_t *t)
 	for (w = s->waiters; w != NULL; w = w->next) {
 		if (w->ready || now - w->progress_t < stall_us(s))
 			continue;
-		log_warnx("%s: snapshot %u of volume %u: no copy progress for "
-		    "%" PRId64 " s, giving up", w->h.req.method, w->tgt,
-		    w->src, stall_us(s) / 1000000);
+		if (w->job != 0)
+			log_warnx("%s: job %" PRIu64 ": its point-in-time "
+			    "image is not taken after %" PRId64 " s: answering "
+			    "now", w->h.req.method, w->job,
+			    stall_us(s) / 1000000);
+		else
+			log_warnx("%s: snapshot %u of volume %u: no copy "
+			    "progress for %" PRId64 " s, giving up",
+			    w->h.req.method, w->tgt, w->src,
+			    stall_us(s) / 1000000);
 		w->give_up = true;
 		waiter_ready(s, w);
 	}
@@ -264,13 +329,21 @@ cimop_changed(struct cimop_server *s, const struct replica_event *ev)
 	const struct rpair *p;
 	struct cimop_waiter *w;
 
-	if (ev->what == REPLICA_JOB)
+	if (ev->what == REPLICA_JOB) {
+		const struct rjob *j = ev->after.job != NULL ? ev->after.job :
+		    ev->before.job;
+
 		waiter_moved(s, ev);
+		for (w = s->waiters; w != NULL; w = w->next)
+			if (w->job != 0 && w->job == j->id)
+				waiter_ready(s, w);
+		return;
+	}
 	if (ev->what != REPLICA_PAIR)
 		return;
 	p = ev->after.pair != NULL ? ev->after.pair : ev->before.pair;
 	for (w = s->waiters; w != NULL; w = w->next)
-		if (w->src == p->src_id && w->tgt == p->tgt_id)
+		if (w->job == 0 && w->src == p->src_id && w->tgt == p->tgt_id)
 			waiter_ready(s, w);
 }
 
@@ -312,6 +385,7 @@ cimop__waiter_cancel(struct cimop_server *s, const void *token)
 		return false;
 	waiter_unlink(s, w);
 	cimop__held_drop(s, &w->h);
+	free(w->held.body);
 	free(w);
 	if (s->stall_init)
 		stall_arm(s);

@@ -78,11 +78,18 @@ int cimop__check_headers(struct op *o);
 int cimop__check_consistency(struct op *o, const struct cim_request *r,
     struct cim_arena *arena);
 
-/* cimop_defer.c: CreateReplica waiting for its pair. */
+/* cimop_defer.c: answers waiting for a snapshot pair or a job's image. */
 int cimop__waiter_add(struct op *o, const struct cimop_held *who,
     uint32_t src, uint32_t tgt);
 void cimop__waiter_now(struct op *o, const struct cimop_held *who,
     uint32_t src, uint32_t tgt);
+/*
+ * Hold the answer o->a (written, taken here with o's CIM status) until
+ * the point-in-time image of job `job` is durable (op_job_image_pending).
+ * 0, or -errno with o->a untouched (the caller sends it now).
+ */
+int cimop__waiter_hold(struct op *o, const struct cimop_held *who,
+    uint64_t job);
 bool cimop__waiter_cancel(struct cimop_server *s, const void *token);
 void cimop__waiters_close(struct cimop_server *s);
 

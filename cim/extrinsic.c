@@ -97,12 +97,30 @@ ext_resolve_pair(const struct op_ctx *c, const struct cim_path *p,
 
 /* ------------------------------------------------- service methods */
 
+bool
+op_job_image_pending(const struct replica_set *rs, uint64_t job_id)
+{
+	const struct rjob *j = replica_job_by_id(rs, job_id);
+
+	return j != NULL && j->image == REPLICA_IMAGE_TAKING &&
+	    (j->state == JOB_NEW || j->state == JOB_RUNNING);
+}
+
+/* extrinsic_int.h: the Job out parameter, held until its image is taken. */
+void
+ext_write_job(struct op_ctx *c, uint64_t job_id)
+{
+	ext_write_ref(c, "Job", model_job_path(c, job_id));
+	if (c->can_defer && op_job_image_pending(c->rs, job_id))
+		c->defer_job = job_id;
+}
+
 static void
 write_result(struct op_ctx *c, const struct replica_result *res)
 {
 	ext_write_rc(c, res->rc);
 	if (res->job_id != 0)
-		ext_write_ref(c, "Job", model_job_path(c, res->job_id));
+		ext_write_job(c, res->job_id);
 	if (res->target_id != 0)
 		ext_write_ref(c, "TargetElement",
 		    model_volume_path(c, res->target_id));
@@ -267,9 +285,10 @@ call_modify_sync(struct op_ctx *c, const struct ext_args *b,
 }
 
 /*
- * UpdateDeltaSnapshotSpace (3PAR): recompute snapshot space.  A sparse
- * file's allocation is always current, so there is nothing to wait for:
- * the call checks its arguments and completes synchronously (0).
+ * UpdateDeltaSnapshotSpace (3PAR): recompute snapshot space.  The call
+ * checks its arguments, asks for a new measurement of the named
+ * snapshots' bases (off the loop: replica_snapshots_measure) and answers
+ * 0 at once; the delta pools show the new figures when they land.
  */
 static int
 call_update_snapspace(struct op_ctx *c, const struct ext_args *b,
@@ -292,6 +311,16 @@ call_update_snapspace(struct op_ctx *c, const struct ext_args *b,
 			return 0;
 		}
 	}
+	for (i = 0; v != NULL && i < v->n; i++) {
+		const struct rvolume *vol;
+
+		if (ext_resolve_volume(c, v->refs[i], &id) == 0 &&
+		    (vol = replica_volume_by_id(c->rs, id)) != NULL)
+			replica_snapshots_measure(c->rs, vol->parent_id);
+	}
+	/* No snapshot named: every snapshot. */
+	if (v == NULL)
+		replica_snapshots_measure(c->rs, 0);
 	ext_write_rc(c, REPLICA_RC_OK);
 	return 0;
 }

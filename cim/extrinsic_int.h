@@ -81,6 +81,13 @@ void ext_write_rc(struct op_ctx *c, uint32_t rc);
  */
 void ext_write_ref(struct op_ctx *c, const char *name,
     const struct cim_path *p);
+/*
+ * The Job out parameter of a method that started a copy.  When the copy's
+ * point-in-time image is still being taken and cimop.c can hold the
+ * answer, the whole answer waits for it (op_ctx.defer_job): no client
+ * hears 4096 before the instant its copy shows exists.
+ */
+void ext_write_job(struct op_ctx *c, uint64_t job_id);
 /* A volume named by a reference argument (lenient: model.h); 0 or -ENOENT. */
 int ext_resolve_volume(const struct op_ctx *c, const struct cim_path *p,
     uint32_t *id);

@@ -54,7 +54,7 @@ write_replica_result(struct op_ctx *c, const struct replica_result *res,
 	if (res->rc != REPLICA_RC_OK && res->rc != REPLICA_RC_JOB_STARTED)
 		return;
 	if (res->job_id != 0)
-		ext_write_ref(c, "Job", model_job_path(c, res->job_id));
+		ext_write_job(c, res->job_id);
 	if (tgt != 0) {
 		ext_write_ref(c, "TargetElement", model_volume_path(c, tgt));
 		/* The pair exists now (DMTF: "once the association is formed"). */
@@ -342,6 +342,6 @@ ext_call_modify_replica_sync(struct op_ctx *c, const struct ext_args *b,
 		return err;
 	ext_write_rc(c, res.rc);
 	if (res.job_id != 0)
-		ext_write_ref(c, "Job", model_job_path(c, res.job_id));
+		ext_write_job(c, res.job_id);
 	return 0;
 }

@@ -215,23 +215,19 @@ delta_objects(struct op_ctx *c, const struct model_class *mc,
 	return 0;
 }
 
-/* The delta pool of base volume `id`: the snapshots' space (their sizes). */
+/*
+ * The delta pool of base volume `id`: the space its snapshots hold alone
+ * (measured off the loop: replica_snapshot_space), not their sizes.
+ */
 static struct cim_instance *
 delta_instance(struct op_ctx *c, const struct model_obj *o)
 {
 	const struct rvolume *base = replica_volume_by_id(c->rs, o->vol_id);
-	size_t i, n = replica_volume_count(c->rs);
-	uint64_t total = 0;
+	uint64_t total = replica_snapshot_space(c->rs, o->vol_id);
 	struct model_ib b;
 
 	if (base == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		const struct rvolume *v = replica_volume_at(c->rs, i);
-
-		if (v->is_snapshot && v->parent_id == o->vol_id)
-			total += v->size;
-	}
 	model_ib_init(&b, c, "TPD_DeltaReplicaStoragePool", 16);
 	model_ib_str(&b, "InstanceID", delta_iid(c, o));
 	model_ib_str(&b, "PoolID", cim_arena_printf(c->arena, "SA.%u",

@@ -52,6 +52,14 @@ struct op_ctx {
 	bool can_defer;
 	uint32_t defer_pair_src, defer_pair_tgt;
 	/*
+	 * A method that started a physical copy on a point-in-time pool
+	 * (CONTRACT.md §6) writes its whole answer (4096 + Job) at once and
+	 * leaves the job in defer_job while the copy's image is being
+	 * taken: cimop.c holds that answer until the image is durable
+	 * (op_job_image_pending() turns false).  Set only with can_defer.
+	 */
+	uint64_t defer_job;
+	/*
 	 * Sliced answers.  cimop.c sets slice_until (a
 	 * CLOCK_MONOTONIC time in microseconds, 0 = no bound) when it can
 	 * hold the request.  An enumeration or association operation still
@@ -101,6 +109,13 @@ void op_intrinsic_resume(struct op_ctx *c);
  * cimop.c gives up), logged with the reason.
  */
 bool op_extrinsic_deferred(struct op_ctx *c, bool give_up);
+/*
+ * Must the answer of a method that started job `job_id` still wait for
+ * the job's point-in-time image?  False once the image is durable, was
+ * refused (the copy reads a live source) or failed (the job says why),
+ * and for an unknown or finished job.
+ */
+bool op_job_image_pending(const struct replica_set *rs, uint64_t job_id);
 /*
  * In practice (cimxml.h): cimxml_begin_response/cimxml_end_response write
  * the (I)METHODRESPONSE start and end tags, so op_intrinsic and

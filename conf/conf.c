@@ -84,11 +84,14 @@ check_blocks(uint64_t v)
  * overprovision: percent of the pool file system's size that its volumes'
  * sizes may add up to.  "400" is REPLICA_OVERPROVISION_DEFAULT (conf/ does
  * not include replica/): a thin pool promises 4x what it holds, as 3PAR
- * TPVVs do.  0 = no limit.
+ * TPVVs do.  0 = no limit.  point_in_time: physical copies read a clone
+ * of their source taken when the method is accepted, where the pool's
+ * file system can clone (daemon/poolmode.c); "no" reads a live source.
  */
 #define POOL_KEYS(X)							\
 	X(path, CT_PATH, 0, 0, "", KF_REQUIRED, NULL)			\
-	X(overprovision, CT_UINT, 0, 100000, "400", 0, NULL)
+	X(overprovision, CT_UINT, 0, 100000, "400", 0, NULL)		\
+	X(point_in_time, CT_BOOL, 0, 0, "yes", 0, NULL)
 
 #define VOLUME_KEYS(X)							\
 	X(pool, CT_POOLREF, 1, 63, "", KF_REQUIRED, NULL)		\

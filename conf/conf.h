@@ -18,6 +18,7 @@ struct conf_pool {
 	char *name;
 	char *path;			/* absolute */
 	unsigned overprovision;		/* % of the file system, 400; 0 = none */
+	bool point_in_time;		/* copies from images where it can clone */
 	unsigned line;
 };
 

@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "conf/conf.h"
 #include "daemon/copyglue.h"
+#include "daemon/poolmode.h"
 #include "replica/replica.h"
 
 #define CONTROL_REQ_MAX	64
@@ -43,6 +44,7 @@ struct control {
 	struct replica_set	*rs;
 	struct copyglue		*glue;
 	const struct conf	*conf;		/* pools to list; may be NULL */
+	const struct poolmode	*pm;		/* their copy modes; may be NULL */
 	struct control_client	*clients;
 	unsigned		 pending;	/* handles still closing */
 	bool			 closing;
@@ -128,9 +130,10 @@ control_job_line(struct sbuf *b, const struct rjob *j,
 /* A pool the replica set does not know (its folder failed) is left out. */
 static void
 control_pool_line(struct sbuf *b, const struct replica_set *rs,
-    const char *name)
+    const struct poolmode *pm, const char *name)
 {
 	struct replica_pool_usage u;
+	const char *mode = poolmode_text(pm, name);
 	char limit[24] = "-";
 
 	if (replica_pool_usage(rs, name, &u) != 0)
@@ -138,19 +141,19 @@ control_pool_line(struct sbuf *b, const struct replica_set *rs,
 	if (u.limit != UINT64_MAX)
 		snprintf(limit, sizeof(limit), "%" PRIu64, u.limit);
 	sbuf_printf(b, "pool\t%s\t%u\t%" PRIu64 "\t%s\t%u\t%" PRIu64 "\t%"
-	    PRIu64 "\n", name, u.volumes, u.provisioned, limit,
-	    u.overprovision, u.capacity, u.free);
+	    PRIu64 "\t%s\n", name, u.volumes, u.provisioned, limit,
+	    u.overprovision, u.capacity, u.free, mode != NULL ? mode : "-");
 }
 
 /* Pools in configuration order, then the Block Services counters. */
 static void
 control_pools(struct sbuf *b, const struct replica_set *rs,
-    const struct conf *c)
+    const struct poolmode *pm, const struct conf *c)
 {
 	struct replica_counters k;
 
 	for (size_t i = 0; c != NULL && i < c->npools; i++)
-		control_pool_line(b, rs, c->pools[i].name);
+		control_pool_line(b, rs, pm, c->pools[i].name);
 	replica_counters_get(rs, &k);
 	sbuf_printf(b, "counters\t%" PRIu64 "\t%" PRIu64 "\n",
 	    k.volumes_created, k.volumes_deleted);
@@ -158,7 +161,7 @@ control_pools(struct sbuf *b, const struct replica_set *rs,
 
 char *
 control_snapshot(const struct replica_set *rs, const struct copyglue *g,
-    const struct conf *c)
+    const struct conf *c, const struct poolmode *pm)
 {
 	struct sbuf b = { NULL, 0, 4096, false };
 	const struct rpair *p;
@@ -167,7 +170,7 @@ control_snapshot(const struct replica_set *rs, const struct copyglue *g,
 	if ((b.p = malloc(b.cap)) == NULL)
 		return NULL;
 	sbuf_printf(&b, "arrayd\t1\t%s\n", replica_system_name(rs));
-	control_pools(&b, rs, c);
+	control_pools(&b, rs, pm, c);
 	for (size_t i = 0; i < replica_volume_count(rs); i++)
 		control_volume_line(&b, replica_volume_at(rs, i));
 	for (size_t i = 0; i < replica_pair_count(rs); i++) {
@@ -248,7 +251,7 @@ control_client_answer(struct control_client *cl)
 
 	uv_read_stop((uv_stream_t *)&cl->pipe);
 	if (strcmp(cl->req, "status") == 0)
-		cl->out = control_snapshot(c->rs, c->glue, c->conf);
+		cl->out = control_snapshot(c->rs, c->glue, c->conf, c->pm);
 	else
 		cl->out = strdup("error\tunknown request\n");
 	if (cl->out == NULL) {
@@ -366,6 +369,13 @@ control_set_conf(struct control *c, const struct conf *conf)
 {
 	if (c != NULL)
 		c->conf = conf;
+}
+
+void
+control_set_poolmode(struct control *c, const struct poolmode *pm)
+{
+	if (c != NULL)
+		c->pm = pm;
 }
 
 void

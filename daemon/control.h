@@ -29,6 +29,7 @@ struct conf;
 struct replica_set;
 struct copyglue;
 struct control;
+struct poolmode;
 
 /*
  * Listen on `path` (a stale socket there is removed: the caller holds the
@@ -42,6 +43,8 @@ int control_start(uv_loop_t *loop, const char *path, struct replica_set *rs,
  * next call (the daemon calls again when a reload swaps it).  NULL: none.
  */
 void control_set_conf(struct control *c, const struct conf *conf);
+/* The pools' copy modes the snapshot shows (borrowed); NULL: none. */
+void control_set_poolmode(struct control *c, const struct poolmode *pm);
 
 /*
  * Stop listening, drop client connections, unlink the socket; `cb` runs
@@ -51,9 +54,11 @@ void control_close(struct control *c, void (*cb)(void *arg), void *arg);
 
 /*
  * Render the snapshot into a new string owned by the caller (free), NULL
- * on out of memory.  `g` may be NULL (no rates), `c` too (no pools).
+ * on out of memory.  `g` may be NULL (no rates), `c` too (no pools),
+ * `pm` too (pool modes "-").
  */
 char *control_snapshot(const struct replica_set *rs,
-    const struct copyglue *g, const struct conf *c);
+    const struct copyglue *g, const struct conf *c,
+    const struct poolmode *pm);
 
 #endif /* ARRAYD_CONTROL_H */

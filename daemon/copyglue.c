@@ -11,10 +11,12 @@
 #include "daemon/copyglue.h"
 
 #include <sys/stat.h>
+#include <dirent.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +43,8 @@ struct glue_job {
 
 struct copyglue {
 	struct copy_engine	*eng;
+	uv_loop_t		*loop;		/* image work; NULL: no images */
+	unsigned		 images_busy;	/* takes and drops in flight */
 	struct metrics		*metrics;
 	struct replica_set	*rs;
 	uint64_t		 rate_limit;
@@ -57,9 +61,11 @@ struct copyglue {
 	 */
 	bool			 fail_file_created;
 	bool			 fail_file_removed;
+	bool			 fail_image_taken;
 };
 
-/* ARRAYD_FAILPOINT=volume-file-created or volume-file-removed (tests). */
+/* ARRAYD_FAILPOINT=volume-file-created, volume-file-removed or
+ * image-taken (tests). */
 static void
 glue_failpoints(struct copyglue *g)
 {
@@ -69,7 +75,9 @@ glue_failpoints(struct copyglue *g)
 		return;
 	g->fail_file_created = strcmp(fp, "volume-file-created") == 0;
 	g->fail_file_removed = strcmp(fp, "volume-file-removed") == 0;
-	if (!g->fail_file_created && !g->fail_file_removed)
+	g->fail_image_taken = strcmp(fp, "image-taken") == 0;
+	if (!g->fail_file_created && !g->fail_file_removed &&
+	    !g->fail_image_taken)
 		log_warnx("ARRAYD_FAILPOINT '%s' is not a failpoint: ignored",
 		    fp);
 }
@@ -257,6 +265,9 @@ on_copy_done(struct copy_job *job, int status, uint64_t err_offset,
 	else if (status != 0 && status != -ECANCELED)
 		snprintf(detail, sizeof(detail), "%s at offset %" PRIu64,
 		    strerror(-status), err_offset);
+	if (p->fell_back)
+		log_info("job %" PRIu64 ": extent maps could not be compared; "
+		    "compared chunk digests instead", id);
 	if (g->rs == NULL)
 		return;
 	if (f != NULL)
@@ -275,12 +286,13 @@ static const enum copy_mode glue_modes[] = {
 	[REPLICA_COPY_FULL] = COPY_FULL,
 	[REPLICA_COPY_DIFF] = COPY_DIFF,
 	[REPLICA_COPY_CLONE] = COPY_CLONE,
+	[REPLICA_COPY_EXTENTS] = COPY_EXTENTS,
 };
 
 static int
 glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
     const struct rvolume *tgt, enum replica_copy_mode mode,
-    uint64_t resume_from)
+    uint64_t resume_from, const struct replica_copy_from *from)
 {
 	struct copyglue *g = ctx;
 	struct copy_spec spec;
@@ -309,9 +321,15 @@ glue_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	gj->rate_done = resume_from;
 	gj->last_done = resume_from;
 	memset(&spec, 0, sizeof(spec));
-	spec.src_path = src->path;
+	/* The point-in-time image when the job has one (replica/image.c). */
+	spec.src_path = from->src_path;
 	spec.dst_path = tgt->path;
 	spec.mode = glue_modes[mode];
+	spec.base_path = from->base_path;
+	spec.clone_ranges = from->clone_ranges;
+	/* Nothing to compare extents with: compare chunk digests. */
+	if (spec.mode == COPY_EXTENTS && spec.base_path == NULL)
+		spec.mode = COPY_DIFF;
 	spec.length = src->size;
 	/* A file resized while arrayd was down is not the volume it knows. */
 	spec.src_size = src->size;
@@ -337,6 +355,236 @@ glue_copy_cancel(void *ctx, uint64_t job_id)
 
 	if (gj != NULL && gj->job != NULL)
 		copy_job_cancel(gj->job);
+}
+
+/* ------------------------------------------------------------ images */
+
+/* One image taken or dropped, or a snapshot measured, on the thread pool. */
+struct glue_image {
+	uv_work_t		 req;
+	struct copyglue		*g;
+	uint64_t		 job_id;	/* take; 0 for a drop */
+	uint32_t		 measure_id;	/* measure this snapshot */
+	char			*src, *dst;	/* dst: the image or snapshot */
+	int			 status;
+	int64_t			 taken_us;	/* clock just before the clone */
+	uint64_t		 unshared;	/* measured */
+};
+
+static void
+glue_image_free(struct glue_image *im)
+{
+	free(im->src);
+	free(im->dst);
+	free(im);
+}
+
+/*
+ * The images' folder beside the source: made on the first image, its
+ * entry in the parent made durable (bdev_image_take syncs the folder
+ * itself, not the parent's entry of a new folder).
+ */
+static int
+glue_image_dir(const char *image)
+{
+	const char *slash = strrchr(image, '/');
+	char dir[4096], parent[4096];
+	int fd, err = 0;
+
+	if (slash == NULL || (size_t)(slash - image) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - image), image);
+	if (mkdir(dir, 0700) == -1)
+		return errno == EEXIST ? 0 : -errno;
+	slash = strrchr(dir, '/');
+	snprintf(parent, sizeof(parent), "%.*s", slash == NULL ? 1 :
+	    slash == dir ? 1 : (int)(slash - dir), slash == NULL ? "." : dir);
+	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -errno;
+	if (fsync(fd) == -1)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int64_t glue_now_us(void *ctx);
+
+/* Thread pool: the clone.  An earlier take of the same job (a crash cut
+ * it short) left at most a file of this job's own name: it goes first. */
+static void
+on_image_work(uv_work_t *req)
+{
+	struct glue_image *im = req->data;
+
+	if (im->measure_id != 0) {
+		im->status = bdev_unshared_bytes(im->dst, &im->unshared);
+		return;
+	}
+	if (im->job_id == 0) {
+		im->status = bdev_image_drop(im->dst);
+		return;
+	}
+	if ((im->status = bdev_image_drop(im->dst)) == -ENOENT)
+		im->status = 0;
+	if (im->status == 0)
+		im->status = glue_image_dir(im->dst);
+	im->taken_us = glue_now_us(NULL);
+	if (im->status == 0)
+		im->status = bdev_image_take(im->src, im->dst);
+}
+
+static void
+on_image_done(uv_work_t *req, int status)
+{
+	struct glue_image *im = req->data;
+	struct copyglue *g = im->g;
+	char detail[256];
+
+	g->images_busy--;
+	if (status != 0 && im->status == 0)
+		im->status = status;	/* UV_ECANCELED: never ran */
+	if (im->measure_id != 0) {
+		if (g->rs != NULL)
+			replica_on_volume_measured(g->rs, im->measure_id,
+			    im->status, im->unshared);
+		glue_image_free(im);
+		return;
+	}
+	if (im->job_id == 0) {
+		if (im->status != 0 && im->status != -ENOENT)
+			log_warn_err(im->status, "image %s: not removed",
+			    im->dst);
+		glue_image_free(im);
+		return;
+	}
+	if (im->status == 0 && g->fail_image_taken)
+		glue_failpoint_hit("image-taken", im->dst);
+	snprintf(detail, sizeof(detail), "%s: %s", im->dst,
+	    strerror(im->status < 0 ? -im->status : EIO));
+	if (g->rs != NULL)
+		replica_on_image_done(g->rs, im->job_id, im->status,
+		    im->taken_us, im->status != 0 ? detail : NULL);
+	glue_image_free(im);
+}
+
+static int
+glue_image_queue(struct copyglue *g, uint64_t job_id, uint32_t measure_id,
+    const char *src, const char *dst)
+{
+	struct glue_image *im;
+	int err;
+
+	if (g->loop == NULL)
+		return -EOPNOTSUPP;
+	if ((im = calloc(1, sizeof(*im))) == NULL)
+		return -ENOMEM;
+	im->g = g;
+	im->job_id = job_id;
+	im->measure_id = measure_id;
+	im->req.data = im;
+	if ((src != NULL && (im->src = strdup(src)) == NULL) ||
+	    (im->dst = strdup(dst)) == NULL) {
+		glue_image_free(im);
+		return -ENOMEM;
+	}
+	if ((err = uv_queue_work(g->loop, &im->req, on_image_work,
+	    on_image_done)) != 0) {
+		glue_image_free(im);
+		return err;
+	}
+	g->images_busy++;
+	return 0;
+}
+
+static int
+glue_image_take(void *ctx, uint64_t job_id, const char *src,
+    const char *dst)
+{
+	return glue_image_queue(ctx, job_id, 0, src, dst);
+}
+
+static int
+glue_volume_measure(void *ctx, uint32_t id, const char *path)
+{
+	return glue_image_queue(ctx, 0, id, NULL, path);
+}
+
+static void
+glue_image_drop(void *ctx, const char *path)
+{
+	int err = glue_image_queue(ctx, 0, 0, NULL, path);
+
+	/* Left behind: the next start removes it (copyglue_images_sweep). */
+	if (err != 0)
+		log_warn_err(err, "image %s: not removed", path);
+}
+
+/* Remove the images in folder `dir` that `rs` does not name. */
+static void
+glue_sweep_dir(const struct replica_set *rs, const char *dir)
+{
+	struct dirent *de;
+	char path[4096];
+	DIR *dp;
+	int err;
+
+	if ((dp = opendir(dir)) == NULL) {
+		if (errno != ENOENT)
+			log_warn_err(-errno, "%s", dir);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 5 || strcmp(de->d_name + n - 4, ".img") != 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path) || replica_image_in_use(rs, path))
+			continue;
+		if ((err = bdev_image_drop(path)) == 0)
+			log_info("image %s: named by no pair or job (left by a "
+			    "crash): removed", path);
+		else if (err != -ENOENT)
+			log_warn_err(err, "image %s: not removed", path);
+	}
+	closedir(dp);
+}
+
+void
+copyglue_images_sweep(struct copyglue *g, const struct replica_set *rs)
+{
+	char dir[4096], seen[16][4096];
+	size_t nseen = 0;
+
+	(void)g;
+	for (size_t i = 0; i < replica_volume_count(rs); i++) {
+		const struct rvolume *v = replica_volume_at(rs, i);
+		const char *slash = strrchr(v->path, '/');
+		bool dup = false;
+
+		if (slash == NULL || v->found_rdev != 0 ||
+		    snprintf(dir, sizeof(dir), "%.*s/.arrayd-images",
+		    (int)(slash - v->path), v->path) >= (int)sizeof(dir))
+			continue;
+		for (size_t k = 0; k < nseen && !dup; k++)
+			dup = strcmp(seen[k], dir) == 0;
+		if (dup)
+			continue;
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			memcpy(seen[nseen++], dir, sizeof(dir));
+		glue_sweep_dir(rs, dir);
+	}
+}
+
+void
+copyglue_set_loop(struct copyglue *g, uv_loop_t *loop)
+{
+	g->loop = loop;
+}
+
+unsigned
+copyglue_images_busy(const struct copyglue *g)
+{
+	return g->images_busy;
 }
 
 static int
@@ -505,6 +753,11 @@ copyglue_ops(struct copyglue *g, struct replica_ops *ops)
 	ops->ctx = g;
 	ops->copy_start = glue_copy_start;
 	ops->copy_cancel = glue_copy_cancel;
+	if (g->loop != NULL) {
+		ops->image_take = glue_image_take;
+		ops->image_drop = glue_image_drop;
+		ops->volume_measure = glue_volume_measure;
+	}
 	ops->volume_create = glue_volume_create;
 	ops->volume_remove = glue_volume_remove;
 	ops->volume_resize = glue_volume_resize;

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <uv.h>
+
 #include "replica/replica.h"
 
 struct copy_engine;
@@ -35,6 +37,21 @@ void copyglue_set_replica_set(struct copyglue *g, struct replica_set *rs);
  */
 void copyglue_set_changed(struct copyglue *g,
     void (*fn)(void *arg, const struct replica_event *ev), void *arg);
+/*
+ * The loop whose thread pool takes and drops point-in-time images
+ * (bdev_image_take); without it (before copyglue_ops) no image is taken
+ * and every copy reads its live source.
+ */
+void copyglue_set_loop(struct copyglue *g, uv_loop_t *loop);
+/*
+ * Start-up, after replica_set_start: remove every image in the
+ * .arrayd-images folders beside the volumes' files that no pair or job of
+ * `rs` names (a crash between a commit and its drop, or during a take),
+ * one log line each.  Blocking (unlink, fsync of the folder).
+ */
+void copyglue_images_sweep(struct copyglue *g, const struct replica_set *rs);
+/* Image takes and drops still on the thread pool (shutdown waits). */
+unsigned copyglue_images_busy(const struct copyglue *g);
 /* Fill ops (ctx = g) for replica_set_open. */
 void copyglue_ops(struct copyglue *g, struct replica_ops *ops);
 /*

@@ -33,6 +33,7 @@
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
+#include "daemon/poolmode.h"
 #include "daemon/routes.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"
@@ -250,6 +251,17 @@ daemon_pool_limit(struct daemon *d, const struct conf_pool *p)
 	return err;
 }
 
+/* The pool's copy mode: probed, logged when new or changed (start, reload). */
+static int
+daemon_pool_mode(struct daemon *d, const struct conf_pool *p)
+{
+	int err = poolmode_update(d->poolmode, d->rs, p, true);
+
+	if (err != 0)
+		log_errorx("pool %s: copy mode: %s", p->name, strerror(-err));
+	return err;
+}
+
 static int
 daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 {
@@ -263,7 +275,9 @@ daemon_pool_add(struct daemon *d, const struct conf_pool *p)
 		log_errorx("pool %s: %s", p->name, strerror(-err));
 		return err;
 	}
-	return daemon_pool_limit(d, p);
+	if ((err = daemon_pool_limit(d, p)) != 0)
+		return err;
+	return daemon_pool_mode(d, p);
 }
 
 /*
@@ -325,10 +339,13 @@ daemon_replicas(struct daemon *d)
 		return err;
 	}
 	d->glue = copyglue_new(d->eng, d->metrics, c->copy_rate_limit);
-	if (d->glue == NULL || (db = daemon_path_join(c->state_dir,
-	    "arrayd.db")) == NULL)
+	d->poolmode = poolmode_new();
+	if (d->glue == NULL || d->poolmode == NULL ||
+	    (db = daemon_path_join(c->state_dir, "arrayd.db")) == NULL)
 		return -ENOMEM;
 	daemon_digest_dir(d);
+	/* Point-in-time images are taken on the loop's thread pool. */
+	copyglue_set_loop(d->glue, &d->loop);
 	copyglue_ops(d->glue, &ops);
 	rc.db_path = db;
 	rc.system_name = c->system_name;
@@ -350,9 +367,13 @@ daemon_replicas(struct daemon *d)
 	for (size_t i = 0; i < c->nvolumes; i++)
 		if ((err = volsetup_add(d->rs, &c->volumes[i])) != 0)
 			return err;
-	if ((err = replica_set_start(d->rs)) != 0)
+	if ((err = replica_set_start(d->rs)) != 0) {
 		log_errorx("replica set: cannot start: %s", strerror(-err));
-	return err;
+		return err;
+	}
+	/* Images a crash left that no pair or job names any more. */
+	copyglue_images_sweep(d->glue, d->rs);
+	return 0;
 }
 
 static void
@@ -406,6 +427,7 @@ daemon_listen(struct daemon *d)
 		return err;
 	}
 	control_set_conf(d->ctl, c);
+	control_set_poolmode(d->ctl, d->poolmode);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)c->listen;
 	o.nlisten = c->nlisten;
@@ -493,10 +515,12 @@ daemon_reload(struct daemon *d)
 	copyglue_set_rate(d->glue, n->copy_rate_limit);
 	/* New pools are added; known ones take their new limit. */
 	for (size_t i = 0; i < n->npools; i++) {
-		if (replica_pool_path(d->rs, n->pools[i].name) == NULL)
+		if (replica_pool_path(d->rs, n->pools[i].name) == NULL) {
 			(void)daemon_pool_add(d, &n->pools[i]);
-		else
+		} else {
 			(void)daemon_pool_limit(d, &n->pools[i]);
+			(void)daemon_pool_mode(d, &n->pools[i]);
+		}
 	}
 	for (size_t i = 0; i < n->nvolumes; i++) {
 		const struct rvolume *v = replica_volume_by_name(d->rs,
@@ -552,6 +576,7 @@ daemon_close_all(struct daemon *d)
 	uv_close((uv_handle_t *)&d->sig_int, NULL);
 	uv_close((uv_handle_t *)&d->sig_hup, NULL);
 	uv_close((uv_handle_t *)&d->drain_timer, NULL);
+	uv_close((uv_handle_t *)&d->space_timer, NULL);
 	/* Before http: its waiting requests get their 503 while MHD runs. */
 	d->closing++;
 	cimop_close(&d->cimop, on_module_closed, d);
@@ -584,7 +609,8 @@ on_drain_tick(uv_timer_t *t)
 	unsigned copies = replica_set_active_copies(d->rs);
 
 	d->drain_ticks++;
-	if ((copies > 0 || copyglue_running(d->glue) > 0) &&
+	if ((copies > 0 || copyglue_running(d->glue) > 0 ||
+	    copyglue_images_busy(d->glue) > 0) &&
 	    d->drain_ticks < DRAIN_MAX_TICKS)
 		return;
 	if (copies > 0)
@@ -606,6 +632,7 @@ daemon_stop(struct daemon *d, const char *why)
 	d->stop_ms = uv_now(&d->loop);
 	log_info("%s: shutting down", why);
 	d->stopping = true;
+	uv_timer_stop(&d->space_timer);
 	cimop_shutdown(&d->cimop);
 	http_server_quiesce(d->http);
 	replica_set_shutdown(d->rs);
@@ -627,6 +654,24 @@ on_signal(uv_signal_t *s, int signum)
 	daemon_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
+/*
+ * Snapshots share blocks with their base until it is rewritten: what they
+ * hold alone grows with the host's writes.  Measured again (off the loop)
+ * every SPACE_REFRESH_MS, so the delta pools never answer from a figure
+ * older than that; made, restored and UpdateDeltaSnapshotSpace measure at
+ * once (replica/space.c).
+ */
+#define SPACE_REFRESH_MS	60000
+
+static void
+on_space_tick(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+
+	if (!d->stopping)
+		replica_snapshots_measure(d->rs, 0);
+}
+
 static void
 daemon_signals(struct daemon *d)
 {
@@ -634,10 +679,14 @@ daemon_signals(struct daemon *d)
 	uv_signal_init(&d->loop, &d->sig_int);
 	uv_signal_init(&d->loop, &d->sig_hup);
 	uv_timer_init(&d->loop, &d->drain_timer);
+	uv_timer_init(&d->loop, &d->space_timer);
 	d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+	d->space_timer.data = d;
 	uv_signal_start(&d->sig_term, on_signal, SIGTERM);
 	uv_signal_start(&d->sig_int, on_signal, SIGINT);
 	uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+	/* The first measurement at once: snapshots made before a restart. */
+	uv_timer_start(&d->space_timer, on_space_tick, 0, SPACE_REFRESH_MS);
 	d->handles_init = true;
 }
 
@@ -653,6 +702,7 @@ daemon_fini(struct daemon *d)
 		uv_signal_init(&d->loop, &d->sig_int);
 		uv_signal_init(&d->loop, &d->sig_hup);
 		uv_timer_init(&d->loop, &d->drain_timer);
+		uv_timer_init(&d->loop, &d->space_timer);
 		d->handles_init = true;
 	}
 	/* Keep running jobs resumable when start-up failed half way. */
@@ -667,6 +717,7 @@ daemon_fini(struct daemon *d)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
 	copyglue_free(d->glue);
+	poolmode_free(d->poolmode);
 	metrics_free(d->metrics);
 	auth_db_free(d->auth);
 	free(d->cert_pem);

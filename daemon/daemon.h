@@ -29,6 +29,7 @@ struct daemon {
 	uv_loop_t		 loop;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 drain_timer;
+	uv_timer_t		 space_timer;	/* snapshot space refresh */
 	bool			 handles_init;
 	const char		*conf_path;	/* borrowed from argv */
 	int			 verbose;	/* -v count */
@@ -39,6 +40,7 @@ struct daemon {
 	struct metrics		*metrics;
 	struct copy_engine	*eng;
 	struct copyglue		*glue;
+	struct poolmode		*poolmode;	/* each pool's copy mode */
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
 	struct cimop_server	 cimop;

@@ -109,8 +109,9 @@ status_job(char **f, size_t n, FILE *out)
 
 /*
  * pool <name> <volumes> <provisioned> <limit|-> <percent> <capacity> <free>
- * as "pool NAME: 3 volumes, 1.5G provisioned of 40.0G limit (400%),
- * 9.8G free of 10.0G".  Capacity 0 means statvfs failed: said so, since
+ * [<copy mode>] as "pool NAME: 3 volumes, 1.5G provisioned of 40.0G limit
+ * (400%), 9.8G free of 10.0G" and "pool NAME: reflink (xfs): point-in-time
+ * copies".  Capacity 0 means statvfs failed: said so, since
  * there is then no limit either.
  */
 static void
@@ -127,7 +128,7 @@ status_pool(char **f, size_t n, FILE *out)
 	    vols == 1 ? "" : "s", prov);
 	if (strtoull(f[6], NULL, 10) == 0) {
 		fputs(", capacity unknown\n", out);
-		return;
+		goto mode;
 	}
 	if (strcmp(f[4], "-") == 0) {
 		fputs(" (no limit)", out);
@@ -138,6 +139,10 @@ status_pool(char **f, size_t n, FILE *out)
 	status_human(strtoull(f[7], NULL, 10), fr, sizeof(fr));
 	status_human(strtoull(f[6], NULL, 10), cap, sizeof(cap));
 	fprintf(out, ", %s free of %s\n", fr, cap);
+mode:
+	/* Its copy mode (daemon/poolmode.c), from daemons that send it. */
+	if (n >= 9 && strcmp(f[8], "-") != 0)
+		fprintf(out, "pool %s: %s\n", f[1], f[8]);
 }
 
 int

@@ -46,13 +46,17 @@ replica_set_active_copies(const struct replica_set *rs)
 	return n;
 }
 
-/* The oldest New job, hidden ones (never queued) first. */
+/*
+ * The oldest New job, hidden ones (never queued) first; a job whose image
+ * is still being taken waits for it (image.c), slot or not.
+ */
 static struct job_ent *
 replica_next_queued(struct replica_set *rs, bool hidden)
 {
 	for (size_t i = 0; i < rs->njobs; i++)
 		if (rs->jobs[i].j.state == JOB_NEW &&
-		    rs->jobs[i].j.hidden == hidden)
+		    rs->jobs[i].j.hidden == hidden &&
+		    rs->jobs[i].j.image != REPLICA_IMAGE_TAKING)
 			return &rs->jobs[i];
 	return NULL;
 }
@@ -208,6 +212,8 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	struct job_ent *je = replica__job(rs, job_id);
 	struct rpair *p;
 	enum sm_event ev;
+	uint32_t vc_base = 0, snap = 0;
+	uint64_t snap_written = 0;
 	int err = 0;
 
 	if (je == NULL || !je->in_engine) {
@@ -217,6 +223,14 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 		return;
 	}
 	je->in_engine = false;
+	/* A snapshot made or restored from: its base's snapshots change. */
+	if (status == 0 && (je->j.kind == JOB_KIND_SNAPSHOT ||
+	    je->j.kind == JOB_KIND_RESTORE))
+		vc_base = je->j.src_id;
+	if (status == 0 && je->j.kind == JOB_KIND_SNAPSHOT) {
+		snap = je->j.tgt_id;
+		snap_written = je->j.bytes_written;
+	}
 	if (replica__txn_begin(rs) != 0)
 		return;
 	/* A copy that succeeded on a file that is gone or replaced did not. */
@@ -258,11 +272,21 @@ replica_on_copy_done(struct replica_set *rs, uint64_t job_id, int status,
 	 * its outcome is recorded then.  Never Completed unsaved.
 	 */
 out_commit:
-	if (replica__txn_commit(rs, err) != 0)
+	if (replica__txn_commit(rs, err) != 0) {
 		replica__log(rs, LOG_LVL_WARN,
 		    "job %" PRIu64 ": outcome not saved; the "
 		    "job stays Running and copies again at the next change",
 		    job_id);
+		return;
+	}
+	/*
+	 * What a new snapshot holds alone until measured: what its copy
+	 * wrote (a clone wrote nothing; everything else it shares).
+	 */
+	if (snap != 0)
+		replica_on_volume_measured(rs, snap, 0, snap_written);
+	if (vc_base != 0)
+		replica_snapshots_measure(rs, vc_base);
 }
 
 uint32_t
@@ -431,6 +455,8 @@ replica_set_start(struct replica_set *rs)
 			continue;
 		err = replica__job_orphaned(rs, je);
 	}
+	if (err == 0)
+		err = replica__image_retake(rs);
 	if (err == 0)
 		err = replica__schedule(rs);
 	return replica__txn_commit(rs, err);

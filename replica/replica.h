@@ -74,7 +74,26 @@ enum replica_copy_mode {
 	REPLICA_COPY_FULL,	/* every chunk (create, Start Copy) */
 	REPLICA_COPY_DIFF,	/* only differing chunks (Resync, Restore) */
 	REPLICA_COPY_CLONE,	/* point-in-time image: reflink where possible */
+	/*
+	 * Only the ranges whose extents differ from a base (the previous
+	 * sync image for a Resync, the target itself for a Restore), read
+	 * from the job's point-in-time image (image.c).
+	 */
+	REPLICA_COPY_EXTENTS,
 };
+
+/*
+ * The point-in-time image a physical copy reads (image.c): none (the copy
+ * reads its live source: a pool without reflink, point_in_time = no, a
+ * block device, FICLONE refused), being taken (the job waits, its answer
+ * too), or taken and durable.
+ */
+enum replica_image {
+	REPLICA_IMAGE_NONE,
+	REPLICA_IMAGE_TAKING,
+	REPLICA_IMAGE_READY,
+};
+const char *replica_image_name(enum replica_image i);	/* "ready" ... */
 
 enum job_kind {
 	JOB_KIND_PC_CREATE,	/* AttachOrModifyReplica / AttachReplica */
@@ -102,6 +121,13 @@ struct rvolume {
 	/* What was at `path` when last found healthy (not persisted). */
 	bool found;
 	uint64_t found_dev, found_ino, found_rdev;
+	/*
+	 * A snapshot: the bytes of its file no other file shares (what
+	 * deleting it gives back), measured off the loop (space.c); not
+	 * persisted.  unshared_known false: not measured yet.
+	 */
+	uint64_t unshared;
+	bool unshared_known;
 };
 
 /* What replica_ops.volume_check found at a volume's path. */
@@ -121,6 +147,12 @@ struct rpair {
 	int64_t when_synced_us;		/* 0 = NULL */
 	uint64_t job_id;		/* job of the running/queued copy, 0 none */
 	int percent_synced;		/* -1 = NULL */
+	/*
+	 * The sync image kept after the last successful copy (a PC on a
+	 * point-in-time pool): the id of the job that took it, 0 none.  A
+	 * Resync compares its new image with this one.
+	 */
+	uint64_t sync_image;
 };
 
 struct rjob {
@@ -143,6 +175,21 @@ struct rjob {
 	bool hidden;			/* internal (snapshot creation): no CIM instance */
 	uint64_t bytes_total, bytes_done, checkpoint;
 	uint64_t bytes_written;
+	enum replica_image image;	/* what its copy reads (image.c) */
+	int64_t image_us;		/* READY: the instant it shows, 0 NULL */
+	uint64_t image_base;		/* COPY_EXTENTS Resync: the job id of
+					 * the sync image it compares with */
+};
+
+/*
+ * What a copy reads and compares with, for replica_ops.copy_start: the
+ * point-in-time image (or the live source's file) and, for
+ * REPLICA_COPY_EXTENTS, the file whose extents it compares with.
+ */
+struct replica_copy_from {
+	const char *src_path;		/* read this (image or src->path) */
+	const char *base_path;		/* COPY_EXTENTS: compare; else NULL */
+	bool clone_ranges;		/* Restore: FICLONERANGE where aligned */
 };
 
 /* Who called, recorded in the job (Owner) and MethodResult. */
@@ -187,9 +234,28 @@ struct replica_ops {
 	 */
 	int (*copy_start)(void *ctx, uint64_t job_id, const struct rvolume *src,
 	    const struct rvolume *tgt, enum replica_copy_mode mode,
-	    uint64_t resume_from);
+	    uint64_t resume_from, const struct replica_copy_from *from);
 	/* Ask a running copy to stop; replica_on_copy_done(-ECANCELED) follows. */
 	void (*copy_cancel)(void *ctx, uint64_t job_id);
+	/*
+	 * Take the point-in-time image of job `job_id`: a clone of the file
+	 * `src` made as the new file `dst` (its folder created if missing),
+	 * file and folder durable.  Returns 0, then
+	 * replica_on_image_done() follows (never from inside this call), or
+	 * -errno with no call to follow.  Called after the commit that
+	 * records the image.  May be NULL: no pool takes images.
+	 */
+	int (*image_take)(void *ctx, uint64_t job_id, const char *src,
+	    const char *dst);
+	/* Remove image `path` (after the commit that forgot it). */
+	void (*image_drop)(void *ctx, const char *path);
+	/*
+	 * Measure the bytes of snapshot `id`'s file at `path` that no other
+	 * file shares.  0, then replica_on_volume_measured() follows (never
+	 * from inside this call), or -errno.  May be NULL: snapshots then
+	 * count their size.
+	 */
+	int (*volume_measure)(void *ctx, uint32_t id, const char *path);
 	/* Create the backing file of a new volume (sparse, v->size). 0 or -errno. */
 	int (*volume_create)(void *ctx, const struct rvolume *v);
 	/* Remove the backing file of a volume arrayd created. 0 or -errno. */
@@ -265,6 +331,16 @@ const char *replica_pool_path(const struct replica_set *rs, const char *name);
 #define REPLICA_OVERPROVISION_DEFAULT 400u
 int replica_pool_set_overprovision(struct replica_set *rs, const char *name,
     unsigned percent);
+/*
+ * Point-in-time mode of a pool (the daemon probes reflink and reads the
+ * pool's point_in_time key): physical copies from a file volume of this
+ * pool read an image of their source taken when the method is accepted.
+ * Default false.  A change applies to the next copy.  -ENOENT: no pool.
+ */
+int replica_pool_set_point_in_time(struct replica_set *rs, const char *name,
+    bool on);
+bool replica_pool_point_in_time(const struct replica_set *rs,
+    const char *name);
 
 /*
  * Register a configured volume.  `id` 0 = use the id persisted for this
@@ -386,6 +462,43 @@ void replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
  */
 void replica_on_copy_done(struct replica_set *rs, uint64_t job_id,
     int status, const char *detail);
+
+/*
+ * The image of job `job_id` was taken (status 0, `taken_us` the clock
+ * just before the clone) or not (-errno, `detail` may be NULL).  FICLONE
+ * refused (-EOPNOTSUPP, -EXDEV, -EPERM, -EDQUOT, -EINVAL, -ETXTBSY): the
+ * copy reads its live source, logged once per pool; any other error (no
+ * space, I/O): the pair is Broken, the job in Exception with the error.
+ * -EACCES / -EROFS / -ENOSYS (no images' folder can be made) count as
+ * refused too.
+ */
+void replica_on_image_done(struct replica_set *rs, uint64_t job_id,
+    int status, int64_t taken_us, const char *detail);
+/*
+ * The path of the image of job `job_id` of pair (src, tgt) taken from the
+ * file `imaged`: <folder of imaged>/.arrayd-images/<src>-<tgt>-g<job>.img.
+ * 0 or -ENAMETOOLONG.
+ */
+int replica_image_path(const char *imaged, uint32_t src, uint32_t tgt,
+    uint64_t job_id, char *buf, size_t len);
+/* Does a pair or an active job still name image file `path`? */
+bool replica_image_in_use(const struct replica_set *rs, const char *path);
+
+/*
+ * Snapshot space (space.c).  replica_snapshots_measure asks for a new
+ * measurement of the snapshots of base volume `base_id` (0: of every
+ * base); done by the replica set itself after a snapshot is made or a
+ * Restore ends, by the daemon periodically, by UpdateDeltaSnapshotSpace.
+ * The measurement lands through replica_on_volume_measured (status 0 with
+ * the bytes, or -errno: the old figure stays).  replica_snapshot_space is
+ * what a base volume's snapshots hold: measured bytes, or a snapshot's
+ * size while it has not been measured.
+ */
+void replica_snapshots_measure(struct replica_set *rs, uint32_t base_id);
+void replica_on_volume_measured(struct replica_set *rs, uint32_t id,
+    int status, uint64_t bytes);
+uint64_t replica_snapshot_space(const struct replica_set *rs,
+    uint32_t base_id);
 
 /* Which volume of a copy changed under it. */
 enum replica_copy_side {

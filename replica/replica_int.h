@@ -28,7 +28,7 @@ struct job_ent {
 };
 
 /* An engine call a change asks for, made after its commit (txn.c). */
-enum txn_act_kind { TXN_ACT_START, TXN_ACT_CANCEL };
+enum txn_act_kind { TXN_ACT_START, TXN_ACT_CANCEL, TXN_ACT_IMAGE };
 
 struct txn_act {
 	enum txn_act_kind kind;
@@ -53,6 +53,8 @@ struct pool_ent {
 	char name[64];
 	char *path;
 	unsigned overprovision;		/* percent of capacity, 0 = no limit */
+	bool point_in_time;		/* copies read an image (image.c) */
+	bool refused_logged;		/* FICLONE refused here: said once */
 };
 
 struct replica_set {
@@ -213,6 +215,34 @@ bool replica__pool_has_room(const struct replica_set *rs, const char *pool,
     uint64_t bytes);
 /* Finish what an interrupted create, grow or delete left (start-up). */
 int replica__intent_settle(struct replica_set *rs);
+
+/* image.c */
+/*
+ * In the change that made job je of pair p: record that its copy reads a
+ * point-in-time image (when its source's pool says so) and ask for it
+ * after the commit.  0 or -errno.
+ */
+int replica__image_plan(struct replica_set *rs, struct rpair *p,
+    struct job_ent *je);
+/* Start-up: images being taken at a crash are taken again. */
+int replica__image_retake(struct replica_set *rs);
+/* TXN_ACT_IMAGE after the commit: replica_ops.image_take. */
+int replica__image_take(struct replica_set *rs, struct job_ent *je);
+/*
+ * What the take of je's image gave (status as replica_on_image_done), in
+ * the caller's change: ready, live source, or the pair Broken.
+ */
+int replica__image_outcome(struct replica_set *rs, struct job_ent *je,
+    int status, int64_t taken_us, const char *detail);
+/* After a commit: drop the images the snapshot named and memory no more. */
+void replica__image_drops(struct replica_set *rs);
+/*
+ * What the copy of j from volume `from` onto `to` reads and compares with,
+ * into *cf (paths in img and base, `len` bytes each).  0 or -errno.
+ */
+int replica__image_from(const struct replica_set *rs, const struct rjob *j,
+    const struct rvolume *from, const struct rvolume *to,
+    struct replica_copy_from *cf, char *img, char *base, size_t len);
 
 /* health.c */
 void replica__vol_lost_text(const struct rvolume *v, int why, char *buf,

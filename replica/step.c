@@ -109,7 +109,8 @@ replica__new_job(struct replica_set *rs, struct rpair *p,
 	p->job_id = je.j.id;
 	p->percent_synced = 0;
 	if ((err = replica__job_insert(rs, &je)) != 0 ||
-	    (err = replica__put_job(rs, &je.j)) != 0 ||
+	    (err = replica__image_plan(rs, p, replica__job(rs, je.j.id))) != 0 ||
+	    (err = replica__put_job(rs, &replica__job(rs, je.j.id)->j)) != 0 ||
 	    (err = replica__put_pair(rs, p)) != 0)
 		return err;
 	if (out != NULL)
@@ -243,8 +244,24 @@ replica__exec(struct replica_set *rs, struct rpair *p, enum sm_event ev,
 		return err;
 	if (je != NULL && (err = step_end_job(rs, p, je, r.actions, in)) != 0)
 		return err;
+	/* The instant the copy shows: its image's, else the end of the copy. */
 	if (r.actions & SM_A_WHEN_SYNCED)
-		p->when_synced_us = replica__now(rs);
+		p->when_synced_us = je != NULL && je->j.image ==
+		    REPLICA_IMAGE_READY ? je->j.image_us : replica__now(rs);
+	/*
+	 * A finished copy is announced (a snapshot's 0 answer, a held
+	 * answer's client polling the job) only once durable: a power cut
+	 * must not bring back a Running job over a target that is done.
+	 */
+	if (r.actions & SM_A_JOB_COMPLETED)
+		rs->durable_commit = true;
+	/* A successful copy keeps its image as the pair's sync image. */
+	if (r.actions & SM_A_JOB_COMPLETED)
+		p->sync_image = je != NULL && je->j.image ==
+		    REPLICA_IMAGE_READY && p->kind == PAIR_PC ? je->j.id : 0;
+	/* A Broken target no longer holds what the sync image shows. */
+	if (r.next == SM_ST_BROKEN)
+		p->sync_image = 0;
 	if (r.next == SM_ST_REMOVED) {
 		replica__pair_remove(rs, src, tgt);
 		return store_del_pair(rs->store, src, tgt);

@@ -43,8 +43,8 @@
 #include "replica/store.h"
 #include "replica/store_sqlite_int.h"
 
-#define STORE_SCHEMA_VERSION	2
-#define STORE_SCHEMA_VERSION_TEXT "2"
+#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION_TEXT "3"
 #define STORE_SCHEMA_NAME	"arrayd-replica"
 
 /* The statements that are not a record's put or load (those: store_rec). */
@@ -75,6 +75,7 @@ static const char store_schema[] =
 	" kind INTEGER NOT NULL, copy_type INTEGER NOT NULL,"
 	" sync_state INTEGER NOT NULL, when_synced_us INTEGER NOT NULL,"
 	" job_id INTEGER NOT NULL, percent_synced INTEGER NOT NULL,"
+	" sync_image INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY(src_id, tgt_id));"
 	"CREATE TABLE jobs(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
 	" state INTEGER NOT NULL, percent INTEGER NOT NULL,"
@@ -87,7 +88,9 @@ static const char store_schema[] =
 	" element_name TEXT NOT NULL, hidden INTEGER NOT NULL,"
 	" bytes_total INTEGER NOT NULL, bytes_done INTEGER NOT NULL,"
 	" checkpoint INTEGER NOT NULL, bytes_written INTEGER NOT NULL,"
-	" copy_mode INTEGER NOT NULL, reverse INTEGER NOT NULL);"
+	" copy_mode INTEGER NOT NULL, reverse INTEGER NOT NULL,"
+	" image INTEGER NOT NULL DEFAULT 0, image_us INTEGER NOT NULL DEFAULT 0,"
+	" image_base INTEGER NOT NULL DEFAULT 0);"
 	"INSERT INTO meta VALUES ('schema', '" STORE_SCHEMA_NAME "');"
 	"INSERT INTO meta VALUES ('next_task_id', '1');";
 
@@ -246,6 +249,25 @@ sq_migrate_v1(struct store_sqlite *st)
 	return rc;
 }
 
+/*
+ * Version 2 knew no point-in-time images (image.c): its pairs keep no
+ * sync image and its jobs read their live source, as they did.
+ */
+static int
+sq_migrate_v2(struct store_sqlite *st)
+{
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE;"
+	    "ALTER TABLE pairs ADD COLUMN sync_image INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN image INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN image_us INTEGER NOT NULL DEFAULT 0;"
+	    "ALTER TABLE jobs ADD COLUMN image_base INTEGER NOT NULL DEFAULT 0;"
+	    "PRAGMA user_version = 3; COMMIT;", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK && !sqlite3_get_autocommit(st->db))
+		(void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 /* Prepare every statement: the fixed ones, then each record's two. */
 static int
 sq_prepare(struct store_sqlite *st)
@@ -297,12 +319,14 @@ sq_check_schema(struct store_sqlite *st, char *errbuf, size_t errlen)
 		    STORE_SCHEMA_VERSION);
 		return -EPROTO;
 	}
-	if (ver == 1 && sq_migrate_v1(st) != SQLITE_OK) {
+	/* Each migration takes the file one version up, in order. */
+	if ((ver == 1 && sq_migrate_v1(st) != SQLITE_OK) ||
+	    ((ver == 1 || ver == 2) && sq_migrate_v2(st) != SQLITE_OK)) {
 		snprintf(errbuf, errlen, "%s: damaged or foreign schema: %s",
 		    st->path, sqlite3_errmsg(st->db));
 		return -EPROTO;
 	}
-	if (ver != STORE_SCHEMA_VERSION && ver != 1) {
+	if (ver != STORE_SCHEMA_VERSION && ver != 1 && ver != 2) {
 		snprintf(errbuf, errlen, "%s: not an arrayd state database "
 		    "(%s, user_version %" PRId64 ")", st->path, ntables == 0 ?
 		    "empty" : "foreign tables", ver);

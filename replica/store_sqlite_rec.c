@@ -37,7 +37,8 @@ struct col {
 
 _Static_assert(sizeof(enum job_kind) == sizeof(int32_t) &&
     sizeof(enum pair_kind) == sizeof(int32_t) &&
-    sizeof(enum replica_copy_mode) == sizeof(int32_t),
+    sizeof(enum replica_copy_mode) == sizeof(int32_t) &&
+    sizeof(enum replica_image) == sizeof(int32_t),
     "enums are stored as 32-bit integers");
 
 static const struct col vol_cols[] = {
@@ -62,6 +63,7 @@ static const struct col pair_cols[] = {
 	COL(rpair, when_synced_us, COL_SINT),
 	COL(rpair, job_id, COL_UINT),
 	COL(rpair, percent_synced, COL_SINT),
+	COL(rpair, sync_image, COL_UINT),
 };
 
 static const struct col job_cols[] = {
@@ -90,6 +92,9 @@ static const struct col job_cols[] = {
 	COL(rjob, bytes_written, COL_UINT),
 	COLN("copy_mode", rjob, mode, COL_SINT),
 	COL(rjob, reverse, COL_BOOL),
+	COL(rjob, image, COL_SINT),
+	COL(rjob, image_us, COL_SINT),
+	COL(rjob, image_base, COL_UINT),
 };
 
 static int
@@ -128,7 +133,8 @@ rec_check_job(const void *rec)
 
 	if (j->id == 0 || j->kind < JOB_KIND_PC_CREATE ||
 	    j->kind > JOB_KIND_SNAPSHOT || j->percent > 100 ||
-	    j->mode < REPLICA_COPY_FULL || j->mode > REPLICA_COPY_CLONE)
+	    j->mode < REPLICA_COPY_FULL || j->mode > REPLICA_COPY_EXTENTS ||
+	    j->image < REPLICA_IMAGE_NONE || j->image > REPLICA_IMAGE_READY)
 		return -EINVAL;
 	switch (j->state) {
 	case JOB_NEW: case JOB_RUNNING: case JOB_COMPLETED:

@@ -187,11 +187,13 @@ txn_end(struct replica_set *rs, int err)
 		int serr;
 
 		replica__announce(rs);
+		replica__image_drops(rs);
 		txn_snap_free_paths(&rs->snap);
 		if (durable && (serr = store_sync(rs->store)) != 0) {
 			replica__log(rs, LOG_LVL_ERROR,
-			    "state store: task id reservation "
-			    "not synced: %s (%s)", strerror(-serr),
+			    "state store: commit (task id reservation, "
+			    "completion or image) not synced: %s (%s)",
+			    strerror(-serr),
 			    store_errmsg(rs->store));
 			rs->task_id_reserved = rs->next_task_id;
 		}
@@ -218,12 +220,17 @@ txn_copy_start(struct replica_set *rs, struct job_ent *je,
 	    replica_copy_side_volume(&je->j, REPLICA_SIDE_SOURCE));
 	const struct rvolume *to = replica__vol(rs,
 	    replica_copy_side_volume(&je->j, REPLICA_SIDE_TARGET));
+	struct replica_copy_from cf;
+	char img[4096], base[4096];
 	int rc;
 
 	if (from == NULL || to == NULL)
 		return -ENOENT;
+	if ((rc = replica__image_from(rs, &je->j, from, to, &cf, img, base,
+	    sizeof(img))) != 0)
+		return rc;
 	rc = rs->ops.copy_start(rs->ops.ctx, je->j.id, from, to, je->j.mode,
-	    resume_from);
+	    resume_from, &cf);
 	if (rc == 0)
 		replica__log(rs, LOG_LVL_INFO,
 		    "pair %u->%u: %s %s (job %" PRIu64 ")",
@@ -245,6 +252,13 @@ txn_run_acts(struct replica_set *rs, struct txn_act *acts, size_t n)
 		struct job_ent *je = replica__job(rs, acts[i].job);
 
 		acts[i].rc = 0;
+		if (acts[i].kind == TXN_ACT_IMAGE) {
+			if (je != NULL && replica__job_active(&je->j) &&
+			    je->j.image == REPLICA_IMAGE_TAKING &&
+			    (acts[i].rc = replica__image_take(rs, je)) != 0)
+				failed++;
+			continue;
+		}
 		if (je == NULL || !je->in_engine)
 			continue;
 		if (acts[i].kind == TXN_ACT_CANCEL) {
@@ -275,10 +289,15 @@ txn_record_start_failures(struct replica_set *rs, const struct txn_act *acts,
 		char detail[160];
 		struct sm_input in = { .detail = detail };
 
-		if (acts[i].kind != TXN_ACT_START || acts[i].rc == 0 ||
+		if (acts[i].rc == 0 || acts[i].kind == TXN_ACT_CANCEL ||
 		    (je = replica__job(rs, acts[i].job)) == NULL ||
 		    !replica__job_active(&je->j))
 			continue;
+		if (acts[i].kind == TXN_ACT_IMAGE) {
+			err = replica__image_outcome(rs, je, acts[i].rc, 0,
+			    NULL);
+			continue;
+		}
 		snprintf(detail, sizeof(detail), "cannot start copy: %s",
 		    strerror(-acts[i].rc));
 		in.err = acts[i].rc;

@@ -28,6 +28,9 @@ struct fake_copy {
 	uint32_t from, to;		/* as handed to copy_start */
 	enum replica_copy_mode mode;
 	uint64_t resume_from;
+	char src_path[400];		/* what it reads (an image or the file) */
+	char base_path[400];		/* COPY_EXTENTS: compared with, "" none */
+	bool clone_ranges;
 	bool active;			/* started, copy_done not delivered */
 	bool cancel_asked;
 };
@@ -54,6 +57,16 @@ struct fake_rep {
 	uint64_t resized_size;
 	uint64_t pool_capacity;		/* pool_space: 0 = unknown (no limit) */
 	uint64_t pool_free;
+	struct fake_image {		/* image_take calls, in order */
+		uint64_t job;
+		char src[400], dst[400];
+	} images[64];
+	size_t nimages;
+	int image_err;			/* image_take returns this once */
+	uint32_t measured[16];		/* volume_measure calls: the ids */
+	size_t nmeasured;
+	unsigned ndropped;		/* image_drop calls */
+	char dropped[8][400];		/* the last 8 paths, ring */
 	unsigned nlogs;
 	char log[64][256];		/* last 64 lines, ring */
 	struct fake_event {		/* replica_ops.changed, in order */
@@ -89,7 +102,7 @@ fake_rep_active(const struct fake_rep *f)
 static inline int
 fake_rep_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
     const struct rvolume *tgt, enum replica_copy_mode mode,
-    uint64_t resume_from)
+    uint64_t resume_from, const struct replica_copy_from *from)
 {
 	struct fake_rep *f = ctx;
 	struct fake_copy *c;
@@ -107,8 +120,72 @@ fake_rep_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	c->to = tgt->id;
 	c->mode = mode;
 	c->resume_from = resume_from;
+	snprintf(c->src_path, sizeof(c->src_path), "%s", from->src_path);
+	snprintf(c->base_path, sizeof(c->base_path), "%s",
+	    from->base_path != NULL ? from->base_path : "");
+	c->clone_ranges = from->clone_ranges;
 	c->active = true;
 	return 0;
+}
+
+static inline int
+fake_rep_image_take(void *ctx, uint64_t job_id, const char *src,
+    const char *dst)
+{
+	struct fake_rep *f = ctx;
+	struct fake_image *im;
+	int err = f->image_err;
+
+	f->image_err = 0;
+	if (err != 0)
+		return err;
+	if (f->nimages == 64)
+		return -ENOMEM;
+	im = &f->images[f->nimages++];
+	im->job = job_id;
+	snprintf(im->src, sizeof(im->src), "%s", src);
+	snprintf(im->dst, sizeof(im->dst), "%s", dst);
+	return 0;
+}
+
+static inline void
+fake_rep_image_drop(void *ctx, const char *path)
+{
+	struct fake_rep *f = ctx;
+
+	snprintf(f->dropped[f->ndropped++ % 8], sizeof(f->dropped[0]), "%s",
+	    path);
+}
+
+static inline int
+fake_rep_volume_measure(void *ctx, uint32_t id, const char *path)
+{
+	struct fake_rep *f = ctx;
+
+	(void)path;
+	if (f->nmeasured < 16)
+		f->measured[f->nmeasured++] = id;
+	return 0;
+}
+
+/* Was image `path` dropped (among the last 8 drops)? */
+static inline bool
+fake_rep_dropped(const struct fake_rep *f, const char *path)
+{
+	for (unsigned i = 0; i < 8 && i < f->ndropped; i++)
+		if (strcmp(f->dropped[i], path) == 0)
+			return true;
+	return false;
+}
+
+/* The last image_take of job `job`, NULL if none. */
+static inline const struct fake_image *
+fake_rep_image(const struct fake_rep *f, uint64_t job)
+{
+	for (size_t i = f->nimages; i > 0; i--)
+		if (f->images[i - 1].job == job)
+			return &f->images[i - 1];
+	return NULL;
 }
 
 static inline void
@@ -298,6 +375,9 @@ fake_rep_ops(struct fake_rep *f)
 	struct replica_ops ops = {
 		.ctx = f, .copy_start = fake_rep_copy_start,
 		.copy_cancel = fake_rep_copy_cancel,
+		.image_take = fake_rep_image_take,
+		.image_drop = fake_rep_image_drop,
+		.volume_measure = fake_rep_volume_measure,
 		.volume_create = fake_rep_volume_create,
 		.volume_remove = fake_rep_volume_remove,
 		.volume_resize = fake_rep_volume_resize,

@@ -720,6 +720,76 @@ on_cimop_closed(void *arg)
 	((struct env *)arg)->closed = true;
 }
 
+/* The job of the last image the fake was asked to take. */
+static uint64_t
+last_image(struct env *e)
+{
+	assert_true(e->f.nimages > 0);
+	return e->f.images[e->f.nimages - 1].job;
+}
+
+/*
+ * On a point-in-time pool a method that starts a physical copy (here
+ * CreateReplica CopyType 5) is answered only once the copy's image is
+ * durable; the answer is the one written at the call (4096 + Job +
+ * TargetElement), also when the image failed (the job says why).
+ */
+static void
+test_defer_image(void **state)
+{
+	struct env *e = *state;
+	uint64_t job;
+
+	defer_env(e);
+	assert_int_equal(replica_pool_set_point_in_time(e->rs, "p0", true), 0);
+	run(e, "POST", CREATE_BODY("80", "cl1", "5"));
+	assert_true(e->resp.deferred);
+	assert_null(e->resp.body);
+	assert_int_equal(e->s.nwaiters, 1);
+	assert_int_equal(e->nobserved, 0);
+	job = last_image(e);
+	for (int i = 0; i < 5; i++)
+		uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 0);
+	/* Announced in the image's change, answered on the next turn. */
+	replica_on_image_done(e->rs, job, 0, 1234, NULL);
+	assert_int_equal(e->ncomplete, 0);
+	uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 1);
+	assert_int_equal(e->done.status, 200);
+	assert_true(is_method_response(&e->done));
+	assert_true(done_has(e, "<MESSAGE ID=\"80\" PROTOCOLVERSION=\"1.0\">"));
+	assert_true(done_has(e, "<VALUE>4096</VALUE>"));
+	assert_true(done_has(e, "NAME=\"Job\""));
+	assert_true(done_has(e, "NAME=\"TargetElement\""));
+	assert_int_equal(e->s.nwaiters, 0);
+	assert_int_equal(e->nobserved, 1);
+	assert_int_equal(e->obs_http, 200);
+	/* The copy reads the image and runs. */
+	assert_non_null(fake_rep_copy(&e->f, job));
+	/* No space for the image: the same answer, the job in Exception. */
+	run(e, "POST", CREATE_BODY("81", "cl2", "5"));
+	assert_true(e->resp.deferred);
+	job = last_image(e);
+	replica_on_image_done(e->rs, job, -ENOSPC, 0, NULL);
+	defer_wait(e, 2);
+	assert_true(done_has(e, "<VALUE>4096</VALUE>"));
+	assert_int_equal(replica_job_by_id(e->rs, job)->state, JOB_EXCEPTION);
+	/* Shutting down while an image is taken: 503. */
+	run(e, "POST", CREATE_BODY("82", "cl3", "5"));
+	assert_true(e->resp.deferred);
+	cimop_shutdown(&e->s);
+	uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(e->ncomplete, 3);
+	assert_int_equal(e->done.status, 503);
+	e->s.shutting_down = false;
+	/* The transport gives one up: freed with its answer. */
+	run(e, "POST", CREATE_BODY("83", "cl4", "5"));
+	assert_true(e->resp.deferred);
+	cimop_cancel(&e->s, &e->token);
+	assert_int_equal(e->s.nwaiters, 0);
+}
+
 static void
 test_defer_shutdown(void **state)
 {
@@ -943,6 +1013,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_max_response, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sliced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defer_image, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_defer_shutdown, setup,
 		    teardown),
 	};

@@ -420,6 +420,26 @@ test_pool_overprovision(void **state)
 	    (const char *)NULL);
 }
 
+/* A pool's point_in_time: yes when absent, yes/no, anything else refused. */
+static void
+test_pool_point_in_time(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = load_ok("[pool a]\npath = /a\n"
+	    "[pool b]\npath = /b\npoint_in_time = no\n"
+	    "[pool c]\npath = /c\npoint_in_time = Yes\n");
+	assert_int_equal(c->npools, 3);
+	assert_true(c->pools[0].point_in_time);
+	assert_false(c->pools[1].point_in_time);
+	assert_true(c->pools[2].point_in_time);
+	conf_free(c);
+	load_fails("[pool a]\npath = /a\npoint_in_time = maybe\n",
+	    ":3: point_in_time: 'maybe' is not yes or no",
+	    (const char *)NULL);
+}
+
 static void
 test_structure_errors(void **state)
 {
@@ -657,6 +677,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_pool_overprovision),
+		cmocka_unit_test(test_pool_point_in_time),
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_cross_field),
 		cmocka_unit_test(test_validate_direct),

@@ -60,7 +60,7 @@ static struct glue_env *cur;
 static int
 env_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
     const struct rvolume *tgt, enum replica_copy_mode mode,
-    uint64_t resume_from)
+    uint64_t resume_from, const struct replica_copy_from *from)
 {
 	double rate;
 
@@ -71,7 +71,7 @@ env_copy_start(void *ctx, uint64_t job_id, const struct rvolume *src,
 	}
 	cur->nstarts++;
 	return cur->glue_ops.copy_start(ctx, job_id, src, tgt, mode,
-	    resume_from);
+	    resume_from, from);
 }
 
 static void

@@ -308,7 +308,7 @@ test_rejected(void **state)
 	expect_refused(f, path, "not an arrayd state database");
 	snprintf(path, sizeof(path), "%s/newer.db", f->dir);
 	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 9;");
-	expect_refused(f, path, "schema version 9 is newer than 2");
+	expect_refused(f, path, "schema version 9 is newer than 3");
 	snprintf(path, sizeof(path), "%s/damaged.db", f->dir);
 	sql(path, "CREATE TABLE meta(key, value); PRAGMA user_version = 2;");
 	expect_refused(f, path, "damaged or foreign schema");
@@ -361,6 +361,9 @@ test_out_of_range(void **state)
 		    "has values out of range" },
 		{ "UPDATE jobs SET copy_type = 70000",
 		    "has values out of range" },
+		{ "UPDATE jobs SET image = 3", "has values out of range" },
+		{ "UPDATE pairs SET sync_image = -1",
+		    "table pairs: row 101 has values out of range" },
 	};
 	struct replica_result r;
 	struct replica_set *rs;
@@ -441,6 +444,49 @@ test_migrate_v1(void **state)
 	replica_set_free(rs);
 }
 
+/*
+ * A version 2 file (jobs with copy_mode and reverse, no images) opens:
+ * its pairs keep no sync image, its jobs read their live source, and a
+ * Running one resumes as it was.
+ */
+static void
+test_migrate_v2(void **state)
+{
+	struct fake_rep *f = *state;
+	struct replica_config cfg = { .db_path = f->db };
+	struct replica_ops ops = fake_rep_ops(f);
+	struct replica_set *rs = NULL;
+	const struct rpair *p;
+	const struct rjob *j;
+	char err[512] = "", v2[4096];
+	const char *cut = strstr(v1_schema, " bytes_written INTEGER NOT NULL);");
+
+	/* Version 2 is version 1 with the two job columns. */
+	snprintf(v2, sizeof(v2), "%.*s bytes_written INTEGER NOT NULL,"
+	    " copy_mode INTEGER NOT NULL, reverse INTEGER NOT NULL);%s",
+	    (int)(cut - v1_schema), v1_schema,
+	    cut + strlen(" bytes_written INTEGER NOT NULL);"));
+	*strstr(v2, "PRAGMA user_version = 1;") = '\0';
+	strcat(v2, "PRAGMA user_version = 2;");
+	sql(f->db, v2);
+	sql(f->db, "INSERT INTO volumes VALUES (101, 'a', 'p0', '/p/a.img',"
+	    " 1048576, 0, 0, 0, 0, 1), (102, 'b', 'p0', '/p/b.img', 1048576,"
+	    " 0, 0, 0, 0, 1);"
+	    "INSERT INTO pairs VALUES (101, 102, 0, 4, 5, 0, 3, 10);"
+	    "INSERT INTO jobs VALUES (3, 2, 4, 10, 1, 1, 0, 1, 0, '', 'u',"
+	    " 'm', 4096, 101, 102, 4, 4, '', 0, 1048576, 65536, 65536, 65536,"
+	    " 1, 0);");
+	assert_int_equal(replica_set_open(&cfg, &ops, &rs, err, sizeof(err)),
+	    0);
+	assert_non_null(p = replica_pair_find(rs, 101, 102));
+	assert_int_equal(p->sync_image, 0);
+	assert_non_null(j = replica_job_by_id(rs, 3));
+	assert_int_equal(j->image, REPLICA_IMAGE_NONE);
+	assert_int_equal(j->mode, REPLICA_COPY_DIFF);
+	assert_int_equal(j->checkpoint, 65536);
+	replica_set_free(rs);
+}
+
 int
 main(void)
 {
@@ -456,6 +502,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_range, setup,
 		    teardown),
