@@ -64,8 +64,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: copycli [-m full|diff|clone|extents] "
 	    "[-c CHUNK] [-j PER_JOB] [-q TOTAL] [-b] [-r] [-D] [-P] [-d MAP] "
-	    "[-i SRCID] [-B BASE] [-C] SRC DST
-");
+	    "[-i SRCID] [-B BASE] [-C] SRC DST\n");
 	return 2;
 }
 
