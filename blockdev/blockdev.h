@@ -125,7 +125,19 @@ struct copy_engine_opts {
 	uint32_t chunk_size;		/* default 1 MiB; multiple of 4096 */
 	unsigned max_inflight_total;	/* chunks in flight across all jobs; default 3 */
 	unsigned max_inflight_job;	/* per job; default 2 */
-	bool use_direct_io;		/* O_DIRECT where supported; default as measured */
+	/*
+	 * Read what the page cache does not hold with O_DIRECT (where the
+	 * file system supports it); a range mostly in the cache is read from
+	 * it (blockdev/pagecache.c).  Default true.
+	 */
+	bool use_direct_io;
+	/*
+	 * Write with O_DIRECT too.  false (the default, as measured: see
+	 * tests/bench/copy.sh): buffered writes whose write-back each chunk
+	 * starts at once, the range COPY_WB_WINDOW behind the copy waited
+	 * for and dropped from the cache, so dirty memory stays bounded.
+	 */
+	bool direct_writes;
 	const struct bdev_io_ops *io;	/* NULL: the real system calls */
 };
 

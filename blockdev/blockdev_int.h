@@ -140,5 +140,25 @@ uint64_t bdev__chunks_next_clear(const uint64_t *bits, uint64_t nchunks,
 
 /* Choose the data path for full copies of later jobs (benchmarks). */
 void copy_engine__set_io_method(struct copy_engine *e, enum copy_io_method m);
+/* Ask the page cache before O_DIRECT reads (default true; benchmarks). */
+void copy_engine__set_cache_probe(struct copy_engine *e, bool on);
+
+/*
+ * pagecache.c (see there for why): pages of a range in the page cache
+ * (mincore on a short mapping; 0 or -errno), the rule that reads a range
+ * from the cache rather than with O_DIRECT, and both together (false on
+ * any failure).  Thread-pool safe.
+ */
+int bdev__cache_resident(int fd, uint64_t off, uint64_t len,
+    uint64_t *resident, uint64_t *pages);
+bool bdev__cache_prefer(uint64_t resident, uint64_t pages);
+bool bdev__cache_hit(int fd, uint64_t off, uint64_t len);
+/*
+ * Streaming write-back of buffered writes: start writing a range now;
+ * wait for a range to reach the disk and drop it from the cache.  0 or
+ * -errno; a settle's error is the range's write-back error, consumed.
+ */
+int bdev__writeback_start(int fd, uint64_t off, uint64_t len);
+int bdev__writeback_settle(int fd, uint64_t off, uint64_t len);
 
 #endif /* ARRAYD_BLOCKDEV_INT_H */

@@ -29,12 +29,18 @@ io_aligned(uint64_t off, uint64_t len)
 	return off % COPY_BLOCK == 0 && len % COPY_BLOCK == 0;
 }
 
+/*
+ * Read through `direct_fd` (O_DIRECT) unless the range is mostly in the
+ * page cache already: then from the cache through the buffered `fd`.
+ */
 static int
-read_full(const struct copy_job *job, int fd, int dfd_direct, void *buf,
+read_full(const struct copy_job *job, int fd, int direct_fd, void *buf,
     uint64_t len, uint64_t off)
 {
-	int first = dfd_direct >= 0 && io_aligned(off, len) ? dfd_direct : -1;
+	int first = direct_fd >= 0 && io_aligned(off, len) ? direct_fd : -1;
 
+	if (first >= 0 && job->cache_probe && bdev__cache_hit(fd, off, len))
+		first = -1;
 	return bdev__pread_full(job->io, fd, first, buf, (size_t)len, off);
 }
 
@@ -42,8 +48,9 @@ static int
 write_full(const struct copy_job *job, const void *buf, uint64_t len,
     uint64_t off)
 {
-	int first = job->dfd_direct >= 0 && io_aligned(off, len) &&
-	    ((uintptr_t)buf % COPY_BLOCK) == 0 ? job->dfd_direct : -1;
+	int first = job->direct_writes && job->dfd_direct >= 0 &&
+	    io_aligned(off, len) && ((uintptr_t)buf % COPY_BLOCK) == 0 ?
+	    job->dfd_direct : -1;
 
 	return bdev__pwrite_full(job->io, job->dfd, first, buf, (size_t)len,
 	    off);
@@ -306,6 +313,29 @@ chunk_io(struct copy_job *job, struct copy_chunk *c)
 	return chunk_data(job, c);
 }
 
+/*
+ * Buffered writes: start the write-back of what this chunk wrote, then
+ * settle the range the loop handed it (COPY_WB_WINDOW behind).  A settle
+ * that fails is the job's error: the wait consumed it, fdatasync will not
+ * report it again.
+ */
+static void
+chunk_writeback(struct copy_job *job, struct copy_chunk *c)
+{
+	uint64_t end = c->end > c->off + c->len ? c->end : c->off + c->len;
+	int err;
+
+	if (c->err == 0 && c->written > 0)
+		(void)bdev__writeback_start(job->dfd, c->off, end - c->off);
+	if (c->settle_len == 0)
+		return;
+	err = bdev__writeback_settle(job->dfd, c->settle_off, c->settle_len);
+	if (err != 0 && c->err == 0) {
+		c->err = err;
+		c->wb_failed = true;
+	}
+}
+
 void
 copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 {
@@ -317,7 +347,10 @@ copy__chunk_run(struct copy_job *job, struct copy_chunk *c)
 	c->map_err = 0;
 	c->target_read = false;
 	c->faulted = false;
+	c->wb_failed = false;
 	c->err = chunk_io(job, c);
+	if (!job->direct_writes && !c->clone)
+		chunk_writeback(job, c);
 	/*
 	 * Then are the files still the volumes?  A truncated source reads as
 	 * a hole, an unlinked target takes writes: only this says so.  A file

@@ -72,6 +72,7 @@ copy_engine_new(uv_loop_t *loop, const struct copy_engine_opts *opts,
 	if (e->opts.max_inflight_job > e->opts.max_inflight_total)
 		e->opts.max_inflight_job = e->opts.max_inflight_total;
 	e->method = COPY_IO_RW;
+	e->cache_probe = true;
 	if ((err = uv_timer_init(loop, &e->handle)) != 0) {
 		free(e);
 		return err;
@@ -84,6 +85,12 @@ void
 copy_engine__set_io_method(struct copy_engine *e, enum copy_io_method m)
 {
 	e->method = m;
+}
+
+void
+copy_engine__set_cache_probe(struct copy_engine *e, bool on)
+{
+	e->cache_probe = on;
 }
 
 static void
@@ -314,6 +321,9 @@ on_sync_work(uv_work_t *w)
 	/* A map that fails to seal is only missing: the next resync reads both. */
 	if (job->sync_err == 0 && job->map.write_new && !job->map.failed)
 		(void)copy__map_commit(job);
+	/* The last window of streamed writes is clean now: leave the cache. */
+	if (job->sync_err == 0 && !job->direct_writes)
+		(void)posix_fadvise(job->dfd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
 static void
@@ -430,6 +440,9 @@ on_chunk_done(uv_work_t *w, int status)
 	}
 	if (c->map_err != 0)
 		job->map.failed = true;
+	/* Streamed writes below this chunk did not all reach the disk. */
+	if (c->wb_failed)
+		job->ckpt_limit = job->start_off;
 	if (c->err == 0) {
 		chunk_account(job, c);
 	} else {
@@ -499,6 +512,25 @@ job_ready_slot(struct copy_job *job)
 	return NULL;
 }
 
+/*
+ * Buffered writes: hand the chunk the target's range from the last settled
+ * offset up to COPY_WB_WINDOW behind it (chunks are dispatched in offset
+ * order, so every byte is settled once, holes included, which costs
+ * nothing).
+ */
+static void
+job_settle_range(struct copy_job *job, struct copy_chunk *c)
+{
+	uint64_t lim = c->off > COPY_WB_WINDOW ? c->off - COPY_WB_WINDOW : 0;
+
+	c->settle_off = c->settle_len = 0;
+	if (job->direct_writes || c->clone || lim <= job->settle_mark)
+		return;
+	c->settle_off = job->settle_mark;
+	c->settle_len = lim - job->settle_mark;
+	job->settle_mark = lim;
+}
+
 static int
 job_dispatch(struct copy_job *job, struct copy_chunk *c)
 {
@@ -515,6 +547,7 @@ job_dispatch(struct copy_job *job, struct copy_chunk *c)
 	c->check_paths = now - job->paths_checked_ms >= COPY_PATH_CHECK_MS;
 	if (c->check_paths)
 		job->paths_checked_ms = now;
+	job_settle_range(job, c);
 	if (c->clone) {
 		job->cloning = true;
 	} else {
@@ -551,6 +584,15 @@ job_open(struct copy_job *job)
 	/* A filesystem without O_DIRECT (EINVAL) just gets buffered I/O. */
 	job->sfd_direct = open(job->src_path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	job->dfd_direct = open(job->dst_path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	/*
+	 * The buffered fds then read only ranges mostly cached already: no
+	 * readahead, which would pull the next chunks into the cache and
+	 * turn the rest of the copy into buffered reads.
+	 */
+	if (job->sfd_direct >= 0)
+		(void)posix_fadvise(job->sfd, 0, 0, POSIX_FADV_RANDOM);
+	if (job->dfd_direct >= 0)
+		(void)posix_fadvise(job->dfd, 0, 0, POSIX_FADV_RANDOM);
 	return 0;
 }
 
@@ -715,6 +757,8 @@ job_alloc(struct copy_engine *e, const struct copy_spec *spec,
 	job->chunk_size = e->opts.chunk_size;
 	job->method = e->method;
 	job->direct = e->opts.use_direct_io;
+	job->direct_writes = e->opts.direct_writes;
+	job->cache_probe = e->cache_probe;
 	job->ckpt_limit = UINT64_MAX;
 	*out = job;
 	return 0;
@@ -787,6 +831,7 @@ copy_job_start(struct copy_engine *e, const struct copy_spec *spec,
 	job->mode = spec->mode;
 	job->req_length = job->length = spec->length;
 	job->next_off = job->skip_mark = job->start_off = spec->resume_from;
+	job->settle_mark = spec->resume_from;
 	job->rate = spec->rate_limit;
 	job->src_size = spec->src_size;
 	job->dst_size = spec->dst_size;

@@ -24,6 +24,13 @@
  * file renamed away escapes the fstat; the final check always looks).
  */
 #define COPY_PATH_CHECK_MS	100u
+/*
+ * Streaming write-back (buffered writes): the target's pages further than
+ * this behind the copy are waited for and dropped; so much written data
+ * may be on its way to the disk at once (it lets the block layer queue
+ * deep) and at most this much plus the chunks in flight is in the cache.
+ */
+#define COPY_WB_WINDOW	(32ull << 20)
 
 /* One chunk's digest: XXH3-128 in canonical (big-endian) byte order. */
 struct copy_digest {
@@ -84,6 +91,8 @@ struct copy_chunk {
 	int map_err;			/* the new map entry was not stored */
 	bool target_read;		/* DIFF compared by reading the target */
 	bool check_paths;		/* loop: this chunk also stats the paths */
+	uint64_t settle_off, settle_len;	/* loop: target range to settle */
+	bool wb_failed;			/* err is a settled range's write-back */
 	bool faulted;			/* err is the file change in `fault` */
 	struct copy_fault fault;
 };
@@ -124,6 +133,9 @@ struct copy_job {
 	char *src_path, *dst_path;
 	uint64_t req_length;		/* spec->length (0 = source size) */
 	bool direct;			/* try O_DIRECT fds too */
+	bool direct_writes;		/* write through dfd_direct */
+	bool cache_probe;		/* read cached ranges buffered */
+	uint64_t settle_mark;		/* loop: target settled below this */
 	uv_work_t prep_work;
 	bool prep_busy;			/* loop: the prepare work runs */
 	bool prepared;			/* loop: volumes open and checked */
@@ -154,6 +166,7 @@ struct copy_engine {
 	uv_loop_t *loop;
 	struct copy_engine_opts opts;
 	enum copy_io_method method;
+	bool cache_probe;
 	unsigned inflight;		/* chunks across all jobs */
 	struct copy_job *head, *tail;	/* running jobs, round-robin order */
 	unsigned njobs;			/* jobs not yet freed */

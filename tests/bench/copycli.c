@@ -7,6 +7,8 @@
  *
  *   copycli [-m full|diff|clone|extents] [-c CHUNK] [-j PER_JOB] [-q TOTAL]
  *           [-b] (buffered, no O_DIRECT) [-r] (copy_file_range)
+ *           [-D] (O_DIRECT writes) [-P] (no page-cache probe: O_DIRECT
+ *           reads even of cached ranges)
  *           [-d MAP] (digest map path) [-i SRCID] (source id for the map)
  *           [-B BASE] (extents: the base image, or DST for a restore)
  *           [-C] (extents: FICLONERANGE the changed chunks)
@@ -61,8 +63,8 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: copycli [-m full|diff|clone|extents] "
-	    "[-c CHUNK] [-j PER_JOB] [-q TOTAL] [-b] [-r] [-d MAP] [-i SRCID] "
-	    "[-B BASE] [-C] SRC DST\n");
+	    "[-c CHUNK] [-j PER_JOB] [-q TOTAL] [-b] [-r] [-D] [-P] [-d MAP] "
+	    "[-i SRCID] [-B BASE] [-C] SRC DST\n");
 	return 2;
 }
 
@@ -76,10 +78,10 @@ main(int argc, char **argv)
 	struct bdev_info si;
 	struct rusage ru;
 	uv_loop_t loop;
-	bool cfr = false;
+	bool cfr = false, probe = true;
 	int c, err;
 
-	while ((c = getopt(argc, argv, "m:c:j:q:brd:i:B:C")) != -1) {
+	while ((c = getopt(argc, argv, "m:c:j:q:brDPd:i:B:C")) != -1) {
 		switch (c) {
 		case 'm':
 			if (strcmp(optarg, "diff") == 0)
@@ -96,6 +98,8 @@ main(int argc, char **argv)
 		case 'q': o.max_inflight_total = (unsigned)atoi(optarg); break;
 		case 'b': o.use_direct_io = false; break;
 		case 'r': cfr = true; break;
+		case 'D': o.direct_writes = true; break;
+		case 'P': probe = false; break;
 		case 'd': spec.digest_path = optarg; break;
 		case 'i': spec.digest_src_id = strtoull(optarg, NULL, 10); break;
 		case 'B': spec.base_path = optarg; break;
@@ -119,6 +123,7 @@ main(int argc, char **argv)
 	}
 	if (cfr)
 		copy_engine__set_io_method(e, COPY_IO_CFR);
+	copy_engine__set_cache_probe(e, probe);
 	if ((err = copy_job_start(e, &spec, NULL, on_done, &r, NULL)) != 0) {
 		fprintf(stderr, "copycli: start: %s\n", strerror(-err));
 		return 1;

@@ -1,62 +1,64 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # pc.sh - end-to-end physical copy (PC) creation time of arrayd against the
-# copy engine's own figure, on the copy benchmark's volume A (2 GiB dense).
+# copy engine's own figure, on a 2 GiB dense volume (the copy benchmark's
+# case A) on a real ext4 on a direct-I/O loop device (tests/bench/loopfs.sh).
 #
-#   tests/bench/pc.sh [DATA_DIR]        (default /tmp/copybench)
-#   env: COPYBENCH=/work/shared/bench/copy  CACHES="cold warm"  TIMEOUT=300
+#   tests/bench/pc.sh
+#   env: RUNS=3  CACHES="cold warm"  SIZE=2G  TIMEOUT=300  FS=ext4
+#        BENCH_DIR=${TMPDIR:-/tmp} (the loop image goes there)
+#        COPYBENCH=/work/shared/bench/copy (data generator)
 #
-# Per cache state, side by side in one run:
+# Per round and cache state, side by side:
 #  (a) engine: tests/bench/copycli configured as the daemon configures its
-#      engine (chunk 1M, 6 chunks in flight per job and in total, the pool
-#      size the daemon sets, and the daemon's I/O mode; the O_DIRECT figure
-#      of copy.sh is printed too);
-#  (b) end to end: a daemon (tests/integration/lib.sh) whose volumes are a
-#      copy of A.src and a fresh sparse 2 GiB target; AttachOrModifyReplica
-#      CopyType 4 with curl, then GetInstance of the job every 50 ms until
-#      JobState 7: the time from the request to Completed; the target is
-#      compared with the source.
-# Prints both times and e2e/engine (target <= 1.10).  "cold" drops the page
-# cache first (root only; otherwise flagged).  Every step is bounded; the
-# big files it makes live under DATA_DIR/pc.* and are removed at exit (the
-# shared A.src is kept, and made with mkdata.sh's generator and seed if
-# missing or of another size).
+#      engine (chunk_size and copy_inflight of the daemon's conf, one job
+#      may use every slot, the pool size the daemon sets, its I/O modes and
+#      a digest map of the target);
+#  (b) end to end: a daemon (tests/integration/lib.sh) with the same source
+#      volume and a fresh sparse target; AttachOrModifyReplica CopyType 4
+#      with curl, then GetInstance of the job every 50 ms until JobState 7:
+#      the time from the request to Completed; the target is compared with
+#      the source.
+# Prints the medians of RUNS rounds and e2e/engine (target <= 1.05).
+# "cold" drops the page cache first.  Every step is bounded; the loop file
+# system and everything on it are removed at exit.
 set -u
 . "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/loopfs.sh"
 TEST_NAME=bench-pc
-DATA_DIR=${1:-${DATA_DIR:-/tmp/copybench}}
 COPYBENCH=${COPYBENCH:-/work/shared/bench/copy}
 CACHES=${CACHES:-cold warm}
+RUNS=${RUNS:-3}
 TO=${TIMEOUT:-300}
-BIN=${BIN_DIR:-${TMPDIR:-/tmp}/copybench-bin}
+FS=${FS:-ext4}
 CLI=$TOP/tests/bench/copycli
-SIZE=$((2 << 30))
+SIZE=$(numfmt --from=iec "${SIZE:-2G}")
+trap loopfs_cleanup EXIT
+CLEANUP+=("loopfs_cleanup")
 
 make -s -C "$TOP" tests/bench/copycli > /dev/null || { echo "pc.sh: cannot build copycli"; exit 1; }
-mkdir -p "$DATA_DIR"
-SRC=$DATA_DIR/A.src
-if [ "$(stat -c %s "$SRC" 2> /dev/null)" != "$SIZE" ]; then
-	# mkdata.sh would make all of A, B and C; A alone, same generator and seed.
-	[ -x "$BIN/gen" ] || make -s -C "$COPYBENCH/src" BIN="$BIN" > /dev/null ||
-	    { echo "pc.sh: cannot build $COPYBENCH/src"; exit 1; }
-	echo "pc.sh: creating $SRC (2 GiB dense)"
-	timeout "$TO" "$BIN/gen" dense "$SRC" 2G 1 || { echo "pc.sh: gen failed"; exit 1; }
-fi
-WORK=$(mktemp -d "$DATA_DIR/pc.XXXXXX")
-CLEANUP+=("rm -rf '$WORK'")
+ntgt=$(( RUNS * $(echo $CACHES | wc -w) ))
+loopfs_make "$FS" $(( SIZE * 3 + (1 << 30) )) "${BENCH_DIR:-${TMPDIR:-/tmp}}/pcbench-loop.$$" ||
+    { echo "pc.sh: needs a $FS loop file system (root, loop devices, space)"; exit 1; }
+WORK=$LOOPFS_MNT
+BIN=$WORK/bin
+mkdir -p "$BIN"
+gcc -O2 -o "$BIN/gen" "$COPYBENCH/src/gen.c" || { echo "pc.sh: cannot build gen"; exit 1; }
+SRC=$WORK/src.img
+timeout "$TO" "$BIN/gen" dense "$SRC" "$SIZE" 1 > /dev/null 2>&1 || { echo "pc.sh: gen failed"; exit 1; }
+sync
 
 now() { date +%s.%N; }
 COLD_OK=1
 drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2> /dev/null || COLD_OK=0; }
 warm() { timeout "$TO" cat "$1" > /dev/null; }
 
-# The daemon's volumes: a copy of the source and one fresh target per cache.
-timeout "$TO" cp --reflink=auto "$SRC" "$WORK/src.img" || die "cannot copy $SRC"
-EXTRA_CONF=$(printf '[volume pcsrc]\npool = pool0\npath = %s\nid = 301\n\n' "$WORK/src.img"
-	n=302; for c in $CACHES; do
-		truncate -s "$SIZE" "$WORK/tgt-$c.img"
-		printf '[volume pc%s]\npool = pool0\npath = %s\nid = %d\n\n' "$c" "$WORK/tgt-$c.img" $n
-		n=$((n + 1))
+# The daemon's volumes: the source and one fresh sparse target per run
+# (each punched empty again once checked, so the image holds at most three).
+EXTRA_CONF=$(printf '[volume pcsrc]\npool = pool0\npath = %s\nid = 301\n\n' "$SRC"
+	for n in $(seq 302 $((301 + ntgt))); do
+		truncate -s "$SIZE" "$WORK/tgt-$n.img"
+		printf '[volume pc%d]\npool = pool0\npath = %s\nid = %d\n\n' $n "$WORK/tgt-$n.img" $n
 	done)
 # lib.sh's array copies in 256K chunks; the benchmark wants the daemon's
 # default (1M): drop the line so the built-in default applies.
@@ -64,10 +66,16 @@ setup_array_orig=$(declare -f setup_array)
 eval "${setup_array_orig/setup_array/_setup_array}"
 setup_array() { _setup_array "$@"; sed -i '/^chunk_size = /d' "$CONF"; }
 start_daemon "log_level = warning" > /dev/null
-INFLIGHT=$(awk -F' *= *' '$1 == "copy_inflight" {print $2}' "$CONF")
-INFLIGHT=${INFLIGHT:-6}
-# What daemon_threadpool_size() sets: chunks in flight + 4.
-POOL=$((INFLIGHT + 4))
+# The daemon's settings: what its conf says, else its documented defaults.
+conf_value() {
+	local v
+	v=$(awk -F' *= *' -v k="$1" '$1 == k {print $2}' "$CONF")
+	[ -n "$v" ] || v=$(sed -n "s/^# $1 = \([0-9A-Za-z]*\)$/\1/p" "$TOP/conf/arrayd.conf.example" | head -1)
+	echo "$v"
+}
+CHUNK=$(conf_value chunk_size); INFLIGHT=$(conf_value copy_inflight)
+# What daemon_threadpool_size() sets: chunks in flight + 4 + auth_workers.
+POOL=$((INFLIGHT + 4 + $(conf_value auth_workers)))
 
 # engine NAME ARGS...: time copycli onto a fresh sparse target; sets T.
 engine() {
@@ -87,70 +95,63 @@ engine() {
 	T=$(echo "$t1 - $t0" | bc)
 }
 
-# e2e CACHE TGTID: AttachOrModifyReplica CopyType 4, poll to Completed; sets T.
+# e2e CACHE TGTID: AttachOrModifyReplica CopyType 4 until its job is
+# Completed (tests/bench/cimtime.py: the clock runs from sending the
+# request, on a connection already made); sets T.
 e2e() {
-	local tgt=$2 t0 t1 st
+	local tgt=$2 st t
 	T=nan
-	envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)@INST@</IMETHODCALL>" > "$TEST_DIR/gi_tmpl.xml"
+	envelope "<METHODCALL NAME=\"AttachOrModifyReplica\">$(lip "$(scs_in)")$(pvref SourceElement "$(vol_ref 301)")$(pvref TargetElement "$(vol_ref "$tgt")")$(pv CopyType uint16 4)</METHODCALL>" > "$TEST_DIR/attach.xml"
+	envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(job_in @JOB@)")</IMETHODCALL>" > "$TEST_DIR/gi_job.xml"
+	envelope "<IMETHODCALL NAME=\"GetInstance\">$(nsx root/tpd)$(ip InstanceName "$(vol_in 301)")</IMETHODCALL>" > "$TEST_DIR/gi_vol.xml"
 	[ "$1" = cold ] && drop
-	[ "$1" = warm ] && warm "$WORK/src.img"
-	t0=$(now)
-	attach 301 "$tgt" 4
-	if [ "$RC" != 4096 ] || [ -z "$JOB" ]; then
-		fail "AttachOrModifyReplica 301->$tgt: rc '$RC' job '$JOB'"; return
-	fi
-	sed "s|@INST@|$(ip InstanceName "$(job_in "$JOB")" | sed 's/[&|]/\\&/g')|" "$TEST_DIR/gi_tmpl.xml" > "$TEST_DIR/gi_pcjob.xml"
-	# Poll every 50 ms on one keep-alive connection until a final JobState.
-	read -r st t1 < <(timeout "$TO" python3 - "$IT" "$PORT" "$EDIT_PW" "$TEST_DIR/gi_pcjob.xml" "$TO" <<'PY'
-import sys, time
-sys.path.insert(0, sys.argv[1])
-import wirecheck as w
-c = w.Client('127.0.0.1', int(sys.argv[2]), 'edit', sys.argv[3])
-body = open(sys.argv[4]).read()
-end = time.time() + float(sys.argv[5])
-st = ''
-while time.time() < end:
-    r = c.raw('POST', '/cimom', w.cim_headers('GetInstance', 'root/tpd'), body)
-    ins = w.instances(r.xml()) if r.status == 200 else []
-    st = w.prop_value(ins[0], 'JobState') if ins else 'none'
-    if st in ('7', '8', '10'):
-        break
-    time.sleep(0.05)
-print(st, '%.6f' % time.time())
-PY
-)
+	[ "$1" = warm ] && warm "$SRC"
+	read -r st t < <(timeout "$TO" python3 "$TOP/tests/bench/cimtime.py" "$IT" "$PORT" "$EDIT_PW" \
+	    "$TEST_DIR/gi_vol.xml" AttachOrModifyReplica "$SCS_OBJ" "$TEST_DIR/attach.xml" \
+	    "$TEST_DIR/gi_job.xml" "$TO")
 	if [ "${st:-}" != 7 ]; then
-		fail "job $JOB (301->$tgt, $1): JobState '${st:-}' (not Completed)"; return
+		fail "AttachOrModifyReplica 301->$tgt ($1): JobState '${st:-}' (not Completed)"; return
 	fi
-	if ! cmp -s "$WORK/src.img" "$WORK/tgt-$1.img"; then
-		fail "job $JOB: target $tgt differs from the source"; return
+	T=$t
+	if ! cmp -s "$SRC" "$WORK/tgt-$tgt.img"; then
+		fail "target $tgt differs from the source"; T=nan
 	fi
-	T=$(echo "$t1 - $t0" | bc)
+	fallocate --punch-hole --offset 0 --length "$SIZE" "$WORK/tgt-$tgt.img"
 }
 
-echo "pc.sh: A.src $(stat -c %s "$SRC") bytes in $DATA_DIR ($(findmnt -no FSTYPE -T "$DATA_DIR")), $(nproc) cpus;" \
-    "daemon: chunk 1M, copy_inflight $INFLIGHT, UV_THREADPOOL_SIZE $POOL"
-printf '%-6s %-58s %9s %9s\n' cache run seconds MB/s
+echo "pc.sh: source $SIZE bytes on $FS on $LOOPFS_DEV (direct I/O), $(nproc) cpus, $RUNS rounds;" \
+    "daemon: chunk $CHUNK, copy_inflight $INFLIGHT, UV_THREADPOOL_SIZE $POOL"
+RES=$TEST_DIR/pc.tsv
 tgt=302
-for cache in $CACHES; do
-	# The daemon's engine uses O_DIRECT and keeps a digest map of the
-	# target; copycli -d does the same.  O_DIRECT without a map (copy.sh's
-	# row) for reference.
-	engine daemon-like -c 1M -j "$INFLIGHT" -q "$INFLIGHT" -d "$WORK/eng.map" -i 1; te=$T
-	engine direct -c 1M -j "$INFLIGHT" -q "$INFLIGHT"; td=$T
-	e2e "$cache" "$tgt"; tp=$T
-	for row in "engine as the daemon (copycli -d MAP -j $INFLIGHT -q $INFLIGHT)|$te" \
-	    "engine (copycli -c 1M -j $INFLIGHT -q $INFLIGHT, O_DIRECT)|$td" \
-	    "end to end (AttachOrModifyReplica 4 -> JobState 7)|$tp"; do
-		IFS='|' read -r name t <<< "$row"
-		LC_ALL=C awk -v c="$cache" -v n="$name" -v t="$t" -v s="$SIZE" \
-		    'BEGIN {printf "%-6s %-58s %9.2f %9.0f\n", c, n, t, (t > 0 ? s / t / 1e6 : 0)}'
+for round in $(seq 1 "$RUNS"); do
+	for cache in $CACHES; do
+		engine daemon-like -c "$CHUNK" -j "$INFLIGHT" -q "$INFLIGHT" -d "$WORK/eng.map" -i 1
+		printf '%s\tengine\t%s\n' "$cache" "$T" >> "$RES"
+		e2e "$cache" "$tgt"
+		printf '%s\te2e\t%s\n' "$cache" "$T" >> "$RES"
+		echo "round $round $cache: $(tail -2 "$RES" | cut -f2,3 | tr '\t\n' '= ')"
+		tgt=$((tgt + 1))
 	done
-	LC_ALL=C awk -v c="$cache" -v p="$tp" -v e="$te" -v d="$td" 'BEGIN {
-	    if (p + 0 <= 0 || e + 0 <= 0 || d + 0 <= 0) { printf "%s: e2e/engine n/a (a run failed)\n", c; exit }
-	    printf "%s: e2e/engine %.3f (target <= 1.10: %s); e2e/engine(O_DIRECT, no map) %.3f\n",
-	        c, p / e, (p / e <= 1.10 ? "met" : "NOT met"), p / d }'
-	tgt=$((tgt + 1))
 done
+python3 - "$RES" "$SIZE" "$INFLIGHT" <<'PY'
+import sys, statistics
+rows = [l.rstrip('\n').split('\t') for l in open(sys.argv[1])]
+size = int(sys.argv[2])
+print(f"{'cache':6} {'run':58} {'median s':>9} {'MB/s':>6}  runs")
+for cache in dict.fromkeys(r[0] for r in rows):
+    med = {}
+    for what, name in (('engine', f'engine as the daemon (copycli -d MAP -j {sys.argv[3]})'),
+                       ('e2e', 'end to end (AttachOrModifyReplica 4 -> JobState 7)')):
+        ts = [float(r[2]) for r in rows if r[0] == cache and r[1] == what and r[2] != 'nan']
+        if not ts:
+            continue
+        med[what] = statistics.median(ts)
+        print(f"{cache:6} {name:58} {med[what]:9.2f} {size / med[what] / 1e6:6.0f}  " + ' '.join(f'{t:.2f}' for t in ts))
+    if len(med) == 2:
+        r = med['e2e'] / med['engine']
+        print(f"{cache}: e2e/engine {r:.3f} (target <= 1.05: {'met' if r <= 1.05 else 'NOT met'})")
+    else:
+        print(f"{cache}: e2e/engine n/a (a run failed)")
+PY
 [ $COLD_OK = 1 ] || echo "WARNING: could not drop caches: 'cold' runs are not cold"
 finish
