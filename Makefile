@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 # Debian packages the build, the tests and `make run` need (installed by `make deps`).
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
 	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl \
-	   libxxhash-dev
+	   libxxhash-dev libcurl4-openssl-dev
 DEB_BENCH_PKGS = wrk qemu-utils rsync fio slowhttptest
 
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -40,7 +40,8 @@ ifdef WERROR
 DEV_CFLAGS = -Werror
 endif
 
-PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv libmicrohttpd expat sqlite3 openssl inih 2>/dev/null)
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv libmicrohttpd expat sqlite3 openssl inih libcurl 2>/dev/null)
+PC_LIBS_CURL := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(DEV_CFLAGS) $(SAN_CFLAGS) \
 	     $(PC_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
@@ -50,7 +51,7 @@ LIBS_BLOCK   = -luv -lpthread
 LIBS_REPLICA = -lsqlite3
 LIBS_INDIC   = -lsqlite3
 LIBS_CONF    = -linih
-LIBS_DAEMON  = -lmicrohttpd -lssl -lcrypto -lm
+LIBS_DAEMON  = -lmicrohttpd $(PC_LIBS_CURL) -lssl -lcrypto -lm
 LIBS_ALL     = $(LIBS_DAEMON) $(LIBS_CIMXML) $(LIBS_BLOCK) $(LIBS_REPLICA) $(LIBS_CONF)
 
 Q = $(if $(V),,@)
@@ -211,13 +212,13 @@ DENY_replica  = cimxml conf blockdev cim daemon indic
 DENY_indic    = cimxml conf replica blockdev cim daemon
 DENY_blockdev = cimxml conf replica cim daemon indic
 DENY_cim      = blockdev daemon
-SYSDENY_base     = uv.h expat.h microhttpd.h
-SYSDENY_cimxml   = uv.h microhttpd.h
-SYSDENY_conf     = uv.h expat.h microhttpd.h
-SYSDENY_replica  = uv.h expat.h microhttpd.h
+SYSDENY_base     = uv.h expat.h microhttpd.h curl/curl.h
+SYSDENY_cimxml   = uv.h microhttpd.h curl/curl.h
+SYSDENY_conf     = uv.h expat.h microhttpd.h curl/curl.h
+SYSDENY_replica  = uv.h expat.h microhttpd.h curl/curl.h
 SYSDENY_indic    = uv.h expat.h microhttpd.h curl/curl.h
-SYSDENY_blockdev = expat.h microhttpd.h
-SYSDENY_cim      = microhttpd.h
+SYSDENY_blockdev = expat.h microhttpd.h curl/curl.h
+SYSDENY_cim      = microhttpd.h curl/curl.h
 LAYERS = base cimxml conf replica indic blockdev cim
 empty :=
 space := $(empty) $(empty)

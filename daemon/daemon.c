@@ -30,12 +30,14 @@
 #include "daemon/cimglue.h"
 #include "daemon/copyglue.h"
 #include "daemon/dbckpt.h"
+#include "daemon/export.h"
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
 #include "daemon/routes.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"
+#include "indic/indic.h"
 #include "replica/replica.h"
 
 #define DRAIN_TICK_MS	100
@@ -350,6 +352,70 @@ daemon_replicas(struct daemon *d)
 	return err;
 }
 
+/* The registry's limits from [indications] (start, reload). */
+static void
+daemon_indic_limits(const struct conf *c, struct indic_limits *lim)
+{
+	lim->max_subscriptions = c->indications.max_subscriptions;
+	lim->max_per_user = c->indications.max_per_user;
+	lim->queue_max = c->indications.queue_max;
+}
+
+/* A CA bundle that cannot be read fails every https delivery: say so now. */
+static int
+daemon_ca_file_ok(const struct conf *c)
+{
+	const char *ca = c->indications.ca_file;
+
+	if (ca == NULL || access(ca, R_OK) == 0)
+		return 0;
+	log_errorx("[indications] ca_file %s: %s", ca, strerror(errno));
+	return -errno;
+}
+
+/*
+ * The indication registry (state_dir/indications.db), then its delivery
+ * unless [indications] enabled = no: what an earlier run queued goes out
+ * as soon as the loop runs.
+ */
+static int
+daemon_indications(struct daemon *d)
+{
+	const struct conf *c = d->conf;
+	struct indic_limits lim;
+	struct indic_totals t;
+	char errbuf[256] = "", *db;
+	int err;
+
+	if ((err = daemon_ca_file_ok(c)) != 0)
+		return err;
+	if ((db = daemon_path_join(c->state_dir, "indications.db")) == NULL)
+		return -ENOMEM;
+	daemon_indic_limits(c, &lim);
+	err = indic_open(db, &lim, &d->ix, errbuf, sizeof(errbuf));
+	if (err != 0)
+		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
+		    strerror(-err));
+	free(db);
+	if (err != 0)
+		return err;
+	if (!c->indications.enabled) {
+		log_info("indications: delivery off ([indications] enabled = "
+		    "no)");
+		return 0;
+	}
+	if ((err = export_start(&d->loop, d->ix, c, &d->ex)) != 0) {
+		log_errorx("indications: cannot start delivery: %s",
+		    strerror(-err));
+		return err;
+	}
+	indic_totals(d->ix, &t);
+	log_info("indications: %u subscriptions, %" PRIu64 " queued; a "
+	    "failed delivery is retried for %u s", t.subs, t.queued,
+	    conf_retry_window(&c->indications));
+	return 0;
+}
+
 static void
 daemon_cimop_limits(struct daemon *d)
 {
@@ -401,6 +467,7 @@ daemon_listen(struct daemon *d)
 		return err;
 	}
 	control_set_conf(d->ctl, c);
+	control_set_export(d->ctl, d->ex);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)c->listen;
 	o.nlisten = c->nlisten;
@@ -474,7 +541,7 @@ daemon_reload(struct daemon *d)
 		    "configuration", d->conf_path);
 		return;
 	}
-	if (daemon_auth_load(n, &auth) != 0) {
+	if (daemon_ca_file_ok(n) != 0 || daemon_auth_load(n, &auth) != 0) {
 		log_errorx("reload: keeping the running configuration");
 		conf_free(n);
 		return;
@@ -510,7 +577,14 @@ daemon_reload(struct daemon *d)
 	/* Volumes whose file is back are healthy again; new ones checked. */
 	if (replica_volumes_rescan(d->rs) != 0)
 		log_warnx("reload: volumes not rescanned (state store)");
+	if (d->ix != NULL) {
+		struct indic_limits lim;
+
+		daemon_indic_limits(n, &lim);
+		indic_set_limits(d->ix, &lim);
+	}
 	/* Everyone reading the old configuration moves before it is freed. */
+	export_set_conf(d->ex, n);
 	d->routes.conf = n;
 	control_set_conf(d->ctl, n);
 	conf_free(d->conf);
@@ -562,6 +636,12 @@ daemon_close_all(struct daemon *d)
 		d->closing++;
 		control_close(d->ctl, on_module_closed, d);
 		d->ctl = NULL;
+	}
+	/* What is in flight stays queued for the next start. */
+	if (d->ex != NULL) {
+		d->closing++;
+		export_close(d->ex, on_module_closed, d);
+		d->ex = NULL;
 	}
 	if (d->eng != NULL) {
 		d->closing++;
@@ -664,6 +744,7 @@ daemon_fini(struct daemon *d)
 	if (err != 0)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
+	indic_close(d->ix);
 	copyglue_free(d->glue);
 	metrics_free(d->metrics);
 	auth_db_free(d->auth);
@@ -710,7 +791,8 @@ daemon_start(struct daemon *d)
 		return err;
 	if ((d->metrics = metrics_new()) == NULL)
 		return -ENOMEM;
-	if ((err = daemon_replicas(d)) != 0)
+	if ((err = daemon_replicas(d)) != 0 ||
+	    (err = daemon_indications(d)) != 0)
 		return err;
 	d->cimop.rs = d->rs;
 	d->cimop.observe = cimglue_observe;
@@ -721,6 +803,7 @@ daemon_start(struct daemon *d)
 	d->routes.metrics = d->metrics;
 	d->routes.rs = d->rs;
 	d->routes.conf = d->conf;
+	d->routes.ex = d->ex;
 	daemon_signals(d);
 	return daemon_listen(d);
 }

@@ -24,6 +24,8 @@ struct metrics;
 struct http_server;
 struct control;
 struct dbckpt;
+struct indic;
+struct export;
 
 struct daemon {
 	uv_loop_t		 loop;
@@ -41,6 +43,8 @@ struct daemon {
 	struct copyglue		*glue;
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
+	struct indic		*ix;	/* subscriptions, delivery queues */
+	struct export		*ex;	/* delivers them; NULL: disabled */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;
