@@ -48,6 +48,7 @@ ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 LIBS_CIMXML  = -lexpat
 LIBS_BLOCK   = -luv -lpthread
 LIBS_REPLICA = -lsqlite3
+LIBS_INDIC   = -lsqlite3
 LIBS_CONF    = -linih
 LIBS_DAEMON  = -lmicrohttpd -lssl -lcrypto -lm
 LIBS_ALL     = $(LIBS_DAEMON) $(LIBS_CIMXML) $(LIBS_BLOCK) $(LIBS_REPLICA) $(LIBS_CONF)
@@ -64,11 +65,12 @@ $(shell [ "$$(cat .buildmode 2>/dev/null)" = "$(BUILD_MODE)" ] || echo "$(BUILD_
 CIMXML_OBJS  = $(patsubst %.c,%$(O).o,$(wildcard cimxml/*.c))
 BLOCK_OBJS   = $(patsubst %.c,%$(O).o,$(wildcard blockdev/*.c))
 REPLICA_OBJS = $(patsubst %.c,%$(O).o,$(wildcard replica/*.c))
+INDIC_OBJS   = $(patsubst %.c,%$(O).o,$(wildcard indic/*.c))
 CONF_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard conf/*.c))
 BASE_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard base/*.c))
 CIM_OBJS     = $(patsubst %.c,%$(O).o,$(wildcard cim/*.c))
 DAEMON_OBJS  = $(patsubst %.c,%$(O).o,$(filter-out daemon/main.c,$(wildcard daemon/*.c)))
-CORE_OBJS    = $(DAEMON_OBJS) $(CIM_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(BLOCK_OBJS) $(CONF_OBJS) $(BASE_OBJS)
+CORE_OBJS    = $(DAEMON_OBJS) $(CIM_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(INDIC_OBJS) $(BLOCK_OBJS) $(CONF_OBJS) $(BASE_OBJS)
 
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst %.c,%,$(UNIT_SRCS))
@@ -82,6 +84,7 @@ all: arrayd
 LIB_CIMXML  = cimxml/libcimxml$(O).a
 LIB_BLOCK   = blockdev/libblockdev$(O).a
 LIB_REPLICA = replica/libreplica$(O).a
+LIB_INDIC   = indic/libindic$(O).a
 LIB_CONF    = conf/libconf$(O).a
 LIB_DAEMON  = daemon/libdaemon$(O).a
 LIB_CIM     = cim/libcim$(O).a
@@ -89,6 +92,7 @@ LIB_BASE    = base/libbase$(O).a
 $(LIB_CIMXML): $(CIMXML_OBJS)
 $(LIB_BLOCK): $(BLOCK_OBJS)
 $(LIB_REPLICA): $(REPLICA_OBJS)
+$(LIB_INDIC): $(INDIC_OBJS)
 $(LIB_CONF): $(CONF_OBJS)
 $(LIB_DAEMON): $(DAEMON_OBJS)
 $(LIB_CIM): $(CIM_OBJS)
@@ -97,7 +101,7 @@ $(LIB_BASE): $(BASE_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_BLOCK) $(LIB_CONF) $(LIB_BASE)
+LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_BLOCK) $(LIB_CONF) $(LIB_BASE)
 
 arrayd: daemon/main$(O).o $(LIBS_CORE) .buildmode
 	@echo "  LD      $@"
@@ -122,11 +126,15 @@ tests/unit/test_blockdev_%: tests/unit/test_blockdev_%$(O).o .buildmode $(LIB_BL
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) -lcmocka $(LIBS_BLOCK)
 tests/unit/test_replica_%: tests/unit/test_replica_%$(O).o .buildmode $(LIB_REPLICA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_REPLICA) -lcmocka $(LIBS_REPLICA)
+tests/unit/test_indic: tests/unit/test_indic$(O).o .buildmode $(LIB_INDIC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_INDIC) -lcmocka $(LIBS_INDIC)
+tests/unit/test_indic_%: tests/unit/test_indic_%$(O).o .buildmode $(LIB_INDIC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_INDIC) -lcmocka $(LIBS_INDIC)
 tests/unit/test_conf_%: tests/unit/test_conf_%$(O).o .buildmode $(LIB_CONF)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
 tests/unit/test_base_%: tests/unit/test_base_%$(O).o .buildmode $(LIB_BASE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka
-LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_CONF) $(LIB_BASE)
+LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_CONF) $(LIB_BASE)
 tests/unit/test_cim_%: tests/unit/test_cim_%$(O).o .buildmode $(LIBS_CIM_TEST)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CIM_TEST) -Wl,--end-group -lcmocka \
 		$(LIBS_CIMXML) $(LIBS_REPLICA) $(LIBS_CONF) -luv
@@ -196,19 +204,21 @@ check-integration: arrayd $(TOOLS)
 # row per layer: the project folders and the system headers it must not
 # include.  base/ is the floor; cim/ (the CIM provider) sits on cimxml/,
 # replica/ and conf/; only daemon/ (the process) sees everything.
-DENY_base     = cimxml conf replica blockdev cim daemon
-DENY_cimxml   = conf replica blockdev cim daemon
-DENY_conf     = cimxml replica blockdev cim daemon
-DENY_replica  = cimxml conf blockdev cim daemon
-DENY_blockdev = cimxml conf replica cim daemon
+DENY_base     = cimxml conf replica blockdev cim daemon indic
+DENY_cimxml   = conf replica blockdev cim daemon indic
+DENY_conf     = cimxml replica blockdev cim daemon indic
+DENY_replica  = cimxml conf blockdev cim daemon indic
+DENY_indic    = cimxml conf replica blockdev cim daemon
+DENY_blockdev = cimxml conf replica cim daemon indic
 DENY_cim      = blockdev daemon
 SYSDENY_base     = uv.h expat.h microhttpd.h
 SYSDENY_cimxml   = uv.h microhttpd.h
 SYSDENY_conf     = uv.h expat.h microhttpd.h
 SYSDENY_replica  = uv.h expat.h microhttpd.h
+SYSDENY_indic    = uv.h expat.h microhttpd.h curl/curl.h
 SYSDENY_blockdev = expat.h microhttpd.h
 SYSDENY_cim      = microhttpd.h
-LAYERS = base cimxml conf replica blockdev cim
+LAYERS = base cimxml conf replica indic blockdev cim
 empty :=
 space := $(empty) $(empty)
 check-deps:
@@ -232,10 +242,10 @@ tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_memfile.h $(wildcar
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_conf.c conf/*.c $(LIBS_CONF)
 tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/auth.[ch] daemon/fileio.[ch]
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
-tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch])
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch])
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
 		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cim/*.c cimxml/*.c replica/*.c \
-		blockdev/*.c conf/*.c base/*.c $(LIBS_ALL)
+		indic/*.c blockdev/*.c conf/*.c base/*.c $(LIBS_ALL)
 
 # ---- demo ---------------------------------------------------------------------
 run: deps
@@ -262,7 +272,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arrayd 2>/dev/null
 
 clean:
-	rm -f arrayd .buildmode */*.a daemon/*.o cim/*.o base/*.o cimxml/*.o replica/*.o blockdev/*.o conf/*.o tests/unit/*.o \
+	rm -f arrayd .buildmode */*.a daemon/*.o cim/*.o base/*.o cimxml/*.o replica/*.o indic/*.o blockdev/*.o conf/*.o tests/unit/*.o \
 		tests/fuzz/*.o $(FUZZ_REPLAYS) $(FUZZ_BINS) $(UNIT_TESTS) $(TOOLS)
 	find . -name '*.d' -delete
 

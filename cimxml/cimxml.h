@@ -138,9 +138,11 @@ enum cim_vkind {
 	CIM_V_REF,		/* VALUE.REFERENCE or INSTANCENAME */
 	CIM_V_REFARRAY,		/* VALUE.REFARRAY */
 	CIM_V_CLASSNAME,	/* CLASSNAME */
-	CIM_V_INSTANCE,		/* INSTANCE / VALUE.NAMEDINSTANCE (not used by us) */
+	CIM_V_INSTANCE,		/* INSTANCE / VALUE.NAMEDINSTANCE: inst (+ ref) */
 	CIM_V_OTHER,		/* CLASS, QUALIFIER.DECLARATION ...: parsed, skipped */
 };
+
+struct cim_instance;
 
 /*
  * A value as it came on the wire: text is not converted, so typing happens
@@ -154,6 +156,12 @@ struct cim_value {
 	const char **items;		/* ARRAY */
 	struct cim_path *ref;		/* REF */
 	struct cim_path **refs;		/* REFARRAY */
+	/*
+	 * INSTANCE: its properties as sent (struct cim_prop: type from
+	 * TYPE, string when absent; values as text; qualifiers dropped).
+	 * VALUE.NAMEDINSTANCE also sets ref to its INSTANCENAME.
+	 */
+	struct cim_instance *inst;
 };
 
 /* ---------------------------------------------------------------- requests */

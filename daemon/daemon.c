@@ -445,6 +445,9 @@ daemon_reload_warn(const struct conf *o, const struct conf *n)
 	if (!same)
 		log_warnx("reload: listen, ports, state_dir, TLS files, "
 		    "chunk_size and copy_inflight change only on restart");
+	if (o->indications.enabled != n->indications.enabled)
+		log_warnx("reload: [indications] enabled changes only on "
+		    "restart");
 	for (size_t i = 0; i < o->nvolumes; i++) {
 		bool kept = false;
 

@@ -151,4 +151,34 @@ struct indic_totals {
 };
 void indic_totals(const struct indic *ix, struct indic_totals *out);
 
+/*
+ * Additions beyond the shared interface (nothing above is changed).
+ */
+
+/* The number of records of each kind an owner holds (limits, status). */
+unsigned indic_owner_count(const struct indic *ix, const char *owner);
+/* Queued indications of one destination. */
+size_t indic_dest_queued(const struct indic *ix, uint64_t dest_id);
+
+/*
+ * The destination allow-list, pure (no I/O, no DNS): may an indication be
+ * sent to url?  The URL is "http[s]://HOST[:PORT][/PATH]" where HOST is an
+ * IPv4 literal, an IPv6 literal in brackets or "localhost" (names other
+ * than localhost are refused: arrayd resolves nothing, so what is checked
+ * is what is connected to).  allow: CIDR entries ("10.1.0.0/16",
+ * "::1/128", a bare address is /32 or /128).  An empty allow list means
+ * loopback (127.0.0.0/8, ::1) plus the network of each listen address:
+ * its /24 (IPv4) or /64 (IPv6); a wildcard listen address (0.0.0.0, ::)
+ * names no network and adds nothing.  listen_addrs entries may carry a
+ * port ("10.0.0.5:5989", "[fd00::1]:5989").  An IPv4-mapped IPv6 address
+ * is checked as the IPv4 address it maps.
+ * Returns 0 allowed, -EINVAL url is not such a URL (or an allow entry is
+ * not a CIDR), -EACCES the address is outside the list; errbuf says why.
+ */
+int indic_dest_check(const char *url, const char *const *allow,
+    size_t nallow, const char *const *listen_addrs, size_t nlisten,
+    char *errbuf, size_t len);
+/* Is s a CIDR entry indic_dest_check accepts?  0 or -EINVAL (conf load). */
+int indic_cidr_check(const char *s);
+
 #endif /* ARRAYD_INDIC_H */

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * queue.c - the delivery queue of each destination: push (hands out the
+ * SequenceNumber in the same transaction that stores the message), head,
+ * ack, failure, drop, and the totals.  Order is the row id: one
+ * destination's items leave in the order they were pushed.  The bodies
+ * live only in the file; memory holds the counts and one head.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indic/indic_int.h"
+
+/* Count a lost indication on its destination and subscription. */
+static int
+qu_count_drop(struct indic *ix, struct indic__dest *dx, struct indic__sub *sx)
+{
+	int err;
+
+	if ((err = indic__run(ix, "UPDATE dests SET dropped = dropped + 1 "
+	    "WHERE id = ?", "U", dx->d.id)) != 0)
+		return err;
+	if (sx != NULL && (err = indic__run(ix, "UPDATE subs SET dropped = "
+	    "dropped + 1, delivery_failure = 1 WHERE id = ?", "U",
+	    sx->s.id)) != 0)
+		return err;
+	/* Memory follows only once the commit is made (qu_count_drop_mem). */
+	ix->tot.dropped++;
+	err = indic__meta_save(ix);
+	ix->tot.dropped--;
+	return err;
+}
+
+static void
+qu_count_drop_mem(struct indic *ix, struct indic__dest *dx,
+    struct indic__sub *sx)
+{
+	ix->tot.dropped++;
+	dx->d.dropped++;
+	if (sx != NULL) {
+		sx->s.dropped++;
+		sx->s.delivery_failure = 1;
+	}
+}
+
+int
+indic_push(struct indic *ix, uint64_t sub_id,
+    int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
+	char **body, size_t *len), void *arg)
+{
+	struct indic__sub *sx = indic__sub_of(ix, sub_id);
+	struct indic__dest *dx;
+	char *body = NULL;
+	size_t len = 0;
+	int64_t now = indic__now_us();
+	int err;
+
+	if (sx == NULL || (dx = indic__dest_of(ix, sx->s.dest_id)) == NULL)
+		return -ENOENT;
+	if (dx->queued >= ix->lim.queue_max) {
+		if ((err = indic__begin(ix)) != 0 ||
+		    (err = qu_count_drop(ix, dx, sx)) != 0 ||
+		    (err = indic__commit(ix)) != 0) {
+			indic__rollback(ix);
+			return err;
+		}
+		qu_count_drop_mem(ix, dx, sx);
+		return -ENOBUFS;
+	}
+	if ((err = build(arg, dx->d.seq_context, dx->d.seq_next, &body,
+	    &len)) != 0) {
+		free(body);
+		return err;
+	}
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "INSERT INTO queue(dest_id, sub_id, seq_no,"
+	    " attempts, queued_us, body) VALUES (?,?,?,0,?,?)", "UUUIb",
+	    dx->d.id, sub_id, dx->d.seq_next, now, body, len)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET seq_next = ? WHERE id = ?",
+	    "UU", dx->d.seq_next + 1, dx->d.id)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		free(body);
+		return err;
+	}
+	free(body);
+	dx->d.seq_next++;
+	dx->queued++;
+	sx->queued++;
+	ix->tot.queued++;
+	return 0;
+}
+
+const struct indic_item *
+indic_head(struct indic *ix, uint64_t dest_id)
+{
+	sqlite3_stmt *s;
+	const void *blob;
+	int n;
+
+	free(ix->head_body);
+	ix->head_body = NULL;
+	memset(&ix->head, 0, sizeof(ix->head));
+	if (sqlite3_prepare_v2(ix->db, "SELECT id, sub_id, seq_no, attempts, "
+	    "queued_us, body FROM queue WHERE dest_id = ? ORDER BY id "
+	    "LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)dest_id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	blob = sqlite3_column_blob(s, 5);
+	n = sqlite3_column_bytes(s, 5);
+	/* Owned by the registry until the next change (freed above). */
+	if ((ix->head_body = malloc((size_t)n + 1)) == NULL)
+		goto out;
+	if (n > 0)
+		memcpy(ix->head_body, blob, (size_t)n);
+	ix->head_body[n] = '\0';
+	ix->head.id = (uint64_t)sqlite3_column_int64(s, 0);
+	ix->head.dest_id = dest_id;
+	ix->head.sub_id = (uint64_t)sqlite3_column_int64(s, 1);
+	ix->head.seq_no = (uint64_t)sqlite3_column_int64(s, 2);
+	ix->head.attempts = (unsigned)sqlite3_column_int(s, 3);
+	ix->head.queued_us = sqlite3_column_int64(s, 4);
+	ix->head.body = ix->head_body;
+	ix->head.len = (size_t)n;
+	sqlite3_finalize(s);
+	return &ix->head;
+out:
+	sqlite3_finalize(s);
+	return NULL;
+}
+
+/* The destination and subscription of a queued item; -ENOENT none. */
+static int
+qu_item(struct indic *ix, uint64_t item_id, struct indic__dest **dx,
+    struct indic__sub **sx)
+{
+	sqlite3_stmt *s;
+	int err = -ENOENT;
+
+	*dx = NULL;
+	*sx = NULL;
+	if (sqlite3_prepare_v2(ix->db, "SELECT dest_id, sub_id FROM queue "
+	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)item_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*dx = indic__dest_of(ix, (uint64_t)sqlite3_column_int64(s, 0));
+		*sx = indic__sub_of(ix, (uint64_t)sqlite3_column_int64(s, 1));
+		err = *dx != NULL ? 0 : -EPROTO;
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
+static void
+qu_forget_head(struct indic *ix, uint64_t item_id)
+{
+	if (ix->head.id == item_id) {
+		free(ix->head_body);
+		ix->head_body = NULL;
+		memset(&ix->head, 0, sizeof(ix->head));
+	}
+}
+
+/* Remove an item from memory's counts after its row is gone. */
+static void
+qu_unqueue(struct indic *ix, struct indic__dest *dx, struct indic__sub *sx)
+{
+	dx->queued--;
+	if (sx != NULL)
+		sx->queued--;
+	ix->tot.queued--;
+}
+
+int
+indic_ack(struct indic *ix, uint64_t item_id)
+{
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	int64_t now = indic__now_us();
+	int err;
+
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+		return err;
+	ix->tot.delivered++;
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "DELETE FROM queue WHERE id = ?", "U",
+	    item_id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET delivered = delivered + 1,"
+	    " last_ok_us = ? WHERE id = ?", "IU", now, dx->d.id)) != 0 ||
+	    (err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		ix->tot.delivered--;
+		return err;
+	}
+	dx->d.delivered++;
+	dx->d.last_ok_us = now;
+	qu_unqueue(ix, dx, sx);
+	qu_forget_head(ix, item_id);
+	return 0;
+}
+
+/* Record why on the destination (memory), keeping the old text on ENOMEM. */
+static void
+qu_note_error(struct indic__dest *dx, const char *why, int64_t now)
+{
+	char *e = strdup(why != NULL ? why : "");
+
+	if (e != NULL) {
+		free(dx->d.last_error);
+		dx->d.last_error = e;
+	}
+	dx->d.last_fail_us = now;
+}
+
+int
+indic_note_failure(struct indic *ix, uint64_t item_id, const char *why)
+{
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	int64_t now = indic__now_us();
+	int err;
+
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+		return err;
+	ix->tot.retried++;
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "UPDATE queue SET attempts = attempts + 1 "
+	    "WHERE id = ?", "U", item_id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET retried = retried + 1, "
+	    "last_fail_us = ?, last_error = ? WHERE id = ?", "ItU", now, why,
+	    dx->d.id)) != 0 ||
+	    (err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		ix->tot.retried--;
+		return err;
+	}
+	dx->d.retried++;
+	qu_note_error(dx, why, now);
+	if (ix->head.id == item_id)
+		ix->head.attempts++;
+	return 0;
+}
+
+int
+indic_drop(struct indic *ix, uint64_t item_id, const char *why)
+{
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	int64_t now = indic__now_us();
+	int err;
+
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+		return err;
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "DELETE FROM queue WHERE id = ?", "U",
+	    item_id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET last_fail_us = ?, "
+	    "last_error = ? WHERE id = ?", "ItU", now, why, dx->d.id)) != 0 ||
+	    (err = qu_count_drop(ix, dx, sx)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		return err;
+	}
+	qu_count_drop_mem(ix, dx, sx);
+	qu_note_error(dx, why, now);
+	qu_unqueue(ix, dx, sx);
+	qu_forget_head(ix, item_id);
+	return 0;
+}
+
+void
+indic_totals(const struct indic *ix, struct indic_totals *out)
+{
+	*out = ix->tot;
+	out->filters = (unsigned)ix->filters.n;
+	out->dests = (unsigned)ix->dests.n;
+	out->subs = (unsigned)ix->subs.n;
+}
