@@ -8,10 +8,11 @@
  * the no-subscription fast path (nothing built), filters matching or not,
  * a disabled subscription getting nothing, filters compiled once.
  *
- * The registry (indic/) and the filter evaluator (query/) are fakes here:
- * a subscription table and a queue recorder, and an evaluator for the four
- * WQL shapes the tests use, which reads the indication only through the
- * struct query_env the code under test gives it.
+ * The registry is the real one (indic/, SQLite in the test's folder): the
+ * kick callback takes what was queued.  The filter evaluator (query/) is
+ * a fake for the four WQL shapes the tests use, which reads the
+ * indication only through the struct query_env the code under test gives
+ * it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,76 +37,75 @@
 #define VA	101u
 #define VB	102u
 
-/* ------------------------------------------------ fake registry (indic) */
+/* ------------------------------------------------------- the registry */
 
 #define MAXF	8
 #define MAXP	64
 
-static struct indic_filter g_filters[MAXF];
-static struct indic_sub g_subs[MAXF];
-static size_t g_nfilters, g_nsubs;
-static uint64_t g_seq[MAXF + 1];
+static struct indic *g_ix;
+static uint64_t g_dest;			/* the one destination */
+static uint64_t g_subid[MAXF + 1];	/* test index -> subscription id */
 static struct pushed {
-	uint64_t sub;
+	unsigned sub;			/* test index */
+	uint64_t seq;
 	char *body;
 	size_t len;
 } g_pushed[MAXP];
 static size_t g_npushed;
 static unsigned g_compiles, g_kicks;
-static int g_dummy_ix;
-#define IX	((struct indic *)&g_dummy_ix)
 
-const struct indic_filter *
-indic_filter_get(const struct indic *ix, uint64_t id)
-{
-	(void)ix;
-	for (size_t i = 0; i < g_nfilters; i++)
-		if (g_filters[i].id == id)
-			return &g_filters[i];
-	return NULL;
-}
-
-const struct indic_sub *
-indic_sub_at(const struct indic *ix, size_t i)
-{
-	(void)ix;
-	return i < g_nsubs ? &g_subs[i] : NULL;
-}
-
-int
-indic_push(struct indic *ix, uint64_t sub_id,
-    int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
-	char **body, size_t *len), void *arg)
-{
-	char ctx[32];
-	int rc;
-
-	(void)ix;
-	assert_true(sub_id >= 1 && sub_id <= MAXF);
-	assert_true(g_npushed < MAXP);
-	snprintf(ctx, sizeof(ctx), "ctx-%llu", (unsigned long long)sub_id);
-	rc = build(arg, ctx, ++g_seq[sub_id], &g_pushed[g_npushed].body,
-	    &g_pushed[g_npushed].len);
-	if (rc == 0)
-		g_pushed[g_npushed++].sub = sub_id;
-	return rc;
-}
-
-/* Filter `id` with `query`, subscribed (subscription id = id) in `state`. */
+/* Filter `k` with `query`, subscribed (test index k) in `state`. */
 static void
-sub_add(uint64_t id, const char *name, const char *query, uint16_t state)
+sub_add(unsigned k, const char *name, const char *query, uint16_t state)
 {
-	struct indic_filter *f = &g_filters[g_nfilters++];
-	struct indic_sub *s = &g_subs[g_nsubs++];
+	struct indic_filter f = {
+		.creation_class = (char *)"CIM_IndicationFilter",
+		.system_ccn = (char *)"CIM_ComputerSystem",
+		.system_name = (char *)SYS, .name = (char *)name,
+		.query = (char *)query, .query_language = (char *)"WQL",
+		.source_namespaces = (char *)"root/tpd",
+		.owner = (char *)"alice",
+	};
+	struct indic_sub s = {
+		.creation_class = (char *)"CIM_IndicationSubscription",
+		.dest_id = g_dest, .state = state, .on_fatal_error = 2,
+		.owner = (char *)"alice",
+	};
 
-	f->id = id;
-	f->name = (char *)name;
-	f->query = (char *)query;
-	f->query_language = (char *)"WQL";
-	s->id = id;
-	s->filter_id = id;
-	s->dest_id = 1;
-	s->state = state;
+	assert_true(k >= 1 && k <= MAXF);
+	assert_int_equal(indic_filter_add(g_ix, &f), 0);
+	s.filter_id = f.id;
+	assert_int_equal(indic_sub_add(g_ix, &s), 0);
+	g_subid[k] = s.id;
+}
+
+static void
+sub_state(unsigned k, uint16_t state)
+{
+	assert_int_equal(indic_sub_set_state(g_ix, g_subid[k], state), 0);
+}
+
+/* Take everything queued (in order) into g_pushed. */
+static void
+drain(void)
+{
+	const struct indic_item *it;
+	unsigned k;
+
+	while ((it = indic_head(g_ix, g_dest)) != NULL) {
+		assert_true(g_npushed < MAXP);
+		for (k = 1; k <= MAXF && g_subid[k] != it->sub_id; k++)
+			;
+		assert_true(k <= MAXF);
+		g_pushed[g_npushed].sub = k;
+		g_pushed[g_npushed].seq = it->seq_no;
+		g_pushed[g_npushed].len = it->len;
+		g_pushed[g_npushed].body = malloc(it->len + 1);
+		assert_non_null(g_pushed[g_npushed].body);
+		memcpy(g_pushed[g_npushed].body, it->body, it->len);
+		g_pushed[g_npushed++].body[it->len] = '\0';
+		assert_int_equal(indic_ack(g_ix, it->id), 0);
+	}
 }
 
 /* -------------------------------------------------- fake evaluator (query) */
@@ -225,11 +225,13 @@ test_now(void *arg)
 	return ((struct env *)arg)->now;
 }
 
+/* The daemon's delivery would start here: the test takes the queue. */
 static void
 test_kick(void *arg)
 {
 	(void)arg;
 	g_kicks++;
+	drain();
 }
 
 /* replica_ops.changed as the daemon wires it. */
@@ -252,10 +254,25 @@ setup(void **state)
 	char err[256], path[400];
 	uint32_t id;
 
-	g_nfilters = g_nsubs = g_npushed = 0;
+	struct indic_dest d = {
+		.creation_class = (char *)"CIM_ListenerDestinationCIMXML",
+		.system_ccn = (char *)"CIM_ComputerSystem",
+		.system_name = (char *)SYS, .name = (char *)"listener",
+		.destination = (char *)"http://127.0.0.1:5999",
+		.persistence_type = 3, .protocol = 2,
+		.owner = (char *)"alice",
+	};
+	char ipath[400];
+
+	g_npushed = 0;
 	g_compiles = g_kicks = 0;
-	memset(g_seq, 0, sizeof(g_seq));
+	memset(g_subid, 0, sizeof(g_subid));
 	fake_rep_init(&e->f);
+	snprintf(ipath, sizeof(ipath), "%s/indications.db", e->f.dir);
+	if (indic_open(ipath, NULL, &g_ix, err, sizeof(err)) != 0 ||
+	    indic_dest_add(g_ix, &d) != 0)
+		return -1;
+	g_dest = d.id;
 	ops = fake_rep_ops(&e->f);
 	ops.changed = test_changed;
 	cfg.db_path = e->f.db;
@@ -274,7 +291,7 @@ setup(void **state)
 		return -1;
 	e->now = 1800000000000000LL;
 	o.rs = e->rs;
-	o.ix = IX;
+	o.ix = g_ix;
 	o.host = HOST;
 	o.progress_interval_ms = 1000;
 	o.now_us = test_now;
@@ -294,6 +311,8 @@ teardown(void **state)
 
 	g_env = NULL;
 	cim_indication_free(e->ci);
+	indic_close(g_ix);
+	g_ix = NULL;
 	replica_set_free(e->rs);
 	fake_rep_cleanup(&e->f);
 	free(e);
@@ -662,7 +681,7 @@ test_export_request(void **state)
 	struct cim_arena *a = cim_arena_new(1 << 16);
 	struct xmsg *m, *src, *prev;
 	struct cim_path p;
-	char when[26], iid[64];
+	char when[26], iid[64], num[24];
 	const char *uri;
 
 	sub_add(1, "jobmod", Q_JOB_MODIFIED, 2);
@@ -670,7 +689,8 @@ test_export_request(void **state)
 	job_event(e, REPLICA_MODIFIED, &n, &n);	/* nothing shown changed */
 	assert_int_equal(g_npushed, 1);
 	m = pushed_msg(0);
-	assert_string_equal(m->msg_id, "1");
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)g_pushed[0].seq);
+	assert_string_equal(m->msg_id, num);
 	assert_string_equal(m->classname, "TPD_ConcreteJobInstModification");
 	assert_non_null(xval(m, "IndicationIdentifier"));
 	assert_non_null(strstr(xval(m, "IndicationIdentifier"), SYS));
@@ -679,8 +699,10 @@ test_export_request(void **state)
 	assert_string_equal(xprop(m, "IndicationTime")->type, "datetime");
 	assert_string_equal(xval(m, "SourceInstanceHost"), HOST);
 	assert_string_equal(xval(m, "IndicationFilterName"), "jobmod");
-	assert_string_equal(xval(m, "SequenceContext"), "ctx-1");
-	assert_string_equal(xval(m, "SequenceNumber"), "1");
+	assert_string_equal(xval(m, "SequenceContext"),
+	    indic_dest_get(g_ix, g_dest)->seq_context);
+	assert_true(strlen(xval(m, "SequenceContext")) > 0);
+	assert_string_equal(xval(m, "SequenceNumber"), num);
 	assert_string_equal(xprop(m, "SequenceNumber")->type, "sint64");
 	/* The model path names the job the embedded instance is. */
 	uri = xval(m, "SourceInstanceModelPath");
@@ -712,6 +734,7 @@ test_progress_rate_limited(void **state)
 	struct rjob r[7];
 	struct cim_indication_stats st;
 	struct xmsg *m, *prev;
+	char num[24];
 	static const uint16_t pct[] = { 10, 20, 30, 40, 50, 60 };
 
 	sub_add(1, "jobmod", Q_JOB_MODIFIED, 2);
@@ -743,7 +766,10 @@ test_progress_rate_limited(void **state)
 	assert_string_equal(xval(prev, "PercentComplete"), "40");
 	assert_string_equal(xval(prev, "JobState"), "4");
 	xfree(prev);
-	assert_string_equal(xval(m, "SequenceNumber"), "3");
+	/* In order, one sequence per destination. */
+	assert_int_equal(g_pushed[2].seq, g_pushed[0].seq + 2);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)g_pushed[2].seq);
+	assert_string_equal(xval(m, "SequenceNumber"), num);
 	xfree(m);
 	/* The job ended: its next (new) life is not held back. */
 	e->now += 1000;
@@ -864,7 +890,7 @@ test_disabled(void **state)
 	assert_int_equal(g_npushed, 1);
 	assert_int_equal(g_pushed[0].sub, 1);
 	/* Disabled later: nothing more. */
-	g_subs[0].state = 4;
+	sub_state(1, 4);
 	job_event(e, REPLICA_MODIFIED, &n, &o);
 	assert_int_equal(g_npushed, 1);
 }
