@@ -40,6 +40,8 @@ enum model_kind {
 };
 
 struct rjob;
+struct rvolume;
+struct rpair;
 
 /* A resolved object: which kind, and the ids that name it. */
 struct model_obj {
@@ -58,6 +60,16 @@ struct model_obj {
 	 * a change (a sliced answer), so the builder looks the job up.
 	 */
 	const struct rjob *job;
+	/*
+	 * VOLUME, PAIR: a record to render instead of the one the replica
+	 * set holds now (NULL: look it up, probing the volume first).  An
+	 * indication renders the state before and after a change this way
+	 * (cim/indication_build.c), also of a record already deleted; no
+	 * probe runs, so building never changes the replica set.  JOB
+	 * objects take a record the same way through `job`.
+	 */
+	const struct rvolume *vol;
+	const struct rpair *pair;
 };
 
 /* How model_resolve_mode() matches a path to an object. */
