@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "blockdev/blockdev.h"
+#include "cim/indication.h"
 #include "conf/conf.h"
 #include "daemon/auth.h"
 #include "daemon/control.h"
@@ -295,6 +296,9 @@ on_replica_changed(void *arg, const struct replica_event *ev)
 
 	cimop_changed(&d->cimop, ev);
 	metrics_observe_change(d->metrics, ev);
+	/* Subscribers learn it too: queued now, delivered by the exporter. */
+	if (d->ci != NULL)
+		cim_indicate(d->ci, ev);
 }
 
 static int
@@ -374,6 +378,35 @@ daemon_ca_file_ok(const struct conf *c)
 }
 
 /*
+ * Replica changes become indications queued for every matching
+ * subscription; each queued one kicks the exporter.
+ * SourceInstanceHost is the host_name of the configuration, else ours.
+ */
+static int
+daemon_indication_events(struct daemon *d)
+{
+	struct cim_indication_opts o;
+	char host[256] = "";
+	int err;
+
+	memset(&o, 0, sizeof(o));
+	if (d->conf->host_name != NULL)
+		snprintf(host, sizeof(host), "%s", d->conf->host_name);
+	else if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	o.conf = d->conf;
+	o.rs = d->rs;
+	o.ix = d->ix;
+	o.host = host;
+	o.progress_interval_ms = d->conf->indications.progress_interval_ms;
+	o.kick = export_kick;
+	o.kick_arg = d->ex;
+	if ((err = cim_indication_new(&o, &d->ci)) != 0)
+		log_errorx("indications: %s", strerror(-err));
+	return err;
+}
+
+/*
  * The indication registry (state_dir/indications.db), then its delivery
  * unless [indications] enabled = no: what an earlier run queued goes out
  * as soon as the loop runs.
@@ -400,8 +433,8 @@ daemon_indications(struct daemon *d)
 	if (err != 0)
 		return err;
 	if (!c->indications.enabled) {
-		log_info("indications: delivery off ([indications] enabled = "
-		    "no)");
+		log_info("indications: off ([indications] enabled = no): no "
+		    "subscriptions served, nothing queued or sent");
 		return 0;
 	}
 	if ((err = export_start(&d->loop, d->ix, c, &d->ex)) != 0) {
@@ -409,6 +442,8 @@ daemon_indications(struct daemon *d)
 		    strerror(-err));
 		return err;
 	}
+	if ((err = daemon_indication_events(d)) != 0)
+		return err;
 	indic_totals(d->ix, &t);
 	log_info("indications: %u subscriptions, %" PRIu64 " queued; a "
 	    "failed delivery is retried for %u s", t.subs, t.queued,
@@ -583,6 +618,9 @@ daemon_reload(struct daemon *d)
 		daemon_indic_limits(n, &lim);
 		indic_set_limits(d->ix, &lim);
 	}
+	if (d->ci != NULL)
+		cim_indication_set_interval(d->ci,
+		    n->indications.progress_interval_ms);
 	/* Everyone reading the old configuration moves before it is freed. */
 	export_set_conf(d->ex, n);
 	d->routes.conf = n;
@@ -744,6 +782,7 @@ daemon_fini(struct daemon *d)
 	if (err != 0)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
+	cim_indication_free(d->ci);
 	indic_close(d->ix);
 	copyglue_free(d->glue);
 	metrics_free(d->metrics);

@@ -26,6 +26,7 @@ struct control;
 struct dbckpt;
 struct indic;
 struct export;
+struct cim_indication;
 
 struct daemon {
 	uv_loop_t		 loop;
@@ -45,6 +46,7 @@ struct daemon {
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
 	struct indic		*ix;	/* subscriptions, delivery queues */
 	struct export		*ex;	/* delivers them; NULL: disabled */
+	struct cim_indication	*ci;	/* replica changes -> indications */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;

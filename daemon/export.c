@@ -281,8 +281,8 @@ export_delivered(struct export_dest *xd, const struct indic_dest *d)
 		    d->name, xd->item_id, strerror(-err));
 	if (xd->failing)
 		log_info("indications: %s (%s): delivering again (%" PRIu64
-		    " dropped during the failures)", d->name, d->destination,
-		    xd->outage_drops);
+		    " indications dropped meanwhile)", d->name,
+		    d->destination, xd->outage_drops);
 	xd->failing = false;
 	xd->outage_drops = 0;
 }
