@@ -407,9 +407,11 @@ daemon_indication_events(struct daemon *d)
 }
 
 /*
- * The indication registry (state_dir/indications.db), then its delivery
- * unless [indications] enabled = no: what an earlier run queued goes out
- * as soon as the loop runs.
+ * When [indications] enabled (the default): the registry
+ * <state_dir>/indications.db (a file that is not ours stops the start, as
+ * the replica store does: subscriptions silently lost would be worse),
+ * its delivery (what an earlier run queued goes out as soon as the loop
+ * runs) and the events that fill it.
  */
 static int
 daemon_indications(struct daemon *d)
@@ -420,6 +422,11 @@ daemon_indications(struct daemon *d)
 	char errbuf[256] = "", *db;
 	int err;
 
+	if (!c->indications.enabled) {
+		log_info("indications: off ([indications] enabled = no): no "
+		    "subscriptions served, nothing queued or sent");
+		return 0;
+	}
 	if ((err = daemon_ca_file_ok(c)) != 0)
 		return err;
 	if ((db = daemon_path_join(c->state_dir, "indications.db")) == NULL)
@@ -432,11 +439,6 @@ daemon_indications(struct daemon *d)
 	free(db);
 	if (err != 0)
 		return err;
-	if (!c->indications.enabled) {
-		log_info("indications: off ([indications] enabled = no): no "
-		    "subscriptions served, nothing queued or sent");
-		return 0;
-	}
 	if ((err = export_start(&d->loop, d->ix, c, &d->ex)) != 0) {
 		log_errorx("indications: cannot start delivery: %s",
 		    strerror(-err));
@@ -449,6 +451,7 @@ daemon_indications(struct daemon *d)
 	    "failed delivery is retried for %u s", t.subs, t.queued,
 	    conf_retry_window(&c->indications));
 	return 0;
+}
 }
 
 static void
@@ -834,6 +837,7 @@ daemon_start(struct daemon *d)
 	    (err = daemon_indications(d)) != 0)
 		return err;
 	d->cimop.rs = d->rs;
+	d->cimop.ix = d->ix;
 	d->cimop.observe = cimglue_observe;
 	d->cimop.observe_arg = d->metrics;
 	d->cimop.loop = &d->loop;	/* deferred CreateReplica answers */

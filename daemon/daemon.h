@@ -44,8 +44,8 @@ struct daemon {
 	struct copyglue		*glue;
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
-	struct indic		*ix;	/* subscriptions, delivery queues */
-	struct export		*ex;	/* delivers them; NULL: disabled */
+	struct indic		*ix;	/* subscriptions, queues; NULL: off */
+	struct export		*ex;	/* delivers them; NULL: off */
 	struct cim_indication	*ci;	/* replica changes -> indications */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
