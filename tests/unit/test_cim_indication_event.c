@@ -1003,6 +1003,65 @@ test_pair_and_hidden(void **state)
 	cim_arena_free(ar);
 }
 
+/*
+ * Many subscriptions: built once, queued for each match in order, every
+ * copy the same but for the per-subscription properties.
+ */
+static void
+test_many_subscriptions(void **state)
+{
+	struct env *e = *state;
+	struct rjob o = job_rec(21, JOB_RUNNING, 30);
+	struct rjob n = job_rec(21, JOB_EXCEPTION, 30);
+	struct cim_indication_stats st;
+	struct xmsg *first, *m;
+	char name[32];
+	unsigned k, i;
+
+	for (k = 1; k <= MAXF; k++) {
+		snprintf(name, sizeof(name), "f%u", k);
+		/* The registry copies every string. */
+		sub_add(k, name, k % 2 != 0 ? Q_JOB_MODIFIED :
+		    "SELECT * FROM CIM_InstModification WHERE "
+		    "SourceInstance.JobState = 7", 2);
+	}
+	/* And more nobody matches, as an interop namespace fills up. */
+	for (i = 0; i < 92; i++) {
+		struct indic_filter f = {
+			.name = name, .query = (char *)Q_PAIR_MODIFIED,
+			.query_language = (char *)"WQL",
+			.owner = (char *)"bob",
+		};
+		struct indic_sub s = { .dest_id = g_dest, .state = 2,
+		    .owner = (char *)"bob" };
+
+		snprintf(name, sizeof(name), "other%u", i);
+		assert_int_equal(indic_filter_add(g_ix, &f), 0);
+		s.filter_id = f.id;
+		assert_int_equal(indic_sub_add(g_ix, &s), 0);
+	}
+	job_event(e, REPLICA_MODIFIED, &o, &n);
+	cim_indication_stats(e->ci, &st);
+	assert_int_equal(st.built, 1);
+	assert_int_equal(st.queued, MAXF / 2);
+	assert_int_equal(g_npushed, MAXF / 2);
+	assert_int_equal(g_kicks, 1);
+	first = pushed_msg(0);
+	for (i = 0; i < g_npushed; i++) {
+		assert_int_equal(g_pushed[i].sub % 2, 1);
+		assert_int_equal(g_pushed[i].seq, g_pushed[0].seq + i);
+		m = pushed_msg(i);
+		snprintf(name, sizeof(name), "f%u", g_pushed[i].sub);
+		assert_string_equal(xval(m, "IndicationFilterName"), name);
+		assert_string_equal(xval(m, "IndicationIdentifier"),
+		    xval(first, "IndicationIdentifier"));
+		assert_string_equal(xval(m, "SourceInstance"),
+		    xval(first, "SourceInstance"));
+		xfree(m);
+	}
+	xfree(first);
+}
+
 int
 main(void)
 {
@@ -1021,6 +1080,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_volume_events, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pair_and_hidden, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_subscriptions, setup,
 		    teardown),
 	};
 
