@@ -192,6 +192,7 @@ filter_entry(struct cim_indication *ci, const struct indic_filter *f)
 		i = filter_slot(ci, f->id);
 	}
 	/* Names were checked when the filter was created. */
+	ci->st.compiled++;
 	rc = query_compile(f->query_language, f->query, NULL, &q, err,
 	    sizeof(err));
 	if (rc == -ENOMEM)
