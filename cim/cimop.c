@@ -228,6 +228,7 @@ cimop__ctx(const struct cimop_server *s, const struct cimop_held *h,
 	memset(c, 0, sizeof(*c));
 	c->conf = s->conf;
 	c->rs = s->rs;
+	c->ix = s->ix;
 	c->host = h->host;
 	c->user = h->user;
 	c->role = h->role;

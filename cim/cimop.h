@@ -40,6 +40,7 @@
 
 struct conf;
 struct replica_set;
+struct indic;
 struct replica_event;
 struct cimop_waiter;
 struct cimop_slice;
@@ -60,6 +61,7 @@ typedef void (*cimop_observe_fn)(void *arg, const char *op,
 struct cimop_server {
 	const struct conf *conf;
 	struct replica_set *rs;
+	struct indic *ix;		/* NULL: no subscriptions (indications off) */
 	struct cimxml_limits limits;
 	cimop_observe_fn observe;	/* NULL: not counted */
 	void *observe_arg;

@@ -36,6 +36,12 @@ enum model_kind {
 	OBJ_NAMESPACE,		/* CIM_Namespace (interop) */
 	OBJ_OBJECT_MANAGER,	/* CIM_ObjectManager (interop) */
 	OBJ_PROFILE,		/* CIM_RegisteredProfile (interop) */
+	OBJ_IND_FILTER,		/* CIM_IndicationFilter (interop, stored) */
+	OBJ_IND_DEST,		/* CIM_ListenerDestinationCIMXML (stored) */
+	OBJ_IND_HANDLER,	/* CIM_IndicationHandlerCIMXML (stored) */
+	OBJ_IND_SUB,		/* CIM_IndicationSubscription (stored) */
+	OBJ_IND_SERVICE,	/* CIM_IndicationService */
+	OBJ_IND_CAPS,		/* CIM_IndicationServiceCapabilities */
 	OBJ_ASSOC,		/* any other association instance */
 };
 
@@ -50,6 +56,8 @@ struct model_obj {
 	uint32_t vol_id;		/* VOLUME, DELTA_POOL (its base volume) */
 	uint32_t src_id, tgt_id;	/* PAIR */
 	uint64_t job_id;		/* JOB, METHOD_RESULT */
+	uint64_t ind_id;		/* IND_FILTER, IND_DEST, IND_HANDLER,
+					 * IND_SUB: the indic/ record id */
 	const char *name;		/* POOL name, NAMESPACE name, PROFILE id,
 					 * capabilities id */
 	/*

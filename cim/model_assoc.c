@@ -232,9 +232,13 @@ gen_conforms(struct model_gen *g)
 		rc = gen_fan(g, &model_class_pool,
 		    named(OBJ_PROFILE, "BlockServices"), true);
 	/* Replication Services': the ReplicationService. */
-	return rc == 0 && model_repl_enabled(g->c) ? model_gen_emit(g,
-	    named(OBJ_PROFILE, "ReplicationServices"),
-	    obj_make(OBJ_REPL_SERVICE)) : rc;
+	if (rc == 0 && model_repl_enabled(g->c))
+		rc = model_gen_emit(g, named(OBJ_PROFILE,
+		    "ReplicationServices"), obj_make(OBJ_REPL_SERVICE));
+	/* DSP1054: the Indications profile's central class is the service. */
+	return rc == 0 && model_ind_enabled(g->c) ? model_gen_emit(g,
+	    named(OBJ_PROFILE, "Indications"), obj_make(OBJ_IND_SERVICE)) :
+	    rc;
 }
 
 /* SNIA direction: Antecedent the autonomous Array, Dependent the parts. */
@@ -355,6 +359,8 @@ model_link_instance(struct op_ctx *c, const struct model_link *l)
 	struct model_ib b;
 	struct model_obj pair;
 
+	if (l->assoc->kind == OBJ_IND_SUB)
+		return model_ind_sub_instance(c, l);
 	if (l->assoc->kind == OBJ_PAIR) {
 		pair = obj_make(OBJ_PAIR);
 		pair.classname = l->assoc->name;
@@ -437,6 +443,8 @@ model_link_exists(struct op_ctx *c, const struct model_link *l)
 		if (p == NULL || model_resolve(c, p, &o) != 0)
 			return false;
 	}
+	if (l->assoc->kind == OBJ_IND_SUB)
+		return model_ind_sub_exists(c, l);
 	return l->assoc->kind != OBJ_PAIR || replica_pair_find(c->rs,
 	    l->end[0].vol_id, l->end[1].vol_id) != NULL;
 }

@@ -33,6 +33,7 @@ static const struct schema_part schema_parts[] = {
 	{ schema__cim_classes, &schema__ncim_classes },
 	{ schema__assoc_classes, &schema__nassoc_classes },
 	{ schema__repl_classes, &schema__nrepl_classes },
+	{ schema__indic_classes, &schema__nindic_classes },
 	{ schema__tpd_classes, &schema__ntpd_classes },
 	{ schema__indication_classes, &schema__nindication_classes },
 };

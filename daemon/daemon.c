@@ -36,6 +36,7 @@
 #include "daemon/routes.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"
+#include "indic/indic.h"
 #include "replica/replica.h"
 
 #define DRAIN_TICK_MS	100
@@ -347,6 +348,36 @@ daemon_replicas(struct daemon *d)
 			return err;
 	if ((err = replica_set_start(d->rs)) != 0)
 		log_errorx("replica set: cannot start: %s", strerror(-err));
+	return err;
+}
+
+/*
+ * The indication registry <state_dir>/indications.db, when [indications]
+ * enabled (the default).  A file that is not ours stops the start, as the
+ * replica store does: subscriptions silently lost would be worse.
+ */
+static int
+daemon_indications(struct daemon *d)
+{
+	const struct conf_indications *ci = &d->conf->indications;
+	struct indic_limits lim = {
+		.max_subscriptions = ci->max_subscriptions,
+		.max_per_user = ci->max_per_user,
+		.queue_max = ci->queue_max,
+	};
+	char errbuf[256] = "", *db;
+	int err;
+
+	if (!ci->enabled)
+		return 0;
+	if ((db = daemon_path_join(d->conf->state_dir,
+	    "indications.db")) == NULL)
+		return -ENOMEM;
+	err = indic_open(db, &lim, &d->ix, errbuf, sizeof(errbuf));
+	if (err != 0)
+		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
+		    strerror(-err));
+	free(db);
 	return err;
 }
 
@@ -664,6 +695,7 @@ daemon_fini(struct daemon *d)
 	if (err != 0)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
+	indic_close(d->ix);
 	copyglue_free(d->glue);
 	metrics_free(d->metrics);
 	auth_db_free(d->auth);
@@ -710,9 +742,11 @@ daemon_start(struct daemon *d)
 		return err;
 	if ((d->metrics = metrics_new()) == NULL)
 		return -ENOMEM;
-	if ((err = daemon_replicas(d)) != 0)
+	if ((err = daemon_replicas(d)) != 0 ||
+	    (err = daemon_indications(d)) != 0)
 		return err;
 	d->cimop.rs = d->rs;
+	d->cimop.ix = d->ix;
 	d->cimop.observe = cimglue_observe;
 	d->cimop.observe_arg = d->metrics;
 	d->cimop.loop = &d->loop;	/* deferred CreateReplica answers */

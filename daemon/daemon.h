@@ -24,6 +24,7 @@ struct metrics;
 struct http_server;
 struct control;
 struct dbckpt;
+struct indic;
 
 struct daemon {
 	uv_loop_t		 loop;
@@ -41,6 +42,7 @@ struct daemon {
 	struct copyglue		*glue;
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
+	struct indic		*ix;	/* subscriptions; NULL: indications off */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;
