@@ -70,6 +70,7 @@ struct cim_indication_stats {
 	uint64_t unmatched;		/* built, but no filter matched */
 	uint64_t progress_held;		/* PercentComplete changes held back */
 	uint64_t failed;		/* build or push failures (logged) */
+	uint64_t compiled;		/* filters compiled (once each) */
 };
 
 /* 0 and *out (caller owns: cim_indication_free), -EINVAL, -ENOMEM. */

@@ -17,14 +17,23 @@
 #include "cim/model.h"
 #include "replica/replica.h"
 
-#define CLS_CREATION		"CIM_InstCreation"
-#define CLS_MODIFICATION	"CIM_InstModification"
-#define CLS_JOB_MOD		"TPD_ConcreteJobInstModification"
-#define CLS_VOL_CREATION	"TPD_StorageVolumeInstCreation"
-#define CLS_VOL_DELETION	"TPD_StorageVolumeInstDeletion"
-#define CLS_VOL_MOD		"TPD_StorageVolumeInstModification"
+const char *const cim_ind__class_names[CIM_IND__COUNT] = {
+	[CIM_IND_CREATION] = "CIM_InstCreation",
+	[CIM_IND_MODIFICATION] = "CIM_InstModification",
+	[CIM_IND_JOB_MOD] = "TPD_ConcreteJobInstModification",
+	[CIM_IND_VOL_CREATION] = "TPD_StorageVolumeInstCreation",
+	[CIM_IND_VOL_DELETION] = "TPD_StorageVolumeInstDeletion",
+	[CIM_IND_VOL_MOD] = "TPD_StorageVolumeInstModification",
+};
 
 /* ----------------------------------------------------------- classify */
+
+static void
+kind_set(struct cim_ind_kind *k, enum cim_ind_class cls)
+{
+	k->cls = cls;
+	k->classname = cim_ind__class_names[cls];
+}
 
 static void
 classify_job(const struct replica_event *ev, struct cim_ind_kind *k)
@@ -35,16 +44,16 @@ classify_job(const struct replica_event *ev, struct cim_ind_kind *k)
 	case REPLICA_CREATED:
 		/* A job may start Running at once: this is its start. */
 		if (!n->hidden)
-			k->classname = CLS_CREATION;
+			kind_set(k, CIM_IND_CREATION);
 		break;
 	case REPLICA_MODIFIED:
 		if (n->hidden)
 			break;
 		/* OperationalStatus and JobStatus follow JobState alone. */
 		if (o->state != n->state)
-			k->classname = CLS_JOB_MOD;
+			kind_set(k, CIM_IND_JOB_MOD);
 		else if (o->percent != n->percent) {
-			k->classname = CLS_JOB_MOD;
+			kind_set(k, CIM_IND_JOB_MOD);
 			k->progress_only = true;
 		}
 		break;
@@ -71,16 +80,16 @@ cim_ind__classify(const struct replica_event *ev, struct cim_ind_kind *k)
 		break;
 	case REPLICA_VOLUME:
 		if (ev->change == REPLICA_CREATED)
-			k->classname = CLS_VOL_CREATION;
+			kind_set(k, CIM_IND_VOL_CREATION);
 		else if (ev->change == REPLICA_DELETED)
-			k->classname = CLS_VOL_DELETION;
+			kind_set(k, CIM_IND_VOL_DELETION);
 		else if (vol_shown_differs(ev->before.vol, ev->after.vol))
-			k->classname = CLS_VOL_MOD;
+			kind_set(k, CIM_IND_VOL_MOD);
 		break;
 	case REPLICA_PAIR:
 		if (ev->change == REPLICA_MODIFIED &&
 		    ev->before.pair->sync_state != ev->after.pair->sync_state)
-			k->classname = CLS_MODIFICATION;
+			kind_set(k, CIM_IND_MODIFICATION);
 		break;
 	}
 }

@@ -37,10 +37,14 @@ struct ci_job {
 	struct rjob shown;		/* the record it showed */
 };
 
-/* A filter, compiled once. */
+/* What a filter's FROM class says of an indication class. */
+enum ci_from { CI_FROM_UNKNOWN = 0, CI_FROM_YES, CI_FROM_NO };
+
+/* A filter, compiled once; the cache is sorted by id. */
 struct ci_filter {
 	uint64_t id;
 	struct query *q;		/* NULL: it does not compile (logged) */
+	uint8_t from[CIM_IND__COUNT];	/* enum ci_from, learnt on first use */
 };
 
 /* A subscription the indication goes to (collected before pushing). */
@@ -146,9 +150,25 @@ filters_sweep(struct cim_indication *ci)
 	ci->nfilters = n;
 }
 
-/* The compiled query of filter f (NULL: it does not compile). */
-static const struct query *
-filter_query(struct cim_indication *ci, const struct indic_filter *f)
+/* Index of filter `id` in the cache, or where it would go. */
+static size_t
+filter_slot(const struct cim_indication *ci, uint64_t id)
+{
+	size_t lo = 0, hi = ci->nfilters, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ci->filters[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The cache entry of filter f, compiled on first use; NULL: no memory. */
+static struct ci_filter *
+filter_entry(struct cim_indication *ci, const struct indic_filter *f)
 {
 	struct ci_filter *nf;
 	struct query *q = NULL;
@@ -156,9 +176,9 @@ filter_query(struct cim_indication *ci, const struct indic_filter *f)
 	size_t i, cap;
 	int rc;
 
-	for (i = 0; i < ci->nfilters; i++)
-		if (ci->filters[i].id == f->id)
-			return ci->filters[i].q;
+	i = filter_slot(ci, f->id);
+	if (i < ci->nfilters && ci->filters[i].id == f->id)
+		return &ci->filters[i];
 	if (ci->nfilters == ci->capfilters) {
 		filters_sweep(ci);
 		if (ci->nfilters == ci->capfilters) {
@@ -169,8 +189,10 @@ filter_query(struct cim_indication *ci, const struct indic_filter *f)
 			ci->filters = nf;
 			ci->capfilters = cap;
 		}
+		i = filter_slot(ci, f->id);
 	}
 	/* Names were checked when the filter was created. */
+	ci->st.compiled++;
 	rc = query_compile(f->query_language, f->query, NULL, &q, err,
 	    sizeof(err));
 	if (rc == -ENOMEM)
@@ -181,8 +203,25 @@ filter_query(struct cim_indication *ci, const struct indic_filter *f)
 		    f->name, err);
 		q = NULL;
 	}
-	ci->filters[ci->nfilters++] = (struct ci_filter){ f->id, q };
-	return q;
+	memmove(&ci->filters[i + 1], &ci->filters[i],
+	    (ci->nfilters - i) * sizeof(*ci->filters));
+	ci->nfilters++;
+	memset(&ci->filters[i], 0, sizeof(ci->filters[i]));
+	ci->filters[i].id = f->id;
+	ci->filters[i].q = q;
+	return &ci->filters[i];
+}
+
+/* Can filter fe's FROM class match indications of class `cls`? */
+static bool
+filter_admits(struct ci_filter *fe, enum cim_ind_class cls)
+{
+	if (fe->q == NULL)
+		return false;
+	if (fe->from[cls] == CI_FROM_UNKNOWN)
+		fe->from[cls] = cim_ind__class_isa(cim_ind__class_names[cls],
+		    query_from_class(fe->q)) ? CI_FROM_YES : CI_FROM_NO;
+	return fe->from[cls] == CI_FROM_YES;
 }
 
 /*
@@ -190,20 +229,19 @@ filter_query(struct cim_indication *ci, const struct indic_filter *f)
  * FROM class alone: nothing is built to answer.
  */
 static bool
-anyone_wants(struct cim_indication *ci, const char *cls)
+anyone_wants(struct cim_indication *ci, enum cim_ind_class cls)
 {
 	const struct indic_sub *s;
 	const struct indic_filter *f;
-	const struct query *q;
+	struct ci_filter *fe;
 	size_t i;
 
 	for (i = 0; (s = indic_sub_at(ci->o.ix, i)) != NULL; i++) {
-		if (s->state != SUB_ENABLED)
+		if (s->state != SUB_ENABLED ||
+		    (f = indic_filter_get(ci->o.ix, s->filter_id)) == NULL ||
+		    (fe = filter_entry(ci, f)) == NULL)
 			continue;
-		if ((f = indic_filter_get(ci->o.ix, s->filter_id)) == NULL ||
-		    (q = filter_query(ci, f)) == NULL)
-			continue;
-		if (cim_ind__class_isa(cls, query_from_class(q)))
+		if (filter_admits(fe, cls))
 			return true;
 	}
 	return false;
@@ -231,6 +269,12 @@ job_forget(struct cim_indication *ci, uint64_t id)
 		*j = ci->jobs[--ci->njobs];
 }
 
+static bool
+job_ended(const struct rjob *r)
+{
+	return r->state != JOB_NEW && r->state != JOB_RUNNING;
+}
+
 /* Remember what a job's indication showed; a finished job is forgotten. */
 static void
 job_shown(struct cim_indication *ci, const struct rjob *r, int64_t now)
@@ -238,7 +282,7 @@ job_shown(struct cim_indication *ci, const struct rjob *r, int64_t now)
 	struct ci_job *j = job_find(ci, r->id), *nj;
 	size_t cap;
 
-	if (r->state != JOB_NEW && r->state != JOB_RUNNING) {
+	if (job_ended(r)) {
 		job_forget(ci, r->id);
 		return;
 	}
@@ -263,12 +307,12 @@ job_shown(struct cim_indication *ci, const struct rjob *r, int64_t now)
 /* Which enabled subscriptions match m: ci->targets[0..*n). */
 static int
 collect_targets(struct cim_indication *ci, const struct cim_ind_msg *m,
-    size_t *n)
+    enum cim_ind_class cls, size_t *n)
 {
 	struct query_env env = cim_ind__env_proto;
 	const struct indic_filter *f;
 	const struct indic_sub *s;
-	const struct query *q;
+	struct ci_filter *fe;
 	struct ci_target *nt;
 	size_t i, cap;
 
@@ -277,8 +321,8 @@ collect_targets(struct cim_indication *ci, const struct cim_ind_msg *m,
 	for (i = 0; (s = indic_sub_at(ci->o.ix, i)) != NULL; i++) {
 		if (s->state != SUB_ENABLED ||
 		    (f = indic_filter_get(ci->o.ix, s->filter_id)) == NULL ||
-		    (q = filter_query(ci, f)) == NULL ||
-		    !query_match(q, &env))
+		    (fe = filter_entry(ci, f)) == NULL ||
+		    !filter_admits(fe, cls) || !query_match(fe->q, &env))
 			continue;
 		if (*n == ci->captargets) {
 			cap = ci->captargets == 0 ? 16 : ci->captargets * 2;
@@ -386,8 +430,13 @@ cim_indicate(struct cim_indication *ci, const struct replica_event *ev)
 		job_forget(ci, ev->before.job->id);
 	cim_ind__classify(ev, &k);
 	if (k.classname == NULL || ci->o.ix == NULL ||
-	    !anyone_wants(ci, k.classname))
+	    !anyone_wants(ci, k.cls)) {
+		/* Nobody saw it: an ended job needs no memory of it. */
+		if (ev->what == REPLICA_JOB && ev->after.job != NULL &&
+		    job_ended(ev->after.job))
+			job_forget(ci, ev->after.job->id);
 		return;
+	}
 	now = clock_now_us(ci);
 	if (ev->what == REPLICA_JOB) {
 		j = job_find(ci, ev->after.job->id);
@@ -410,7 +459,7 @@ cim_indicate(struct cim_indication *ci, const struct replica_event *ev)
 	ci->st.built++;
 	if (ev->what == REPLICA_JOB)
 		job_shown(ci, ev->after.job, now);
-	if ((rc = collect_targets(ci, &m, &n)) != 0) {
+	if ((rc = collect_targets(ci, &m, k.cls, &n)) != 0) {
 		ci->st.failed++;
 		log_warn_err(rc, "indication %s: not matched", k.classname);
 		return;

@@ -15,9 +15,22 @@
 #include "cim/op.h"
 #include "query/query.h"
 
+/* The indication classes arrayd sends, as small numbers. */
+enum cim_ind_class {
+	CIM_IND_CREATION,		/* CIM_InstCreation (jobs) */
+	CIM_IND_MODIFICATION,		/* CIM_InstModification (pairs) */
+	CIM_IND_JOB_MOD,		/* TPD_ConcreteJobInstModification */
+	CIM_IND_VOL_CREATION,		/* TPD_StorageVolumeInstCreation */
+	CIM_IND_VOL_DELETION,		/* TPD_StorageVolumeInstDeletion */
+	CIM_IND_VOL_MOD,		/* TPD_StorageVolumeInstModification */
+	CIM_IND__COUNT
+};
+extern const char *const cim_ind__class_names[CIM_IND__COUNT];
+
 /* What a change is, before anything is built (indication_build.c). */
 struct cim_ind_kind {
 	const char *classname;		/* indication class; NULL: none */
+	enum cim_ind_class cls;		/* the same, as a number */
 	bool progress_only;		/* a job's PercentComplete alone moved */
 };
 void cim_ind__classify(const struct replica_event *ev,
