@@ -436,6 +436,14 @@ daemon_indications(struct daemon *d)
 	if (err != 0)
 		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
 		    strerror(-err));
+	/*
+	 * Every push and ack appends to the WAL; checkpointed on the thread
+	 * pool each second, SQLite's own checkpoint (and its fsyncs) on the
+	 * loop thread stays rare (tests/bench/indications.sh: GetInstance
+	 * p99 during a burst).
+	 */
+	else if ((err = dbckpt_start(&d->loop, db, 1000, &d->ind_ckpt)) != 0)
+		log_errorx("%s: checkpointer: %s", db, strerror(-err));
 	free(db);
 	if (err != 0)
 		return err;
@@ -692,6 +700,11 @@ daemon_close_all(struct daemon *d)
 		d->closing++;
 		dbckpt_close(d->ckpt, on_module_closed, d);
 		d->ckpt = NULL;
+	}
+	if (d->ind_ckpt != NULL) {
+		d->closing++;
+		dbckpt_close(d->ind_ckpt, on_module_closed, d);
+		d->ind_ckpt = NULL;
 	}
 }
 

@@ -47,6 +47,7 @@ struct daemon {
 	struct indic		*ix;	/* subscriptions, queues; NULL: off */
 	struct export		*ex;	/* delivers them; NULL: off */
 	struct cim_indication	*ci;	/* replica changes -> indications */
+	struct dbckpt		*ind_ckpt;	/* indications.db's WAL, off the loop */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;

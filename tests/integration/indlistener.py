@@ -322,6 +322,9 @@ def main():
     a = ap.parse_args()
     ThreadingHTTPServer.allow_reuse_address = True
     ThreadingHTTPServer.daemon_threads = True
+    # socketserver's backlog of 5 drops the SYNs of a hundred destinations
+    # connecting at once (then retransmitted 1, 3, 7 s later)
+    ThreadingHTTPServer.request_queue_size = 1024
     if ":" in a.host:
         ThreadingHTTPServer.address_family = socket.AF_INET6
     srv = ThreadingHTTPServer((a.host, a.port), Handler)
