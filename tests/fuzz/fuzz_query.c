@@ -191,6 +191,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bare != NULL) {
 			fuzz_assert(query_from_class(bare) != NULL,
 			    "fuzz_query", "no FROM class");
+			(void)query_selects(bare, "SourceInstance");
 			(void)query_match(bare, &env);
 		}
 	}
