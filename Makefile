@@ -146,7 +146,7 @@ tests/unit/test_base_%: tests/unit/test_base_%$(O).o .buildmode $(LIB_BASE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka
 tests/unit/test_query: tests/unit/test_query$(O).o .buildmode $(LIB_QUERY) $(LIB_BASE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_QUERY) $(LIB_BASE) -lcmocka
-LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_CONF) $(LIB_BASE)
+LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_CONF) $(LIB_QUERY) $(LIB_BASE)
 tests/unit/test_cim_%: tests/unit/test_cim_%$(O).o .buildmode $(LIBS_CIM_TEST)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CIM_TEST) -Wl,--end-group -lcmocka \
 		$(LIBS_CIMXML) $(LIBS_REPLICA) $(LIBS_CONF) -luv
@@ -259,10 +259,10 @@ tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
 tests/fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(wildcard query/*.[chyl]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_query.c $(QUERY_SRCS)
-tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch])
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch] query/*.[chyl]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
 		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cim/*.c cimxml/*.c replica/*.c \
-		blockdev/*.c conf/*.c base/*.c $(LIBS_ALL)
+		blockdev/*.c conf/*.c $(QUERY_SRCS) base/*.c $(LIBS_ALL)
 
 # ---- demo ---------------------------------------------------------------------
 run: deps

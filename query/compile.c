@@ -176,7 +176,8 @@ names_check(struct query_parse *ps, const struct query_schema *schema)
 		}
 		if (!is_ind) {
 			query__error(ps, -EINVAL, q->from_line,
-			    q->from_col, "class '%s' in FROM is not an indication class",
+			    q->from_col,
+			    "class '%s' in FROM is not an indication class",
 			    q->from);
 			return -EINVAL;
 		}

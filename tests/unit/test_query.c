@@ -436,7 +436,7 @@ test_smis_job_state(void **state)
 	(void)state;
 	assert_true(matches(text, &ind_job_done));
 	assert_false(matches(text, &ind_job_progress));
-	/* A plain CIM_InstModification is no TPD_ConcreteJobInstModification. */
+	/* A CIM_InstModification is no TPD_ConcreteJobInstModification. */
 	assert_false(matches(text, &ind_pair_synced));
 	/* OperationalStatus changed: arrays compare element by element. */
 	text = "SELECT * FROM CIM_InstModification WHERE "
@@ -864,7 +864,8 @@ test_from_alias_and_select(void **state)
 	assert_false(query_selects(q, "PreviousInstance"));
 	assert_false(query_selects(q, "m"));
 	query_free(q);
-	q = must_compile("wql", "SELECT * FROM tpd_concretejobinstmodification");
+	q = must_compile("wql",
+	    "SELECT * FROM tpd_concretejobinstmodification");
 	assert_string_equal(query_from_class(q),
 	    "tpd_concretejobinstmodification");
 	query_free(q);
