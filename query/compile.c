@@ -64,7 +64,7 @@ class_check(struct query_parse *ps, const struct query_schema *schema,
 }
 
 /*
- * OpenPegasus's and OMI's WQL write a class as a step of its own
+ * OMI's WQL writes a class as a step of its own
  * (SourceInstance.CIM_StorageVolume.DeviceID) where CQL writes a scope
  * (SourceInstance.CIM_StorageVolume::DeviceID).  A step after the first
  * that is no property of any class but a known class, and that another

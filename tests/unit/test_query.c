@@ -895,7 +895,7 @@ test_dsp0202_examples(void **state)
 	    &ind_job_done));
 }
 
-/* OMI/OpenPegasus WQL: a class as a step of its own is a scope. */
+/* OMI's WQL: a class as a step of its own is a scope. */
 static void
 test_wql_class_step(void **state)
 {
@@ -927,10 +927,16 @@ test_without_schema(void **state)
 	assert_non_null(q);
 	assert_false(match_on(q, &ind_job_done));
 	query_free(q);
-	/* errbuf may be NULL. */
+	/* errbuf may be NULL, or short: the message is cut, still a string. */
 	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, NULL, 0),
 	    -EINVAL);
 	assert_null(q);
+	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, err, 10),
+	    -EINVAL);
+	assert_string_equal(err, "line 1, c");
+	assert_int_equal(query_compile("CQL", "SELECT * FROM X WHERE a = 'x",
+	    NULL, &q, err, 24), -EINVAL);
+	assert_string_equal(err, "line 1, column 27: unte");
 }
 
 static void
