@@ -391,6 +391,11 @@ test_smis_unquantified_star(void **state)
 	assert_true(matches(text, &ind_job_failed));
 	assert_false(matches(text, &ind_job_progress));
 	assert_false(matches(text, &ind_vol_modified));
+	/* Without [*], an array against a number is a type mismatch. */
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.OperationalStatus = 2", &ind_job_progress));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE NOT "
+	    "(SourceInstance.OperationalStatus = 2)", &ind_job_progress));
 	/* The same, with the literal on the left. */
 	assert_true(matches("SELECT * FROM CIM_InstModification WHERE 17 = "
 	    "SourceInstance.OperationalStatus[*]", &ind_job_done));
