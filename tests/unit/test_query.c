@@ -230,6 +230,10 @@ static const struct fake_inst ind_job_failed = { MOD_ISA, {
 	{ "SourceInstance", VO(&job_exception) },
 	{ "PreviousInstance", VO(&job_running_60) },
 } };
+static const struct fake_inst ind_job_went_wrong = { MOD_ISA, {
+	{ "SourceInstance", VO(&job_exception) },
+	{ "PreviousInstance", VO(&job_completed) },
+} };
 static const struct fake_inst ind_job_created = {
 	{ "CIM_InstCreation", "CIM_InstIndication", "CIM_Indication" }, {
 	{ "SourceInstance", VO(&job_running_50) },
@@ -450,6 +454,11 @@ test_smis_job_state(void **state)
 	assert_true(matches(text, &ind_job_done));
 	assert_false(matches(text, &ind_job_progress));
 	assert_false(matches(text, &ind_vol_modified));
+	/* Same length, [6, 17] against [2, 17]. */
+	assert_true(matches(text, &ind_job_went_wrong));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.OperationalStatus = "
+	    "PreviousInstance.OperationalStatus", &ind_job_went_wrong));
 }
 
 /* ---- constructs -------------------------------------------------------- */
@@ -668,6 +677,25 @@ test_quantifiers(void **state)
 	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
 	    "10 > EVERY SourceInstance.OperationalStatus[*]",
 	    &ind_job_done));
+	/* Every operator mirrors: [2, 17]. */
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 <= EVERY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "2 <= EVERY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 >= EVERY SourceInstance.OperationalStatus[*]",
+	    &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "3 < ANY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 < ANY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 <> ANY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	/* Unquantified, [*] on the right: ANY, mirrored. */
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "16 < SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "1 >= SourceInstance.OperationalStatus[*]", &ind_job_done));
 	/* Empty array: ANY false, EVERY true (vacuous). */
 	assert_false(where("ANY PreviousInstance[*] = 1"));
 	assert_true(where("EVERY PreviousInstance[*] = 1"));
@@ -714,6 +742,10 @@ test_logic(void **state)
 	/* NOT binds tighter than AND. */
 	assert_false(where("NOT TRUE AND FALSE"));
 	assert_true(where("NOT (TRUE AND FALSE)"));
+	/* Parenthesized lists of the same operator join the outer one. */
+	assert_false(where("TRUE AND (FALSE AND TRUE)"));
+	assert_true(where("FALSE OR (FALSE OR TRUE) OR FALSE"));
+	assert_true(where("(TRUE AND TRUE) AND (TRUE AND (TRUE AND TRUE))"));
 	/* A long flat list is not nesting. */
 	assert_true(where("1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR "
 	    "1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR "
@@ -803,6 +835,8 @@ test_coercions(void **state)
 	assert_false(where("PerceivedSeverity = 'three'"));
 	assert_false(where("NOT (PerceivedSeverity = 'three')"));
 	assert_false(where("PerceivedSeverity = 'nan'"));
+	assert_false(where("'three' = PerceivedSeverity"));
+	assert_false(where("NOT ('three' = PerceivedSeverity)"));
 	/* Strings order by bytes: 'B' < 'a'. */
 	assert_true(where("'B' < 'a'"));
 	assert_true(where("'ab' > 'a'"));
@@ -1168,6 +1202,16 @@ test_refuse_names(void **state)
 	    "class has it)");
 	refused("CQL", FROM_MOD "SourceInstance ISA CIM_Job", true, -EINVAL,
 	    "line 1, column 61: unknown class 'CIM_Job'");
+	/* Deep in the condition, and in a long SELECT list. */
+	refused("CQL", FROM_MOD "TRUE AND NOT (FALSE OR SourceInstance."
+	    "JobStat = 7)", true, -EINVAL, "line 1, column 80: unknown "
+	    "property 'JobStat' (no class has it)");
+	refused("CQL", "SELECT SourceInstance, PreviousInstance, "
+	    "IndicationTime, IndicationIdentifier, SourceInstanceModelPath, "
+	    "SourceInstanceHost, PerceivedSeverity, CorrelatedIndications, "
+	    "SourceInstance.JobState, Bogus FROM CIM_InstModification", true,
+	    -EINVAL, "line 1, column 192: unknown property 'Bogus' of "
+	    "CIM_InstModification");
 	refused("CQL", "SELECT SourceInstance, Bogus FROM CIM_InstModification",
 	    true, -EINVAL, "line 1, column 24: unknown property 'Bogus' of "
 	    "CIM_InstModification");
