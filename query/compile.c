@@ -68,7 +68,9 @@ class_check(struct query_parse *ps, const struct query_schema *schema,
  * (SourceInstance.CIM_StorageVolume.DeviceID) where CQL writes a scope
  * (SourceInstance.CIM_StorageVolume::DeviceID).  A step after the first
  * that is no property of any class but a known class, and that another
- * step follows, becomes that step's scope.  Needs the schema to tell.
+ * step follows, becomes that step's scope, so the names are checked as
+ * CQL's would be.  The evaluator reads the unfolded form the same way
+ * (eval.c), so a query compiled without a schema means the same.
  */
 static void
 path_fold_class_steps(const struct query_schema *schema,

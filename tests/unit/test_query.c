@@ -966,6 +966,19 @@ test_without_schema(void **state)
 	assert_non_null(q);
 	assert_false(match_on(q, &ind_job_done));
 	query_free(q);
+	/* OMI's class step means the same with or without a schema. */
+	assert_int_equal(query_compile("WQL", "SELECT * FROM "
+	    "CIM_InstModification WHERE SourceInstance.CIM_ConcreteJob."
+	    "JobState = 7", NULL, &q, err, sizeof(err)), 0);
+	assert_true(match_on(q, &ind_job_done));
+	assert_false(match_on(q, &ind_job_progress));
+	query_free(q);
+	assert_int_equal(query_compile("WQL", "SELECT * FROM "
+	    "CIM_InstModification WHERE SourceInstance.CIM_StorageVolume."
+	    "OperationalStatus[0] = 2", NULL, &q, err, sizeof(err)), 0);
+	assert_false(match_on(q, &ind_job_done));
+	assert_true(match_on(q, &ind_vol_modified));
+	query_free(q);
 	/* errbuf may be NULL, or short: the message is cut, still a string. */
 	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, NULL, 0),
 	    -EINVAL);
