@@ -6,7 +6,7 @@
  * index past the end) compares as unknown, and unknown is no match.  Never
  * fails: a value of a type a predicate cannot use makes it unknown.
  * Numbers compare by value across CIM integer kinds and reals; strings
- * compare exactly (byte for byte, case-sensitive, DSP0202); a string that
+ * compare exactly (byte for byte, case-sensitive; README); a string that
  * is a whole number compares as that number with a number.
  */
 #include <ctype.h>
@@ -89,8 +89,21 @@ path_value(const struct eval *ev, const struct query_operand *o)
 		if (e->scope != NULL &&
 		    (env->isa == NULL || !env->isa(env->arg, inst, e->scope)))
 			return value_null;
-		if (env->get(env->arg, inst, e->name, &v) != 0)
+		if (env->get(env->arg, inst, e->name, &v) != 0) {
+			/*
+			 * OMI's WQL class step, SourceInstance.CIM_X.Prop:
+			 * no such property, but a class the instance is of,
+			 * scopes the next step (compile.c folds it too when
+			 * it has a schema; this serves a query compiled
+			 * without one alike).
+			 */
+			if (e->next != NULL && e->scope == NULL &&
+			    e->index == QI_NONE && e->next->scope == NULL &&
+			    env->isa != NULL &&
+			    env->isa(env->arg, inst, e->name))
+				continue;
 			return value_null;
+		}
 		v = value_sane(&v);
 		if (e->index == QI_NUM) {
 			if (v.type != QV_ARRAY || e->num < 0 ||

@@ -230,6 +230,10 @@ static const struct fake_inst ind_job_failed = { MOD_ISA, {
 	{ "SourceInstance", VO(&job_exception) },
 	{ "PreviousInstance", VO(&job_running_60) },
 } };
+static const struct fake_inst ind_job_went_wrong = { MOD_ISA, {
+	{ "SourceInstance", VO(&job_exception) },
+	{ "PreviousInstance", VO(&job_completed) },
+} };
 static const struct fake_inst ind_job_created = {
 	{ "CIM_InstCreation", "CIM_InstIndication", "CIM_Indication" }, {
 	{ "SourceInstance", VO(&job_running_50) },
@@ -323,6 +327,9 @@ refused(const char *lang, const char *text, bool with_schema, int want_rc,
 	assert_null(q);
 }
 
+#define QUERY_BIG	4098	/* 4097 bytes and the NUL */
+#define FROM_MOD "SELECT * FROM CIM_InstModification WHERE "
+
 /* ---- the SMI-S client filters ------------------------------------------ */
 
 #define Q_JOB	"SELECT * FROM CIM_InstModification WHERE SourceInstance " \
@@ -388,6 +395,11 @@ test_smis_unquantified_star(void **state)
 	assert_true(matches(text, &ind_job_failed));
 	assert_false(matches(text, &ind_job_progress));
 	assert_false(matches(text, &ind_vol_modified));
+	/* Without [*], an array against a number is a type mismatch. */
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.OperationalStatus = 2", &ind_job_progress));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE NOT "
+	    "(SourceInstance.OperationalStatus = 2)", &ind_job_progress));
 	/* The same, with the literal on the left. */
 	assert_true(matches("SELECT * FROM CIM_InstModification WHERE 17 = "
 	    "SourceInstance.OperationalStatus[*]", &ind_job_done));
@@ -433,7 +445,7 @@ test_smis_job_state(void **state)
 	(void)state;
 	assert_true(matches(text, &ind_job_done));
 	assert_false(matches(text, &ind_job_progress));
-	/* A plain CIM_InstModification is no TPD_ConcreteJobInstModification. */
+	/* A CIM_InstModification is no TPD_ConcreteJobInstModification. */
 	assert_false(matches(text, &ind_pair_synced));
 	/* OperationalStatus changed: arrays compare element by element. */
 	text = "SELECT * FROM CIM_InstModification WHERE "
@@ -442,6 +454,11 @@ test_smis_job_state(void **state)
 	assert_true(matches(text, &ind_job_done));
 	assert_false(matches(text, &ind_job_progress));
 	assert_false(matches(text, &ind_vol_modified));
+	/* Same length, [6, 17] against [2, 17]. */
+	assert_true(matches(text, &ind_job_went_wrong));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.OperationalStatus = "
+	    "PreviousInstance.OperationalStatus", &ind_job_went_wrong));
 }
 
 /* ---- constructs -------------------------------------------------------- */
@@ -660,6 +677,25 @@ test_quantifiers(void **state)
 	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
 	    "10 > EVERY SourceInstance.OperationalStatus[*]",
 	    &ind_job_done));
+	/* Every operator mirrors: [2, 17]. */
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 <= EVERY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "2 <= EVERY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 >= EVERY SourceInstance.OperationalStatus[*]",
+	    &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "3 < ANY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 < ANY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "17 <> ANY SourceInstance.OperationalStatus[*]", &ind_job_done));
+	/* Unquantified, [*] on the right: ANY, mirrored. */
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "16 < SourceInstance.OperationalStatus[*]", &ind_job_done));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "1 >= SourceInstance.OperationalStatus[*]", &ind_job_done));
 	/* Empty array: ANY false, EVERY true (vacuous). */
 	assert_false(where("ANY PreviousInstance[*] = 1"));
 	assert_true(where("EVERY PreviousInstance[*] = 1"));
@@ -706,6 +742,10 @@ test_logic(void **state)
 	/* NOT binds tighter than AND. */
 	assert_false(where("NOT TRUE AND FALSE"));
 	assert_true(where("NOT (TRUE AND FALSE)"));
+	/* Parenthesized lists of the same operator join the outer one. */
+	assert_false(where("TRUE AND (FALSE AND TRUE)"));
+	assert_true(where("FALSE OR (FALSE OR TRUE) OR FALSE"));
+	assert_true(where("(TRUE AND TRUE) AND (TRUE AND (TRUE AND TRUE))"));
 	/* A long flat list is not nesting. */
 	assert_true(where("1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR "
 	    "1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR 1 = 2 OR "
@@ -795,6 +835,8 @@ test_coercions(void **state)
 	assert_false(where("PerceivedSeverity = 'three'"));
 	assert_false(where("NOT (PerceivedSeverity = 'three')"));
 	assert_false(where("PerceivedSeverity = 'nan'"));
+	assert_false(where("'three' = PerceivedSeverity"));
+	assert_false(where("NOT ('three' = PerceivedSeverity)"));
 	/* Strings order by bytes: 'B' < 'a'. */
 	assert_true(where("'B' < 'a'"));
 	assert_true(where("'ab' > 'a'"));
@@ -851,12 +893,64 @@ test_from_alias_and_select(void **state)
 	    &ind_job_done));
 	q = must_compile("WQL", "SELECT * FROM CIM_InstModification");
 	assert_string_equal(query_from_class(q), "CIM_InstModification");
+	assert_true(query_selects(q, "SourceInstance"));
+	assert_true(query_selects(q, "anything"));
 	query_free(q);
-	q = must_compile("wql", "SELECT * FROM tpd_concretejobinstmodification");
+	q = must_compile("CQL", "SELECT m.SourceInstance.JobState, "
+	    "IndicationTime FROM CIM_InstModification m");
+	assert_true(query_selects(q, "sourceinstance"));
+	assert_true(query_selects(q, "IndicationTime"));
+	assert_false(query_selects(q, "PreviousInstance"));
+	assert_false(query_selects(q, "m"));
+	query_free(q);
+	q = must_compile("wql",
+	    "SELECT * FROM tpd_concretejobinstmodification");
 	assert_string_equal(query_from_class(q),
 	    "tpd_concretejobinstmodification");
 	query_free(q);
 	query_free(NULL);
+}
+
+/* DSP0202's own examples of indication filters (its annex). */
+static void
+test_dsp0202_examples(void **state)
+{
+	(void)state;
+	assert_true(matches("SELECT SourceInstance.CIM_ConcreteJob::JobState, "
+	    "SourceInstance.CIM_ConcreteJob::OperationalStatus FROM "
+	    "CIM_InstModification WHERE SourceInstance ISA CIM_ConcreteJob OR "
+	    "SourceInstance ISA CIM_StorageVolume", &ind_vol_modified));
+	/* [2, 17] against [2]: [1] of the previous is NULL, unknown. */
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance ISA CIM_ConcreteJob AND PreviousInstance ISA "
+	    "CIM_ConcreteJob AND SourceInstance.CIM_ConcreteJob::"
+	    "OperationalStatus[1] <> PreviousInstance.CIM_ConcreteJob::"
+	    "OperationalStatus[1]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "NOT EVERY SourceInstance.OperationalStatus[*] = 2",
+	    &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE EVERY "
+	    "CIM_InstModification.SourceInstance.OperationalStatus[*] <> 6",
+	    &ind_job_done));
+}
+
+/* OMI's WQL: a class as a step of its own is a scope. */
+static void
+test_wql_class_step(void **state)
+{
+	(void)state;
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.CIM_ConcreteJob.JobState = 7", &ind_job_done));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.CIM_StorageVolume.OperationalStatus[0] = 2",
+	    &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.CIM_StorageVolume.OperationalStatus[0] = 2",
+	    &ind_vol_modified));
+	refused("WQL", FROM_MOD "SourceInstance.CIM_StorageVolume.JobState = "
+	    "7", true, -EINVAL, "line 1, column 57: unknown property "
+	    "'JobState' of CIM_StorageVolume");
+	refusals_done();
 }
 
 static void
@@ -872,10 +966,29 @@ test_without_schema(void **state)
 	assert_non_null(q);
 	assert_false(match_on(q, &ind_job_done));
 	query_free(q);
-	/* errbuf may be NULL. */
+	/* OMI's class step means the same with or without a schema. */
+	assert_int_equal(query_compile("WQL", "SELECT * FROM "
+	    "CIM_InstModification WHERE SourceInstance.CIM_ConcreteJob."
+	    "JobState = 7", NULL, &q, err, sizeof(err)), 0);
+	assert_true(match_on(q, &ind_job_done));
+	assert_false(match_on(q, &ind_job_progress));
+	query_free(q);
+	assert_int_equal(query_compile("WQL", "SELECT * FROM "
+	    "CIM_InstModification WHERE SourceInstance.CIM_StorageVolume."
+	    "OperationalStatus[0] = 2", NULL, &q, err, sizeof(err)), 0);
+	assert_false(match_on(q, &ind_job_done));
+	assert_true(match_on(q, &ind_vol_modified));
+	query_free(q);
+	/* errbuf may be NULL, or short: the message is cut, still a string. */
 	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, NULL, 0),
 	    -EINVAL);
 	assert_null(q);
+	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, err, 10),
+	    -EINVAL);
+	assert_string_equal(err, "line 1, c");
+	assert_int_equal(query_compile("CQL", "SELECT * FROM X WHERE a = 'x",
+	    NULL, &q, err, 24), -EINVAL);
+	assert_string_equal(err, "line 1, column 27: unte");
 }
 
 static void
@@ -908,8 +1021,6 @@ test_env_edge_cases(void **state)
 
 /* ---- refusals ---------------------------------------------------------- */
 
-#define QUERY_BIG	4098	/* 4097 bytes and the NUL */
-#define FROM_MOD "SELECT * FROM CIM_InstModification WHERE "
 
 static void
 test_refuse_language(void **state)
@@ -1037,6 +1148,9 @@ test_refuse_lexical(void **state)
 	    "line 1, column 46: real literal out of range");
 	refused("WQL", FROM_MOD "a[18446744073709551615] = 1", true, -EINVAL,
 	    "line 1, column 44: array index out of range");
+	refused("CQL", FROM_MOD "ANY SourceInstance.OperationalStatus[*] <> "
+	    "#'OK'", true, -EINVAL, "line 1, column 85: symbolic constants "
+	    "(#'...') are not supported: use the number");
 	refusals_done();
 }
 
@@ -1101,6 +1215,16 @@ test_refuse_names(void **state)
 	    "class has it)");
 	refused("CQL", FROM_MOD "SourceInstance ISA CIM_Job", true, -EINVAL,
 	    "line 1, column 61: unknown class 'CIM_Job'");
+	/* Deep in the condition, and in a long SELECT list. */
+	refused("CQL", FROM_MOD "TRUE AND NOT (FALSE OR SourceInstance."
+	    "JobStat = 7)", true, -EINVAL, "line 1, column 80: unknown "
+	    "property 'JobStat' (no class has it)");
+	refused("CQL", "SELECT SourceInstance, PreviousInstance, "
+	    "IndicationTime, IndicationIdentifier, SourceInstanceModelPath, "
+	    "SourceInstanceHost, PerceivedSeverity, CorrelatedIndications, "
+	    "SourceInstance.JobState, Bogus FROM CIM_InstModification", true,
+	    -EINVAL, "line 1, column 192: unknown property 'Bogus' of "
+	    "CIM_InstModification");
 	refused("CQL", "SELECT SourceInstance, Bogus FROM CIM_InstModification",
 	    true, -EINVAL, "line 1, column 24: unknown property 'Bogus' of "
 	    "CIM_InstModification");
@@ -1138,6 +1262,8 @@ main(void)
 		cmocka_unit_test(test_coercions),
 		cmocka_unit_test(test_nan),
 		cmocka_unit_test(test_from_alias_and_select),
+		cmocka_unit_test(test_dsp0202_examples),
+		cmocka_unit_test(test_wql_class_step),
 		cmocka_unit_test(test_without_schema),
 		cmocka_unit_test(test_env_edge_cases),
 		cmocka_unit_test(test_refuse_language),
