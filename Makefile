@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 # Debian packages the build, the tests and `make run` need (installed by `make deps`).
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
 	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl \
-	   libxxhash-dev
+	   libxxhash-dev bison flex
 DEB_BENCH_PKGS = wrk qemu-utils rsync fio slowhttptest
 
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -69,8 +69,13 @@ INDIC_OBJS   = $(patsubst %.c,%$(O).o,$(wildcard indic/*.c))
 CONF_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard conf/*.c))
 BASE_OBJS    = $(patsubst %.c,%$(O).o,$(wildcard base/*.c))
 CIM_OBJS     = $(patsubst %.c,%$(O).o,$(wildcard cim/*.c))
+# query/'s parser and scanner are generated (bison, flex) into the tree at
+# build time and never committed: gen_*.c are named here, not found.
+QUERY_GEN    = query/gen_parse.c query/gen_lex.c
+QUERY_SRCS   = $(sort $(filter-out query/gen_%,$(wildcard query/*.c)) $(QUERY_GEN))
+QUERY_OBJS   = $(patsubst %.c,%$(O).o,$(QUERY_SRCS))
 DAEMON_OBJS  = $(patsubst %.c,%$(O).o,$(filter-out daemon/main.c,$(wildcard daemon/*.c)))
-CORE_OBJS    = $(DAEMON_OBJS) $(CIM_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(INDIC_OBJS) $(BLOCK_OBJS) $(CONF_OBJS) $(BASE_OBJS)
+CORE_OBJS    = $(DAEMON_OBJS) $(CIM_OBJS) $(CIMXML_OBJS) $(REPLICA_OBJS) $(INDIC_OBJS) $(BLOCK_OBJS) $(CONF_OBJS) $(QUERY_OBJS) $(BASE_OBJS)
 
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(patsubst %.c,%,$(UNIT_SRCS))
@@ -89,6 +94,7 @@ LIB_CONF    = conf/libconf$(O).a
 LIB_DAEMON  = daemon/libdaemon$(O).a
 LIB_CIM     = cim/libcim$(O).a
 LIB_BASE    = base/libbase$(O).a
+LIB_QUERY   = query/libquery$(O).a
 $(LIB_CIMXML): $(CIMXML_OBJS)
 $(LIB_BLOCK): $(BLOCK_OBJS)
 $(LIB_REPLICA): $(REPLICA_OBJS)
@@ -97,11 +103,12 @@ $(LIB_CONF): $(CONF_OBJS)
 $(LIB_DAEMON): $(DAEMON_OBJS)
 $(LIB_CIM): $(CIM_OBJS)
 $(LIB_BASE): $(BASE_OBJS)
+$(LIB_QUERY): $(QUERY_OBJS)
 %.a:
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_BLOCK) $(LIB_CONF) $(LIB_BASE)
+LIBS_CORE   = $(LIB_DAEMON) $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_BLOCK) $(LIB_CONF) $(LIB_QUERY) $(LIB_BASE)
 
 arrayd: daemon/main$(O).o $(LIBS_CORE) .buildmode
 	@echo "  LD      $@"
@@ -113,6 +120,17 @@ daemon/main$(O).o: ALL_CFLAGS += -DSYSCONFDIR='"$(SYSCONFDIR)"'
 %$(O).o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The filter-query grammar: bison (pure, locations) and flex (reentrant,
+# bison bridge).  -Werror on bison's warnings: a conflict or an unused rule
+# fails the build, as a compiler warning does.
+query/gen_parse.c query/gen_parse.h &: query/parse.y
+	@echo "  BISON   $@"
+	$(Q)bison -Wall -Werror -o query/gen_parse.c --defines=query/gen_parse.h $<
+query/gen_lex.c: query/lex.l
+	@echo "  FLEX    $@"
+	$(Q)flex -o $@ $<
+$(patsubst %.c,%$(O).o,$(QUERY_GEN)): query/gen_parse.h
 
 # TEST_CASE=name runs only the matching cases of a unit test; the filter is
 # forced into every test (tests/unit/case_filter.h), so no main() knows of it.
@@ -134,7 +152,9 @@ tests/unit/test_conf_%: tests/unit/test_conf_%$(O).o .buildmode $(LIB_CONF)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
 tests/unit/test_base_%: tests/unit/test_base_%$(O).o .buildmode $(LIB_BASE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka
-LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_CONF) $(LIB_BASE)
+tests/unit/test_query: tests/unit/test_query$(O).o .buildmode $(LIB_QUERY) $(LIB_BASE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_QUERY) $(LIB_BASE) -lcmocka
+LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_CONF) $(LIB_QUERY) $(LIB_BASE)
 tests/unit/test_cim_%: tests/unit/test_cim_%$(O).o .buildmode $(LIBS_CIM_TEST)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBS_CIM_TEST) -Wl,--end-group -lcmocka \
 		$(LIBS_CIMXML) $(LIBS_REPLICA) $(LIBS_CONF) -luv
@@ -149,7 +169,7 @@ tests/bench/copycli: tests/bench/copycli$(O).o $(LIB_BLOCK) .buildmode
 
 # One replay binary per harness (each defines LLVMFuzzerTestOneInput):
 # tests/fuzz/replay runs the CIM-XML harness, replay_<name> fuzz_<name>.c.
-FUZZ_NAMES   = conf users http
+FUZZ_NAMES   = conf users http query
 FUZZ_REPLAYS = tests/fuzz/replay $(patsubst %,tests/fuzz/replay_%,$(FUZZ_NAMES))
 tests/fuzz/replay: tests/fuzz/replay$(O).o tests/fuzz/fuzz_cimxml$(O).o $(LIB_CIMXML) .buildmode
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LIBS_CIMXML)
@@ -196,21 +216,25 @@ check-fuzz-replay: $(FUZZ_REPLAYS)
 	$(Q)./tests/fuzz/replay_conf tests/fuzz/corpus-conf
 	$(Q)./tests/fuzz/replay_users tests/fuzz/corpus-users
 	$(Q)./tests/fuzz/replay_http tests/fuzz/corpus-http
+	$(Q)./tests/fuzz/replay_query tests/fuzz/corpus-query
 
 check-integration: arrayd $(TOOLS)
 	$(Q)tests/integration/run
 
 # The layering rule, checked: lower layers never include higher ones.  One
 # row per layer: the project folders and the system headers it must not
-# include.  base/ is the floor; cim/ (the CIM provider) sits on cimxml/,
-# replica/ and conf/; only daemon/ (the process) sees everything.
-DENY_base     = cimxml conf replica blockdev cim daemon indic
-DENY_cimxml   = conf replica blockdev cim daemon indic
-DENY_conf     = cimxml replica blockdev cim daemon indic
-DENY_replica  = cimxml conf blockdev cim daemon indic
-DENY_indic    = cimxml conf replica blockdev cim daemon
-DENY_blockdev = cimxml conf replica cim daemon indic
+# include.  base/ is the floor; query/ (filter queries) sits on base/
+# only, indic/ (subscriptions, delivery queues) on base/ and SQLite;
+# cim/ (the CIM provider) sits on cimxml/, replica/, indic/, query/ and
+# conf/; only daemon/ (the process) sees everything.
+DENY_base     = cimxml conf replica blockdev cim daemon indic query
+DENY_cimxml   = conf replica blockdev cim daemon indic query
+DENY_conf     = cimxml replica blockdev cim daemon indic query
+DENY_replica  = cimxml conf blockdev cim daemon indic query
+DENY_indic    = cimxml conf replica blockdev cim daemon query
+DENY_blockdev = cimxml conf replica cim daemon indic query
 DENY_cim      = blockdev daemon
+DENY_query    = cimxml conf replica blockdev cim daemon
 SYSDENY_base     = uv.h expat.h microhttpd.h
 SYSDENY_cimxml   = uv.h microhttpd.h
 SYSDENY_conf     = uv.h expat.h microhttpd.h
@@ -218,7 +242,8 @@ SYSDENY_replica  = uv.h expat.h microhttpd.h
 SYSDENY_indic    = uv.h expat.h microhttpd.h curl/curl.h
 SYSDENY_blockdev = expat.h microhttpd.h
 SYSDENY_cim      = microhttpd.h
-LAYERS = base cimxml conf replica indic blockdev cim
+SYSDENY_query    = uv.h expat.h microhttpd.h sqlite3.h
+LAYERS = base cimxml conf replica indic blockdev cim query
 empty :=
 space := $(empty) $(empty)
 check-deps:
@@ -229,7 +254,8 @@ check-deps:
 bench: deps deps-bench all
 	$(Q)tests/bench/run
 
-# libFuzzer builds (clang): fuzz_cimxml, fuzz_conf, fuzz_users, fuzz_http.
+# libFuzzer builds (clang): fuzz_cimxml, fuzz_conf, fuzz_users, fuzz_http,
+# fuzz_query.
 # Run one with its corpus, e.g. tests/fuzz/fuzz_http tests/fuzz/corpus-http.
 FUZZ_CC    = clang
 FUZZ_FLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -I. $(PC_CFLAGS) \
@@ -242,10 +268,12 @@ tests/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_memfile.h $(wildcar
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_conf.c conf/*.c $(LIBS_CONF)
 tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/auth.[ch] daemon/fileio.[ch]
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
-tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch])
+tests/fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(wildcard query/*.[chyl]) $(QUERY_GEN)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_query.c $(QUERY_SRCS)
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] base/*.[ch]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
 		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cim/*.c cimxml/*.c replica/*.c \
-		indic/*.c blockdev/*.c conf/*.c base/*.c $(LIBS_ALL)
+		indic/*.c blockdev/*.c conf/*.c base/*.c $(QUERY_SRCS) $(LIBS_ALL)
 
 # ---- demo ---------------------------------------------------------------------
 run: deps
@@ -273,6 +301,7 @@ uninstall:
 
 clean:
 	rm -f arrayd .buildmode */*.a daemon/*.o cim/*.o base/*.o cimxml/*.o replica/*.o indic/*.o blockdev/*.o conf/*.o tests/unit/*.o \
+		query/*.o query/gen_* \
 		tests/fuzz/*.o $(FUZZ_REPLAYS) $(FUZZ_BINS) $(UNIT_TESTS) $(TOOLS)
 	find . -name '*.d' -delete
 
