@@ -400,6 +400,9 @@ indic_dest_del(struct indic *ix, uint64_t id)
 		return err;
 	}
 	ix->tot.queued -= ((struct indic__dest *)ix->dests.v[i])->queued;
+	/* The cached head may be one of the rows just deleted. */
+	if (ix->head.dest_id == id)
+		memset(&ix->head, 0, sizeof(ix->head));
 	rg_dest_free(ix->dests.v[i]);
 	indic__vec_remove(&ix->dests, (size_t)i);
 	return 0;

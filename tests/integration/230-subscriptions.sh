@@ -40,4 +40,14 @@ stop_daemon
 launch_daemon
 if sub verify-remove; then pass "subscribe verify-remove after restart"
 else fail "subscribe verify-remove (see above)"; fi
+
+# A file that is not an indication database stops the start, with its name.
+stop_daemon
+printf 'not a database, not at all; something else entirely.%.0s' 1 2 3 > "$TEST_DIR/state/indications.db"
+out=$(timeout 20 "$ARRAYD" -c "$CONF" 2>&1); rc=$?
+if [ "$rc" -ne 0 ] && [[ $out == *indications.db*"not an arrayd indication database"* ]]; then
+	pass "garbage indications.db refused at start (exit $rc)"
+else
+	fail "garbage indications.db: exit $rc, output: $(echo "$out" | tail -3)"
+fi
 finish
