@@ -308,13 +308,7 @@ sub_resolve(const struct op_ctx *c, const struct model_class *mc,
 static const struct indic_sub *
 sub_get(const struct op_ctx *c, uint64_t id)
 {
-	const struct indic_sub *s;
-
-	for (size_t i = 0; c->ix != NULL &&
-	    (s = indic_sub_at(c->ix, i)) != NULL; i++)
-		if (s->id == id)
-			return s;
-	return NULL;
+	return c->ix != NULL ? indic_sub_get(c->ix, id) : NULL;
 }
 
 static struct cim_path *

@@ -569,6 +569,14 @@ indic_sub_find(const struct indic *ix, uint64_t filter_id, uint64_t dest_id)
 }
 
 const struct indic_sub *
+indic_sub_get(const struct indic *ix, uint64_t id)
+{
+	const struct indic__sub *x = indic__sub_of(ix, id);
+
+	return x != NULL ? &x->s : NULL;
+}
+
+const struct indic_sub *
 indic_sub_at(const struct indic *ix, size_t i)
 {
 	return i < ix->subs.n ?

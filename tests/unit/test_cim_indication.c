@@ -19,6 +19,8 @@
 #include "cim/intrinsic_int.h"
 #include "indic/indic.h"
 
+#include <time.h>
+
 #define SYS	"2FF70002AC01A2B3"
 
 struct env {
@@ -452,6 +454,83 @@ test_delete(void **state)
 	HAS(o, "h1");
 }
 
+/* Enumeration and lookups at the default max_subscriptions (1000). */
+static void
+test_thousand(void **state)
+{
+	struct env *e = *state;
+	struct indic_limits lim = { .max_per_user = 3000 };
+	struct timespec t0, t1;
+	const char *o;
+	char name[32];
+
+	indic_set_limits(e->ix, &lim);
+	for (unsigned i = 0; i < 1000; i++) {
+		struct indic_filter f = { 0 };
+		struct indic_dest d = { .persistence_type = 2, .protocol = 2 };
+		struct indic_sub s = { .state = 2, .on_fatal_error = 2 };
+
+		snprintf(name, sizeof(name), "f%u", i);
+		f.creation_class = (char *)(uintptr_t)"CIM_IndicationFilter";
+		f.system_ccn = (char *)(uintptr_t)"CIM_ComputerSystem";
+		f.system_name = (char *)(uintptr_t)SYS;
+		f.name = name;
+		f.query = (char *)(uintptr_t)QUERY;
+		f.query_language = (char *)(uintptr_t)"WQL";
+		f.owner = (char *)(uintptr_t)"ed";
+		assert_int_equal(indic_filter_add(e->ix, &f), 0);
+		if (i % 10 == 0) {
+			snprintf(name, sizeof(name), "d%u", i);
+			d.creation_class = (char *)(uintptr_t)
+			    "CIM_ListenerDestinationCIMXML";
+			d.system_ccn = f.system_ccn;
+			d.system_name = f.system_name;
+			d.name = name;
+			d.destination = (char *)(uintptr_t)"http://127.0.0.1:1";
+			d.owner = f.owner;
+			assert_int_equal(indic_dest_add(e->ix, &d), 0);
+		}
+		s.filter_id = f.id;
+		s.dest_id = indic_dest_at(e->ix, i / 10)->id;
+		s.owner = f.owner;
+		assert_int_equal(indic_sub_add(e->ix, &s), 0);
+	}
+	/* The 1001st subscription is over max_subscriptions. */
+	o = call(e, "CreateInstance", NEWI("CIM_IndicationSubscription",
+	    SPROPS(FNAME("f0"), DNAME("d10"))));
+	ERR(o, "1");
+	HAS(o, "max_subscriptions");
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	o = call(e, "EnumerateInstances", CLS("CIM_IndicationSubscription"));
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	assert_int_equal(count(o, "<VALUE.NAMEDINSTANCE>"), 1000);
+	fprintf(stderr, "# EnumerateInstances of 1000 subscriptions: "
+	    "%.1f ms CPU\n",
+	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	o = call(e, "GetInstance", INAME(SNAME(FNAME("f999"), DNAME("d990"))));
+	NOERR(o);
+}
+
+static void
+test_class_listing(void **state)
+{
+	struct env *e = *state;
+	const char *o;
+
+	o = call(e, "EnumerateClassNames", CLS("CIM_ListenerDestination")
+	    "<IPARAMVALUE NAME=\"DeepInheritance\"><VALUE>TRUE</VALUE>"
+	    "</IPARAMVALUE>");
+	HAS(o, "<CLASSNAME NAME=\"CIM_ListenerDestinationCIMXML\"/>");
+	HAS(o, "<CLASSNAME NAME=\"CIM_IndicationHandlerCIMXML\"/>");
+	o = call(e, "EnumerateClasses", CLS("CIM_Service"));
+	HAS(o, "<CLASS NAME=\"CIM_IndicationService\"");
+	o = call(e, "GetClass", CLS("CIM_IndicationFilter")
+	    "<IPARAMVALUE NAME=\"IncludeQualifiers\"><VALUE>TRUE</VALUE>"
+	    "</IPARAMVALUE>");
+	HAS(o, "<PROPERTY NAME=\"Query\" TYPE=\"string\"");
+	HAS(o, "<QUALIFIER NAME=\"Key\"");
+}
+
 static void
 test_switched_off(void **state)
 {
@@ -489,6 +568,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_modify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thousand, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_class_listing, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_switched_off, setup,
 		    teardown),
 	};
