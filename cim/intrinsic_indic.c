@@ -145,8 +145,9 @@ ind_keys_get(struct op_ctx *c, const struct cim_instance *in,
 	else if (strlen(k->sccn) > IND_NAME_MAX ||
 	    (!model_class_known(k->sccn) &&
 	    strcasecmp(k->sccn, "CIM_ComputerSystem") != 0)) {
-		op_error(c, CIM_ERR_INVALID_PARAMETER, "SystemCreationClassName "
-		    "'%.64s' is not a system class", k->sccn);
+		op_error(c, CIM_ERR_INVALID_PARAMETER,
+		    "SystemCreationClassName '%.64s' is not a system class",
+		    k->sccn);
 		return -EINVAL;
 	}
 	if (k->sysname == NULL || k->sysname[0] == '\0')
@@ -293,9 +294,9 @@ ind_create_filter(struct op_ctx *c, const struct cim_instance *in)
 		const char *ns = snss->items[i];
 
 		if (ns == NULL || model_ns_canon(ns) == NULL) {
-			op_error(c, CIM_ERR_INVALID_PARAMETER, "SourceNamespaces"
-			    ": '%.64s' is not a namespace of this server",
-			    ns != NULL ? ns : "NULL");
+			op_error(c, CIM_ERR_INVALID_PARAMETER,
+			    "SourceNamespaces: '%.64s' is not a namespace of "
+			    "this server", ns != NULL ? ns : "NULL");
 			cim_buf_release(&joined);
 			return;
 		}

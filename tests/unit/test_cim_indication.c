@@ -142,9 +142,11 @@ count(const char *hay, const char *needle)
 }
 
 #define HAS(s, x)	do { if (strstr((s), (x)) == NULL) { \
-	fprintf(stderr, "missing: %s\nin: %s\n", (x), (s)); fail(); } } while (0)
+	fprintf(stderr, "missing: %s\nin: %s\n", (x), (s)); \
+	fail(); } } while (0)
 #define LACKS(s, x)	do { if (strstr((s), (x)) != NULL) { \
-	fprintf(stderr, "unexpected: %s\nin: %s\n", (x), (s)); fail(); } } while (0)
+	fprintf(stderr, "unexpected: %s\nin: %s\n", (x), (s)); \
+	fail(); } } while (0)
 #define ERR(s, code)	HAS((s), "<ERROR CODE=\"" code "\"")
 #define NOERR(s)	LACKS((s), "<ERROR")
 
@@ -202,7 +204,8 @@ make_three(struct env *e)
 	o = call(e, "CreateInstance", NEWI("CIM_IndicationFilter",
 	    FPROPS("f1", "WQL", QUERY)));
 	NOERR(o);
-	HAS(o, "<IRETURNVALUE><INSTANCENAME CLASSNAME=\"CIM_IndicationFilter\"");
+	HAS(o, "<IRETURNVALUE><INSTANCENAME "
+	    "CLASSNAME=\"CIM_IndicationFilter\"");
 	o = call(e, "CreateInstance", NEWI("CIM_ListenerDestinationCIMXML",
 	    DPROPS("d1", "http://127.0.0.1:5999")));
 	NOERR(o);
@@ -234,7 +237,8 @@ test_create_get_enum(void **state)
 	    "<VALUE>2</VALUE>");
 	HAS(o, "<PROPERTY NAME=\"OnFatalErrorPolicy\" TYPE=\"uint16\">"
 	    "<VALUE>2</VALUE>");
-	o = call(e, "EnumerateInstanceNames", CLS("CIM_IndicationSubscription"));
+	o = call(e, "EnumerateInstanceNames",
+	    CLS("CIM_IndicationSubscription"));
 	assert_int_equal(count(o, "<INSTANCENAME CLASSNAME=\""
 	    "CIM_IndicationSubscription\""), 1);
 	o = call(e, "EnumerateInstances", CLS("CIM_ListenerDestination"));
@@ -284,7 +288,8 @@ test_service_profile_schema(void **state)
 	    "<VALUE>8</VALUE>");
 	HAS(o, "<PROPERTY NAME=\"FilterCreationEnabled\" TYPE=\"boolean\">"
 	    "<VALUE>TRUE</VALUE>");
-	o = call(e, "EnumerateInstanceNames", CLS("CIM_ElementConformsToProfile"));
+	o = call(e, "EnumerateInstanceNames",
+	    CLS("CIM_ElementConformsToProfile"));
 	HAS(o, "CIM_IndicationService");
 	o = call(e, "EnumerateInstanceNames", CLS("CIM_HostedService"));
 	HAS(o, "CIM_IndicationService");
