@@ -224,10 +224,10 @@ check-integration: arrayd $(TOOLS)
 
 # The layering rule, checked: lower layers never include higher ones.  One
 # row per layer: the project folders and the system headers it must not
-# include.  base/ is the floor; query/ (filter queries) and indic/
-# (subscriptions, delivery queues) sit on base/ only; cim/ (the CIM
-# provider) sits on cimxml/, replica/, indic/, query/ and conf/; only
-# daemon/ (the process) sees everything, libcurl included.
+# include.  base/ is the floor; query/ (filter queries) sits on base/
+# only, indic/ (subscriptions, delivery queues) on base/ and SQLite;
+# cim/ (the CIM provider) sits on cimxml/, replica/, indic/, query/ and
+# conf/; only daemon/ (the process) sees everything, libcurl included.
 DENY_base     = cimxml conf replica blockdev cim daemon indic query
 DENY_cimxml   = conf replica blockdev cim daemon indic query
 DENY_conf     = cimxml replica blockdev cim daemon indic query

@@ -157,6 +157,8 @@ void indic_totals(const struct indic *ix, struct indic_totals *out);
 
 /* The number of records of each kind an owner holds (limits, status). */
 unsigned indic_owner_count(const struct indic *ix, const char *owner);
+/* A subscription by id (O(log n)); NULL none. */
+const struct indic_sub *indic_sub_get(const struct indic *ix, uint64_t id);
 /* Queued indications of one destination. */
 size_t indic_dest_queued(const struct indic *ix, uint64_t dest_id);
 

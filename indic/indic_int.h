@@ -36,7 +36,8 @@ struct indic {
 	struct indic__vec filters;	/* struct indic_filter * */
 	struct indic__vec dests;	/* struct indic__dest * */
 	struct indic__vec subs;		/* struct indic__sub * */
-	struct indic_totals tot;	/* delivered/retried/dropped persisted in meta */
+	/* delivered/retried/dropped also persisted in meta */
+	struct indic_totals tot;
 	struct indic_item head;		/* indic_head's answer, body owned */
 	char *head_body;
 };

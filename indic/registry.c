@@ -400,6 +400,9 @@ indic_dest_del(struct indic *ix, uint64_t id)
 		return err;
 	}
 	ix->tot.queued -= ((struct indic__dest *)ix->dests.v[i])->queued;
+	/* The cached head may be one of the rows just deleted. */
+	if (ix->head.dest_id == id)
+		memset(&ix->head, 0, sizeof(ix->head));
 	rg_dest_free(ix->dests.v[i]);
 	indic__vec_remove(&ix->dests, (size_t)i);
 	return 0;
@@ -563,6 +566,14 @@ indic_sub_find(const struct indic *ix, uint64_t filter_id, uint64_t dest_id)
 			return &x->s;
 	}
 	return NULL;
+}
+
+const struct indic_sub *
+indic_sub_get(const struct indic *ix, uint64_t id)
+{
+	const struct indic__sub *x = indic__sub_of(ix, id);
+
+	return x != NULL ? &x->s : NULL;
 }
 
 const struct indic_sub *
