@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 # Debian packages the build, the tests and `make run` need (installed by `make deps`).
 DEB_PKGS = gcc make pkg-config libmicrohttpd-dev libexpat1-dev libuv1-dev libssl-dev \
 	   libsqlite3-dev libcmocka-dev libinih-dev sblim-wbemcli curl python3 openssl \
-	   libxxhash-dev bison flex
+	   libxxhash-dev libcurl4-openssl-dev bison flex
 DEB_BENCH_PKGS = wrk qemu-utils rsync fio slowhttptest
 
 WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -40,7 +40,8 @@ ifdef WERROR
 DEV_CFLAGS = -Werror
 endif
 
-PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv libmicrohttpd expat sqlite3 openssl inih 2>/dev/null)
+PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv libmicrohttpd expat sqlite3 openssl inih libcurl 2>/dev/null)
+PC_LIBS_CURL := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARN) $(DEV_CFLAGS) $(SAN_CFLAGS) \
 	     $(PC_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
@@ -50,7 +51,7 @@ LIBS_BLOCK   = -luv -lpthread
 LIBS_REPLICA = -lsqlite3
 LIBS_INDIC   = -lsqlite3
 LIBS_CONF    = -linih
-LIBS_DAEMON  = -lmicrohttpd -lssl -lcrypto -lm
+LIBS_DAEMON  = -lmicrohttpd $(PC_LIBS_CURL) -lssl -lcrypto -lm
 LIBS_ALL     = $(LIBS_DAEMON) $(LIBS_CIMXML) $(LIBS_BLOCK) $(LIBS_REPLICA) $(LIBS_CONF)
 
 Q = $(if $(V),,@)
@@ -223,9 +224,10 @@ check-integration: arrayd $(TOOLS)
 
 # The layering rule, checked: lower layers never include higher ones.  One
 # row per layer: the project folders and the system headers it must not
-# include.  base/ is the floor; query/ (filter queries) sits on base/
-# only; cim/ (the CIM provider) sits on cimxml/, replica/, indic/, query/
-# and conf/; only daemon/ (the process) sees everything.
+# include.  base/ is the floor; query/ (filter queries) and indic/
+# (subscriptions, delivery queues) sit on base/ only; cim/ (the CIM
+# provider) sits on cimxml/, replica/, indic/, query/ and conf/; only
+# daemon/ (the process) sees everything, libcurl included.
 DENY_base     = cimxml conf replica blockdev cim daemon indic query
 DENY_cimxml   = conf replica blockdev cim daemon indic query
 DENY_conf     = cimxml replica blockdev cim daemon indic query
@@ -233,15 +235,15 @@ DENY_replica  = cimxml conf blockdev cim daemon indic query
 DENY_indic    = cimxml conf replica blockdev cim daemon query
 DENY_blockdev = cimxml conf replica cim daemon indic query
 DENY_cim      = blockdev daemon
-DENY_query    = cimxml conf replica blockdev cim daemon
-SYSDENY_base     = uv.h expat.h microhttpd.h
-SYSDENY_cimxml   = uv.h microhttpd.h
-SYSDENY_conf     = uv.h expat.h microhttpd.h
-SYSDENY_replica  = uv.h expat.h microhttpd.h
+DENY_query    = cimxml conf replica blockdev cim daemon indic
+SYSDENY_base     = uv.h expat.h microhttpd.h curl/curl.h
+SYSDENY_cimxml   = uv.h microhttpd.h curl/curl.h
+SYSDENY_conf     = uv.h expat.h microhttpd.h curl/curl.h
+SYSDENY_replica  = uv.h expat.h microhttpd.h curl/curl.h
 SYSDENY_indic    = uv.h expat.h microhttpd.h curl/curl.h
-SYSDENY_blockdev = expat.h microhttpd.h
-SYSDENY_cim      = microhttpd.h
-SYSDENY_query    = uv.h expat.h microhttpd.h sqlite3.h
+SYSDENY_blockdev = expat.h microhttpd.h curl/curl.h
+SYSDENY_cim      = microhttpd.h curl/curl.h
+SYSDENY_query    = uv.h expat.h microhttpd.h sqlite3.h curl/curl.h
 LAYERS = base cimxml conf replica indic blockdev cim query
 empty :=
 space := $(empty) $(empty)
@@ -269,7 +271,7 @@ tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
 tests/fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(wildcard query/*.[chyl]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_query.c $(QUERY_SRCS)
-tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] query/*.[chyl] base/*.[ch]) $(QUERY_GEN)
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] query/*.[ch] base/*.[ch]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
 		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cim/*.c cimxml/*.c replica/*.c \
 		indic/*.c blockdev/*.c conf/*.c $(QUERY_SRCS) base/*.c $(LIBS_ALL)

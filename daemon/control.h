@@ -11,6 +11,7 @@
  *   volume	<id>	<name>	<pool>	<size>	<flags: - or ,-list of snapshot|failed|missing|configured>
  *   pair	<src>	<tgt>	<PC|VC>	<sync state>	<SyncState name>	<copy type>	<percent or ->
  *   job	<id>	<kind>	<state>	<JobState name>	<percent>	<done>	<total>	<bytes/s>	<eta s or ->
+ *   indications	...	and destination	...	lines (export.h), when indications run
  *   end
  *
  * Sizes are bytes.  A pool line comes for every configured pool the
@@ -29,6 +30,7 @@ struct conf;
 struct replica_set;
 struct copyglue;
 struct control;
+struct export;
 
 /*
  * Listen on `path` (a stale socket there is removed: the caller holds the
@@ -43,6 +45,9 @@ int control_start(uv_loop_t *loop, const char *path, struct replica_set *rs,
  */
 void control_set_conf(struct control *c, const struct conf *conf);
 
+/* The exporter whose lines the snapshot adds (borrowed; NULL: none). */
+void control_set_export(struct control *c, const struct export *ex);
+
 /*
  * Stop listening, drop client connections, unlink the socket; `cb` runs
  * once every handle is closed (then the control is freed).
@@ -51,9 +56,10 @@ void control_close(struct control *c, void (*cb)(void *arg), void *arg);
 
 /*
  * Render the snapshot into a new string owned by the caller (free), NULL
- * on out of memory.  `g` may be NULL (no rates), `c` too (no pools).
+ * on out of memory.  `g` may be NULL (no rates), `c` too (no pools), `ex`
+ * too (no indications).
  */
 char *control_snapshot(const struct replica_set *rs,
-    const struct copyglue *g, const struct conf *c);
+    const struct copyglue *g, const struct conf *c, const struct export *ex);
 
 #endif /* ARRAYD_CONTROL_H */

@@ -24,12 +24,14 @@
 #include <unistd.h>
 
 #include "blockdev/blockdev.h"
+#include "cim/indication.h"
 #include "conf/conf.h"
 #include "daemon/auth.h"
 #include "daemon/control.h"
 #include "daemon/cimglue.h"
 #include "daemon/copyglue.h"
 #include "daemon/dbckpt.h"
+#include "daemon/export.h"
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
@@ -294,6 +296,9 @@ on_replica_changed(void *arg, const struct replica_event *ev)
 
 	cimop_changed(&d->cimop, ev);
 	metrics_observe_change(d->metrics, ev);
+	/* Subscribers learn it too: queued now, delivered by the exporter. */
+	if (d->ci != NULL)
+		cim_indicate(d->ci, ev);
 }
 
 static int
@@ -351,34 +356,102 @@ daemon_replicas(struct daemon *d)
 	return err;
 }
 
+/* The registry's limits from [indications] (start, reload). */
+static void
+daemon_indic_limits(const struct conf *c, struct indic_limits *lim)
+{
+	lim->max_subscriptions = c->indications.max_subscriptions;
+	lim->max_per_user = c->indications.max_per_user;
+	lim->queue_max = c->indications.queue_max;
+}
+
+/* A CA bundle that cannot be read fails every https delivery: say so now. */
+static int
+daemon_ca_file_ok(const struct conf *c)
+{
+	const char *ca = c->indications.ca_file;
+
+	if (ca == NULL || access(ca, R_OK) == 0)
+		return 0;
+	log_errorx("[indications] ca_file %s: %s", ca, strerror(errno));
+	return -errno;
+}
+
 /*
- * The indication registry <state_dir>/indications.db, when [indications]
- * enabled (the default).  A file that is not ours stops the start, as the
- * replica store does: subscriptions silently lost would be worse.
+ * Replica changes become indications queued for every matching
+ * subscription; each queued one kicks the exporter.
+ * SourceInstanceHost is the host_name of the configuration, else ours.
+ */
+static int
+daemon_indication_events(struct daemon *d)
+{
+	struct cim_indication_opts o;
+	char host[256] = "";
+	int err;
+
+	memset(&o, 0, sizeof(o));
+	if (d->conf->host_name != NULL)
+		snprintf(host, sizeof(host), "%s", d->conf->host_name);
+	else if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	o.conf = d->conf;
+	o.rs = d->rs;
+	o.ix = d->ix;
+	o.host = host;
+	o.progress_interval_ms = d->conf->indications.progress_interval_ms;
+	o.kick = export_kick;
+	o.kick_arg = d->ex;
+	if ((err = cim_indication_new(&o, &d->ci)) != 0)
+		log_errorx("indications: %s", strerror(-err));
+	return err;
+}
+
+/*
+ * When [indications] enabled (the default): the registry
+ * <state_dir>/indications.db (a file that is not ours stops the start, as
+ * the replica store does: subscriptions silently lost would be worse),
+ * its delivery (what an earlier run queued goes out as soon as the loop
+ * runs) and the events that fill it.
  */
 static int
 daemon_indications(struct daemon *d)
 {
-	const struct conf_indications *ci = &d->conf->indications;
-	struct indic_limits lim = {
-		.max_subscriptions = ci->max_subscriptions,
-		.max_per_user = ci->max_per_user,
-		.queue_max = ci->queue_max,
-	};
+	const struct conf *c = d->conf;
+	struct indic_limits lim;
+	struct indic_totals t;
 	char errbuf[256] = "", *db;
 	int err;
 
-	if (!ci->enabled)
+	if (!c->indications.enabled) {
+		log_info("indications: off ([indications] enabled = no): no "
+		    "subscriptions served, nothing queued or sent");
 		return 0;
-	if ((db = daemon_path_join(d->conf->state_dir,
-	    "indications.db")) == NULL)
+	}
+	if ((err = daemon_ca_file_ok(c)) != 0)
+		return err;
+	if ((db = daemon_path_join(c->state_dir, "indications.db")) == NULL)
 		return -ENOMEM;
+	daemon_indic_limits(c, &lim);
 	err = indic_open(db, &lim, &d->ix, errbuf, sizeof(errbuf));
 	if (err != 0)
 		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
 		    strerror(-err));
 	free(db);
-	return err;
+	if (err != 0)
+		return err;
+	if ((err = export_start(&d->loop, d->ix, c, &d->ex)) != 0) {
+		log_errorx("indications: cannot start delivery: %s",
+		    strerror(-err));
+		return err;
+	}
+	if ((err = daemon_indication_events(d)) != 0)
+		return err;
+	indic_totals(d->ix, &t);
+	log_info("indications: %u subscriptions, %" PRIu64 " queued; a "
+	    "failed delivery is retried for %u s", t.subs, t.queued,
+	    conf_retry_window(&c->indications));
+	return 0;
+}
 }
 
 static void
@@ -432,6 +505,7 @@ daemon_listen(struct daemon *d)
 		return err;
 	}
 	control_set_conf(d->ctl, c);
+	control_set_export(d->ctl, d->ex);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)c->listen;
 	o.nlisten = c->nlisten;
@@ -505,7 +579,7 @@ daemon_reload(struct daemon *d)
 		    "configuration", d->conf_path);
 		return;
 	}
-	if (daemon_auth_load(n, &auth) != 0) {
+	if (daemon_ca_file_ok(n) != 0 || daemon_auth_load(n, &auth) != 0) {
 		log_errorx("reload: keeping the running configuration");
 		conf_free(n);
 		return;
@@ -541,7 +615,17 @@ daemon_reload(struct daemon *d)
 	/* Volumes whose file is back are healthy again; new ones checked. */
 	if (replica_volumes_rescan(d->rs) != 0)
 		log_warnx("reload: volumes not rescanned (state store)");
+	if (d->ix != NULL) {
+		struct indic_limits lim;
+
+		daemon_indic_limits(n, &lim);
+		indic_set_limits(d->ix, &lim);
+	}
+	if (d->ci != NULL)
+		cim_indication_set_interval(d->ci,
+		    n->indications.progress_interval_ms);
 	/* Everyone reading the old configuration moves before it is freed. */
+	export_set_conf(d->ex, n);
 	d->routes.conf = n;
 	control_set_conf(d->ctl, n);
 	conf_free(d->conf);
@@ -593,6 +677,12 @@ daemon_close_all(struct daemon *d)
 		d->closing++;
 		control_close(d->ctl, on_module_closed, d);
 		d->ctl = NULL;
+	}
+	/* What is in flight stays queued for the next start. */
+	if (d->ex != NULL) {
+		d->closing++;
+		export_close(d->ex, on_module_closed, d);
+		d->ex = NULL;
 	}
 	if (d->eng != NULL) {
 		d->closing++;
@@ -695,6 +785,7 @@ daemon_fini(struct daemon *d)
 	if (err != 0)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
+	cim_indication_free(d->ci);
 	indic_close(d->ix);
 	copyglue_free(d->glue);
 	metrics_free(d->metrics);
@@ -755,6 +846,7 @@ daemon_start(struct daemon *d)
 	d->routes.metrics = d->metrics;
 	d->routes.rs = d->rs;
 	d->routes.conf = d->conf;
+	d->routes.ex = d->ex;
 	daemon_signals(d);
 	return daemon_listen(d);
 }

@@ -25,6 +25,8 @@ struct http_server;
 struct control;
 struct dbckpt;
 struct indic;
+struct export;
+struct cim_indication;
 
 struct daemon {
 	uv_loop_t		 loop;
@@ -42,7 +44,9 @@ struct daemon {
 	struct copyglue		*glue;
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
-	struct indic		*ix;	/* subscriptions; NULL: indications off */
+	struct indic		*ix;	/* subscriptions, queues; NULL: off */
+	struct export		*ex;	/* delivers them; NULL: off */
+	struct cim_indication	*ci;	/* replica changes -> indications */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;
