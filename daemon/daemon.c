@@ -452,7 +452,6 @@ daemon_indications(struct daemon *d)
 	    conf_retry_window(&c->indications));
 	return 0;
 }
-}
 
 static void
 daemon_cimop_limits(struct daemon *d)
