@@ -169,6 +169,23 @@ seq=$(ic sequence)
 expect_match "SequenceNumbers without gap or repeat" '^ok [0-9]+$' "$seq"
 expect_eq "every request answered 200" "$(ic count)" "$(ic count --answer 200)"
 expect_eq "the filter that matches nothing got nothing" 0 "$(ic count --filter never)"
+# Latency: IndicationTime (the change handed over) to the listener's receipt.
+lat=$(python3 - "$OUT" <<'PY'
+import calendar, json, sys, time
+ms = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    t = (r.get("props") or {}).get("IndicationTime") or ""
+    if len(t) < 21:
+        continue
+    sec = calendar.timegm(time.strptime(t[:14], "%Y%m%d%H%M%S"))
+    ms.append((r["t"] - sec - int(t[15:21]) / 1e6) * 1000)
+ms.sort()
+print("p50 %.1f ms, max %.1f ms over %d" % (ms[len(ms) // 2], ms[-1], len(ms))
+      if ms else "none")
+PY
+)
+note "change to receipt: $lat"
 note "$(ic count) indications: $(ic events | awk '{print $2}' | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
 
 finish
