@@ -37,6 +37,7 @@
 #include "cim/model_int.h"
 #include "cim/schema.h"
 #include "indic/indic.h"
+#include "query/query.h"
 
 #define IND_NAME_MAX	256	/* Name key */
 #define IND_TEXT_MAX	4096	/* Query, Destination */
@@ -206,30 +207,63 @@ ind_answer_path(struct op_ctx *c, enum model_kind kind, uint64_t id)
 	cim_buf_puts(c->out, "</IRETURNVALUE>");
 }
 
+/* query/'s view of the class repository (names checked at subscribe). */
+static bool
+ind_q_class(void *arg, const char *cls, bool *is_indication)
+{
+	(void)arg;
+	if (schema_class(cls) == NULL && !model_class_known(cls))
+		return false;
+	*is_indication = schema_isa(cls, "CIM_Indication");
+	return true;
+}
+
+static bool
+ind_q_prop(void *arg, const char *cls, const char *prop)
+{
+	const struct cim_class *k;
+
+	(void)arg;
+	/* No class named (a bare property): the evaluator decides later. */
+	if (cls == NULL)
+		return true;
+	if ((k = schema_class(cls)) == NULL)
+		return false;
+	for (size_t i = 0; i < k->nprops; i++)
+		if (strcasecmp(k->props[i].name, prop) == 0)
+			return true;
+	return false;
+}
+
 /*
- * The query languages compiled at CreateInstance.  DSP1054 names WQL and
- * DMTF:CQL; "CQL" is what older SFCB clients send for the latter.
+ * Compile the filter's query (query/): a language it does not speak is
+ * CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED, anything else it refuses
+ * CIM_ERR_INVALID_QUERY with its message, here and never at delivery.
+ * The compiled form is not kept: the event side compiles the stored text
+ * again when it needs it (cheap, and a restart must do so anyway).
  */
 static int
 ind_query_check(struct op_ctx *c, const char *lang, const char *query)
 {
-	static const char *const langs[] = { "WQL", "DMTF:CQL", "CQL" };
+	const struct query_schema qs = {
+		.arg = NULL, .class_known = ind_q_class,
+		.has_property = ind_q_prop,
+	};
+	struct query *q = NULL;
+	char why[256] = "";
+	int err;
 
-	size_t i;
-
-	for (i = 0; i < 3 && strcasecmp(langs[i], lang) != 0; i++)
-		;
-	if (i == 3) {
+	err = query_compile(lang, query, &qs, &q, why, sizeof(why));
+	query_free(q);
+	if (err == -EPROTONOSUPPORT)
 		op_error(c, CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED, "query "
 		    "language '%.32s' is not supported (WQL, DMTF:CQL)", lang);
-		return -EPROTONOSUPPORT;
-	}
-	if (strncasecmp(query, "SELECT", 6) != 0) {
-		op_error(c, CIM_ERR_INVALID_QUERY, "the query must start with "
-		    "SELECT");
-		return -EINVAL;
-	}
-	return 0;
+	else if (err == -ENOMEM)
+		op_errno(c, err, "compiling the query failed");
+	else if (err != 0)
+		op_error(c, CIM_ERR_INVALID_QUERY, "%s", why[0] != '\0' ? why :
+		    "the query is not valid");
+	return err;
 }
 
 static void

@@ -112,7 +112,16 @@ static const struct cim_class_prop icaps_props[] = {
 	PROP("SubscriptionsPersisted", BOOLEAN),
 };
 
+static const struct cim_class_prop instmod_props[] = {
+	PROPEI("PreviousInstance", "CIM_ManagedElement"),
+};
+
 const struct cim_class schema__indic_classes[] = {
+	/* The life-cycle indications filters select (DSP1054, DSP1033). */
+	{ .name = "CIM_InstCreation", .superclass = "CIM_InstIndication" },
+	{ .name = "CIM_InstDeletion", .superclass = "CIM_InstIndication" },
+	{ .name = "CIM_InstModification", .superclass = "CIM_InstIndication",
+	  PROPS(instmod_props) },
 	{ .name = "CIM_IndicationFilter", .superclass = "CIM_ManagedElement",
 	  PROPS(filter_props) },
 	{ .name = "CIM_ListenerDestination",

@@ -13,6 +13,27 @@ sub() {
 	    --browse-password "$BROWSE_PW" --phase "$1"
 }
 if sub create; then pass "subscribe create"; else fail "subscribe create (see above)"; fi
+
+# sblim-wbemcli's ci / ei / di shapes (it reads the class first to type
+# the properties it is given).
+if command -v wbemcli > /dev/null; then
+	fk="CreationClassName=\"CIM_IndicationFilter\",Name=\"wbemclifilter\",SystemCreationClassName=\"TPD_StorageSystem\",SystemName=\"$SYS\""
+	wbem ci -noverify "$(wurl "interop:CIM_IndicationFilter.$fk")" \
+	    "$fk,Query=\"SELECT * FROM CIM_InstCreation WHERE SourceInstance ISA CIM_StorageVolume\",QueryLanguage=\"WQL\""
+	expect_eq "wbemcli ci filter exit" 0 "$WRC"
+	echo "$WOUT" | sed 's/^/     /' | head -3
+	wbem ei -noverify "$(wurl interop:CIM_IndicationFilter)" Name,QueryLanguage
+	expect_match "wbemcli ei lists it" 'Name="wbemclifilter"' "$WOUT"
+	burl=$(WUSER=browse WPW=$BROWSE_PW wurl "interop:CIM_IndicationFilter.$fk")
+	wbem di -noverify "$burl"
+	expect_match "wbemcli di as browse refused" 'CIM_ERR_ACCESS_DENIED|\(2\)| 2 ' "$WOUT"
+	wbem di -noverify "$(wurl "interop:CIM_IndicationFilter.$fk")"
+	expect_eq "wbemcli di filter exit" 0 "$WRC"
+	wbem ein -noverify "$(wurl interop:CIM_IndicationFilter)"
+	if [[ $WOUT == *wbemclifilter* ]]; then fail "wbemcli di left the filter"; else pass "wbemcli di removed the filter"; fi
+else
+	note "no wbemcli: ci/di shapes not run"
+fi
 [ -f "$TEST_DIR/state/indications.db" ] && pass "indications.db in state_dir" ||
 	fail "no indications.db in state_dir"
 stop_daemon
