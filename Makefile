@@ -271,7 +271,7 @@ tests/fuzz/fuzz_users: tests/fuzz/fuzz_users.c tests/fuzz/fuzz_memfile.h daemon/
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_users.c daemon/auth.c daemon/fileio.c -lssl -lcrypto
 tests/fuzz/fuzz_query: tests/fuzz/fuzz_query.c $(wildcard query/*.[chyl]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_query.c $(QUERY_SRCS)
-tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] query/*.[ch] base/*.[ch]) $(QUERY_GEN)
+tests/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(wildcard daemon/*.[ch] cim/*.[ch] cimxml/*.[ch] replica/*.[ch] indic/*.[ch] blockdev/*.[ch] conf/*.[ch] query/*.[chyl] base/*.[ch]) $(QUERY_GEN)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_http.c \
 		$(filter-out daemon/main.c,$(wildcard daemon/*.c)) cim/*.c cimxml/*.c replica/*.c \
 		indic/*.c blockdev/*.c conf/*.c $(QUERY_SRCS) base/*.c $(LIBS_ALL)

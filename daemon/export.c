@@ -170,6 +170,7 @@ export_attempt_new(struct export_dest *xd, const char *url,
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, xd);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, xd->curlerr);
 	xd->item_id = it->id;
+	xd->seq_no = it->seq_no;
 	xd->attempts = it->attempts;
 	export__request_id(it->body, it->len, xd->msg_id, sizeof(xd->msg_id));
 	return 0;
@@ -208,6 +209,17 @@ static const struct indic_dest *
 export_dest_record(const struct export_dest *xd)
 {
 	return indic_dest_get(xd->ex->ix, xd->id);
+}
+
+/*
+ * Is the queue's head still the item in flight?  Its sequence number
+ * says so too: the registry may give a new item the id of one deleted.
+ */
+static bool
+export_is_head(const struct export_dest *xd, const struct indic_item *head)
+{
+	return head != NULL && head->id == xd->item_id &&
+	    head->seq_no == xd->seq_no;
 }
 
 static void
@@ -302,7 +314,7 @@ on_attempt_done(void *arg, CURL *easy, CURLcode rc)
 		return;
 	d = export_dest_record(xd);
 	head = d != NULL ? indic_head(ex->ix, xd->id) : NULL;
-	if (d == NULL || head == NULL || head->id != xd->item_id) {
+	if (d == NULL || !export_is_head(xd, head)) {
 		/* Deleted meanwhile: neither acknowledged nor retried. */
 		export_attempt_free(xd);
 		export_kick(ex);
@@ -494,7 +506,7 @@ on_kick(uv_timer_t *t)
 			continue;
 		}
 		head = indic_head(ex->ix, xd->id);
-		if (head == NULL || head->id != xd->item_id) {
+		if (!export_is_head(xd, head)) {
 			/* Its subscription was deleted: stop sending it. */
 			export__multi_remove(ex->multi, xd->easy);
 			export_attempt_free(xd);

@@ -30,6 +30,7 @@ struct export_dest {
 	CURL			*easy;
 	struct curl_slist	*hdrs;
 	uint64_t		 item_id;
+	uint64_t		 seq_no;	/* with item_id: which item it is */
 	unsigned		 attempts;	/* the item's, before this one */
 	char			 msg_id[32];
 	char			*answer;

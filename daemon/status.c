@@ -190,7 +190,7 @@ status_render(const char *snapshot, FILE *out)
 			    "dropped\n%s", f[3], f[2], f[1], f[4], f[5], f[6],
 			    f[7], "NAME                 QUEUED DELIVERED  RETRIED "
 			    " DROPPED STATE        URL / LAST ERROR\n");
-		else if (strcmp(f[0], "destination") == 0 && n >= 10)
+		else if (strcmp(f[0], "destination") == 0 && n >= 9)
 			fprintf(out, "%-20s %6s %9s %8s %8s %-12s %s%s%s\n",
 			    f[1], f[3], f[4], f[5], f[6], f[7], f[2],
 			    strcmp(f[8], "-") == 0 ? "" : " / ",

@@ -350,6 +350,30 @@ fx_dest(struct fx *f, unsigned k, const char *url)
 	f->subs[k] = s.id;
 }
 
+/* Subscription k on destination `dest` (its own filter). */
+static void
+fx_sub_on(struct fx *f, unsigned dest, unsigned k)
+{
+	char fname[16];
+	struct indic_filter flt = {
+		.creation_class = S("CIM_IndicationFilter"),
+		.system_ccn = S("CIM_ComputerSystem"), .system_name = S("sys"),
+		.query = S("SELECT * FROM CIM_InstCreation"),
+		.query_language = S("WQL"), .owner = S("edit"), .name = fname,
+	};
+	struct indic_sub s = {
+		.creation_class = S("CIM_IndicationSubscription"),
+		.state = 2, .on_fatal_error = 2, .owner = S("edit"),
+	};
+
+	snprintf(fname, sizeof(fname), "g%u", k);
+	assert_int_equal(indic_filter_add(f->ix, &flt), 0);
+	s.filter_id = flt.id;
+	s.dest_id = f->dests[dest];
+	assert_int_equal(indic_sub_add(f->ix, &s), 0);
+	f->subs[k] = s.id;
+}
+
 static void
 fx_push(struct fx *f, unsigned k, unsigned n)
 {
@@ -537,6 +561,24 @@ test_deleted_subscription_not_retried(void **state)
 	assert_false(fx_run(f, never, 1500));
 	assert_int_equal(f->l.requests, 1);
 	fx_totals(f, 0, 0, 2);
+	/*
+	 * Another subscription of the same destination: its item may get
+	 * the deleted one's id; it is sent, the deleted one never again.
+	 */
+	f->l.fail_first = 1;
+	fx_sub_on(f, 0, 1);
+	fx_push(f, 1, 1);
+	export_kick(f->ex);
+	assert_true(fx_run(f, hung, 5000));
+	assert_int_equal(indic_sub_del(f->ix, f->subs[1], &dropped), 0);
+	fx_sub_on(f, 0, 2);
+	f->l.mode = L_OK;
+	fx_push(f, 2, 1);
+	export_kick(f->ex);
+	assert_true(fx_run(f, queue_empty, 5000));
+	assert_int_equal(f->l.nseen, 1);
+	assert_int_equal(f->l.requests, 3);
+	fx_totals(f, 1, 0, 3);
 }
 
 static void
