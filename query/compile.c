@@ -64,6 +64,35 @@ class_check(struct query_parse *ps, const struct query_schema *schema,
 }
 
 /*
+ * OMI's WQL writes a class as a step of its own
+ * (SourceInstance.CIM_StorageVolume.DeviceID) where CQL writes a scope
+ * (SourceInstance.CIM_StorageVolume::DeviceID).  A step after the first
+ * that is no property of any class but a known class, and that another
+ * step follows, becomes that step's scope.  Needs the schema to tell.
+ */
+static void
+path_fold_class_steps(const struct query_schema *schema,
+    struct query_operand *o)
+{
+	struct query_elem *e, *prev = NULL;
+	bool is_ind;
+
+	for (e = o->path; e != NULL; prev = e, e = e->next) {
+		if (prev == NULL || e->next == NULL || e->scope != NULL ||
+		    e->index != QI_NONE || e->next->scope != NULL ||
+		    schema->has_property(schema->arg, NULL, e->name) ||
+		    !schema->class_known(schema->arg, e->name, &is_ind))
+			continue;
+		e->next->scope = e->name;
+		e->next->line = e->line;
+		e->next->col = e->col;
+		prev->next = e->next;
+		o->len--;
+		e = prev;
+	}
+}
+
+/*
  * The first step is a property of the FROM class (or of its scope class),
  * later ones of an embedded instance whose class the query does not fix:
  * those must exist on their scope class when scoped, on some class when
@@ -106,10 +135,11 @@ operand_strip(const struct query *q, struct query_operand *o)
 
 static int
 operand_check(struct query_parse *ps, const struct query_schema *schema,
-    const struct query_operand *o)
+    struct query_operand *o)
 {
 	if (o == NULL || !o->is_path || schema == NULL)
 		return 0;
+	path_fold_class_steps(schema, o);
 	return path_check(ps, schema, o);
 }
 
@@ -146,7 +176,8 @@ names_check(struct query_parse *ps, const struct query_schema *schema)
 		}
 		if (!is_ind) {
 			query__error(ps, -EINVAL, q->from_line,
-			    q->from_col, "class '%s' in FROM is not an indication class",
+			    q->from_col,
+			    "class '%s' in FROM is not an indication class",
 			    q->from);
 			return -EINVAL;
 		}
@@ -217,4 +248,15 @@ const char *
 query_from_class(const struct query *q)
 {
 	return q->from;
+}
+
+bool
+query_selects(const struct query *q, const char *prop)
+{
+	if (q->select_all)
+		return true;
+	for (size_t i = 0; i < q->nselect; i++)
+		if (strcasecmp(q->select[i]->path->name, prop) == 0)
+			return true;
+	return false;
 }

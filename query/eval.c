@@ -6,7 +6,7 @@
  * index past the end) compares as unknown, and unknown is no match.  Never
  * fails: a value of a type a predicate cannot use makes it unknown.
  * Numbers compare by value across CIM integer kinds and reals; strings
- * compare exactly (byte for byte, case-sensitive, DSP0202); a string that
+ * compare exactly (byte for byte, case-sensitive; README); a string that
  * is a whole number compares as that number with a number.
  */
 #include <ctype.h>

@@ -90,6 +90,14 @@ void query_free(struct query *q);	/* accepts NULL */
 const char *query_from_class(const struct query *q);
 
 /*
+ * Does the SELECT list name the indication's property `prop`
+ * (case-insensitive)?  True for SELECT *, and for a chain that starts at
+ * prop (SELECT SourceInstance.JobState selects SourceInstance).  For the
+ * sender that leaves out of a delivered indication what was not selected.
+ */
+bool query_selects(const struct query *q, const char *prop);
+
+/*
  * Does the indication match?  First the FROM class (env->isa(NULL, cls)),
  * then the WHERE condition with SQL three-valued logic (NULL compares as
  * unknown; unknown is no match).  Never fails: a type mismatch is unknown.

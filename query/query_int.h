@@ -38,7 +38,7 @@ struct query_elem {
 struct query_operand {
 	bool is_path;
 	struct query_value lit;		/* !is_path */
-	struct query_elem *path;	/* is_path; the first is the indication's */
+	struct query_elem *path;	/* is_path; starts at the indication */
 	size_t len;			/* elements in path */
 	bool star;			/* the last element has [*] */
 	int line, col;
@@ -95,7 +95,7 @@ struct query_parse {
 	int rc;			/* first error: -EINVAL, -E2BIG, -ENOMEM */
 	char *errbuf;
 	size_t errlen;
-	int line, col;		/* scanner position (1-based) of the next byte */
+	int line, col;		/* scanner position of the next byte, from 1 */
 	int parens;		/* open parentheses */
 	char tok[33];		/* text of the last token, for messages */
 	void *scanner;
@@ -103,7 +103,7 @@ struct query_parse {
 	size_t selcap;
 };
 
-/* Allocations: zeroed, owned by ps->q, NULL (with ps->rc = -ENOMEM) on failure. */
+/* Allocations: zeroed, owned by ps->q; NULL with ps->rc = -ENOMEM. */
 void *query__alloc(struct query_parse *ps, size_t n);
 char *query__strndup(struct query_parse *ps, const char *s, size_t n);
 

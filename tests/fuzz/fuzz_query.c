@@ -73,7 +73,7 @@ static const struct query_schema fz_schema = {
 	.has_property = fz_has_property,
 };
 
-/* Instances are small integers (1..3) cast to pointers; NULL is the indication. */
+/* Instances are small integers (1..3) as pointers; NULL: the indication. */
 static uint32_t
 name_hash(const char *s, uintptr_t salt)
 {
@@ -191,6 +191,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bare != NULL) {
 			fuzz_assert(query_from_class(bare) != NULL,
 			    "fuzz_query", "no FROM class");
+			(void)query_selects(bare, "SourceInstance");
 			(void)query_match(bare, &env);
 		}
 	}

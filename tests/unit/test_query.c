@@ -323,6 +323,9 @@ refused(const char *lang, const char *text, bool with_schema, int want_rc,
 	assert_null(q);
 }
 
+#define QUERY_BIG	4098	/* 4097 bytes and the NUL */
+#define FROM_MOD "SELECT * FROM CIM_InstModification WHERE "
+
 /* ---- the SMI-S client filters ------------------------------------------ */
 
 #define Q_JOB	"SELECT * FROM CIM_InstModification WHERE SourceInstance " \
@@ -433,7 +436,7 @@ test_smis_job_state(void **state)
 	(void)state;
 	assert_true(matches(text, &ind_job_done));
 	assert_false(matches(text, &ind_job_progress));
-	/* A plain CIM_InstModification is no TPD_ConcreteJobInstModification. */
+	/* A CIM_InstModification is no TPD_ConcreteJobInstModification. */
 	assert_false(matches(text, &ind_pair_synced));
 	/* OperationalStatus changed: arrays compare element by element. */
 	text = "SELECT * FROM CIM_InstModification WHERE "
@@ -851,12 +854,64 @@ test_from_alias_and_select(void **state)
 	    &ind_job_done));
 	q = must_compile("WQL", "SELECT * FROM CIM_InstModification");
 	assert_string_equal(query_from_class(q), "CIM_InstModification");
+	assert_true(query_selects(q, "SourceInstance"));
+	assert_true(query_selects(q, "anything"));
 	query_free(q);
-	q = must_compile("wql", "SELECT * FROM tpd_concretejobinstmodification");
+	q = must_compile("CQL", "SELECT m.SourceInstance.JobState, "
+	    "IndicationTime FROM CIM_InstModification m");
+	assert_true(query_selects(q, "sourceinstance"));
+	assert_true(query_selects(q, "IndicationTime"));
+	assert_false(query_selects(q, "PreviousInstance"));
+	assert_false(query_selects(q, "m"));
+	query_free(q);
+	q = must_compile("wql",
+	    "SELECT * FROM tpd_concretejobinstmodification");
 	assert_string_equal(query_from_class(q),
 	    "tpd_concretejobinstmodification");
 	query_free(q);
 	query_free(NULL);
+}
+
+/* DSP0202's own examples of indication filters (its annex). */
+static void
+test_dsp0202_examples(void **state)
+{
+	(void)state;
+	assert_true(matches("SELECT SourceInstance.CIM_ConcreteJob::JobState, "
+	    "SourceInstance.CIM_ConcreteJob::OperationalStatus FROM "
+	    "CIM_InstModification WHERE SourceInstance ISA CIM_ConcreteJob OR "
+	    "SourceInstance ISA CIM_StorageVolume", &ind_vol_modified));
+	/* [2, 17] against [2]: [1] of the previous is NULL, unknown. */
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance ISA CIM_ConcreteJob AND PreviousInstance ISA "
+	    "CIM_ConcreteJob AND SourceInstance.CIM_ConcreteJob::"
+	    "OperationalStatus[1] <> PreviousInstance.CIM_ConcreteJob::"
+	    "OperationalStatus[1]", &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "NOT EVERY SourceInstance.OperationalStatus[*] = 2",
+	    &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE EVERY "
+	    "CIM_InstModification.SourceInstance.OperationalStatus[*] <> 6",
+	    &ind_job_done));
+}
+
+/* OMI's WQL: a class as a step of its own is a scope. */
+static void
+test_wql_class_step(void **state)
+{
+	(void)state;
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.CIM_ConcreteJob.JobState = 7", &ind_job_done));
+	assert_false(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.CIM_StorageVolume.OperationalStatus[0] = 2",
+	    &ind_job_done));
+	assert_true(matches("SELECT * FROM CIM_InstModification WHERE "
+	    "SourceInstance.CIM_StorageVolume.OperationalStatus[0] = 2",
+	    &ind_vol_modified));
+	refused("WQL", FROM_MOD "SourceInstance.CIM_StorageVolume.JobState = "
+	    "7", true, -EINVAL, "line 1, column 57: unknown property "
+	    "'JobState' of CIM_StorageVolume");
+	refusals_done();
 }
 
 static void
@@ -872,10 +927,16 @@ test_without_schema(void **state)
 	assert_non_null(q);
 	assert_false(match_on(q, &ind_job_done));
 	query_free(q);
-	/* errbuf may be NULL. */
+	/* errbuf may be NULL, or short: the message is cut, still a string. */
 	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, NULL, 0),
 	    -EINVAL);
 	assert_null(q);
+	assert_int_equal(query_compile("CQL", "SELECT", NULL, &q, err, 10),
+	    -EINVAL);
+	assert_string_equal(err, "line 1, c");
+	assert_int_equal(query_compile("CQL", "SELECT * FROM X WHERE a = 'x",
+	    NULL, &q, err, 24), -EINVAL);
+	assert_string_equal(err, "line 1, column 27: unte");
 }
 
 static void
@@ -908,8 +969,6 @@ test_env_edge_cases(void **state)
 
 /* ---- refusals ---------------------------------------------------------- */
 
-#define QUERY_BIG	4098	/* 4097 bytes and the NUL */
-#define FROM_MOD "SELECT * FROM CIM_InstModification WHERE "
 
 static void
 test_refuse_language(void **state)
@@ -1037,6 +1096,9 @@ test_refuse_lexical(void **state)
 	    "line 1, column 46: real literal out of range");
 	refused("WQL", FROM_MOD "a[18446744073709551615] = 1", true, -EINVAL,
 	    "line 1, column 44: array index out of range");
+	refused("CQL", FROM_MOD "ANY SourceInstance.OperationalStatus[*] <> "
+	    "#'OK'", true, -EINVAL, "line 1, column 85: symbolic constants "
+	    "(#'...') are not supported: use the number");
 	refusals_done();
 }
 
@@ -1138,6 +1200,8 @@ main(void)
 		cmocka_unit_test(test_coercions),
 		cmocka_unit_test(test_nan),
 		cmocka_unit_test(test_from_alias_and_select),
+		cmocka_unit_test(test_dsp0202_examples),
+		cmocka_unit_test(test_wql_class_step),
 		cmocka_unit_test(test_without_schema),
 		cmocka_unit_test(test_env_edge_cases),
 		cmocka_unit_test(test_refuse_language),
