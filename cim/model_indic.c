@@ -94,6 +94,57 @@ ind_split(struct op_ctx *c, const char *s, size_t *n)
 	return v;
 }
 
+/*
+ * The id of the i-th stored record a class of kind k shows (*id), false
+ * past the end; *shown false for a destination of the other class.
+ */
+static bool
+ind_rec_at(const struct op_ctx *c, enum model_kind k, size_t i, uint64_t *id,
+    bool *shown)
+{
+	const struct indic_filter *f;
+	const struct indic_dest *d;
+	const struct indic_sub *s;
+
+	*shown = true;
+	switch (k) {
+	case OBJ_IND_FILTER:
+		if ((f = indic_filter_at(c->ix, i)) == NULL)
+			return false;
+		*id = f->id;
+		return true;
+	case OBJ_IND_SUB:
+		if ((s = indic_sub_at(c->ix, i)) == NULL)
+			return false;
+		*id = s->id;
+		return true;
+	default:
+		if ((d = indic_dest_at(c->ix, i)) == NULL)
+			return false;
+		*id = d->id;
+		*shown = ind_dest_kind(d) == k;
+		return true;
+	}
+}
+
+/* Every stored record of class mc, in id order. */
+static int
+ind_objects(struct op_ctx *c, const struct model_class *mc, model_obj_fn fn,
+    void *arg)
+{
+	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
+	bool shown;
+
+	for (size_t i = 0; c->ix != NULL &&
+	    ind_rec_at(c, mc->kind, i, &o.ind_id, &shown); i++) {
+		int rc = shown ? fn(c, &o, arg) : 0;
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ filters */
 
 static int
@@ -159,22 +210,6 @@ filter_instance(struct op_ctx *c, const struct model_obj *o)
 	return model_ib_done(&b);
 }
 
-static int
-filter_objects(struct op_ctx *c, const struct model_class *mc,
-    model_obj_fn fn, void *arg)
-{
-	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
-	const struct indic_filter *f;
-	int rc;
-
-	for (size_t i = 0; c->ix != NULL &&
-	    (f = indic_filter_at(c->ix, i)) != NULL; i++) {
-		o.ind_id = f->id;
-		if ((rc = fn(c, &o, arg)) != 0)
-			return rc;
-	}
-	return 0;
-}
 
 /* ------------------------------------------------------- destinations */
 
@@ -230,24 +265,6 @@ dest_instance(struct op_ctx *c, const struct model_obj *o)
 	return model_ib_done(&b);
 }
 
-static int
-dest_objects(struct op_ctx *c, const struct model_class *mc,
-    model_obj_fn fn, void *arg)
-{
-	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
-	const struct indic_dest *d;
-	int rc;
-
-	for (size_t i = 0; c->ix != NULL &&
-	    (d = indic_dest_at(c->ix, i)) != NULL; i++) {
-		if (ind_dest_kind(d) != mc->kind)
-			continue;
-		o.ind_id = d->id;
-		if ((rc = fn(c, &o, arg)) != 0)
-			return rc;
-	}
-	return 0;
-}
 
 /* ------------------------------------------------------ subscriptions */
 
@@ -349,22 +366,6 @@ sub_instance(struct op_ctx *c, const struct model_obj *o)
 	return s != NULL ? sub_build(c, s) : NULL;
 }
 
-static int
-sub_objects(struct op_ctx *c, const struct model_class *mc, model_obj_fn fn,
-    void *arg)
-{
-	struct model_obj o = { .kind = mc->kind, .classname = mc->name };
-	const struct indic_sub *s;
-	int rc;
-
-	for (size_t i = 0; c->ix != NULL &&
-	    (s = indic_sub_at(c->ix, i)) != NULL; i++) {
-		o.ind_id = s->id;
-		if ((rc = fn(c, &o, arg)) != 0)
-			return rc;
-	}
-	return 0;
-}
 
 static int
 sub_links(struct model_gen *g)
@@ -412,17 +413,9 @@ isvc_resolve(const struct op_ctx *c, const struct model_class *mc,
 static struct cim_path *
 isvc_path(struct op_ctx *c, const struct model_obj *o)
 {
-	struct cim_path *p = model_path_new(c, ISVC_CLASS, MODEL_NS_INTEROP,
-	    4);
-
 	(void)o;
-	if (p == NULL)
-		return NULL;
-	model_path_key(p, "CreationClassName", ISVC_CLASS);
-	model_path_key(p, "Name", ISVC_NAME);
-	model_path_key(p, "SystemCreationClassName", MODEL_S_SYS);
-	model_path_key(p, "SystemName", model_sysname(c));
-	return p;
+	return ind_path4(c, ISVC_CLASS, ISVC_CLASS, MODEL_S_SYS,
+	    model_sysname(c), ISVC_NAME);
 }
 
 /*
@@ -527,15 +520,15 @@ static const char *const icaps_supers[] = { "CIM_Capabilities", MODEL_SUP_ME,
 
 static const struct model_ops filter_ops = {
 	.id = MODEL_ID_IND, .resolve = filter_resolve, .path = filter_path,
-	.instance = filter_instance, .objects = filter_objects,
+	.instance = filter_instance, .objects = ind_objects,
 };
 static const struct model_ops dest_ops = {
 	.id = MODEL_ID_IND, .resolve = dest_resolve, .path = dest_path,
-	.instance = dest_instance, .objects = dest_objects,
+	.instance = dest_instance, .objects = ind_objects,
 };
 static const struct model_ops sub_ops = {
 	.id = MODEL_ID_IND, .resolve = sub_resolve, .path = sub_path,
-	.instance = sub_instance, .objects = sub_objects, .links = sub_links,
+	.instance = sub_instance, .objects = ind_objects, .links = sub_links,
 };
 static const struct model_ops isvc_ops = {
 	.id = MODEL_ID_NONE, .resolve = isvc_resolve, .path = isvc_path,
@@ -568,30 +561,10 @@ const struct model_class model_class_ind_caps = MODEL_CLASS(ICAPS_CLASS,
 /* ------------------------------------------------------- associations */
 
 static int
-ind_assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
-    const struct cim_path *p, struct model_obj *o)
-{
-	struct model_link l;
-
-	(void)mc, (void)o;
-	return model_resolve_link(c, p, &l);
-}
-
-static struct model_obj
-ind_obj(enum model_kind k)
-{
-	struct model_obj o;
-
-	memset(&o, 0, sizeof(o));
-	o.kind = k;
-	return o;
-}
-
-static int
 gen_ind_caps(struct model_gen *g)
 {
 	return model_ind_enabled(g->c) ? model_gen_emit(g,
-	    ind_obj(OBJ_IND_SERVICE), ind_obj(OBJ_IND_CAPS)) : 0;
+	    model_obj_make(OBJ_IND_SERVICE), model_obj_make(OBJ_IND_CAPS)) : 0;
 }
 
 /* DSP1054: the service is hosted by the system it reports on. */
@@ -599,7 +572,7 @@ static int
 gen_ind_hosted(struct model_gen *g)
 {
 	return model_ind_enabled(g->c) ? model_gen_emit(g,
-	    ind_obj(OBJ_SYSTEM), ind_obj(OBJ_IND_SERVICE)) : 0;
+	    model_obj_make(OBJ_SYSTEM), model_obj_make(OBJ_IND_SERVICE)) : 0;
 }
 
 static const char *const ec_keys[] = { "ManagedElement", "Capabilities" };
@@ -608,10 +581,10 @@ static const char *const hs_keys[] = { "Antecedent", "Dependent" };
 static const char *const hs_supers[] = { "CIM_HostedDependency",
 	"CIM_Dependency", NULL };
 static const struct model_ops ec_ops = {
-	.resolve = ind_assoc_resolve, .links = gen_ind_caps,
+	.resolve = model_assoc_resolve, .links = gen_ind_caps,
 };
 static const struct model_ops hs_ops = {
-	.resolve = ind_assoc_resolve, .links = gen_ind_hosted,
+	.resolve = model_assoc_resolve, .links = gen_ind_hosted,
 };
 const struct model_class model_assoc_ind_caps = {
 	.name = "CIM_ElementCapabilities", .ns = MODEL_NS_INTEROP,

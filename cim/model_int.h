@@ -30,6 +30,11 @@ struct model_gen {
 	void *arg;
 	struct model_link l;
 };
+/* A zeroed object of kind k (model_assoc.c). */
+struct model_obj model_obj_make(enum model_kind k);
+/* The resolve op of every association class: the path names a link. */
+int model_assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o);
 /* Hand the link a -> b of g->mc to g's callback; returns what it does. */
 int model_gen_emit(struct model_gen *g, struct model_obj a,
     struct model_obj b);
