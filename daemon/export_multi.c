@@ -77,8 +77,9 @@ on_sock_ready(uv_poll_t *h, int status, int events)
 	struct em_sock *s = h->data;
 	int flags = 0;
 
+	/* An error (a reset) is for curl to read: it then says which. */
 	if (status < 0)
-		flags = CURL_CSELECT_ERR;
+		flags = CURL_CSELECT_IN | CURL_CSELECT_OUT;
 	if (events & UV_READABLE)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)

@@ -317,7 +317,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--mode", default="ok")
     ap.add_argument("--mode-file")
-    ap.add_argument("--slow", type=float, default=2.0)
+    ap.add_argument("--slow", type=float, default=1.0)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
     ThreadingHTTPServer.allow_reuse_address = True
