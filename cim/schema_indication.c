@@ -1,25 +1,17 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * schema_indication.c - the life-cycle indication classes arrayd sends
- * (CONTRACT.md §8, SPEC.md §4.6) in the class repository, so that a
- * filter naming one of them compiles and ISA tests on them answer:
- * CIM_InstCreation, CIM_InstDeletion and CIM_InstModification (DMTF CIM
- * 2.49 Event schema) and the TPD_ subclasses a 3PAR sends for jobs and
- * volumes.  CIM_Indication and CIM_InstIndication themselves are in
- * schema_cim.c.  Only what each class introduces is listed here.
+ * schema_indication.c - the TPD_ life-cycle indication classes arrayd
+ * sends (CONTRACT.md §8, SPEC.md §4.6) in the class repository, so that a
+ * filter naming one of them compiles and ISA tests on them answer: the
+ * job modification and the volume creation, deletion and modification a
+ * 3PAR sends.  Their DMTF superclasses (CIM_InstCreation, CIM_InstDeletion,
+ * CIM_InstModification) are in schema_indic.c with the Indications
+ * profile, CIM_Indication and CIM_InstIndication in schema_cim.c.  None
+ * adds a property.
  */
 #include "cim/schema_int.h"
 
-/* CIM_InstModification: the state before the change, as SourceInstance. */
-static const struct cim_class_prop instmod_props[] = {
-	PROP("PreviousInstance", STRING),
-};
-
 const struct cim_class schema__indication_classes[] = {
-	{ .name = "CIM_InstCreation", .superclass = "CIM_InstIndication" },
-	{ .name = "CIM_InstDeletion", .superclass = "CIM_InstIndication" },
-	{ .name = "CIM_InstModification", .superclass = "CIM_InstIndication",
-	  PROPS(instmod_props) },
 	{ .name = "TPD_ConcreteJobInstModification",
 	  .superclass = "CIM_InstModification" },
 	{ .name = "TPD_StorageVolumeInstCreation",
