@@ -628,15 +628,25 @@ daemon_reload(struct daemon *d)
 		daemon_indic_limits(n, &lim);
 		indic_set_limits(d->ix, &lim);
 	}
-	if (d->ci != NULL)
-		cim_indication_set_interval(d->ci,
-		    n->indications.progress_interval_ms);
 	/* Everyone reading the old configuration moves before it is freed. */
 	export_set_conf(d->ex, n);
 	d->routes.conf = n;
 	control_set_conf(d->ctl, n);
 	conf_free(d->conf);
 	d->conf = n;
+	/*
+	 * cim_indication keeps the configuration it was made with (the model
+	 * reads it) and has no setter: a new one replaces it, taking the new
+	 * progress_interval_ms too (a job may send one progress indication
+	 * early).
+	 */
+	if (d->ci != NULL) {
+		cim_indication_free(d->ci);
+		d->ci = NULL;
+		if (daemon_indication_events(d) != 0)
+			log_errorx("reload: indications: no events until "
+			    "restart");
+	}
 	daemon_cimop_limits(d);
 	log_info("reload: done");
 }
