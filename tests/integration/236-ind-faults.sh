@@ -7,7 +7,9 @@
 # the subscription, and logged once per outage (a warning for its first
 # failure and first drop, debug lines for the rest); a slow answer inside the
 # timeout is a success; afterwards delivery resumes.  The loop never
-# waits: GetInstance answers while the listener hangs.
+# waits: GetInstance answers while the listener hangs.  An https listener
+# is verified against [indications] ca_file (changed by SIGHUP): another
+# CA's certificate fails the delivery, its own CA's succeeds.
 . "$(dirname "$0")/lib.sh"
 . "$IT/indlib.sh"
 
@@ -63,5 +65,39 @@ expect_eq "warnings 'delivery failed' in the outage" 1 "$(grep -c "warning: indi
 expect_eq "warnings 'dropped' in the outage" 1 "$(grep -c "warning: indications: L1 (.*): dropped after 2 attempts" "$TEST_DIR/arrayd.log")"
 grep -q "info: indications: L1 (.*): delivering again ($drops indications dropped meanwhile)" "$TEST_DIR/arrayd.log" &&
 	pass "log: delivering again after $drops drops" || fail "log lacks 'delivering again ($drops ...)'"
+
+# TLS: an https listener is verified against [indications] ca_file.
+for n in good other; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 2 \
+	    -keyout "$TEST_DIR/$n.key" -out "$TEST_DIR/$n.crt" 2> /dev/null ||
+		die "openssl req failed"
+done
+TOUT=$TEST_DIR/tls.jsonl
+python3 "$IT/indlistener.py" --out "$TOUT" --port-file "$TEST_DIR/tls.port" \
+    --tls "$TEST_DIR/good.crt" "$TEST_DIR/good.key" 2>> "$TEST_DIR/indlistener.log" &
+TPID=$!
+CLEANUP+=("kill $TPID 2>/dev/null")
+for i in $(seq 300); do [ -s "$TEST_DIR/tls.port" ] && break; sleep 0.1; done
+TURL=https://127.0.0.1:$(cat "$TEST_DIR/tls.port")/
+ind_subscribe LT "$TURL" tlsvols "SELECT * FROM CIM_InstCreation WHERE SourceInstance ISA CIM_StorageVolume"
+sed -i "s|^\[indications\]\$|[indications]\nca_file = $TEST_DIR/other.crt|" "$CONF"
+kill -HUP "$PID"
+sleep 1
+create_vol tls1 4194304
+expect_rv 0 "create tls1 (https listener, ca_file of another CA)"
+ind_wait_metric arrayd_indications_dropped_total $((drops + 1)) 20
+grep -q "indications: LT (https://.*): .*SSL certificate problem" "$TEST_DIR/arrayd.log" &&
+	pass "wrong CA: refused as 'SSL certificate problem'" || fail "log lacks the certificate failure of LT"
+sed -i "s|^ca_file = .*|ca_file = $TEST_DIR/good.crt|" "$CONF"
+kill -HUP "$PID"
+sleep 1
+create_vol tls2 4194304
+expect_rv 0 "create tls2 (ca_file of the listener's CA)"
+for i in $(seq 100); do
+	[ "$(python3 "$IT/indcheck.py" "$TOUT" delivered)" -ge 1 ] && break; sleep 0.2
+done
+expect_eq "delivered over verified https" 1 "$(python3 "$IT/indcheck.py" "$TOUT" delivered)"
+expect_eq "https requests kept the export rules" "" "$(python3 "$IT/indcheck.py" "$TOUT" violations)"
 stop_daemon
 finish
