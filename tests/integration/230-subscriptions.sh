@@ -34,6 +34,16 @@ if command -v wbemcli > /dev/null; then
 else
 	note "no wbemcli: ci/di shapes not run"
 fi
+# The real pywbem where this machine has it (not in Debian; never copied
+# into the repository): PYTHONPATH or PYWBEM_PYTHON may point at it.
+PYW=${PYWBEM_PYTHON:-python3}
+if $PYW -c 'import pywbem' 2> /dev/null; then
+	if env -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE $PYW "$IT/subscribe_pywbem.py" \
+	    --port "$PORT" --password "$EDIT_PW"; then pass "real pywbem"
+	else fail "real pywbem (see above)"; fi
+else
+	note "pywbem not importable: the real-client step is not run"
+fi
 [ -f "$TEST_DIR/state/indications.db" ] && pass "indications.db in state_dir" ||
 	fail "no indications.db in state_dir"
 stop_daemon

@@ -608,6 +608,12 @@ test_skipped_values(void **state)
 	assert_int_equal(parse(f, IREQ("CreateInstance", IP("NewInstance",
 	    "<INSTANCE CLASSNAME=\"C\"><PROPERTY NAME=\"P\" TYPE=\"bogus\"/>"
 	    "</INSTANCE>"))), -EINVAL);
+	assert_int_equal(parse(f, IREQ("ModifyInstance", IP("ModifiedInstance",
+	    "<VALUE.NAMEDINSTANCE><INSTANCE CLASSNAME=\"C\"/>"
+	    "</VALUE.NAMEDINSTANCE>"))), -EINVAL);
+	assert_int_equal(parse(f, IREQ("CreateInstance", IP("NewInstance",
+	    "<INSTANCE CLASSNAME=\"C\"><PROPERTY.REFERENCE NAME=\"R\">"
+	    "<VALUE>x</VALUE></PROPERTY.REFERENCE></INSTANCE>"))), -EINVAL);
 }
 
 static void
