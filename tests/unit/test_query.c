@@ -911,7 +911,7 @@ test_from_alias_and_select(void **state)
 	query_free(NULL);
 }
 
-/* DSP0202's own examples of indication filters (its annex). */
+/* Indication filters in DSP0202's style, as CQL test suites carry them. */
 static void
 test_dsp0202_examples(void **state)
 {
