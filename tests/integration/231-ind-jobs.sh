@@ -12,7 +12,8 @@
 
 EXTRA_CONF="[indications]
 progress_interval_ms = 0"
-start_daemon
+# Copies of a few seconds, so a running job's PercentComplete moves.
+start_daemon "copy_rate_limit = 4M"
 ind_listener_start ok
 
 JOBQ_NEW="SELECT * FROM CIM_InstCreation WHERE SourceInstance ISA CIM_ConcreteJob"
@@ -31,9 +32,18 @@ fill_dense "$(volpath 101)" 16
 attach 101 102 4
 expect_rc 4096 "AttachOrModifyReplica CT4 101->102"
 job1=$JOB
+# GetInstance sees the running job's PercentComplete move: a change the
+# contract says is indicated (rate-limited, progress_interval_ms = 0 here).
+mid=""
+for i in $(seq 50); do
+	p=$(job_prop "$job1" PercentComplete)
+	case $p in [1-9]|[1-9][0-9]) mid=$p; break;; esac
+	sleep 0.2
+done
+[ -n "$mid" ] && pass "job 1 seen running at $mid%" || note "job 1 never seen between 1% and 99%"
 expect_job_completed "$job1" "attach job"
 # A Resync of the pair.
-write_data "$(volpath 101)" 3 30
+write_data "$(volpath 101)" 3 8 13 30 40 50 55 60
 modsync 4 101 102
 expect_rc 4096 "Resync 101->102"
 job2=$JOB
@@ -75,8 +85,13 @@ PY
 	expect_match "job $id: started with CIM_InstCreation" '^CIM_InstCreation:' "$first"
 	expect_match "job $id: last is a completion modification" '^TPD_ConcreteJobInstModification:7:100:' "$last"
 	n=$(echo "$lines" | wc -w)
-	[ "$n" -ge 3 ] && pass "job $id: $n indications (start, progress, completion)" ||
-		fail "job $id: only $n indications: $lines"
+	if [ "$j" = "$job1" ] && [ -n "$mid" ]; then
+		[ "$n" -ge 3 ] && pass "job $id: $n indications (start, progress, completion)" ||
+			fail "job $id: only $n indications although GetInstance saw it at $mid%: $lines (notes/bugs-ind.md)"
+	else
+		[ "$n" -ge 2 ] && pass "job $id: $n indications (start, completion)" ||
+			fail "job $id: only $n indications: $lines"
+	fi
 	prev=-1; bad=""
 	for x in $lines; do
 		p=$(echo "$x" | cut -d: -f3)
