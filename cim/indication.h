@@ -28,7 +28,7 @@
  *   cim_indication_new(&opts, &ci)         after the indic registry opened
  *   cim_indicate(ci, ev)                   from replica_ops.changed, next to
  *                                          cimop_changed(); never blocks: one
- *                                          SQLite transaction per queued item
+ *                                          SQLite transaction per event
  *   opts.kick(opts.kick_arg)               called by cim_indicate once after
  *                                          it queued anything for that event
  *   cim_indication_set_interval(ci, ms)    on reload

@@ -344,40 +344,53 @@ collect_targets(struct cim_indication *ci, const struct cim_ind_msg *m,
 
 struct push_arg {
 	const struct cim_ind_msg *m;
-	const char *filter_name;
+	const struct ci_target *targets;
 };
 
 static int
-push_build(void *arg, const char *seq_context, uint64_t seq_no, char **body,
-    size_t *len)
+push_build(void *arg, size_t i, const char *seq_context, uint64_t seq_no,
+    char **body, size_t *len)
 {
 	const struct push_arg *pa = arg;
 
-	return cim_ind__export(pa->m, pa->filter_name, seq_context, seq_no,
-	    body, len);
+	return cim_ind__export(pa->m, pa->targets[i].filter_name,
+	    seq_context, seq_no, body, len);
 }
 
-/* Queue m for every target; returns how many were queued. */
+/*
+ * Queue m for every target, all in one registry transaction (one commit
+ * per event: the loop does not wait on one per subscription); returns how
+ * many were queued.
+ */
 static size_t
 push_all(struct cim_indication *ci, const struct cim_ind_msg *m, size_t n)
 {
-	struct push_arg pa = { .m = m };
+	struct push_arg pa = { .m = m, .targets = ci->targets };
+	uint64_t *ids;
+	int *rcs;
 	size_t i, queued = 0;
-	int rc;
 
+	ids = cim_arena_alloc(ci->arena, n * sizeof(*ids));
+	rcs = cim_arena_alloc(ci->arena, n * sizeof(*rcs));
+	if (ids == NULL || rcs == NULL) {
+		ci->st.failed += n;
+		log_warnx("indication %s: not queued: out of memory",
+		    m->classname);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		ids[i] = ci->targets[i].sub_id;
+	(void)indic_push_many(ci->o.ix, ids, n, push_build, &pa, rcs);
 	for (i = 0; i < n; i++) {
-		pa.filter_name = ci->targets[i].filter_name;
-		rc = indic_push(ci->o.ix, ci->targets[i].sub_id, push_build,
-		    &pa);
-		if (rc == 0) {
+		if (rcs[i] == 0) {
 			queued++;
 			continue;
 		}
 		/* A full queue is counted and logged by the registry. */
-		if (rc != -ENOBUFS) {
+		if (rcs[i] != -ENOBUFS) {
 			ci->st.failed++;
-			log_warn_err(rc, "indication %s for subscription %llu:"
-			    " not queued", m->classname,
+			log_warn_err(rcs[i], "indication %s for subscription "
+			    "%llu: not queued", m->classname,
 			    (unsigned long long)ci->targets[i].sub_id);
 		}
 	}

@@ -9,7 +9,9 @@
  * indications; daemon/export*.c pops and acknowledges them.  Every
  * function runs on the loop thread; every change is one SQLite
  * transaction committed before the call returns (WAL, synchronous=NORMAL,
- * as replica/store_sqlite.c: survives kill -9).
+ * as replica/store_sqlite.c: survives kill -9).  SQLite's automatic
+ * checkpoint is pushed far out (10000 pages): the daemon checkpoints the
+ * file on its thread pool, so the loop never waits on those fsyncs.
  *
  * Ownership: strings in the records are owned by the registry and valid
  * until the next call that changes it; callers copy what they keep.
@@ -84,7 +86,9 @@ struct indic_sub {
 
 /* A queued indication: the whole CIM-XML EXPORT message (DSP0201). */
 struct indic_item {
-	uint64_t id;			/* queue order, increasing */
+	uint64_t id;			/* queue order, increasing, never
+					 * reused (from the persisted id
+					 * counter the records use) */
 	uint64_t dest_id, sub_id;
 	uint64_t seq_no;
 	unsigned attempts;		/* delivery attempts so far */
@@ -136,6 +140,18 @@ const struct indic_sub *indic_sub_at(const struct indic *ix, size_t i);
 int indic_push(struct indic *ix, uint64_t sub_id,
     int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
 	char **body, size_t *len), void *arg);
+/*
+ * The same indication for n subscriptions in ONE transaction (one commit
+ * per event rather than per subscription: the loop thread's cost).
+ * build(arg, i, ...) writes sub_ids[i]'s message as above.  rcs[i] says
+ * what became of sub_ids[i]: 0 queued, -ENOBUFS full queue (dropped and
+ * counted), -ENOENT no such subscription, or build's error.  Returns 0,
+ * or a store -errno: then nothing at all was queued or counted and every
+ * rcs[i] is that error.
+ */
+int indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs);
 /* The oldest queued item of a destination (NULL: none). */
 const struct indic_item *indic_head(struct indic *ix, uint64_t dest_id);
 /* Delivered: remove it, count it. */

@@ -7,6 +7,7 @@
  * live only in the file; memory holds the counts and one head.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,52 +46,170 @@ qu_count_drop_mem(struct indic *ix, struct indic__dest *dx,
 	}
 }
 
-int
-indic_push(struct indic *ix, uint64_t sub_id,
-    int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
-	char **body, size_t *len), void *arg)
-{
-	struct indic__sub *sx = indic__sub_of(ix, sub_id);
+/* What a batch changed in memory, undone if its transaction fails. */
+struct qu_undo {
 	struct indic__dest *dx;
+	struct indic__sub *sx;
+	bool dropped;			/* else queued */
+	uint16_t delivery_failure;	/* sx's before the drop */
+};
+
+static void
+qu_undo_all(struct indic *ix, const struct qu_undo *u, size_t n,
+    uint64_t next_id)
+{
+	while (n-- > 0) {
+		if (u[n].dropped) {
+			ix->tot.dropped--;
+			u[n].dx->d.dropped--;
+			u[n].sx->s.dropped--;
+			u[n].sx->s.delivery_failure = u[n].delivery_failure;
+			continue;
+		}
+		u[n].dx->d.seq_next--;
+		u[n].dx->queued--;
+		u[n].sx->queued--;
+		ix->tot.queued--;
+	}
+	ix->next_id = next_id;
+}
+
+/* One subscription's part of a batch, inside its transaction. */
+static int
+qu_push_one(struct indic *ix, struct indic__sub *sx, size_t i,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg,
+    int64_t now, struct qu_undo *u, bool *built_failed)
+{
+	struct indic__dest *dx = indic__dest_of(ix, sx->s.dest_id);
 	char *body = NULL;
 	size_t len = 0;
-	int64_t now = indic__now_us();
 	int err;
 
-	if (sx == NULL || (dx = indic__dest_of(ix, sx->s.dest_id)) == NULL)
+	if (dx == NULL)
 		return -ENOENT;
+	u->dx = dx;
+	u->sx = sx;
 	if (dx->queued >= ix->lim.queue_max) {
-		if ((err = indic__begin(ix)) != 0 ||
-		    (err = qu_count_drop(ix, dx, sx)) != 0 ||
-		    (err = indic__commit(ix)) != 0) {
-			indic__rollback(ix);
+		u->dropped = true;
+		u->delivery_failure = sx->s.delivery_failure;
+		if ((err = indic__run(ix, "UPDATE dests SET dropped = "
+		    "dropped + 1 WHERE id = ?", "U", dx->d.id)) != 0 ||
+		    (err = indic__run(ix, "UPDATE subs SET dropped = dropped "
+		    "+ 1, delivery_failure = 1 WHERE id = ?", "U",
+		    sx->s.id)) != 0)
 			return err;
-		}
 		qu_count_drop_mem(ix, dx, sx);
 		return -ENOBUFS;
 	}
-	if ((err = build(arg, dx->d.seq_context, dx->d.seq_next, &body,
+	if ((err = build(arg, i, dx->d.seq_context, dx->d.seq_next, &body,
 	    &len)) != 0) {
 		free(body);
+		*built_failed = true;	/* nothing written for it */
 		return err;
 	}
-	if ((err = indic__begin(ix)) != 0 ||
-	    (err = indic__run(ix, "INSERT INTO queue(dest_id, sub_id, seq_no,"
-	    " attempts, queued_us, body) VALUES (?,?,?,0,?,?)", "UUUIb",
-	    dx->d.id, sub_id, dx->d.seq_next, now, body, len)) != 0 ||
-	    (err = indic__run(ix, "UPDATE dests SET seq_next = ? WHERE id = ?",
-	    "UU", dx->d.seq_next + 1, dx->d.id)) != 0 ||
-	    (err = indic__commit(ix)) != 0) {
-		indic__rollback(ix);
-		free(body);
-		return err;
-	}
+	/* Item ids come from next_id, persisted: never reused (indic.h). */
+	err = indic__run(ix, "INSERT INTO queue(id, dest_id, sub_id, seq_no,"
+	    " attempts, queued_us, body) VALUES (?,?,?,?,0,?,?)", "UUUUIb",
+	    ix->next_id, dx->d.id, sx->s.id, dx->d.seq_next, now, body, len);
+	if (err == 0)
+		err = indic__run(ix, "UPDATE dests SET seq_next = ? WHERE "
+		    "id = ?", "UU", dx->d.seq_next + 1, dx->d.id);
 	free(body);
+	if (err != 0)
+		return err;
+	u->dropped = false;
+	ix->next_id++;
 	dx->d.seq_next++;
 	dx->queued++;
 	sx->queued++;
 	ix->tot.queued++;
 	return 0;
+}
+
+int
+indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs)
+{
+	struct qu_undo *u;
+	struct indic__sub *sx;
+	uint64_t next_id = ix->next_id;
+	int64_t now = indic__now_us();
+	size_t i, nu = 0;
+	bool changed = false, built_failed;
+	int err;
+
+	if (n == 0)
+		return 0;
+	/* Freed below; one entry per subscription that changed memory. */
+	if ((u = calloc(n, sizeof(*u))) == NULL)
+		return -ENOMEM;
+	if ((err = indic__begin(ix)) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((sx = indic__sub_of(ix, sub_ids[i])) == NULL) {
+			rcs[i] = -ENOENT;
+			continue;
+		}
+		built_failed = false;
+		rcs[i] = qu_push_one(ix, sx, i, build, arg, now, &u[nu],
+		    &built_failed);
+		if (rcs[i] == 0 || rcs[i] == -ENOBUFS) {
+			nu++;
+			changed = true;
+		} else if (!built_failed && rcs[i] != -ENOENT) {
+			/* A store failure: the transaction is lost. */
+			err = rcs[i];
+			goto fail;
+		}
+	}
+	if (!changed) {
+		indic__rollback(ix);
+		free(u);
+		return 0;
+	}
+	if ((err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0)
+		goto fail;
+	free(u);
+	return 0;
+fail:
+	indic__rollback(ix);
+	qu_undo_all(ix, u, nu, next_id);
+	for (i = 0; i < n; i++)
+		rcs[i] = err;
+	free(u);
+	return err;
+}
+
+/* indic_push's build, called through indic_push_many. */
+struct qu_one {
+	int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
+	    char **body, size_t *len);
+	void *arg;
+};
+
+static int
+qu_one_build(void *arg, size_t i, const char *seq_context, uint64_t seq_no,
+    char **body, size_t *len)
+{
+	const struct qu_one *o = arg;
+
+	(void)i;
+	return o->build(o->arg, seq_context, seq_no, body, len);
+}
+
+int
+indic_push(struct indic *ix, uint64_t sub_id,
+    int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
+	char **body, size_t *len), void *arg)
+{
+	struct qu_one o = { .build = build, .arg = arg };
+	int rc = 0, err;
+
+	err = indic_push_many(ix, &sub_id, 1, qu_one_build, &o, &rc);
+	return err != 0 ? err : rc;
 }
 
 const struct indic_item *

@@ -314,6 +314,10 @@ st_check_schema(struct indic *ix, char *errbuf, size_t errlen)
 		}
 	}
 	ix->next_id = (uint64_t)v[0];
+	/* Files written before queue ids came from next_id (rowids). */
+	if (st_query_int(ix->db, "SELECT coalesce(max(id), 0) FROM queue",
+	    &mark) == SQLITE_OK && mark >= 0 && (uint64_t)mark >= ix->next_id)
+		ix->next_id = (uint64_t)mark + 1;
 	ix->tot.delivered = (uint64_t)v[1];
 	ix->tot.retried = (uint64_t)v[2];
 	ix->tot.dropped = (uint64_t)v[3];
@@ -340,7 +344,10 @@ st_setup(struct indic *ix, char *errbuf, size_t errlen)
 		return -EACCES;
 	}
 	sqlite3_finalize(s);
+	/* Checkpoints run on the daemon's thread pool (daemon/dbckpt.c);
+	 * SQLite's own is a safety net at 40 MB of WAL (indic.h). */
 	rc = sqlite3_exec(ix->db, "PRAGMA synchronous=NORMAL;"
+	    "PRAGMA wal_autocheckpoint=10000;"
 	    "BEGIN IMMEDIATE; COMMIT;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: not writable: %s", ix->path,

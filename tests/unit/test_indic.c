@@ -321,6 +321,117 @@ test_sub_delete_drops_queued(void **state)
 	assert_int_equal(indic_dest_queued(f->ix, did), 1);
 }
 
+/*
+ * Queue item ids are never reused: not after the queue empties, not after
+ * a deleted subscription took the highest ones, not across a reopen (the
+ * exporter recognises its in-flight item by id).
+ */
+static void
+test_item_ids_never_reused(void **state)
+{
+	struct fx *f = *state;
+	const struct indic_item *it;
+	uint64_t fid, f2, did, sid, s2, dropped, last;
+
+	fx_open(f, NULL);
+	fid = fx_filter(f, "f1", "u");
+	f2 = fx_filter(f, "f2", "u");
+	did = fx_dest(f, "d1", "u");
+	sid = fx_sub(f, fid, did, "u");
+	s2 = fx_sub(f, f2, did, "u");
+	assert_int_equal(indic_push(f->ix, sid, fx_build, NULL), 0);
+	it = indic_head(f->ix, did);
+	last = it->id;
+	assert_int_equal(indic_ack(f->ix, last), 0);
+	assert_null(indic_head(f->ix, did));
+	/* The queue is empty: a rowid would start again at last. */
+	assert_int_equal(indic_push(f->ix, s2, fx_build, NULL), 0);
+	it = indic_head(f->ix, did);
+	assert_true(it->id > last);
+	last = it->id;
+	assert_int_equal(indic_sub_del(f->ix, s2, &dropped), 0);
+	assert_int_equal(dropped, 1);
+	assert_int_equal(indic_push(f->ix, sid, fx_build, NULL), 0);
+	it = indic_head(f->ix, did);
+	assert_true(it->id > last);
+	last = it->id;
+	assert_int_equal(indic_ack(f->ix, last), 0);
+	fx_open(f, NULL);
+	assert_int_equal(indic_push(f->ix, sid, fx_build, NULL), 0);
+	it = indic_head(f->ix, did);
+	assert_true(it->id > last);
+	/* Records and items share the counter: a new record takes none. */
+	assert_true(fx_filter(f, "f3", "u") > it->id);
+}
+
+/* The message is "<i>:n=<seq>" (arg NULL) or fails for i == 1 (arg set). */
+static int
+fx_build_many(void *arg, size_t i, const char *ctx, uint64_t seq,
+    char **body, size_t *len)
+{
+	int n;
+
+	(void)ctx;
+	if (arg != NULL && i == 1)
+		return -ENOMEM;
+	n = asprintf(body, "%zu:n=%llu", i, (unsigned long long)seq);
+	if (n < 0)
+		return -ENOMEM;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* One event for several subscriptions: one transaction, each its own. */
+static void
+test_push_many(void **state)
+{
+	struct fx *f = *state;
+	struct indic_limits lim = { .queue_max = 2 };
+	const struct indic_item *it;
+	struct indic_totals t;
+	uint64_t f1, f2, d1, d2, ids[4];
+	int rcs[4];
+
+	fx_open(f, &lim);
+	f1 = fx_filter(f, "f1", "u");
+	f2 = fx_filter(f, "f2", "u");
+	d1 = fx_dest(f, "d1", "u");
+	d2 = fx_dest(f, "d2", "u");
+	ids[0] = fx_sub(f, f1, d1, "u");
+	ids[1] = fx_sub(f, f2, d1, "u");
+	ids[2] = 999999;
+	ids[3] = fx_sub(f, f1, d2, "u");
+	assert_int_equal(indic_push_many(f->ix, ids, 4, fx_build_many, NULL,
+	    rcs), 0);
+	assert_int_equal(rcs[0], 0);
+	assert_int_equal(rcs[1], 0);
+	assert_int_equal(rcs[2], -ENOENT);
+	assert_int_equal(rcs[3], 0);
+	/* d1 is full now (2): its two are dropped, d2's is queued; a
+	 * failing build spends no sequence number. */
+	assert_int_equal(indic_push_many(f->ix, ids, 4, fx_build_many, f,
+	    rcs), 0);
+	assert_int_equal(rcs[0], -ENOBUFS);
+	assert_int_equal(rcs[1], -ENOBUFS);
+	assert_int_equal(rcs[3], 0);
+	fx_open(f, &lim);
+	it = indic_head(f->ix, d1);
+	assert_string_equal(it->body, "0:n=0");
+	assert_int_equal(indic_ack(f->ix, it->id), 0);
+	it = indic_head(f->ix, d1);
+	assert_string_equal(it->body, "1:n=1");
+	it = indic_head(f->ix, d2);
+	assert_string_equal(it->body, "3:n=0");
+	assert_int_equal(indic_ack(f->ix, it->id), 0);
+	it = indic_head(f->ix, d2);
+	assert_string_equal(it->body, "3:n=1");
+	assert_int_equal(indic_dest_get(f->ix, d1)->seq_next, 2);
+	assert_int_equal(indic_dest_get(f->ix, d1)->dropped, 2);
+	indic_totals(f->ix, &t);
+	assert_int_equal(t.queued, 2);
+	assert_int_equal(t.dropped, 2);
+}
+
 static void
 fx_write(const char *path, const char *data, size_t len)
 {
@@ -458,6 +569,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_order_and_seq,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_item_ids_never_reused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_push_many, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sub_delete_drops_queued,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_foreign, setup,
