@@ -85,9 +85,12 @@ PY
 	expect_match "job $id: started with CIM_InstCreation" '^CIM_InstCreation:' "$first"
 	expect_match "job $id: last is a completion modification" '^TPD_ConcreteJobInstModification:7:100:' "$last"
 	n=$(echo "$lines" | wc -w)
-	if [ "$j" = "$job1" ] && [ -n "$mid" ]; then
+	# Job 1 copies 16 MiB at 4 MiB/s: about 4 s, a checkpoint (and so a
+	# progress announcement) every second: progress is required.  The
+	# Resync copies a few chunks and may end before its first checkpoint.
+	if [ "$j" = "$job1" ]; then
 		[ "$n" -ge 3 ] && pass "job $id: $n indications (start, progress, completion)" ||
-			fail "job $id: only $n indications although GetInstance saw it at $mid%: $lines (notes/bugs-ind.md)"
+			fail "job $id: only $n indications for a copy of about 4 s (GetInstance saw ${mid:-no}% between): $lines"
 	else
 		[ "$n" -ge 2 ] && pass "job $id: $n indications (start, completion)" ||
 			fail "job $id: only $n indications: $lines"
