@@ -31,7 +31,11 @@
  *                                          SQLite transaction per event
  *   opts.kick(opts.kick_arg)               called by cim_indicate once after
  *                                          it queued anything for that event
- *   cim_indication_set_interval(ci, ms)    on reload
+ *   cim_indication_set_conf(ci, conf)      on reload, before the old conf is
+ *                                          freed; also takes its
+ *                                          progress_interval_ms.  What each
+ *                                          job was last shown (the rate
+ *                                          limit) is kept.
  *   cim_indication_free(ci)                before indic_close
  */
 #ifndef ARRAYD_CIM_INDICATION_H
@@ -78,6 +82,10 @@ int cim_indication_new(const struct cim_indication_opts *opts,
     struct cim_indication **out);
 void cim_indication_free(struct cim_indication *ci);	/* accepts NULL */
 void cim_indication_set_interval(struct cim_indication *ci, unsigned ms);
+/* The configuration the model reads from now on (conf: NULL allowed);
+ * progress_interval_ms follows conf's [indications]. */
+void cim_indication_set_conf(struct cim_indication *ci,
+    const struct conf *conf);
 
 /*
  * One committed replica change (replica_ops.changed).  Never fails to the

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "conf/conf.h"
 #include "cim/indication_int.h"
 #include "cim/model.h"
 #include "indic/indic.h"
@@ -123,6 +124,15 @@ void
 cim_indication_set_interval(struct cim_indication *ci, unsigned ms)
 {
 	ci->o.progress_interval_ms = ms;
+}
+
+void
+cim_indication_set_conf(struct cim_indication *ci, const struct conf *conf)
+{
+	ci->o.conf = conf;
+	if (conf != NULL)
+		ci->o.progress_interval_ms =
+		    conf->indications.progress_interval_ms;
 }
 
 void

@@ -473,6 +473,14 @@ intrinsic_create_instance(struct op_ctx *c, struct iargs *a)
 	}
 }
 
+/* A delivery in flight may be for what just left: let the exporter look. */
+static void
+ind_changed(struct op_ctx *c)
+{
+	if (c->indic_changed != NULL)
+		c->indic_changed(c->indic_changed_arg);
+}
+
 void
 intrinsic_modify_instance(struct op_ctx *c, struct iargs *a)
 {
@@ -513,6 +521,8 @@ intrinsic_modify_instance(struct op_ctx *c, struct iargs *a)
 		return;
 	if ((err = indic_sub_set_state(c->ix, o.ind_id, state)) != 0)
 		op_errno(c, err, "changing the subscription failed");
+	else if (state != INDIC_SUB_ENABLED)
+		ind_changed(c);
 }
 
 bool
@@ -544,5 +554,7 @@ intrinsic_indic_delete(struct op_ctx *c, struct iargs *a)
 		    a->inst->classname);
 	else if (err != 0)
 		op_errno(c, err, "deleting failed");
+	else if (k != OBJ_IND_FILTER)
+		ind_changed(c);
 	return true;
 }

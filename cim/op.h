@@ -32,6 +32,9 @@ struct op_ctx {
 	struct replica_set *rs;
 	/* Indication subscriptions (indic/); NULL when indications are off. */
 	struct indic *ix;
+	/* cimop_server.indic_changed: a delivery may have to stop. */
+	void (*indic_changed)(void *arg);
+	void *indic_changed_arg;
 	const char *host;		/* HOST of emitted INSTANCEPATHs */
 	const char *user;		/* authenticated user */
 	enum op_role role;

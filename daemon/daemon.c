@@ -630,23 +630,13 @@ daemon_reload(struct daemon *d)
 	}
 	/* Everyone reading the old configuration moves before it is freed. */
 	export_set_conf(d->ex, n);
+	/* Kept, with each job's progress state (the rate limit goes on). */
+	if (d->ci != NULL)
+		cim_indication_set_conf(d->ci, n);
 	d->routes.conf = n;
 	control_set_conf(d->ctl, n);
 	conf_free(d->conf);
 	d->conf = n;
-	/*
-	 * cim_indication keeps the configuration it was made with (the model
-	 * reads it) and has no setter: a new one replaces it, taking the new
-	 * progress_interval_ms too (a job may send one progress indication
-	 * early).
-	 */
-	if (d->ci != NULL) {
-		cim_indication_free(d->ci);
-		d->ci = NULL;
-		if (daemon_indication_events(d) != 0)
-			log_errorx("reload: indications: no events until "
-			    "restart");
-	}
 	daemon_cimop_limits(d);
 	log_info("reload: done");
 }
@@ -860,6 +850,10 @@ daemon_start(struct daemon *d)
 		return err;
 	d->cimop.rs = d->rs;
 	d->cimop.ix = d->ix;
+	if (d->ex != NULL) {
+		d->cimop.indic_changed = export_kick;
+		d->cimop.indic_changed_arg = d->ex;
+	}
 	d->cimop.observe = cimglue_observe;
 	d->cimop.observe_arg = d->metrics;
 	d->cimop.loop = &d->loop;	/* deferred CreateReplica answers */

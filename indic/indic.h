@@ -113,6 +113,10 @@ int indic_filter_del(struct indic *ix, uint64_t id);
 int indic_dest_del(struct indic *ix, uint64_t id);
 /* Deleting a subscription drops (and counts) what is queued for it. */
 int indic_sub_del(struct indic *ix, uint64_t id, uint64_t *dropped);
+/* Any state but INDIC_SUB_ENABLED also drops (and counts on the
+ * destination) what is queued for it: a disabled subscription is sent
+ * nothing more, as a deleted one. */
+#define INDIC_SUB_ENABLED	2
 int indic_sub_set_state(struct indic *ix, uint64_t id, uint16_t state);
 
 /* Lookups by key (case-insensitive names as CIM wants); NULL none. */

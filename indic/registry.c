@@ -539,20 +539,42 @@ int
 indic_sub_set_state(struct indic *ix, uint64_t id, uint16_t state)
 {
 	struct indic__sub *x = indic__sub_of(ix, id);
+	struct indic__dest *dx;
+	uint64_t drop;
 	int err;
 
 	if (x == NULL)
 		return -ENOENT;
 	if (state == x->s.state)
 		return 0;
+	/* Disabled: what is queued for it is dropped, as by a delete. */
+	drop = state != INDIC_SUB_ENABLED ? x->queued : 0;
+	dx = indic__dest_of(ix, x->s.dest_id);
+	ix->tot.dropped += drop;
 	if ((err = indic__begin(ix)) != 0 ||
 	    (err = indic__run(ix, "UPDATE subs SET state = ? WHERE id = ?",
 	    "uU", (unsigned)state, id)) != 0 ||
+	    (drop > 0 && ((err = indic__run(ix, "DELETE FROM queue WHERE "
+	    "sub_id = ?", "U", id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET dropped = dropped + ? "
+	    "WHERE id = ?", "UU", drop, x->s.dest_id)) != 0 ||
+	    (err = indic__meta_save(ix)) != 0)) ||
 	    (err = indic__commit(ix)) != 0) {
 		indic__rollback(ix);
+		ix->tot.dropped -= drop;
 		return err;
 	}
 	x->s.state = state;
+	if (drop == 0)
+		return 0;
+	if (dx != NULL) {
+		dx->d.dropped += drop;
+		dx->queued -= drop;
+	}
+	x->queued = 0;
+	ix->tot.queued -= drop;
+	if (ix->head.sub_id == id)
+		memset(&ix->head, 0, sizeof(ix->head));
 	return 0;
 }
 

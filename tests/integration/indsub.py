@@ -11,6 +11,7 @@ usage: indsub.py --port N --password PW COMMAND ARGS
         subscriptions (i from 0)
   del-sub FILTER DEST     DeleteInstance of that subscription
   del-dest DEST           DeleteInstance of that destination
+  state-sub FILTER DEST N ModifyInstance of its SubscriptionState to N
   prop-sub FILTER DEST PROP
         prints the property of the subscription ("" when NULL)
 Prints "ok" or the CIM error ("error CODE: DESCRIPTION") and exits 1 then.
@@ -76,6 +77,19 @@ def delete(conn, path):
     return True
 
 
+def set_state(conn, path, state):
+    mod = ('<VALUE.NAMEDINSTANCE>%s%s</VALUE.NAMEDINSTANCE>'
+           % (path.to_xml('name'), s.instance('CIM_IndicationSubscription', [
+               s.prop('uint16', 'SubscriptionState', state)])))
+    root = conn.call('ModifyInstance', [
+        ('ModifiedInstance', mod),
+        ('PropertyList', w.va(['SubscriptionState']))])
+    if w.error_code(root):
+        print('error %s' % w.error_code(root))
+        return False
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, required=True)
@@ -102,6 +116,9 @@ def main():
     elif a.cmd == 'del-dest' and len(a.args) == 1:
         p = find_dest(conn, a.args[0])
         ok = p is not None and delete(conn, p)
+    elif a.cmd == 'state-sub' and len(a.args) == 3:
+        p, _ = find_sub(conn, a.args[0], a.args[1])
+        ok = p is not None and set_state(conn, p, a.args[2])
     elif a.cmd == 'prop-sub' and len(a.args) == 3:
         p, inst = find_sub(conn, a.args[0], a.args[1])
         if inst is None:

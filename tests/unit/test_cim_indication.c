@@ -30,7 +30,14 @@ struct env {
 	struct indic *ix;
 	struct cim_arena *arena;
 	char *out;
+	unsigned kicks;			/* indic_changed calls */
 };
+
+static void
+on_indic_changed(void *arg)
+{
+	((struct env *)arg)->kicks++;
+}
 
 static int
 setup(void **state)
@@ -106,6 +113,8 @@ call_as(struct env *e, enum op_role role, const char *ns,
 	c.conf = e->conf;
 	c.rs = e->rs;
 	c.ix = e->ix;
+	c.indic_changed = on_indic_changed;
+	c.indic_changed_arg = e;
 	c.host = "array1.example";
 	c.user = role == OP_ROLE_EDIT ? "ed" : "bo";
 	c.role = role;
@@ -397,22 +406,48 @@ test_create_errors(void **state)
 	P("uint16", "OnFatalErrorPolicy", "4") \
 	"</INSTANCE></VALUE.NAMEDINSTANCE></IPARAMVALUE>" plist
 
+/* A queued message, its content unread here. */
+static int
+fx_body(void *arg, const char *ctx, uint64_t seq, char **body, size_t *len)
+{
+	(void)arg;
+	(void)ctx;
+	(void)seq;
+	if ((*body = strdup("x")) == NULL)
+		return -ENOMEM;
+	*len = 1;
+	return 0;
+}
+
 static void
 test_modify(void **state)
 {
 	struct env *e = *state;
+	const struct indic_sub *sub;
 	const char *o;
 
 	make_three(e);
+	/* Disabling drops what is queued and lets the exporter look. */
+	sub = indic_sub_at(e->ix, 0);
+	assert_non_null(sub);
+	assert_int_equal(indic_push(e->ix, sub->id, fx_body, NULL), 0);
+	assert_int_equal(indic_dest_queued(e->ix, sub->dest_id), 1);
+	e->kicks = 0;
 	o = call(e, "ModifyInstance", MODIFY("4",
 	    PLIST("<VALUE>SubscriptionState</VALUE>")));
 	NOERR(o);
+	assert_int_equal(e->kicks, 1);
+	sub = indic_sub_at(e->ix, 0);
+	assert_int_equal(indic_dest_queued(e->ix, sub->dest_id), 0);
+	assert_null(indic_head(e->ix, sub->dest_id));
+	assert_int_equal(indic_dest_get(e->ix, sub->dest_id)->dropped, 1);
 	o = call(e, "GetInstance", INAME(SNAME(FNAME("f1"), DNAME("d1"))));
 	HAS(o, "<PROPERTY NAME=\"SubscriptionState\" TYPE=\"uint16\">"
 	    "<VALUE>4</VALUE>");
 	/* Without a PropertyList only SubscriptionState is taken. */
 	o = call(e, "ModifyInstance", MODIFY("2", ""));
 	NOERR(o);
+	assert_int_equal(e->kicks, 1);	/* enabling stops nothing */
 	o = call(e, "GetInstance", INAME(SNAME(FNAME("f1"), DNAME("d1"))));
 	HAS(o, "<VALUE>2</VALUE></PROPERTY><PROPERTY NAME=\"OnFatal"
 	    "ErrorPolicy\" TYPE=\"uint16\"><VALUE>2</VALUE>");
@@ -435,14 +470,18 @@ test_delete(void **state)
 	const char *o;
 
 	make_three(e);
+	e->kicks = 0;
 	o = call(e, "DeleteInstance", INAME(SNAME(FNAME("f1"), DNAME("d1"))));
 	NOERR(o);
+	assert_int_equal(e->kicks, 1);	/* a delivery in flight stops */
 	o = call(e, "DeleteInstance", INAME(SNAME(FNAME("f1"), DNAME("d1"))));
 	ERR(o, "6");
 	o = call(e, "DeleteInstance", INAME(FNAME("f1")));
 	NOERR(o);
+	assert_int_equal(e->kicks, 1);	/* a filter has no deliveries */
 	o = call(e, "DeleteInstance", INAME(DNAME("d1")));
 	NOERR(o);
+	assert_int_equal(e->kicks, 2);
 	o = call(e, "GetInstance", INAME(DNAME("d1")));
 	ERR(o, "6");
 	/* A handler (older clients) is its own class over the same store. */

@@ -26,6 +26,7 @@
 #include "cim/indication.h"
 #include "cim/model.h"
 #include "cimxml/cimxml.h"
+#include "conf/conf.h"
 #include "indic/indic.h"
 #include "query/query.h"
 #include "replica/replica.h"
@@ -675,6 +676,38 @@ test_progress_rate_limited(void **state)
 	assert_int_equal(g_npushed, 4);
 }
 
+/*
+ * A reload hands over the new configuration (cim_indication_set_conf):
+ * each job's last indication is kept, so a progress change right after
+ * is still held; the new progress_interval_ms applies from then on.
+ */
+static void
+test_reload_keeps_rate_limit(void **state)
+{
+	struct env *e = *state;
+	struct conf *c = conf_defaults();
+	struct rjob r[5];
+	struct cim_indication_stats st;
+
+	assert_non_null(c);
+	sub_add(1, "jobmod", Q_JOB_MODIFIED, 2);
+	for (int i = 0; i < 5; i++)
+		r[i] = job_rec(5, JOB_RUNNING, (uint16_t)(10 * (i + 1)));
+	job_event(e, REPLICA_MODIFIED, &r[0], &r[1]);	/* sent */
+	c->indications.progress_interval_ms = 5000;
+	cim_indication_set_conf(e->ci, c);
+	e->now += 2000000;
+	job_event(e, REPLICA_MODIFIED, &r[1], &r[2]);	/* held: 2 s < 5 s */
+	assert_int_equal(g_npushed, 1);
+	e->now += 3100000;
+	job_event(e, REPLICA_MODIFIED, &r[2], &r[3]);	/* sent: 5.1 s */
+	assert_int_equal(g_npushed, 2);
+	cim_indication_stats(e->ci, &st);
+	assert_int_equal(st.progress_held, 1);
+	cim_indication_set_conf(e->ci, NULL);
+	conf_free(c);
+}
+
 /* Nanoseconds per call of `n` job events o -> n. */
 static double
 time_events(struct env *e, const struct rjob *o, const struct rjob *n,
@@ -971,6 +1004,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_export_request, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_rate_limit,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_rate_limited,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_path, setup,
