@@ -65,11 +65,16 @@ ind_listener_stop
 create_vol dv5 4194304
 expect_rv 0 "create dv5 while the listener is down"
 ind_wait_metric arrayd_indications_retried_total 1 10
-sed -i 's/^\[indications\]$/[indications]\nallow = 10.0.0.0\/8/' "$CONF"
+sed -i 's/^\[indications\]$/[indications]\nallow = 10.0.0.0\/8\nmax_subscriptions = 1/' "$CONF"
 kill -HUP "$PID"
 ind_wait_metric arrayd_indications_dropped_total 5 10
 grep -q "indications: L1 (.*): destination refused: .*its queue is dropped" "$TEST_DIR/arrayd.log" &&
 	pass "log: destination refused" || fail "log lacks 'destination refused'"
+# The reload applied the registry's limits too: one subscription (kept)
+# is all max_subscriptions = 1 allows.
+out=$(isub add L1 "$LURL/a" third "$VOLQ" 2>&1)
+expect_match "reload: max_subscriptions = 1 refuses a second subscription" \
+    "error 1: .*max_subscriptions" "$out"
 ind_listener_start ok "$LPORT"
 create_vol dv6 4194304
 expect_rv 0 "create dv6"
