@@ -28,6 +28,8 @@ struct indic__vec {
 	size_t n, cap;
 };
 
+#define INDIC_STMT_CACHE	32
+
 struct indic {
 	sqlite3 *db;
 	char path[4096];
@@ -40,6 +42,10 @@ struct indic {
 	struct indic_totals tot;
 	struct indic_item head;		/* indic_head's answer, body owned */
 	char *head_body;
+	/* Prepared statements, kept for the life of the handle (the loop
+	 * prepares nothing per push or ack); see indic__stmt. */
+	sqlite3_stmt *stmts[INDIC_STMT_CACHE];
+	size_t nstmts;
 };
 
 /*
@@ -48,6 +54,17 @@ struct indic {
  * char * (NULL as ""), 'b' const char * and size_t (blob).  0 or -errno.
  */
 int indic__run(struct indic *ix, const char *sql, const char *types, ...);
+/*
+ * The prepared statement of sql, from the handle's cache (prepared on
+ * first use; an uncached one when the cache is full: *owned is then set
+ * and the caller finalizes it).  The caller binds, steps and resets it
+ * (sqlite3_reset: a SELECT left unreset would pin its read snapshot and
+ * keep the WAL from being checkpointed).  NULL: sqlite's error in *rc.
+ */
+sqlite3_stmt *indic__stmt(struct indic *ix, const char *sql, bool *owned,
+    int *rc);
+/* Reset (or finalize, when owned) what indic__stmt gave. */
+void indic__stmt_done(sqlite3_stmt *s, bool owned);
 int indic__begin(struct indic *ix);
 int indic__commit(struct indic *ix);	/* rolls back when the commit fails */
 void indic__rollback(struct indic *ix);

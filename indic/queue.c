@@ -217,14 +217,15 @@ indic_head(struct indic *ix, uint64_t dest_id)
 {
 	sqlite3_stmt *s;
 	const void *blob;
-	int n;
+	bool owned;
+	int n, rc;
 
 	free(ix->head_body);
 	ix->head_body = NULL;
 	memset(&ix->head, 0, sizeof(ix->head));
-	if (sqlite3_prepare_v2(ix->db, "SELECT id, sub_id, seq_no, attempts, "
+	if ((s = indic__stmt(ix, "SELECT id, sub_id, seq_no, attempts, "
 	    "queued_us, body FROM queue WHERE dest_id = ? ORDER BY id "
-	    "LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+	    "LIMIT 1", &owned, &rc)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)dest_id);
 	if (sqlite3_step(s) != SQLITE_ROW)
@@ -245,10 +246,10 @@ indic_head(struct indic *ix, uint64_t dest_id)
 	ix->head.queued_us = sqlite3_column_int64(s, 4);
 	ix->head.body = ix->head_body;
 	ix->head.len = (size_t)n;
-	sqlite3_finalize(s);
+	indic__stmt_done(s, owned);
 	return &ix->head;
 out:
-	sqlite3_finalize(s);
+	indic__stmt_done(s, owned);
 	return NULL;
 }
 
@@ -258,12 +259,13 @@ qu_item(struct indic *ix, uint64_t item_id, struct indic__dest **dx,
     struct indic__sub **sx)
 {
 	sqlite3_stmt *s;
-	int err = -ENOENT;
+	bool owned;
+	int err = -ENOENT, rc;
 
 	*dx = NULL;
 	*sx = NULL;
-	if (sqlite3_prepare_v2(ix->db, "SELECT dest_id, sub_id FROM queue "
-	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+	if ((s = indic__stmt(ix, "SELECT dest_id, sub_id FROM queue "
+	    "WHERE id = ?", &owned, &rc)) == NULL)
 		return -EIO;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)item_id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -271,7 +273,7 @@ qu_item(struct indic *ix, uint64_t item_id, struct indic__dest **dx,
 		*sx = indic__sub_of(ix, (uint64_t)sqlite3_column_int64(s, 1));
 		err = *dx != NULL ? 0 : -EPROTO;
 	}
-	sqlite3_finalize(s);
+	indic__stmt_done(s, owned);
 	return err;
 }
 

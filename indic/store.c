@@ -94,16 +94,47 @@ indic__now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+sqlite3_stmt *
+indic__stmt(struct indic *ix, const char *sql, bool *owned, int *rc)
+{
+	sqlite3_stmt *s;
+	size_t i;
+
+	*owned = false;
+	for (i = 0; i < ix->nstmts; i++)
+		if (strcmp(sqlite3_sql(ix->stmts[i]), sql) == 0)
+			return ix->stmts[i];
+	*rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s, NULL);
+	if (*rc != SQLITE_OK)
+		return NULL;
+	if (ix->nstmts < INDIC_STMT_CACHE)
+		ix->stmts[ix->nstmts++] = s;	/* finalized by indic_close */
+	else
+		*owned = true;
+	return s;
+}
+
+void
+indic__stmt_done(sqlite3_stmt *s, bool owned)
+{
+	if (owned) {
+		sqlite3_finalize(s);
+		return;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
 int
 indic__run(struct indic *ix, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *s;
 	va_list ap;
-	int rc, i = 1;
+	bool owned;
+	int rc = SQLITE_OK, i = 1;
 
-	rc = sqlite3_prepare_v3(ix->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &s, NULL);
-	if (rc != SQLITE_OK)
+	if ((s = indic__stmt(ix, sql, &owned, &rc)) == NULL)
 		return indic__errno(rc) != 0 ? indic__errno(rc) : -EIO;
 	va_start(ap, types);
 	for (const char *t = types; rc == SQLITE_OK && *t != '\0'; t++, i++) {
@@ -139,7 +170,7 @@ indic__run(struct indic *ix, const char *sql, const char *types, ...)
 		if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 			rc = SQLITE_OK;
 	}
-	sqlite3_finalize(s);
+	indic__stmt_done(s, owned);
 	return rc == SQLITE_OK ? 0 : indic__errno(rc) != 0 ?
 	    indic__errno(rc) : -EIO;
 }
@@ -435,6 +466,8 @@ indic_close(struct indic *ix)
 		return;
 	indic__free_records(ix);
 	free(ix->head_body);
+	for (size_t i = 0; i < ix->nstmts; i++)
+		sqlite3_finalize(ix->stmts[i]);
 	if (ix->db != NULL)
 		sqlite3_close_v2(ix->db);
 	free(ix);
