@@ -228,6 +228,9 @@ cimop__ctx(const struct cimop_server *s, const struct cimop_held *h,
 	memset(c, 0, sizeof(*c));
 	c->conf = s->conf;
 	c->rs = s->rs;
+	c->ix = s->ix;
+	c->indic_changed = s->indic_changed;
+	c->indic_changed_arg = s->indic_changed_arg;
 	c->host = h->host;
 	c->user = h->user;
 	c->role = h->role;

@@ -40,6 +40,7 @@
 
 struct conf;
 struct replica_set;
+struct indic;
 struct replica_event;
 struct cimop_waiter;
 struct cimop_slice;
@@ -60,6 +61,15 @@ typedef void (*cimop_observe_fn)(void *arg, const char *op,
 struct cimop_server {
 	const struct conf *conf;
 	struct replica_set *rs;
+	struct indic *ix;		/* NULL: no subscriptions (indications off) */
+	/*
+	 * Called (on the loop, before the answer is written) after a
+	 * subscription or destination was deleted or a subscription
+	 * disabled, so that a delivery in flight for it is stopped at once
+	 * (CONTRACT §8); the daemon sets it to export_kick.  NULL: nobody.
+	 */
+	void (*indic_changed)(void *arg);
+	void *indic_changed_arg;
 	struct cimxml_limits limits;
 	cimop_observe_fn observe;	/* NULL: not counted */
 	void *observe_arg;

@@ -28,6 +28,7 @@ static const char *const pnames[P__N] = {
 	"InstanceName", "ClassName", "LocalOnly", "DeepInheritance",
 	"IncludeQualifiers", "IncludeClassOrigin", "PropertyList",
 	"ObjectName", "AssocClass", "ResultClass", "Role", "ResultRole",
+	"NewInstance", "ModifiedInstance",
 };
 
 #define B(x)	(1u << (x))
@@ -70,6 +71,10 @@ static const struct iop ops[] = {
 	    B(P_DEEP) | INST_FLAGS, 0 },
 	{ "DeleteInstance", op_delete_instance, B(P_INSTANCENAME),
 	    B(P_INSTANCENAME) },
+	/* Their instance is checked by the handler, after the namespace. */
+	{ "CreateInstance", intrinsic_create_instance, B(P_NEWINSTANCE), 0 },
+	{ "ModifyInstance", intrinsic_modify_instance, B(P_MODIFIEDINSTANCE) |
+	    B(P_QUAL) | B(P_PLIST), 0 },
 };
 
 /* ---------------------------------------------------------- parameters */
@@ -141,9 +146,25 @@ arg_path(struct iargs *a, const struct cim_param *p, bool class_ok)
 }
 
 static int
+arg_instance(struct iargs *a, const struct cim_param *p, bool named)
+{
+	if (p->value.kind != CIM_V_INSTANCE || p->value.inst == NULL ||
+	    (named != (p->value.ref != NULL)))
+		return -EINVAL;
+	a->newinst = p->value.inst;
+	if (named)
+		a->inst = p->value.ref;
+	return 0;
+}
+
+static int
 arg_one(struct iargs *a, int i, const struct cim_param *p)
 {
 	switch (i) {
+	case P_NEWINSTANCE:
+		return arg_instance(a, p, false);
+	case P_MODIFIEDINSTANCE:
+		return arg_instance(a, p, true);
 	case P_INSTANCENAME:
 		return arg_path(a, p, false);
 	case P_OBJECTNAME:
@@ -461,6 +482,8 @@ op_delete_instance(struct op_ctx *c, struct iargs *a)
 		    "user %s may not delete instances", c->user ? c->user : "");
 		return;
 	}
+	if (intrinsic_indic_delete(c, a))
+		return;
 	if (!schema_isa(a->inst->classname, "CIM_ConcreteJob") &&
 	    !schema_isa("TPD_ConcreteJob", a->inst->classname)) {
 		if (!model_class_known(a->inst->classname))

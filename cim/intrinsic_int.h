@@ -12,7 +12,7 @@
 enum {
 	P_INSTANCENAME, P_CLASSNAME, P_LOCALONLY, P_DEEP, P_QUAL, P_ORIGIN,
 	P_PLIST, P_OBJECTNAME, P_ASSOCCLASS, P_RESULTCLASS, P_ROLE,
-	P_RESULTROLE, P__N
+	P_RESULTROLE, P_NEWINSTANCE, P_MODIFIEDINSTANCE, P__N
 };
 
 /* The checked IPARAMVALUEs of one intrinsic call. */
@@ -27,6 +27,8 @@ struct iargs {
 	const char *const *plist;
 	size_t nplist;
 	struct plist pset;		/* plist as a set, when has_plist */
+	/* NewInstance; ModifiedInstance (+ its INSTANCENAME in inst). */
+	const struct cim_instance *newinst;
 };
 
 int intrinsic_write_instance(struct op_ctx *c, const struct iargs *a,
@@ -59,5 +61,11 @@ void intrinsic_reference_names(struct op_ctx *c, struct iargs *a);
 void intrinsic_get_class(struct op_ctx *c, struct iargs *a);
 void intrinsic_enum_class_names(struct op_ctx *c, struct iargs *a);
 void intrinsic_enum_classes(struct op_ctx *c, struct iargs *a);
+/* Subscriptions (intrinsic_indic.c). */
+void intrinsic_create_instance(struct op_ctx *c, struct iargs *a);
+void intrinsic_modify_instance(struct op_ctx *c, struct iargs *a);
+/* DeleteInstance of a filter, destination or subscription; false: the
+ * class is none of those (the caller answers). */
+bool intrinsic_indic_delete(struct op_ctx *c, struct iargs *a);
 
 #endif /* ARRAYD_CIM_INTRINSIC_INT_H */

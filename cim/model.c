@@ -43,6 +43,14 @@ static const struct model_class *const classes[] = {
 	&model_class_profile,
 	&model_assoc_conforms,
 	&model_assoc_referenced,
+	&model_class_ind_filter,
+	&model_class_ind_dest,
+	&model_class_ind_handler,
+	&model_class_ind_sub,
+	&model_class_ind_service,
+	&model_class_ind_caps,
+	&model_assoc_ind_caps,
+	&model_assoc_ind_hosted,
 };
 #define NCLASSES (sizeof(classes) / sizeof(classes[0]))
 
@@ -146,6 +154,8 @@ model_obj_equal(const struct model_obj *a, const struct model_obj *b)
 		return a->src_id == b->src_id && a->tgt_id == b->tgt_id;
 	case MODEL_ID_JOB:
 		return a->job_id == b->job_id;
+	case MODEL_ID_IND:
+		return a->ind_id == b->ind_id;
 	case MODEL_ID_NAME:
 		return a->name != NULL && b->name != NULL &&
 		    strcmp(a->name, b->name) == 0;

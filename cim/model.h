@@ -36,10 +36,18 @@ enum model_kind {
 	OBJ_NAMESPACE,		/* CIM_Namespace (interop) */
 	OBJ_OBJECT_MANAGER,	/* CIM_ObjectManager (interop) */
 	OBJ_PROFILE,		/* CIM_RegisteredProfile (interop) */
+	OBJ_IND_FILTER,		/* CIM_IndicationFilter (interop, stored) */
+	OBJ_IND_DEST,		/* CIM_ListenerDestinationCIMXML (stored) */
+	OBJ_IND_HANDLER,	/* CIM_IndicationHandlerCIMXML (stored) */
+	OBJ_IND_SUB,		/* CIM_IndicationSubscription (stored) */
+	OBJ_IND_SERVICE,	/* CIM_IndicationService */
+	OBJ_IND_CAPS,		/* CIM_IndicationServiceCapabilities */
 	OBJ_ASSOC,		/* any other association instance */
 };
 
 struct rjob;
+struct rvolume;
+struct rpair;
 
 /* A resolved object: which kind, and the ids that name it. */
 struct model_obj {
@@ -48,6 +56,8 @@ struct model_obj {
 	uint32_t vol_id;		/* VOLUME, DELTA_POOL (its base volume) */
 	uint32_t src_id, tgt_id;	/* PAIR */
 	uint64_t job_id;		/* JOB, METHOD_RESULT */
+	uint64_t ind_id;		/* IND_FILTER, IND_DEST, IND_HANDLER,
+					 * IND_SUB: the indic/ record id */
 	const char *name;		/* POOL name, NAMESPACE name, PROFILE id,
 					 * capabilities id */
 	/*
@@ -58,6 +68,16 @@ struct model_obj {
 	 * a change (a sliced answer), so the builder looks the job up.
 	 */
 	const struct rjob *job;
+	/*
+	 * VOLUME, PAIR: a record to render instead of the one the replica
+	 * set holds now (NULL: look it up, probing the volume first).  An
+	 * indication renders the state before and after a change this way
+	 * (cim/indication_build.c), also of a record already deleted; no
+	 * probe runs, so building never changes the replica set.  JOB
+	 * objects take a record the same way through `job`.
+	 */
+	const struct rvolume *vol;
+	const struct rpair *pair;
 };
 
 /* How model_resolve_mode() matches a path to an object. */

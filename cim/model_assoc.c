@@ -18,8 +18,8 @@
 #include "cim/model_int.h"
 #include "replica/replica.h"
 
-static struct model_obj
-obj_make(enum model_kind k)
+struct model_obj
+model_obj_make(enum model_kind k)
 {
 	struct model_obj o;
 
@@ -41,7 +41,7 @@ model_gen_emit(struct model_gen *g, struct model_obj a, struct model_obj b)
 static struct model_obj
 pool_of(const struct op_ctx *c, const struct rvolume *v)
 {
-	struct model_obj p = obj_make(OBJ_NONE);
+	struct model_obj p = model_obj_make(OBJ_NONE);
 	const struct conf_pool *cp;
 
 	if (v->is_snapshot && replica_volume_by_id(c->rs, v->parent_id)) {
@@ -86,7 +86,7 @@ static int
 gen_volumes(struct model_gen *g, bool alloc)
 {
 	size_t i, n = replica_volume_count(g->c->rs);
-	struct model_obj v = obj_make(OBJ_VOLUME), p;
+	struct model_obj v = model_obj_make(OBJ_VOLUME), p;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -94,7 +94,7 @@ gen_volumes(struct model_gen *g, bool alloc)
 
 		v.vol_id = rv->id;
 		if (!alloc) {
-			rc = model_gen_emit(g, obj_make(OBJ_SYSTEM), v);
+			rc = model_gen_emit(g, model_obj_make(OBJ_SYSTEM), v);
 		} else {
 			p = pool_of(g->c, rv);
 			rc = p.kind == OBJ_NONE ? 0 : model_gen_emit(g, p, v);
@@ -120,7 +120,7 @@ gen_allocated(struct model_gen *g)
 static int
 gen_hosted_pool(struct model_gen *g)
 {
-	struct model_obj sys = obj_make(OBJ_SYSTEM);
+	struct model_obj sys = model_obj_make(OBJ_SYSTEM);
 	int rc;
 
 	rc = gen_fan(g, &model_class_pool, sys, true);
@@ -132,8 +132,8 @@ static int
 gen_jobs(struct model_gen *g, int which)
 {
 	size_t i, n = replica_job_count(g->c->rs);
-	struct model_obj j = obj_make(OBJ_JOB), v = obj_make(OBJ_VOLUME);
-	struct model_obj mr = obj_make(OBJ_METHOD_RESULT);
+	struct model_obj j = model_obj_make(OBJ_JOB), v = model_obj_make(OBJ_VOLUME);
+	struct model_obj mr = model_obj_make(OBJ_METHOD_RESULT);
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
@@ -143,7 +143,7 @@ gen_jobs(struct model_gen *g, int which)
 			continue;
 		j.job_id = mr.job_id = rj->id;
 		if (which == 0) {
-			rc = model_gen_emit(g, obj_make(OBJ_SERVICE), j);
+			rc = model_gen_emit(g, model_obj_make(OBJ_SERVICE), j);
 		} else if (which == 2) {
 			rc = model_gen_emit(g, j, mr);
 		} else {
@@ -181,7 +181,7 @@ gen_job_result(struct model_gen *g)
 static struct model_obj
 named(enum model_kind k, const char *name)
 {
-	struct model_obj o = obj_make(k);
+	struct model_obj o = model_obj_make(k);
 
 	o.name = name;
 	return o;
@@ -190,7 +190,7 @@ named(enum model_kind k, const char *name)
 static int
 gen_capabilities(struct model_gen *g)
 {
-	struct model_obj svc = obj_make(OBJ_SERVICE);
+	struct model_obj svc = model_obj_make(OBJ_SERVICE);
 	struct model_obj scc = named(OBJ_CONF_CAPS, "SCC");
 	int rc;
 
@@ -204,17 +204,17 @@ gen_capabilities(struct model_gen *g)
 		return rc;
 	/* Exactly one for the ReplicationService (smispy takes [0]). */
 	return model_repl_enabled(g->c) ? model_gen_emit(g,
-	    obj_make(OBJ_REPL_SERVICE), named(OBJ_RS_CAPS, "RSC")) : 0;
+	    model_obj_make(OBJ_REPL_SERVICE), named(OBJ_RS_CAPS, "RSC")) : 0;
 }
 
 static int
 gen_hosted_service(struct model_gen *g)
 {
-	int rc = model_gen_emit(g, obj_make(OBJ_SYSTEM),
-	    obj_make(OBJ_SERVICE));
+	int rc = model_gen_emit(g, model_obj_make(OBJ_SYSTEM),
+	    model_obj_make(OBJ_SERVICE));
 
 	return rc == 0 && model_repl_enabled(g->c) ? model_gen_emit(g,
-	    obj_make(OBJ_SYSTEM), obj_make(OBJ_REPL_SERVICE)) : rc;
+	    model_obj_make(OBJ_SYSTEM), model_obj_make(OBJ_REPL_SERVICE)) : rc;
 }
 
 static int
@@ -223,18 +223,22 @@ gen_conforms(struct model_gen *g)
 	int rc;
 
 	rc = model_gen_emit(g, named(OBJ_PROFILE, "Array"),
-	    obj_make(OBJ_SYSTEM));
+	    model_obj_make(OBJ_SYSTEM));
 	if (rc == 0)
 		rc = model_gen_emit(g, named(OBJ_PROFILE, "Server"),
-		    obj_make(OBJ_OBJECT_MANAGER));
+		    model_obj_make(OBJ_OBJECT_MANAGER));
 	/* Block Services' central class is the storage pool (SMI-S Block). */
 	if (rc == 0)
 		rc = gen_fan(g, &model_class_pool,
 		    named(OBJ_PROFILE, "BlockServices"), true);
 	/* Replication Services': the ReplicationService. */
-	return rc == 0 && model_repl_enabled(g->c) ? model_gen_emit(g,
-	    named(OBJ_PROFILE, "ReplicationServices"),
-	    obj_make(OBJ_REPL_SERVICE)) : rc;
+	if (rc == 0 && model_repl_enabled(g->c))
+		rc = model_gen_emit(g, named(OBJ_PROFILE,
+		    "ReplicationServices"), model_obj_make(OBJ_REPL_SERVICE));
+	/* DSP1054: the Indications profile's central class is the service. */
+	return rc == 0 && model_ind_enabled(g->c) ? model_gen_emit(g,
+	    named(OBJ_PROFILE, "Indications"), model_obj_make(OBJ_IND_SERVICE)) :
+	    rc;
 }
 
 /* SNIA direction: Antecedent the autonomous Array, Dependent the parts. */
@@ -355,8 +359,10 @@ model_link_instance(struct op_ctx *c, const struct model_link *l)
 	struct model_ib b;
 	struct model_obj pair;
 
+	if (l->assoc->kind == OBJ_IND_SUB)
+		return model_ind_sub_instance(c, l);
 	if (l->assoc->kind == OBJ_PAIR) {
-		pair = obj_make(OBJ_PAIR);
+		pair = model_obj_make(OBJ_PAIR);
 		pair.classname = l->assoc->name;
 		pair.src_id = l->end[0].vol_id;
 		pair.tgt_id = l->end[1].vol_id;
@@ -437,6 +443,8 @@ model_link_exists(struct op_ctx *c, const struct model_link *l)
 		if (p == NULL || model_resolve(c, p, &o) != 0)
 			return false;
 	}
+	if (l->assoc->kind == OBJ_IND_SUB)
+		return model_ind_sub_exists(c, l);
 	return l->assoc->kind != OBJ_PAIR || replica_pair_find(c->rs,
 	    l->end[0].vol_id, l->end[1].vol_id) != NULL;
 }
@@ -470,8 +478,8 @@ model_resolve_link(const struct op_ctx *c, const struct cim_path *p,
 /* ------------------------------------------------------------ classes */
 
 /* An association path names a link: model_resolve_link() checks it. */
-static int
-assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
+int
+model_assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
     const struct cim_path *p, struct model_obj *o)
 {
 	struct model_link l;
@@ -484,7 +492,7 @@ assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
 #define ASSOC(var, n, ns_, r0, r1, rc0, rc1, sup, gen) \
 	static const char *const var##_keys[] = { r0, r1 }; \
 	static const struct model_ops var##_ops = { \
-		.resolve = assoc_resolve, .links = (gen) }; \
+		.resolve = model_assoc_resolve, .links = (gen) }; \
 	const struct model_class var = { .name = (n), .ns = (ns_), \
 		.kind = OBJ_ASSOC, .nkeys = 2, .keys = var##_keys, \
 		.supers = (sup), .role = { r0, r1 }, .refclass = { rc0, rc1 }, \

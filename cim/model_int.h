@@ -19,6 +19,7 @@ enum model_id {
 	MODEL_ID_PAIR,		/* src_id, tgt_id */
 	MODEL_ID_JOB,		/* job_id */
 	MODEL_ID_NAME,		/* name */
+	MODEL_ID_IND,		/* ind_id */
 };
 
 /* One listing of association instances (model_assoc.c). */
@@ -29,6 +30,11 @@ struct model_gen {
 	void *arg;
 	struct model_link l;
 };
+/* A zeroed object of kind k (model_assoc.c). */
+struct model_obj model_obj_make(enum model_kind k);
+/* The resolve op of every association class: the path names a link. */
+int model_assoc_resolve(const struct op_ctx *c, const struct model_class *mc,
+    const struct cim_path *p, struct model_obj *o);
 /* Hand the link a -> b of g->mc to g's callback; returns what it does. */
 int model_gen_emit(struct model_gen *g, struct model_obj a,
     struct model_obj b);
@@ -77,6 +83,14 @@ extern const struct model_class model_class_pair;	/* model_pair.c */
 extern const struct model_class model_class_namespace;	/* model_interop.c */
 extern const struct model_class model_class_object_manager;
 extern const struct model_class model_class_profile;
+extern const struct model_class model_class_ind_filter;	/* model_indic.c */
+extern const struct model_class model_class_ind_dest;
+extern const struct model_class model_class_ind_handler;
+extern const struct model_class model_class_ind_sub;
+extern const struct model_class model_class_ind_service;
+extern const struct model_class model_class_ind_caps;
+extern const struct model_class model_assoc_ind_caps;
+extern const struct model_class model_assoc_ind_hosted;
 extern const struct model_class model_assoc_system_volume; /* model_assoc.c */
 extern const struct model_class model_assoc_hosted_pool;
 extern const struct model_class model_assoc_allocated;
@@ -186,6 +200,14 @@ struct cim_instance *model_service_instance(struct op_ctx *c, const char *cls,
  * Its objects, profile and links exist only then (model_repl.c).
  */
 bool model_repl_enabled(const struct op_ctx *c);
+
+/* Indication profile links (model_indic.c): the service, for gen_conforms. */
+bool model_ind_enabled(const struct op_ctx *c);
+/* A subscription as the association link filter -> handler: its instance
+ * (NULL: gone), and whether it still exists. */
+struct cim_instance *model_ind_sub_instance(struct op_ctx *c,
+    const struct model_link *l);
+bool model_ind_sub_exists(const struct op_ctx *c, const struct model_link *l);
 
 /* The configured pool called `name`, NULL if none (model_pool.c). */
 struct conf_pool;

@@ -174,17 +174,24 @@ const struct model_class model_class_namespace = MODEL_CLASS(NS_CLASS,
 
 /* ----------------------------------------------------------- profiles */
 
+/* org: RegisteredOrganization, 11 SNIA, 2 DMTF; InstanceID "<ORG>:<id>". */
 struct profile_def {
 	const char *id, *name, *version;
+	unsigned org;
 };
 
+#define ORG_SNIA	11
+#define ORG_DMTF	2
+
 static const struct profile_def profiles[] = {
-	{ "Array", "Array", "1.6.1" },
-	{ "BlockServices", "Block Services", "1.6.1" },
-	{ "CopyServices", "Copy Services", "1.6.1" },
-	{ "JobControl", "Job Control", "1.6.1" },
-	{ "ReplicationServices", "Replication Services", "1.6.1" },
-	{ "Server", "Server", "1.6.1" },
+	{ "Array", "Array", "1.6.1", ORG_SNIA },
+	{ "BlockServices", "Block Services", "1.6.1", ORG_SNIA },
+	{ "CopyServices", "Copy Services", "1.6.1", ORG_SNIA },
+	{ "JobControl", "Job Control", "1.6.1", ORG_SNIA },
+	{ "ReplicationServices", "Replication Services", "1.6.1", ORG_SNIA },
+	{ "Server", "Server", "1.6.1", ORG_SNIA },
+	/* DSP1054 1.2.2, the version pywbem's and SMI-S 1.6's servers show. */
+	{ "Indications", "Indications", "1.2.2", ORG_DMTF },
 };
 #define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))
 
@@ -192,6 +199,8 @@ static const struct profile_def profiles[] = {
 static bool
 profile_shown(const struct op_ctx *c, const struct profile_def *pd)
 {
+	if (strcmp(pd->id, "Indications") == 0)
+		return model_ind_enabled(c);
 	return strcmp(pd->id, "ReplicationServices") != 0 ||
 	    model_repl_enabled(c);
 }
@@ -216,8 +225,9 @@ profile_resolve(const struct op_ctx *c, const struct model_class *mc,
 	const struct profile_def *pd;
 
 	(void)mc;
-	if (iid == NULL || strncmp(iid, "SNIA:", 5) != 0 ||
-	    (pd = profile_by_id(c, iid + 5)) == NULL)
+	if (iid == NULL || strlen(iid) < 5 || (pd = profile_by_id(c,
+	    iid + 5)) == NULL || strncmp(iid, pd->org == ORG_DMTF ? "DMTF:" :
+	    "SNIA:", 5) != 0)
 		return -ENOENT;
 	o->name = pd->id;
 	return 0;
@@ -226,7 +236,10 @@ profile_resolve(const struct op_ctx *c, const struct model_class *mc,
 static char *
 profile_iid(struct op_ctx *c, const char *id)
 {
-	return cim_arena_printf(c->arena, "SNIA:%s", id);
+	const struct profile_def *pd = profile_by_id(c, id);
+
+	return cim_arena_printf(c->arena, "%s:%s", pd != NULL &&
+	    pd->org == ORG_DMTF ? "DMTF" : "SNIA", id);
 }
 
 static struct cim_path *
@@ -265,7 +278,7 @@ profile_instance(struct op_ctx *c, const struct model_obj *o)
 		return NULL;
 	model_ib_init(&b, c, PROFILE_CLASS, 8);
 	model_ib_str(&b, "InstanceID", profile_iid(c, pd->id));
-	model_ib_u(&b, "RegisteredOrganization", CIM_T_UINT16, 11);
+	model_ib_u(&b, "RegisteredOrganization", CIM_T_UINT16, pd->org);
 	model_ib_str(&b, "RegisteredName", pd->name);
 	model_ib_str(&b, "RegisteredVersion", pd->version);
 	model_ib_u16s(&b, "AdvertiseTypes", 1, adv);

@@ -203,11 +203,14 @@ pair_instance(struct op_ctx *c, const struct model_obj *o)
 	struct model_ib b;
 	int pct;
 
-	/* A pair shows Broken as soon as one of its files is lost. */
-	(void)replica_volume_probe(c->rs, o->src_id);
-	(void)replica_volume_probe(c->rs, o->tgt_id);
-	if ((pr = replica_pair_find(c->rs, o->src_id, o->tgt_id)) == NULL)
-		return NULL;
+	if ((pr = o->pair) == NULL) {
+		/* A pair shows Broken as soon as one of its files is lost. */
+		(void)replica_volume_probe(c->rs, o->src_id);
+		(void)replica_volume_probe(c->rs, o->tgt_id);
+		pr = replica_pair_find(c->rs, o->src_id, o->tgt_id);
+		if (pr == NULL)
+			return NULL;
+	}
 	pair_copy_state(pr->sync_state, &cs, &ps);
 	pct = pair_percent(pr);
 	model_ib_init(&b, c, PAIR_CLASS, 16);

@@ -139,10 +139,12 @@ volume_instance(struct op_ctx *c, const struct model_obj *o)
 	const struct rvolume *v;
 	struct model_ib b;
 
-	/* What a client is shown is looked at now (one stat). */
-	(void)replica_volume_probe(c->rs, o->vol_id);
-	if ((v = replica_volume_by_id(c->rs, o->vol_id)) == NULL)
-		return NULL;
+	if ((v = o->vol) == NULL) {
+		/* What a client is shown is looked at now (one stat). */
+		(void)replica_volume_probe(c->rs, o->vol_id);
+		if ((v = replica_volume_by_id(c->rs, o->vol_id)) == NULL)
+			return NULL;
+	}
 	model_ib_init(&b, c, VOL_CLASS, 24);
 	model_ib_str(&b, "CreationClassName", VOL_CLASS);
 	model_ib_str(&b, "DeviceID", cim_arena_printf(c->arena, "%u",

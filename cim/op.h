@@ -24,11 +24,17 @@ const char *op_role_name(enum op_role r);
 
 struct conf;
 struct replica_set;
+struct indic;
 
 /* Everything a handler needs for one request; lives for that request. */
 struct op_ctx {
 	const struct conf *conf;
 	struct replica_set *rs;
+	/* Indication subscriptions (indic/); NULL when indications are off. */
+	struct indic *ix;
+	/* cimop_server.indic_changed: a delivery may have to stop. */
+	void (*indic_changed)(void *arg);
+	void *indic_changed_arg;
 	const char *host;		/* HOST of emitted INSTANCEPATHs */
 	const char *user;		/* authenticated user */
 	enum op_role role;

@@ -25,12 +25,17 @@ struct schema_part {
 	const size_t *n;
 };
 
-/* Superclasses first: CIM classes, then associations, then TPD_ classes. */
+/*
+ * Superclasses first: CIM classes, then associations, then TPD_ classes,
+ * then the indication classes (schema_indication.c).
+ */
 static const struct schema_part schema_parts[] = {
 	{ schema__cim_classes, &schema__ncim_classes },
 	{ schema__assoc_classes, &schema__nassoc_classes },
 	{ schema__repl_classes, &schema__nrepl_classes },
+	{ schema__indic_classes, &schema__nindic_classes },
 	{ schema__tpd_classes, &schema__ntpd_classes },
+	{ schema__indication_classes, &schema__nindication_classes },
 };
 
 static struct {

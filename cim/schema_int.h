@@ -93,7 +93,11 @@ extern const struct cim_class schema__assoc_classes[];
 extern const size_t schema__nassoc_classes;
 extern const struct cim_class schema__repl_classes[];
 extern const size_t schema__nrepl_classes;
+extern const struct cim_class schema__indic_classes[];
+extern const size_t schema__nindic_classes;
 extern const struct cim_class schema__tpd_classes[];
 extern const size_t schema__ntpd_classes;
+extern const struct cim_class schema__indication_classes[];
+extern const size_t schema__nindication_classes;
 
 #endif /* ARRAYD_SCHEMA_INT_H */

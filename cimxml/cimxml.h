@@ -138,9 +138,11 @@ enum cim_vkind {
 	CIM_V_REF,		/* VALUE.REFERENCE or INSTANCENAME */
 	CIM_V_REFARRAY,		/* VALUE.REFARRAY */
 	CIM_V_CLASSNAME,	/* CLASSNAME */
-	CIM_V_INSTANCE,		/* INSTANCE / VALUE.NAMEDINSTANCE (not used by us) */
+	CIM_V_INSTANCE,		/* INSTANCE / VALUE.NAMEDINSTANCE: inst (+ ref) */
 	CIM_V_OTHER,		/* CLASS, QUALIFIER.DECLARATION ...: parsed, skipped */
 };
+
+struct cim_instance;
 
 /*
  * A value as it came on the wire: text is not converted, so typing happens
@@ -154,6 +156,12 @@ struct cim_value {
 	const char **items;		/* ARRAY */
 	struct cim_path *ref;		/* REF */
 	struct cim_path **refs;		/* REFARRAY */
+	/*
+	 * INSTANCE: its properties as sent (struct cim_prop: type from
+	 * TYPE, string when absent; values as text; qualifiers dropped).
+	 * VALUE.NAMEDINSTANCE also sets ref to its INSTANCENAME.
+	 */
+	struct cim_instance *inst;
 };
 
 /* ---------------------------------------------------------------- requests */
@@ -397,6 +405,13 @@ void cimxml_write_localnamespace(struct cim_buf *b, const char *ns);
 void cimxml_write_instance(struct cim_buf *b, const struct cim_instance *in,
     const char *const *plist, size_t nplist, bool include_classorigin);
 
+/*
+ * One PROPERTY, PROPERTY.ARRAY or PROPERTY.REFERENCE of an instance, as
+ * cimxml_write_instance writes it (for callers that write the INSTANCE
+ * start and end tags themselves: cimxml_begin_export).
+ */
+void cimxml_write_property(struct cim_buf *b, const struct cim_prop *p);
+
 /* A CLASS element from the repository (qualifiers only if asked). */
 void cimxml_write_class(struct cim_buf *b, const struct cim_class *c,
     bool include_qualifiers, bool include_classorigin,
@@ -409,6 +424,29 @@ void cimxml_write_class(struct cim_buf *b, const struct cim_class *c,
  */
 char *cimxml_instance_to_string(struct cim_arena *arena,
     const struct cim_instance *in);
+
+/*
+ * An export request (DSP0200 §7, DSP0201): the XML declaration, CIM,
+ * MESSAGE (ID `msg_id`, PROTOCOLVERSION 1.0), SIMPLEEXPREQ,
+ * EXPMETHODCALL NAME="ExportIndication", EXPPARAMVALUE
+ * NAME="NewIndication" and the start tag of the INSTANCE of class
+ * `classname`; the caller writes its properties (cimxml_write_property),
+ * then cimxml_end_export closes the INSTANCE and everything above it.
+ * What pywbem's WBEMListener and DSP0201's DTD accept.
+ */
+void cimxml_begin_export(struct cim_buf *b, const char *msg_id,
+    const char *classname);
+void cimxml_end_export(struct cim_buf *b);
+
+/*
+ * The untyped WBEM URI of an instance path (DSP0207), as a
+ * SourceInstanceModelPath carries it: `/ns:Class.Key="v",Num=5`, with
+ * `\"` and `\\` escapes in string values and a reference key written as
+ * the quoted URI of its path (the inverse of cimxml_parse_objhdr, but for
+ * the leading '/', and with "//host" first when the path has a host).
+ * Returns a string in `arena`, NULL when it is full.
+ */
+char *cimxml_path_to_uri(struct cim_arena *arena, const struct cim_path *p);
 
 /* Scalar text forms. */
 /* DMTF timestamp "yyyymmddhhmmss.mmmmmm+000" (UTC) from microseconds since the

@@ -53,6 +53,10 @@ static const struct { const char *name; enum xel el; } xel_table[] = {
 	{ "NAMESPACEPATH", XEL_NAMESPACEPATH },
 	{ "OBJECTPATH", XEL_OBJECTPATH },
 	{ "PARAMVALUE", XEL_PARAMVALUE },
+	{ "PROPERTY", XEL_PROPERTY },
+	{ "PROPERTY.ARRAY", XEL_PROPERTY_ARRAY },
+	{ "PROPERTY.REFERENCE", XEL_PROPERTY_REFERENCE },
+	{ "QUALIFIER", XEL_QUALIFIER },
 	{ "QUALIFIER.DECLARATION", XEL_QUALIFIER_DECLARATION },
 	{ "SIMPLEREQ", XEL_SIMPLEREQ },
 	{ "VALUE", XEL_VALUE },
@@ -119,13 +123,15 @@ xel_is_text(enum xel el)
 	return el == XEL_VALUE || el == XEL_KEYVALUE || el == XEL_HOST;
 }
 
-/* Subtrees we accept but never look into (those operations answer 7). */
+/*
+ * Subtrees we accept but never look into (those operations answer 7).
+ * INSTANCE is read (CreateInstance, ModifyInstance), its qualifiers not.
+ */
 static bool
 xel_is_skipped(enum xel el)
 {
-	return el == XEL_INSTANCE || el == XEL_CLASS ||
-	    el == XEL_VALUE_NAMEDINSTANCE || el == XEL_QUALIFIER_DECLARATION ||
-	    el == XEL_CORRELATOR;
+	return el == XEL_CLASS || el == XEL_QUALIFIER ||
+	    el == XEL_QUALIFIER_DECLARATION || el == XEL_CORRELATOR;
 }
 
 /* Record the first error and stop expat; later callbacks are no-ops. */

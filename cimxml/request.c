@@ -361,6 +361,123 @@ value_refarray(struct bctx *c, const struct xnode *n, struct cim_value *v)
 	return 0;
 }
 
+/* ---------------------------------------------------------- instances */
+
+/* One PROPERTY, PROPERTY.ARRAY or PROPERTY.REFERENCE of an INSTANCE. */
+static int
+property(struct bctx *c, const struct xnode *n, struct cim_prop *p)
+{
+	const struct xnode *v = n->child;
+	const char *t, *eo;
+	struct cim_value val;
+	int rc;
+
+	memset(&val, 0, sizeof(val));
+	if ((p->name = need_attr(c, n, "NAME")) == NULL)
+		return -EINVAL;
+	/* Qualifiers (skipped, childless nodes here) come first. */
+	while (v != NULL && v->el == XEL_QUALIFIER)
+		v = v->next;
+	if (v != NULL && v->next != NULL)
+		return invalid(c, n, "PROPERTY %.40s has more than one value",
+		    p->name);
+	p->is_null = v == NULL;
+	if (n->el == XEL_PROPERTY_REFERENCE) {
+		p->type = CIM_T_REFERENCE;
+		p->refclass = attr(n, "REFERENCECLASS");
+		if (v == NULL)
+			return 0;
+		if (v->el != XEL_VALUE_REFERENCE)
+			return invalid(c, v, "%s not allowed in "
+			    "PROPERTY.REFERENCE", v->name);
+		return valueref(c, v, (struct cim_path **)&p->ref);
+	}
+	t = attr(n, "TYPE");
+	p->type = t != NULL ? cim_type_parse(t) : CIM_T_STRING;
+	if (p->type == CIM_T_NONE || p->type == CIM_T_REFERENCE)
+		return invalid(c, n, "PROPERTY %.40s: bad TYPE", p->name);
+	if (n->el == XEL_PROPERTY_ARRAY) {
+		p->is_array = true;
+		if (v == NULL)
+			return 0;
+		if (v->el != XEL_VALUE_ARRAY)
+			return invalid(c, v, "%s not allowed in "
+			    "PROPERTY.ARRAY", v->name);
+		if ((rc = value_array(c, v, &val)) != 0)
+			return rc;
+		p->n = val.n;
+		p->items = val.items;
+		return 0;
+	}
+	if ((eo = attr(n, "EmbeddedObject")) == NULL)
+		eo = attr(n, "EMBEDDEDOBJECT");
+	p->embedded_instance = eo != NULL && strcmp(eo, "instance") == 0;
+	if (v == NULL)
+		return 0;
+	if (v->el != XEL_VALUE)
+		return invalid(c, v, "%s not allowed in PROPERTY", v->name);
+	p->text = v->text;
+	return 0;
+}
+
+/* INSTANCE = QUALIFIER*, (PROPERTY | PROPERTY.ARRAY | PROPERTY.REFERENCE)* */
+static int
+instance(struct bctx *c, const struct xnode *n, struct cim_instance **out)
+{
+	struct cim_instance *in;
+	const struct xnode *k;
+	size_t np = 0;
+	int rc;
+
+	if (n->el != XEL_INSTANCE)
+		return invalid(c, n, "expected INSTANCE, got %s", n->name);
+	if ((in = cim_arena_alloc(c->a, sizeof(*in))) == NULL)
+		return nomem(c, n);
+	memset(in, 0, sizeof(*in));
+	if ((in->classname = need_attr(c, n, "CLASSNAME")) == NULL)
+		return -EINVAL;
+	for (k = n->child; k != NULL; k = k->next)
+		np += k->el != XEL_QUALIFIER;
+	if (np > 0 && (in->props = cim_arena_alloc(c->a, np *
+	    sizeof(*in->props))) == NULL)
+		return nomem(c, n);
+	for (k = n->child; k != NULL; k = k->next) {
+		struct cim_prop *p;
+
+		if (k->el == XEL_QUALIFIER)
+			continue;
+		if (k->el != XEL_PROPERTY && k->el != XEL_PROPERTY_ARRAY &&
+		    k->el != XEL_PROPERTY_REFERENCE)
+			return invalid(c, k, "%s not allowed in INSTANCE",
+			    k->name);
+		p = &in->props[in->nprops++];
+		memset(p, 0, sizeof(*p));
+		if ((rc = property(c, k, p)) != 0)
+			return rc;
+	}
+	*out = in;
+	return 0;
+}
+
+/* VALUE.NAMEDINSTANCE = INSTANCENAME, INSTANCE */
+static int
+namedinstance(struct bctx *c, const struct xnode *n, struct cim_value *v)
+{
+	const struct xnode *k = n->child;
+
+	v->kind = CIM_V_INSTANCE;
+	if (k == NULL || k->el != XEL_INSTANCENAME || k->next == NULL ||
+	    k->next->next != NULL)
+		return invalid(c, n, "%s", "VALUE.NAMEDINSTANCE needs "
+		    "INSTANCENAME, INSTANCE");
+	if ((v->ref = cim_arena_alloc(c->a, sizeof(*v->ref))) == NULL)
+		return nomem(c, n);
+	memset(v->ref, 0, sizeof(*v->ref));
+	if (instancename(c, k, v->ref) != 0)
+		return -EINVAL;
+	return instance(c, k->next, &v->inst);
+}
+
 /* The optional single child of (I)PARAMVALUE. */
 static int
 value_any(struct bctx *c, const struct xnode *n, struct cim_value *v)
@@ -395,9 +512,10 @@ value_any(struct bctx *c, const struct xnode *n, struct cim_value *v)
 			return nomem(c, n);
 		return path_any(c, n, v->ref);
 	case XEL_INSTANCE:
-	case XEL_VALUE_NAMEDINSTANCE:
 		v->kind = CIM_V_INSTANCE;
-		return 0;
+		return instance(c, n, &v->inst);
+	case XEL_VALUE_NAMEDINSTANCE:
+		return namedinstance(c, n, v);
 	case XEL_CLASS:
 	case XEL_QUALIFIER_DECLARATION:
 		v->kind = CIM_V_OTHER;

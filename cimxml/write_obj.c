@@ -76,8 +76,8 @@ write_prop_value(struct cim_buf *b, const struct cim_prop *p)
 	}
 }
 
-static void
-write_prop(struct cim_buf *b, const struct cim_prop *p)
+void
+cimxml_write_property(struct cim_buf *b, const struct cim_prop *p)
 {
 	if (p->type == CIM_T_REFERENCE) {
 		/* Reference arrays have no cim_prop form: written scalar. */
@@ -117,7 +117,7 @@ cimxml_write_instance(struct cim_buf *b, const struct cim_instance *in,
 	for (i = 0; i < in->nprops; i++)
 		if (in->props[i].name != NULL &&
 		    plist_has(plist, nplist, in->props[i].name))
-			write_prop(b, &in->props[i]);
+			cimxml_write_property(b, &in->props[i]);
 	cim_buf_puts(b, "</INSTANCE>");
 }
 

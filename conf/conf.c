@@ -25,8 +25,6 @@
 #define MIB		(1024ULL * 1024)
 #define GIB		(1024ULL * 1024 * 1024)
 
-static void conf_free_listen(struct conf *c);
-
 /* ---- the key tables ------------------------------------------------------ */
 
 static const char *
@@ -99,6 +97,24 @@ check_blocks(uint64_t v)
 	X(size, CT_SIZE64, 512, UINT64_MAX, "", KF_EMPTY_OK, check_blocks) \
 	X(id, CT_U32, 1, 2147483647, "", KF_EMPTY_OK, NULL)
 
+/*
+ * [indications]: retries default to 8 attempts 2, 4, 8, 16, 30, 30, 30, 30 s
+ * apart (150 s), so a listener away for a minute loses nothing.
+ */
+#define INDICATION_KEYS(X)						\
+	X(enabled, CT_BOOL, 0, 0, "yes", 0, NULL)			\
+	X(allow, CT_CIDRS, 0, 0, "", KF_EMPTY_OK, NULL)			\
+	X(ca_file, CT_PATH, 0, 0, "", KF_EMPTY_OK, NULL)		\
+	X(verify_tls, CT_BOOL, 0, 0, "yes", 0, NULL)			\
+	X(retry_attempts, CT_UINT, 0, 1000, "8", 0, NULL)		\
+	X(retry_interval_s, CT_UINT, 1, CONF_RETRY_INTERVAL_CAP, "2", 0, \
+	    NULL)							\
+	X(timeout_s, CT_UINT, 1, 300, "10", 0, NULL)			\
+	X(queue_max, CT_UINT, 1, 1000000, "10000", 0, NULL)		\
+	X(max_subscriptions, CT_UINT, 1, 100000, "1000", 0, NULL)	\
+	X(max_per_user, CT_UINT, 1, 300000, "300", 0, NULL)		\
+	X(progress_interval_ms, CT_UINT, 0, 3600000, "1000", 0, NULL)
+
 #define KEY_ENTRY(st, n, t, lo, hi, d, f, ck)				\
 	{ #n, t, offsetof(st, n), lo, hi, d, f, ck },
 #define SERVER_ENTRY(n, t, lo, hi, d, f, ck)				\
@@ -107,25 +123,34 @@ check_blocks(uint64_t v)
 	KEY_ENTRY(struct conf_pool, n, t, lo, hi, d, f, ck)
 #define VOLUME_ENTRY(n, t, lo, hi, d, f, ck)				\
 	KEY_ENTRY(struct conf_volume, n, t, lo, hi, d, f, ck)
+#define INDICATION_ENTRY(n, t, lo, hi, d, f, ck)			\
+	KEY_ENTRY(struct conf_indications, n, t, lo, hi, d, f, ck)
 
 static const struct conf_key server_keys[] = { SERVER_KEYS(SERVER_ENTRY) };
 static const struct conf_key pool_keys[] = { POOL_KEYS(POOL_ENTRY) };
 static const struct conf_key volume_keys[] = { VOLUME_KEYS(VOLUME_ENTRY) };
+static const struct conf_key indication_keys[] = {
+	INDICATION_KEYS(INDICATION_ENTRY)
+};
 
 #define SERVER_DOC(n, t, lo, hi, d, f, ck)	{ "server", #n, d },
 #define POOL_DOC(n, t, lo, hi, d, f, ck)	{ "pool", #n, d },
 #define VOLUME_DOC(n, t, lo, hi, d, f, ck)	{ "volume", #n, d },
+#define INDICATION_DOC(n, t, lo, hi, d, f, ck)	{ "indications", #n, d },
 
 static const struct conf_key_doc key_docs[] = {
 	SERVER_KEYS(SERVER_DOC)
 	POOL_KEYS(POOL_DOC)
 	VOLUME_KEYS(VOLUME_DOC)
+	INDICATION_KEYS(INDICATION_DOC)
 };
 
 const struct conf_section_def conf__sections[] = {
 	[SEC_SERVER] = { "server", server_keys, ARRAY_SIZE(server_keys) },
 	[SEC_POOL] = { "pool", pool_keys, ARRAY_SIZE(pool_keys) },
 	[SEC_VOLUME] = { "volume", volume_keys, ARRAY_SIZE(volume_keys) },
+	[SEC_INDICATIONS] = { "indications", indication_keys,
+	    ARRAY_SIZE(indication_keys) },
 };
 
 size_t
@@ -267,67 +292,193 @@ conf__path_join(const char *dir, const char *rel)
 	return s;
 }
 
-/* Splits "a, b,c" into a new NULL-free array owned by the caller. */
-static int
-conf_set_listen(struct conf *c, const char *v, char *why, size_t whylen)
+static void
+conf_free_list(char ***list, size_t *n)
 {
-	char **list = NULL, *copy, *tok, *save = NULL;
-	size_t n = 0;
-	unsigned char buf[sizeof(struct in6_addr)];
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+/*
+ * Splits `v` at any of `seps` (blanks around items are cut) and passes
+ * each item to `item`, which checks it and returns the text to keep (new,
+ * or NULL with the reason in `why`).  On success the list (*list, *n) is replaced by a
+ * new array owned by the caller (conf_free_list); an empty `v` gives n 0.
+ */
+static int
+conf_set_list(const char *v, const char *seps,
+    char *(*item)(const char *tok, int *err, char *why, size_t whylen),
+    char ***list, size_t *n, char *why, size_t whylen)
+{
+	char **nlist = NULL, **grown, *copy, *tok, *save = NULL;
+	size_t nn = 0;
 	int err = 0;
 
 	if ((copy = strdup(v)) == NULL)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		char *end = tok + strlen(tok), **nl;
+	for (tok = strtok_r(copy, seps, &save); tok != NULL;
+	    tok = strtok_r(NULL, seps, &save)) {
+		char *end = tok + strlen(tok);
 
 		while (isspace((unsigned char)*tok))
 			tok++;
 		while (end > tok && isspace((unsigned char)end[-1]))
 			*--end = '\0';
-		if (inet_pton(AF_INET, tok, buf) != 1 &&
-		    inet_pton(AF_INET6, tok, buf) != 1) {
-			snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 "
-			    "address", tok);
-			err = -EINVAL;
-			break;
-		}
-		if ((nl = reallocarray(list, n + 1, sizeof(*nl))) == NULL ||
-		    (nl[n] = strdup(tok)) == NULL) {
-			if (nl != NULL)
-				list = nl;
+		if ((grown = reallocarray(nlist, nn + 1,
+		    sizeof(*grown))) == NULL) {
 			err = -ENOMEM;
 			break;
 		}
-		list = nl;
-		n++;
-	}
-	if (err == 0 && n == 0) {
-		snprintf(why, whylen, "needs at least one address");
-		err = -EINVAL;
+		nlist = grown;
+		if ((nlist[nn] = item(tok, &err, why, whylen)) == NULL)
+			break;
+		nn++;
 	}
 	free(copy);
 	if (err != 0) {
-		while (n > 0)
-			free(list[--n]);
-		free(list);
+		conf_free_list(&nlist, &nn);
 		return err;
 	}
-	conf_free_listen(c);
+	conf_free_list(list, n);
+	*list = nlist;
+	*n = nn;
+	return 0;
+}
+
+/* A listen item: an IPv4 or IPv6 literal, kept as written. */
+static char *
+conf_listen_item(const char *tok, int *err, char *why, size_t whylen)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	char *s;
+
+	if (inet_pton(AF_INET, tok, buf) != 1 &&
+	    inet_pton(AF_INET6, tok, buf) != 1) {
+		snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address",
+		    tok);
+		*err = -EINVAL;
+		return NULL;
+	}
+	if ((s = strdup(tok)) == NULL)
+		*err = -ENOMEM;
+	return s;
+}
+
+/* listen: "a, b,c", at least one address. */
+static int
+conf_set_listen(struct conf *c, const char *v, char *why, size_t whylen)
+{
+	char **list = NULL;
+	size_t n = 0;
+	int err;
+
+	err = conf_set_list(v, ",", conf_listen_item, &list, &n, why, whylen);
+	if (err != 0)
+		return err;
+	if (n == 0) {
+		snprintf(why, whylen, "needs at least one address");
+		return -EINVAL;
+	}
+	conf_free_list(&c->listen, &c->nlisten);
 	c->listen = list;
 	c->nlisten = n;
 	return 0;
 }
 
-static void
-conf_free_listen(struct conf *c)
+int
+conf_parse_cidr(const char *s, int *family, unsigned char addr[16],
+    unsigned *prefix, char *why, size_t whylen)
 {
-	for (size_t i = 0; i < c->nlisten; i++)
-		free(c->listen[i]);
-	free(c->listen);
-	c->listen = NULL;
-	c->nlisten = 0;
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t hlen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	unsigned bits, max;
+	uint64_t plen;
+
+	memset(addr, 0, 16);
+	if (hlen >= sizeof(host))
+		goto out_not_addr;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, addr) == 1) {
+		*family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, addr) == 1) {
+		*family = AF_INET6;
+		max = 128;
+	} else {
+		goto out_not_addr;
+	}
+	plen = max;
+	if (slash != NULL && (conf_parse_uint(slash + 1, &plen) != 0 ||
+	    plen > max)) {
+		snprintf(why, whylen, "'%s': prefix length '%s' is not a "
+		    "number 0..%u", s, slash + 1, max);
+		return -EINVAL;
+	}
+	/* Host bits set are a typo (10.1.2.0/16), not a network. */
+	for (bits = (unsigned)plen; bits < max; bits++)
+		if (addr[bits / 8] & (0x80 >> (bits % 8))) {
+			snprintf(why, whylen, "'%s': address has bits set "
+			    "beyond the /%u prefix", s, (unsigned)plen);
+			return -EINVAL;
+		}
+	*prefix = (unsigned)plen;
+	return 0;
+out_not_addr:
+	snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address or "
+	    "ADDRESS/PREFIX network", s);
+	return -EINVAL;
+}
+
+/* An allow item: a network, kept as canonical "ADDRESS/PREFIX". */
+static char *
+conf_allow_item(const char *tok, int *err, char *why, size_t whylen)
+{
+	char text[INET6_ADDRSTRLEN];
+	unsigned char addr[16];
+	unsigned prefix;
+	int family;
+	char *s;
+
+	if ((*err = conf_parse_cidr(tok, &family, addr, &prefix, why,
+	    whylen)) != 0)
+		return NULL;
+	if (inet_ntop(family, addr, text, sizeof(text)) == NULL) {
+		*err = -errno;
+		return NULL;
+	}
+	if (asprintf(&s, "%s/%u", text, prefix) < 0) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	return s;
+}
+
+/* allow: networks separated by blanks and/or commas; empty: defaults. */
+static int
+conf_set_allow(struct conf_indications *ind, const char *v, char *why,
+    size_t whylen)
+{
+	return conf_set_list(v, ", \t", conf_allow_item, &ind->allow,
+	    &ind->nallow, why, whylen);
+}
+
+unsigned
+conf_retry_window(const struct conf_indications *ind)
+{
+	unsigned total = 0, gap = ind->retry_interval_s;
+
+	for (unsigned i = 0; i < ind->retry_attempts; i++) {
+		total += gap < CONF_RETRY_INTERVAL_CAP ? gap :
+		    CONF_RETRY_INTERVAL_CAP;
+		if (gap < CONF_RETRY_INTERVAL_CAP)
+			gap *= 2;
+	}
+	return total;
 }
 
 static int
@@ -454,6 +605,8 @@ conf__set(const struct conf_key *k, void *base, const char *v,
 	switch (k->type) {
 	case CT_LISTEN:
 		return conf_set_listen(base, v, why, whylen);
+	case CT_CIDRS:
+		return conf_set_allow(base, v, why, whylen);
 	case CT_BOOL:
 		return conf_set_bool(field, v, why, whylen);
 	case CT_UINT:
@@ -485,7 +638,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	free(c->file);
-	conf_free_listen(c);
+	conf_free_list(&c->listen, &c->nlisten);
 	free(c->tls_cert);
 	free(c->tls_key);
 	free(c->users_file);
@@ -504,6 +657,8 @@ conf_free(struct conf *c)
 		free(c->volumes[i].path);
 	}
 	free(c->volumes);
+	conf_free_list(&c->indications.allow, &c->indications.nallow);
+	free(c->indications.ca_file);
 	free(c);
 }
 
@@ -555,6 +710,8 @@ conf_defaults(void)
 		    why, sizeof(why)) != 0)
 			goto out_free;
 	}
+	if (conf__section_defaults(SEC_INDICATIONS, &c->indications) != 0)
+		goto out_free;
 	if (conf__finish(c) != 0)
 		goto out_free;
 	return c;
@@ -607,6 +764,9 @@ conf__validate_as(const struct conf *c, struct conf_errors *errs,
 				    v->path, w->name, w->line);
 		}
 	}
+	if (c->indications.ca_file != NULL && !c->indications.verify_tls)
+		VERR("%s: ca_file: set while verify_tls = no (it would not be "
+		    "used; remove one of them)", f);
 #undef VERR
 	if (err != 0)
 		return err;

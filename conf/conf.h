@@ -31,6 +31,31 @@ struct conf_volume {
 	unsigned line;
 };
 
+/*
+ * [indications]: delivery of CIM indications to subscribed listeners.
+ * allow holds canonical CIDR text "ADDRESS/PREFIX" (an address given
+ * without a prefix gets /32 or /128); nallow 0 means the default list,
+ * loopback plus the networks of the listen addresses, which only the
+ * daemon can work out (it knows the interfaces).
+ */
+struct conf_indications {
+	bool enabled;			/* enabled = yes|no, default yes */
+	char **allow;			/* allow = CIDR list, see above */
+	size_t nallow;
+	char *ca_file;			/* PEM bundle for https; NULL = system store */
+	bool verify_tls;		/* verify_tls = yes|no, default yes */
+	unsigned retry_attempts;	/* DeliveryRetryAttempts, default 8 */
+	unsigned retry_interval_s;	/* first backoff, default 2, doubling, capped 30 */
+	unsigned timeout_s;		/* per delivery attempt (connect+answer), default 10 */
+	unsigned queue_max;		/* per destination, default 10000 */
+	unsigned max_subscriptions;	/* total, default 1000 */
+	unsigned max_per_user;		/* filters+destinations+subscriptions per user, default 300 */
+	unsigned progress_interval_ms;	/* min gap of PercentComplete-only job indications, default 1000 */
+};
+
+/* The longest gap between two delivery attempts, seconds. */
+#define CONF_RETRY_INTERVAL_CAP	30
+
 struct conf {
 	char *file;			/* absolute path of the file read */
 
@@ -68,6 +93,8 @@ struct conf {
 	unsigned auth_queue;		/* waiting for a worker, 256 */
 	unsigned auth_fail_delay;	/* s, cap of the failure penalty, 2 */
 	bool replication_service;	/* TPD_ReplicationService shown, yes */
+
+	struct conf_indications indications;
 
 	struct conf_pool *pools;
 	size_t npools;
@@ -107,6 +134,22 @@ struct conf_key_doc {
 	const char *def;
 };
 size_t conf_key_docs(const struct conf_key_doc **out);
+
+/*
+ * Parse one CIDR ("10.1.0.0/16", "::1/128", or an address alone) into its
+ * family (AF_INET/AF_INET6), address bytes (4 or 16 used) and prefix
+ * length.  Returns 0, or -EINVAL with the reason in `why` (not an address,
+ * prefix out of range, bits set beyond the prefix).
+ */
+int conf_parse_cidr(const char *s, int *family, unsigned char addr[16],
+    unsigned *prefix, char *why, size_t whylen);
+
+/*
+ * Seconds a destination's indication stays queued before it is dropped:
+ * the sum of the retry_attempts gaps, each retry_interval_s doubling and
+ * capped at CONF_RETRY_INTERVAL_CAP (timeouts of the attempts excluded).
+ */
+unsigned conf_retry_window(const struct conf_indications *ind);
 
 /* Volume names: 1-31 of [A-Za-z0-9_.-] (as on 3PAR); pool names: 1-63. */
 bool conf_is_volume_name(const char *s);

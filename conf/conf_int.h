@@ -26,6 +26,7 @@ enum conf_type {
 	CT_POOLREF,		/* char *, a pool name */
 	CT_HOST,		/* char *, host name or address */
 	CT_BOOL,		/* bool: yes/no, true/false, on/off, 1/0 */
+	CT_CIDRS,		/* [indications] allow: char ** + count after it */
 };
 
 #define KF_REQUIRED	0x1	/* must appear in its section */
@@ -41,7 +42,8 @@ struct conf_key {
 	const char	*(*check)(uint64_t v);	/* NULL or a reason */
 };
 
-enum conf_sec { SEC_NONE, SEC_SERVER, SEC_POOL, SEC_VOLUME, SEC_IGNORE };
+enum conf_sec { SEC_NONE, SEC_SERVER, SEC_POOL, SEC_VOLUME, SEC_INDICATIONS,
+    SEC_IGNORE };
 
 struct conf_section_def {
 	const char		*name;

@@ -45,7 +45,7 @@ struct conf_parse {
 	unsigned		 nerr;
 	int			 err;	/* -ENOMEM: give up */
 	int			 read_errno;
-	struct conf_sect	 server, ignore;
+	struct conf_sect	 server, indications, ignore;
 	struct conf_sect	*sects;	/* pools and volumes, file order */
 	size_t			 nsects;
 	struct conf_sect	*cur;	/* NULL before the first header */
@@ -131,6 +131,23 @@ conf_find_object(const struct conf *c, enum conf_sec kind, const char *name)
 	return 0;
 }
 
+/* [server] or [indications]: sections without a name, given once. */
+static void
+conf_begin_single(struct conf_parse *p, char *in, size_t kwlen,
+    const char *name, struct conf_sect *sec)
+{
+	const char *kw = conf__sections[sec->kind].name;
+
+	if (*name != '\0')
+		conf_perr(p, p->lineno, "[%s]: [%s] takes no name", in, kw);
+	else if (sec->line != 0)
+		conf_perr(p, p->lineno, "[%.*s]: duplicate section (first at "
+		    "line %u)", (int)kwlen, in, sec->line);
+	else
+		sec->line = p->lineno;
+	p->cur = sec;		/* still check its keys */
+}
+
 /* A "[kind name]" header; `in` is the text between the brackets. */
 static void
 conf_begin_section(struct conf_parse *p, char *in)
@@ -146,16 +163,10 @@ conf_begin_section(struct conf_parse *p, char *in)
 	kwlen = strcspn(in, " \t");
 	for (name = in + kwlen; isspace((unsigned char)*name); name++)
 		;
-	if (kwlen == 6 && strncmp(in, "server", 6) == 0) {
-		if (*name != '\0')
-			conf_perr(p, p->lineno, "[%s]: [server] takes no name",
-			    in);
-		else if (p->server.line != 0)
-			conf_perr(p, p->lineno, "[server]: duplicate section "
-			    "(first at line %u)", p->server.line);
-		else
-			p->server.line = p->lineno;
-		p->cur = &p->server;	/* still check its keys */
+	if ((kwlen == 6 && strncmp(in, "server", 6) == 0) ||
+	    (kwlen == 11 && strncmp(in, "indications", 11) == 0)) {
+		conf_begin_single(p, in, kwlen, name, kwlen == 6 ?
+		    &p->server : &p->indications);
 		return;
 	}
 	if (kwlen == 4 && strncmp(in, "pool", 4) == 0)
@@ -295,6 +306,8 @@ conf_handler(void *user, const char *section, const char *name,
 	sec->key_line[i] = p->lineno;
 	if (sec->kind == SEC_SERVER)
 		base = p->c;
+	else if (sec->kind == SEC_INDICATIONS)
+		base = &p->c->indications;
 	else if (sec->kind == SEC_POOL)
 		base = &p->c->pools[sec->idx];
 	else
@@ -386,6 +399,7 @@ conf_load(const char *path, struct conf **out, struct conf_errors *errs)
 	*out = NULL;
 	p.ignore.kind = SEC_IGNORE;
 	p.server.kind = SEC_SERVER;
+	p.indications.kind = SEC_INDICATIONS;
 	if ((p.fp = fopen(path, "re")) == NULL) {
 		err = -errno;
 		conf__error(errs, "%s: cannot open: %s", path, strerror(-err));

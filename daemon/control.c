@@ -23,6 +23,7 @@
 #include "conf/conf.h"
 #include "daemon/copyglue.h"
 #include "daemon/poolmode.h"
+#include "daemon/export.h"
 #include "replica/replica.h"
 
 #define CONTROL_REQ_MAX	64
@@ -45,6 +46,7 @@ struct control {
 	struct copyglue		*glue;
 	const struct conf	*conf;		/* pools to list; may be NULL */
 	const struct poolmode	*pm;		/* their copy modes; may be NULL */
+	const struct export	*ex;		/* indications; may be NULL */
 	struct control_client	*clients;
 	unsigned		 pending;	/* handles still closing */
 	bool			 closing;
@@ -161,8 +163,9 @@ control_pools(struct sbuf *b, const struct replica_set *rs,
 
 char *
 control_snapshot(const struct replica_set *rs, const struct copyglue *g,
-    const struct conf *c, const struct poolmode *pm)
+    const struct conf *c, const struct poolmode *pm, const struct export *ex)
 {
+	char *ind = NULL;
 	struct sbuf b = { NULL, 0, 4096, false };
 	const struct rpair *p;
 	char pct[16];
@@ -186,7 +189,10 @@ control_snapshot(const struct replica_set *rs, const struct copyglue *g,
 	}
 	for (size_t i = 0; i < replica_job_count(rs); i++)
 		control_job_line(&b, replica_job_at(rs, i), g);
-	sbuf_printf(&b, "end\n");
+	if (ex != NULL && (ind = export_status_lines(ex)) == NULL)
+		b.oom = true;
+	sbuf_printf(&b, "%send\n", ind != NULL ? ind : "");
+	free(ind);
 	if (b.oom) {
 		free(b.p);
 		return NULL;
@@ -251,7 +257,8 @@ control_client_answer(struct control_client *cl)
 
 	uv_read_stop((uv_stream_t *)&cl->pipe);
 	if (strcmp(cl->req, "status") == 0)
-		cl->out = control_snapshot(c->rs, c->glue, c->conf, c->pm);
+		cl->out = control_snapshot(c->rs, c->glue, c->conf, c->pm,
+		    c->ex);
 	else
 		cl->out = strdup("error\tunknown request\n");
 	if (cl->out == NULL) {
@@ -376,6 +383,13 @@ control_set_poolmode(struct control *c, const struct poolmode *pm)
 {
 	if (c != NULL)
 		c->pm = pm;
+}
+
+void
+control_set_export(struct control *c, const struct export *ex)
+{
+	if (c != NULL)
+		c->ex = ex;
 }
 
 void

@@ -11,6 +11,7 @@
  *   volume	<id>	<name>	<pool>	<size>	<flags: - or ,-list of snapshot|failed|missing|configured>
  *   pair	<src>	<tgt>	<PC|VC>	<sync state>	<SyncState name>	<copy type>	<percent or ->
  *   job	<id>	<kind>	<state>	<JobState name>	<percent>	<done>	<total>	<bytes/s>	<eta s or ->
+ *   indications	...	and destination	...	lines (export.h), when indications run
  *   end
  *
  * Sizes are bytes.  A pool line comes for every configured pool the
@@ -30,6 +31,7 @@ struct replica_set;
 struct copyglue;
 struct control;
 struct poolmode;
+struct export;
 
 /*
  * Listen on `path` (a stale socket there is removed: the caller holds the
@@ -46,6 +48,9 @@ void control_set_conf(struct control *c, const struct conf *conf);
 /* The pools' copy modes the snapshot shows (borrowed); NULL: none. */
 void control_set_poolmode(struct control *c, const struct poolmode *pm);
 
+/* The exporter whose lines the snapshot adds (borrowed; NULL: none). */
+void control_set_export(struct control *c, const struct export *ex);
+
 /*
  * Stop listening, drop client connections, unlink the socket; `cb` runs
  * once every handle is closed (then the control is freed).
@@ -55,10 +60,10 @@ void control_close(struct control *c, void (*cb)(void *arg), void *arg);
 /*
  * Render the snapshot into a new string owned by the caller (free), NULL
  * on out of memory.  `g` may be NULL (no rates), `c` too (no pools),
- * `pm` too (pool modes "-").
+ * `pm` too (pool modes "-"), `ex` too (no indications).
  */
 char *control_snapshot(const struct replica_set *rs,
     const struct copyglue *g, const struct conf *c,
-    const struct poolmode *pm);
+    const struct poolmode *pm, const struct export *ex);
 
 #endif /* ARRAYD_CONTROL_H */

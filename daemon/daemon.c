@@ -24,12 +24,14 @@
 #include <unistd.h>
 
 #include "blockdev/blockdev.h"
+#include "cim/indication.h"
 #include "conf/conf.h"
 #include "daemon/auth.h"
 #include "daemon/control.h"
 #include "daemon/cimglue.h"
 #include "daemon/copyglue.h"
 #include "daemon/dbckpt.h"
+#include "daemon/export.h"
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
@@ -37,6 +39,7 @@
 #include "daemon/routes.h"
 #include "daemon/tlscert.h"
 #include "daemon/volsetup.h"
+#include "indic/indic.h"
 #include "replica/replica.h"
 
 #define DRAIN_TICK_MS	100
@@ -307,6 +310,9 @@ on_replica_changed(void *arg, const struct replica_event *ev)
 
 	cimop_changed(&d->cimop, ev);
 	metrics_observe_change(d->metrics, ev);
+	/* Subscribers learn it too: queued now, delivered by the exporter. */
+	if (d->ci != NULL)
+		cim_indicate(d->ci, ev);
 }
 
 static int
@@ -376,6 +382,111 @@ daemon_replicas(struct daemon *d)
 	return 0;
 }
 
+/* The registry's limits from [indications] (start, reload). */
+static void
+daemon_indic_limits(const struct conf *c, struct indic_limits *lim)
+{
+	lim->max_subscriptions = c->indications.max_subscriptions;
+	lim->max_per_user = c->indications.max_per_user;
+	lim->queue_max = c->indications.queue_max;
+}
+
+/* A CA bundle that cannot be read fails every https delivery: say so now. */
+static int
+daemon_ca_file_ok(const struct conf *c)
+{
+	const char *ca = c->indications.ca_file;
+
+	if (ca == NULL || access(ca, R_OK) == 0)
+		return 0;
+	log_errorx("[indications] ca_file %s: %s", ca, strerror(errno));
+	return -errno;
+}
+
+/*
+ * Replica changes become indications queued for every matching
+ * subscription; each queued one kicks the exporter.
+ * SourceInstanceHost is the host_name of the configuration, else ours.
+ */
+static int
+daemon_indication_events(struct daemon *d)
+{
+	struct cim_indication_opts o;
+	char host[256] = "";
+	int err;
+
+	memset(&o, 0, sizeof(o));
+	if (d->conf->host_name != NULL)
+		snprintf(host, sizeof(host), "%s", d->conf->host_name);
+	else if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	o.conf = d->conf;
+	o.rs = d->rs;
+	o.ix = d->ix;
+	o.host = host;
+	o.progress_interval_ms = d->conf->indications.progress_interval_ms;
+	o.kick = export_kick;
+	o.kick_arg = d->ex;
+	if ((err = cim_indication_new(&o, &d->ci)) != 0)
+		log_errorx("indications: %s", strerror(-err));
+	return err;
+}
+
+/*
+ * When [indications] enabled (the default): the registry
+ * <state_dir>/indications.db (a file that is not ours stops the start, as
+ * the replica store does: subscriptions silently lost would be worse),
+ * its delivery (what an earlier run queued goes out as soon as the loop
+ * runs) and the events that fill it.
+ */
+static int
+daemon_indications(struct daemon *d)
+{
+	const struct conf *c = d->conf;
+	struct indic_limits lim;
+	struct indic_totals t;
+	char errbuf[256] = "", *db;
+	int err;
+
+	if (!c->indications.enabled) {
+		log_info("indications: off ([indications] enabled = no): no "
+		    "subscriptions served, nothing queued or sent");
+		return 0;
+	}
+	if ((err = daemon_ca_file_ok(c)) != 0)
+		return err;
+	if ((db = daemon_path_join(c->state_dir, "indications.db")) == NULL)
+		return -ENOMEM;
+	daemon_indic_limits(c, &lim);
+	err = indic_open(db, &lim, &d->ix, errbuf, sizeof(errbuf));
+	if (err != 0)
+		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
+		    strerror(-err));
+	/*
+	 * Every push and ack appends to the WAL; checkpointed on the thread
+	 * pool each second, SQLite's own checkpoint (and its fsyncs) on the
+	 * loop thread stays rare (tests/bench/indications.sh: GetInstance
+	 * p99 during a burst).
+	 */
+	else if ((err = dbckpt_start(&d->loop, db, 1000, &d->ind_ckpt)) != 0)
+		log_errorx("%s: checkpointer: %s", db, strerror(-err));
+	free(db);
+	if (err != 0)
+		return err;
+	if ((err = export_start(&d->loop, d->ix, c, &d->ex)) != 0) {
+		log_errorx("indications: cannot start delivery: %s",
+		    strerror(-err));
+		return err;
+	}
+	if ((err = daemon_indication_events(d)) != 0)
+		return err;
+	indic_totals(d->ix, &t);
+	log_info("indications: %u subscriptions, %" PRIu64 " queued; a "
+	    "failed delivery is retried for %u s", t.subs, t.queued,
+	    conf_retry_window(&c->indications));
+	return 0;
+}
+
 static void
 daemon_cimop_limits(struct daemon *d)
 {
@@ -428,6 +539,7 @@ daemon_listen(struct daemon *d)
 	}
 	control_set_conf(d->ctl, c);
 	control_set_poolmode(d->ctl, d->poolmode);
+	control_set_export(d->ctl, d->ex);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)c->listen;
 	o.nlisten = c->nlisten;
@@ -472,6 +584,9 @@ daemon_reload_warn(const struct conf *o, const struct conf *n)
 	if (!same)
 		log_warnx("reload: listen, ports, state_dir, TLS files, "
 		    "chunk_size and copy_inflight change only on restart");
+	if (o->indications.enabled != n->indications.enabled)
+		log_warnx("reload: [indications] enabled changes only on "
+		    "restart");
 	for (size_t i = 0; i < o->nvolumes; i++) {
 		bool kept = false;
 
@@ -498,7 +613,7 @@ daemon_reload(struct daemon *d)
 		    "configuration", d->conf_path);
 		return;
 	}
-	if (daemon_auth_load(n, &auth) != 0) {
+	if (daemon_ca_file_ok(n) != 0 || daemon_auth_load(n, &auth) != 0) {
 		log_errorx("reload: keeping the running configuration");
 		conf_free(n);
 		return;
@@ -536,7 +651,17 @@ daemon_reload(struct daemon *d)
 	/* Volumes whose file is back are healthy again; new ones checked. */
 	if (replica_volumes_rescan(d->rs) != 0)
 		log_warnx("reload: volumes not rescanned (state store)");
+	if (d->ix != NULL) {
+		struct indic_limits lim;
+
+		daemon_indic_limits(n, &lim);
+		indic_set_limits(d->ix, &lim);
+	}
 	/* Everyone reading the old configuration moves before it is freed. */
+	export_set_conf(d->ex, n);
+	/* Kept, with each job's progress state (the rate limit goes on). */
+	if (d->ci != NULL)
+		cim_indication_set_conf(d->ci, n);
 	d->routes.conf = n;
 	control_set_conf(d->ctl, n);
 	conf_free(d->conf);
@@ -590,6 +715,12 @@ daemon_close_all(struct daemon *d)
 		control_close(d->ctl, on_module_closed, d);
 		d->ctl = NULL;
 	}
+	/* What is in flight stays queued for the next start. */
+	if (d->ex != NULL) {
+		d->closing++;
+		export_close(d->ex, on_module_closed, d);
+		d->ex = NULL;
+	}
 	if (d->eng != NULL) {
 		d->closing++;
 		copy_engine_close(d->eng, on_module_closed, d);
@@ -599,6 +730,11 @@ daemon_close_all(struct daemon *d)
 		d->closing++;
 		dbckpt_close(d->ckpt, on_module_closed, d);
 		d->ckpt = NULL;
+	}
+	if (d->ind_ckpt != NULL) {
+		d->closing++;
+		dbckpt_close(d->ind_ckpt, on_module_closed, d);
+		d->ind_ckpt = NULL;
 	}
 }
 
@@ -716,6 +852,8 @@ daemon_fini(struct daemon *d)
 	if (err != 0)
 		log_warnx("loop: close: %s", uv_strerror(err));
 	replica_set_free(d->rs);
+	cim_indication_free(d->ci);
+	indic_close(d->ix);
 	copyglue_free(d->glue);
 	poolmode_free(d->poolmode);
 	metrics_free(d->metrics);
@@ -763,9 +901,15 @@ daemon_start(struct daemon *d)
 		return err;
 	if ((d->metrics = metrics_new()) == NULL)
 		return -ENOMEM;
-	if ((err = daemon_replicas(d)) != 0)
+	if ((err = daemon_replicas(d)) != 0 ||
+	    (err = daemon_indications(d)) != 0)
 		return err;
 	d->cimop.rs = d->rs;
+	d->cimop.ix = d->ix;
+	if (d->ex != NULL) {
+		d->cimop.indic_changed = export_kick;
+		d->cimop.indic_changed_arg = d->ex;
+	}
 	d->cimop.observe = cimglue_observe;
 	d->cimop.observe_arg = d->metrics;
 	d->cimop.loop = &d->loop;	/* deferred CreateReplica answers */
@@ -774,6 +918,7 @@ daemon_start(struct daemon *d)
 	d->routes.metrics = d->metrics;
 	d->routes.rs = d->rs;
 	d->routes.conf = d->conf;
+	d->routes.ex = d->ex;
 	daemon_signals(d);
 	return daemon_listen(d);
 }

@@ -24,6 +24,9 @@ struct metrics;
 struct http_server;
 struct control;
 struct dbckpt;
+struct indic;
+struct export;
+struct cim_indication;
 
 struct daemon {
 	uv_loop_t		 loop;
@@ -43,6 +46,10 @@ struct daemon {
 	struct poolmode		*poolmode;	/* each pool's copy mode */
 	struct replica_set	*rs;
 	struct dbckpt		*ckpt;	/* WAL checkpoints off the loop */
+	struct indic		*ix;	/* subscriptions, queues; NULL: off */
+	struct export		*ex;	/* delivers them; NULL: off */
+	struct cim_indication	*ci;	/* replica changes -> indications */
+	struct dbckpt		*ind_ckpt;	/* indications.db's WAL, off the loop */
 	struct cimop_server	 cimop;
 	struct routes		 routes;	/* the HTTP handler's table */
 	struct control		*ctl;

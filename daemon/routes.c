@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "cimxml/cimxml.h"
 #include "daemon/cimglue.h"
+#include "daemon/export.h"
 #include "daemon/http.h"
 #include "daemon/metrics.h"
 #include "daemon/routes.h"
@@ -46,6 +47,7 @@ route_metrics(const struct routes *rt, const struct http_req *req,
 	cim_buf_init(&b);
 	if (rt->metrics != NULL)
 		metrics_render(rt->metrics, rt->rs, rt->conf, &b);
+	export_render_metrics(rt->ex, &b);
 	if (b.oom) {
 		cim_buf_release(&b);
 		resp->status = 500;

@@ -16,11 +16,14 @@ struct metrics;
 struct replica_set;
 
 /* What the handlers serve from; all borrowed, owned by the daemon. */
+struct export;
+
 struct routes {
 	struct cimop_server *cim;
 	struct metrics *metrics;	/* may be NULL: an empty page */
 	const struct replica_set *rs;	/* read when rendering metrics */
 	const struct conf *conf;	/* its pools too; may be NULL */
+	const struct export *ex;	/* indications; may be NULL */
 };
 
 /* An http_handler_fn; `arg` is a struct routes *. */

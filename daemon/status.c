@@ -159,12 +159,14 @@ status_render(const char *snapshot, FILE *out)
 		n = status_split(line, f, STATUS_FIELDS);
 		want = strcmp(f[0], "volume") == 0 ? 1 :
 		    strcmp(f[0], "pair") == 0 ? 2 :
-		    strcmp(f[0], "job") == 0 ? 3 : 0;
+		    strcmp(f[0], "job") == 0 ? 3 :
+		    strcmp(f[0], "indications") == 0 ? 4 : 0;
 		if (want != 0 && want != sect) {
 			static const char *hdr[] = { NULL,
 			    "VOLUMES\nID     NAME                            POOL             SIZE       FLAGS\n",
 			    "\nPAIRS\nSOURCE TARGET KIND STATE                 COPYTYPE SYNCED\n",
-			    "\nJOBS\nID     KIND           STATE       PROGRESS                   BYTES               RATE      ETA\n" };
+			    "\nJOBS\nID     KIND           STATE       PROGRESS                   BYTES               RATE      ETA\n",
+			    "\nINDICATIONS\n" };
 			fputs(hdr[want], out);
 			sect = want;
 		}
@@ -187,6 +189,17 @@ status_render(const char *snapshot, FILE *out)
 			    strcmp(f[7], "-") == 0 ? "" : "%");
 		else if (want == 3)
 			status_job(f, n, out);
+		else if (want == 4 && n >= 8)
+			fprintf(out, "%s subscriptions, %s destinations, %s "
+			    "filters; %s queued, %s delivered, %s retried, %s "
+			    "dropped\n%s", f[3], f[2], f[1], f[4], f[5], f[6],
+			    f[7], "NAME                 QUEUED DELIVERED  RETRIED "
+			    " DROPPED STATE        URL / LAST ERROR\n");
+		else if (strcmp(f[0], "destination") == 0 && n >= 9)
+			fprintf(out, "%-20s %6s %9s %8s %8s %-12s %s%s%s\n",
+			    f[1], f[3], f[4], f[5], f[6], f[7], f[2],
+			    strcmp(f[8], "-") == 0 ? "" : " / ",
+			    strcmp(f[8], "-") == 0 ? "" : f[8]);
 		else if (strcmp(f[0], "end") == 0)
 			err = 0;
 	}

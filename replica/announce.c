@@ -116,6 +116,17 @@ announce_pairs(struct replica_set *rs, const struct txn_snap *s)
 	}
 }
 
+/* What listeners now know of je's progress. */
+static void
+job_note_announced(struct job_ent *je)
+{
+	je->announced.bytes_total = je->j.bytes_total;
+	je->announced.bytes_done = je->j.bytes_done;
+	je->announced.checkpoint = je->j.checkpoint;
+	je->announced.bytes_written = je->j.bytes_written;
+	je->announced.percent = je->j.percent;
+}
+
 static void
 announce_jobs(struct replica_set *rs, const struct txn_snap *s)
 {
@@ -130,11 +141,13 @@ announce_jobs(struct replica_set *rs, const struct txn_snap *s)
 			i++;
 		} else if (o == NULL || n->id < o->id) {
 			announce(rs, REPLICA_JOB, REPLICA_CREATED, NULL, n);
+			job_note_announced(&rs->jobs[j]);
 			j++;
 		} else {
 			if (memcmp(o, n, sizeof(*o)) != 0)
 				announce(rs, REPLICA_JOB, REPLICA_MODIFIED,
 				    o, n);
+			job_note_announced(&rs->jobs[j]);
 			i++;
 			j++;
 		}
@@ -142,12 +155,20 @@ announce_jobs(struct replica_set *rs, const struct txn_snap *s)
 }
 
 void
-replica__announce_job(struct replica_set *rs, const struct rjob *before,
-    const struct rjob *after)
+replica__announce_ckpt(struct replica_set *rs, struct job_ent *je)
 {
-	if (rs->ops.changed != NULL && memcmp(before, after,
-	    sizeof(*before)) != 0)
-		announce(rs, REPLICA_JOB, REPLICA_MODIFIED, before, after);
+	struct rjob before = je->j;
+
+	if (rs->ops.changed == NULL)
+		return;
+	before.bytes_total = je->announced.bytes_total;
+	before.bytes_done = je->announced.bytes_done;
+	before.checkpoint = je->announced.checkpoint;
+	before.bytes_written = je->announced.bytes_written;
+	before.percent = je->announced.percent;
+	job_note_announced(je);
+	if (memcmp(&before, &je->j, sizeof(before)) != 0)
+		announce(rs, REPLICA_JOB, REPLICA_MODIFIED, &before, &je->j);
 }
 
 void

@@ -122,7 +122,6 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
     uint64_t bytes_written, bool last)
 {
 	struct job_ent *je = replica__job(rs, job_id);
-	struct rjob before;
 	struct rpair *p;
 	int64_t now;
 	unsigned pct = 0;
@@ -139,15 +138,13 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 	 * store keeps the older checkpoint (a resume copies a little more)
 	 * and the write is tried again one interval later.  Logged once per
 	 * job until it succeeds.  A saved checkpoint is announced, with the
-	 * progress made since the last one.  The last numbers of a copy are
+	 * progress made since the last announcement (replica__announce_ckpt).  The last numbers of a copy are
 	 * saved by the change that records its outcome, right after.
 	 */
 	now = replica__now(rs);
 	save = !last && !rs->in_txn && (now - je->ckpt_saved_us >=
 	    REPLICA_CKPT_INTERVAL_US || (!je->ckpt_failing &&
 	    checkpoint >= je->ckpt_saved + REPLICA_CKPT_BYTES));
-	if (save)
-		memcpy(&before, &je->j, sizeof(before));
 	if (bytes_done > bytes_total)
 		bytes_done = bytes_total;
 	if (bytes_total != 0)
@@ -186,7 +183,7 @@ replica_on_copy_progress(struct replica_set *rs, uint64_t job_id,
 		    job_id);
 	je->ckpt_failing = false;
 	je->ckpt_saved = checkpoint;
-	replica__announce_job(rs, &before, &je->j);
+	replica__announce_ckpt(rs, je);
 }
 
 /* Probe both volumes of a finished copy; 0 or a store write's -errno. */

@@ -25,6 +25,16 @@ struct job_ent {
 	int64_t ckpt_saved_us;		/* last checkpoint write (throttle) */
 	uint64_t ckpt_saved;		/* checkpoint value last written */
 	bool ckpt_failing;		/* the last checkpoint write failed */
+	/*
+	 * The progress numbers of j as last announced: progress callbacks
+	 * move j between checkpoints without announcing, so a checkpoint's
+	 * `before` is j with these (what listeners saw), not the previous
+	 * chunk's numbers.
+	 */
+	struct job_progress {
+		uint64_t bytes_total, bytes_done, checkpoint, bytes_written;
+		uint16_t percent;
+	} announced;
 };
 
 /* An engine call a change asks for, made after its commit (txn.c). */
@@ -132,9 +142,9 @@ void replica__txn_free(struct replica_set *rs);
 /* After a commit: replica_ops.changed for each record that differs from
  * the transaction's snapshot (announce.c). */
 void replica__announce(struct replica_set *rs);
-/* A job saved outside a change (a checkpoint): one MODIFIED call. */
-void replica__announce_job(struct replica_set *rs, const struct rjob *before,
-    const struct rjob *after);
+/* A job saved outside a change (a checkpoint): one MODIFIED call, from
+ * the job as last announced (je->announced) to je->j. */
+void replica__announce_ckpt(struct replica_set *rs, struct job_ent *je);
 
 /* What an event brings besides its name (all optional). */
 struct sm_input {

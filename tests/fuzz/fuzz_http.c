@@ -11,7 +11,9 @@
  * the daemon's route table (routes_handle(): the metrics page, or the
  * CIM-XML endpoint through cimglue.c) on a demo model (a replica
  * set with one pool and four volumes, store in /dev/shm, a copy engine
- * that only records starts), and the response building.
+ * that only records starts; an indication registry, so CreateInstance,
+ * ModifyInstance and DeleteInstance of filters, destinations and
+ * subscriptions run), and the response building.
  *
  * Checks beyond "no crash, no leak, no sanitizer report": every request
  * gets an answer with a known status; the handler's answer carries no CR
@@ -44,6 +46,7 @@
 #include "daemon/http.h"
 #include "base/log.h"
 #include "daemon/metrics.h"
+#include "indic/indic.h"
 #include "tests/fuzz/fuzz_memfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,12 +65,15 @@ static struct {
 	struct metrics *m;
 	struct fake_rep f;
 	struct replica_set *rs;
+	struct indic *ix;		/* subscriptions: indications.db */
+	char ixdb[96];
+	unsigned kicks;			/* cs.indic_changed calls */
 	struct cimop_server cs;
 	struct routes routes;
 	bool saw_handler;
 	struct model_mark {
 		size_t ncopies, ncreated, nremoved, ncancels;
-		struct stat db, wal;
+		struct stat db, wal, ixdb, ixwal;
 	} mark;
 } H;
 
@@ -137,6 +143,25 @@ model_mark(struct model_mark *m)
 	snprintf(wal, sizeof(wal), "%s-wal", H.f.db);
 	(void)stat(H.f.db, &m->db);
 	(void)stat(wal, &m->wal);
+	snprintf(wal, sizeof(wal), "%s-wal", H.ixdb);
+	(void)stat(H.ixdb, &m->ixdb);
+	(void)stat(wal, &m->ixwal);
+}
+
+static bool
+stat_differs(const struct stat *a, const struct stat *b)
+{
+	return a->st_size != b->st_size ||
+	    a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
+	    a->st_mtim.tv_sec != b->st_mtim.tv_sec;
+}
+
+/* The daemon's export_kick: here only counted. */
+static void
+harness_kick(void *arg)
+{
+	(void)arg;
+	H.kicks++;
 }
 
 static bool
@@ -154,7 +179,65 @@ model_changed(void)
 	    now.db.st_mtim.tv_nsec != H.mark.db.st_mtim.tv_nsec ||
 	    now.wal.st_mtim.tv_nsec != H.mark.wal.st_mtim.tv_nsec ||
 	    now.db.st_mtim.tv_sec != H.mark.db.st_mtim.tv_sec ||
-	    now.wal.st_mtim.tv_sec != H.mark.wal.st_mtim.tv_sec;
+	    now.wal.st_mtim.tv_sec != H.mark.wal.st_mtim.tv_sec ||
+	    stat_differs(&now.ixdb, &H.mark.ixdb) ||
+	    stat_differs(&now.ixwal, &H.mark.ixwal);
+}
+
+/*
+ * Each model starts with filters f0 and f9, destination d0 and the
+ * subscription f0 -> d0, so that one input can modify or delete them
+ * (an input that changes the registry gets a fresh model after it).
+ */
+static int
+model_indic_records(void)
+{
+	struct indic_filter f = {
+		.creation_class = (char *)"CIM_IndicationFilter",
+		.system_ccn = (char *)"CIM_ComputerSystem",
+		.system_name = (char *)SYS, .name = (char *)"f0",
+		.query = (char *)"SELECT * FROM CIM_InstModification WHERE "
+		    "SourceInstance ISA CIM_ConcreteJob",
+		.query_language = (char *)"WQL",
+		.source_namespace = (char *)"root/tpd",
+		.source_namespaces = (char *)"", .element_name = (char *)"",
+		.owner = (char *)"edit",
+	};
+	struct indic_filter f9 = f;
+	struct indic_dest d = {
+		.creation_class = (char *)"CIM_ListenerDestinationCIMXML",
+		.system_ccn = (char *)"CIM_ComputerSystem",
+		.system_name = (char *)SYS, .name = (char *)"d0",
+		.destination = (char *)"http://127.0.0.1:5999/d0",
+		.persistence_type = 2, .protocol = 2, .owner = (char *)"edit",
+	};
+	struct indic_sub sub = {
+		.creation_class = (char *)"CIM_IndicationSubscription",
+		.state = 2, .on_fatal_error = 2, .repeat_policy = 2,
+		.owner = (char *)"edit",
+	};
+
+	f9.name = (char *)"f9";
+	if (indic_filter_add(H.ix, &f) != 0 ||
+	    indic_filter_add(H.ix, &f9) != 0 ||
+	    indic_dest_add(H.ix, &d) != 0)
+		return -1;
+	sub.filter_id = f.id;
+	sub.dest_id = d.id;
+	return indic_sub_add(H.ix, &sub);
+}
+
+/* indications.db and its WAL files: a fresh registry per model. */
+static void
+model_unlink_indic(void)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char p[128];
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", H.ixdb, sfx[i]);
+		(void)unlink(p);
+	}
 }
 
 static int
@@ -188,10 +271,20 @@ model_open(void)
 	}
 	if (replica_set_start(H.rs) != 0)
 		return -1;
+	/* Subscriptions (CreateInstance of filters, destinations, ...). */
+	snprintf(H.ixdb, sizeof(H.ixdb), "%s/indications.db", H.dir);
+	model_unlink_indic();
+	if (indic_open(H.ixdb, NULL, &H.ix, err, sizeof(err)) != 0 ||
+	    model_indic_records() != 0) {
+		fprintf(stderr, "fuzz_http: indications: %s\n", err);
+		return -1;
+	}
 	cimop_close(&H.cs, NULL, NULL);	/* no loop: frees its arena */
 	memset(&H.cs, 0, sizeof(H.cs));
 	H.cs.conf = H.conf;
 	H.cs.rs = H.rs;
+	H.cs.ix = H.ix;
+	H.cs.indic_changed = harness_kick;
 	H.cs.observe = cimglue_observe;
 	H.cs.observe_arg = H.m;
 	H.routes.cim = &H.cs;
@@ -210,6 +303,9 @@ model_close(void)
 	replica_set_free(H.rs);
 	H.rs = NULL;
 	(void)unlink(H.f.db);
+	indic_close(H.ix);
+	H.ix = NULL;
+	model_unlink_indic();
 }
 
 static int

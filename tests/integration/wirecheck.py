@@ -502,6 +502,11 @@ def error_code(root):
     return e.get('CODE') if e is not None else ''
 
 
+def error_desc(root):
+    e = response_elem(root).find('ERROR')
+    return e.get('DESCRIPTION', '') if e is not None else ''
+
+
 def returnvalue(root):
     return response_elem(root).findtext('RETURNVALUE/VALUE')
 

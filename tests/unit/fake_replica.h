@@ -76,6 +76,7 @@ struct fake_rep {
 		enum replica_change change;
 		uint64_t id;		/* volume id, job id, or src<<32|tgt */
 		unsigned before, after;	/* sync/job state, 0 if none */
+		unsigned pct_before, pct_after;	/* a job's PercentComplete */
 	} events[64];
 	size_t nevents;
 	char dir[256];			/* mkdtemp state folder */
@@ -358,6 +359,8 @@ fake_rep_changed(void *ctx, const struct replica_event *ev)
 		e->id = ev->after.job ? ev->after.job->id : ev->before.job->id;
 		e->before = ev->before.job ? ev->before.job->state : 0;
 		e->after = ev->after.job ? ev->after.job->state : 0;
+		e->pct_before = ev->before.job ? ev->before.job->percent : 0;
+		e->pct_after = ev->after.job ? ev->after.job->percent : 0;
 		break;
 	}
 }

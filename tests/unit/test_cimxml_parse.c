@@ -273,8 +273,8 @@ test_limits(void **state)
 	free(s);
 	/* Element count, counted inside skipped subtrees too. */
 	s = repeat(HEAD "<IMETHODCALL NAME=\"X\">" NS "<IPARAMVALUE NAME=\"A\">"
-	    "<INSTANCE CLASSNAME=\"C\">", "<PROPERTY NAME=\"P\" TYPE=\"string\">"
-	    "</PROPERTY>", 100001, "</INSTANCE></IPARAMVALUE></IMETHODCALL>"
+	    "<CLASS NAME=\"C\">", "<PROPERTY NAME=\"P\" TYPE=\"string\">"
+	    "</PROPERTY>", 100001, "</CLASS></IPARAMVALUE></IMETHODCALL>"
 	    TAIL);
 	assert_int_equal(parse(f, s), -E2BIG);
 	free(s);
@@ -566,21 +566,54 @@ static void
 test_skipped_values(void **state)
 {
 	struct fx *f = *state;
+	const struct cim_instance *in;
 
 	assert_int_equal(parse(f, IREQ("ModifyInstance",
 	    IP("ModifiedInstance", "<VALUE.NAMEDINSTANCE>" JOB "<INSTANCE "
-	    "CLASSNAME=\"C\"><PROPERTY NAME=\"P\" TYPE=\"string\"><VALUE>x"
-	    "</VALUE></PROPERTY><ANYTHING>text</ANYTHING></INSTANCE>"
-	    "</VALUE.NAMEDINSTANCE>") IP("NewInstance", "<INSTANCE "
+	    "CLASSNAME=\"C\"><QUALIFIER NAME=\"Q\" TYPE=\"string\"><VALUE>q"
+	    "</VALUE></QUALIFIER><PROPERTY NAME=\"P\" TYPE=\"string\"><VALUE>x"
+	    "</VALUE></PROPERTY><PROPERTY.ARRAY NAME=\"A\" TYPE=\"uint16\">"
+	    "<VALUE.ARRAY><VALUE>2</VALUE><VALUE.NULL/></VALUE.ARRAY>"
+	    "</PROPERTY.ARRAY><PROPERTY.REFERENCE NAME=\"R\" "
+	    "REFERENCECLASS=\"C\"><VALUE.REFERENCE>" JOB "</VALUE.REFERENCE>"
+	    "</PROPERTY.REFERENCE><PROPERTY NAME=\"N\" TYPE=\"uint32\"/>"
+	    "</INSTANCE></VALUE.NAMEDINSTANCE>") IP("NewInstance", "<INSTANCE "
 	    "CLASSNAME=\"C\"/>") IP("NewClass", "<CLASS NAME=\"C\"/>")
 	    IP("QualifierDeclaration", "<QUALIFIER.DECLARATION NAME=\"Q\" "
 	    "TYPE=\"string\"/>"))), 0);
 	assert_int_equal(param(f, "ModifiedInstance")->value.kind,
 	    CIM_V_INSTANCE);
+	assert_non_null(param(f, "ModifiedInstance")->value.ref);
+	in = param(f, "ModifiedInstance")->value.inst;
+	assert_non_null(in);
+	assert_string_equal(in->classname, "C");
+	assert_int_equal(in->nprops, 4);
+	assert_string_equal(in->props[0].text, "x");
+	assert_true(in->props[1].is_array);
+	assert_int_equal(in->props[1].type, CIM_T_UINT16);
+	assert_int_equal(in->props[1].n, 2);
+	assert_null(in->props[1].items[1]);
+	assert_int_equal(in->props[2].type, CIM_T_REFERENCE);
+	assert_non_null(in->props[2].ref);
+	assert_true(in->props[3].is_null);
 	assert_int_equal(param(f, "NewInstance")->value.kind, CIM_V_INSTANCE);
+	assert_int_equal(param(f, "NewInstance")->value.inst->nprops, 0);
 	assert_int_equal(param(f, "NewClass")->value.kind, CIM_V_OTHER);
 	assert_int_equal(param(f, "QualifierDeclaration")->value.kind,
 	    CIM_V_OTHER);
+	/* What DSP0201 does not allow in an INSTANCE is refused. */
+	assert_int_equal(parse(f, IREQ("CreateInstance", IP("NewInstance",
+	    "<INSTANCE CLASSNAME=\"C\"><ANYTHING>text</ANYTHING></INSTANCE>"))),
+	    -EINVAL);
+	assert_int_equal(parse(f, IREQ("CreateInstance", IP("NewInstance",
+	    "<INSTANCE CLASSNAME=\"C\"><PROPERTY NAME=\"P\" TYPE=\"bogus\"/>"
+	    "</INSTANCE>"))), -EINVAL);
+	assert_int_equal(parse(f, IREQ("ModifyInstance", IP("ModifiedInstance",
+	    "<VALUE.NAMEDINSTANCE><INSTANCE CLASSNAME=\"C\"/>"
+	    "</VALUE.NAMEDINSTANCE>"))), -EINVAL);
+	assert_int_equal(parse(f, IREQ("CreateInstance", IP("NewInstance",
+	    "<INSTANCE CLASSNAME=\"C\"><PROPERTY.REFERENCE NAME=\"R\">"
+	    "<VALUE>x</VALUE></PROPERTY.REFERENCE></INSTANCE>"))), -EINVAL);
 }
 
 static void

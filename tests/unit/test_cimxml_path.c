@@ -106,6 +106,50 @@ test_objhdr(void **state)
 	assert_int_equal(cimxml_parse_objhdr("root/tpd:C K=1", a, &q), -EINVAL);
 }
 
+/* cimxml_path_to_uri writes what cimxml_parse_objhdr reads back. */
+static void
+test_path_to_uri(void **state)
+{
+	struct cim_keybinding vk[2] = {
+		{ .name = "DeviceID", .value = "a\"b\\c" },
+		{ .name = "Primordial", .kind = CIM_KEY_BOOLEAN,
+		  .value = "FALSE" },
+	};
+	struct cim_path vol = { .ns = "root/tpd",
+	    .classname = "TPD_StorageVolume", .nkeys = 2, .keys = vk };
+	struct cim_keybinding pk[2] = {
+		{ .name = "SystemElement", .kind = CIM_KEY_REF, .ref = &vol },
+		{ .name = "Count", .kind = CIM_KEY_NUMERIC, .value = "42" },
+	};
+	struct cim_path pair = { .ns = "root/tpd",
+	    .classname = "TPD_StorageSynchronized", .nkeys = 2, .keys = pk };
+	const struct cim_keybinding *k;
+	struct cim_path *back;
+	char *uri;
+
+	(void)state;
+	uri = cimxml_path_to_uri(a, &vol);
+	assert_string_equal(uri, "/root/tpd:TPD_StorageVolume."
+	    "DeviceID=\"a\\\"b\\\\c\",Primordial=FALSE");
+	back = hdr(uri + 1);
+	assert_true(cim_path_equal(back, &vol));
+	assert_string_equal(cim_path_key(back, "DeviceID")->value, "a\"b\\c");
+	uri = cimxml_path_to_uri(a, &pair);
+	assert_non_null(uri);
+	back = hdr(uri + 1);
+	assert_true(cim_path_equal(back, &pair));
+	k = cim_path_key(back, "SystemElement");
+	assert_int_equal(k->kind, CIM_KEY_REF);
+	assert_string_equal(cim_path_key(k->ref, "DeviceID")->value,
+	    "a\"b\\c");
+	assert_int_equal(cim_path_key(back, "Count")->kind, CIM_KEY_NUMERIC);
+	/* A host comes first, as DSP0207 has it. */
+	vol.host = "array.example";
+	assert_string_equal(cimxml_path_to_uri(a, &vol), "//array.example"
+	    "/root/tpd:TPD_StorageVolume.DeviceID=\"a\\\"b\\\\c\","
+	    "Primordial=FALSE");
+}
+
 static void
 test_pct_decode(void **state)
 {
@@ -359,6 +403,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_objhdr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_to_uri, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_pct_decode, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_path_equal, setup,

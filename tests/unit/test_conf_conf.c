@@ -6,6 +6,7 @@
  * conf/arrayd.conf.example parses cleanly and mentions every directive.
  * Files are written to a mkdtemp() folder.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -605,10 +606,11 @@ test_example_file(void **state)
 	assert_true(len > 0);
 	text[0] = '\n';
 	n = conf_key_docs(&docs);
-	assert_true(n >= 20 + 1 + 4);
+	assert_true(n >= 20 + 1 + 4 + 11);
 	for (size_t i = 0; i < n; i++) {
 		/* "# key = default" for [server], "key = " for the examples */
-		if (strcmp(docs[i].section, "server") == 0)
+		if (strcmp(docs[i].section, "server") == 0 ||
+		    strcmp(docs[i].section, "indications") == 0)
 			snprintf(needle, sizeof(needle), "\n# %s =%s%s\n",
 			    docs[i].name, docs[i].def[0] != '\0' ? " " : "",
 			    docs[i].def);
@@ -632,11 +634,18 @@ test_key_docs_defaults_parse(void **state)
 	(void)state;
 	/* Writing every documented default back gives conf_defaults(). */
 	n = conf_key_docs(&docs);
-	off = (size_t)snprintf(text, sizeof(text), "[server]\n");
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(docs[i].section, "server") == 0)
+	off = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(docs[i].section, "server") != 0 &&
+		    strcmp(docs[i].section, "indications") != 0)
+			continue;
+		if (i == 0 || strcmp(docs[i - 1].section, docs[i].section))
 			off += (size_t)snprintf(text + off, sizeof(text) - off,
-			    "%s = %s\n", docs[i].name, docs[i].def);
+			    "[%s]\n", docs[i].section);
+		off += (size_t)snprintf(text + off, sizeof(text) - off,
+		    "%s = %s\n", docs[i].name, docs[i].def);
+	}
+	assert_true(off < sizeof(text));
 	c = load_ok(text);
 	d = conf_defaults();
 	assert_int_equal(c->https_port, d->https_port);
@@ -645,8 +654,183 @@ test_key_docs_defaults_parse(void **state)
 	assert_string_equal(c->state_dir, d->state_dir);
 	assert_string_equal(c->users_file, d->users_file);
 	assert_string_equal(c->log_level, d->log_level);
+	assert_memory_equal(&c->indications.retry_attempts,
+	    &d->indications.retry_attempts, sizeof(struct conf_indications) -
+	    offsetof(struct conf_indications, retry_attempts));
+	assert_int_equal(c->indications.nallow, d->indications.nallow);
+	assert_true(c->indications.enabled && d->indications.enabled);
 	conf_free(c);
 	conf_free(d);
+}
+
+/* [indications]: defaults, every key, and the retry window they give. */
+static void
+test_indications(void **state)
+{
+	const struct conf_indications *ind;
+	struct conf *c = conf_defaults();
+
+	(void)state;
+	ind = &c->indications;
+	assert_true(ind->enabled);
+	assert_int_equal(ind->nallow, 0);
+	assert_null(ind->allow);
+	assert_null(ind->ca_file);
+	assert_true(ind->verify_tls);
+	assert_int_equal(ind->retry_attempts, 8);
+	assert_int_equal(ind->retry_interval_s, 2);
+	assert_int_equal(ind->timeout_s, 10);
+	assert_int_equal(ind->queue_max, 10000);
+	assert_int_equal(ind->max_subscriptions, 1000);
+	assert_int_equal(ind->max_per_user, 300);
+	assert_int_equal(ind->progress_interval_ms, 1000);
+	/* 2+4+8+16+30+30+30+30: a listener away for a minute loses nothing */
+	assert_int_equal(conf_retry_window(ind), 150);
+	assert_true(conf_retry_window(ind) >= 60);
+	conf_free(c);
+
+	c = load_ok("[indications]\n"
+	    "enabled = no\n"
+	    "allow = 127.0.0.0/8 ::1/128,10.1.0.0/16 , 192.0.2.7  "
+	    "2001:DB8::/32\n"
+	    "ca_file = certs/ca.pem\n"
+	    "retry_attempts = 0\n"
+	    "retry_interval_s = 30\n"
+	    "timeout_s = 300\n"
+	    "queue_max = 1\n"
+	    "max_subscriptions = 100000\n"
+	    "max_per_user = 1\n"
+	    "progress_interval_ms = 0\n"
+	    "[server]\nhttps_port = 15989\n");
+	ind = &c->indications;
+	assert_false(ind->enabled);
+	assert_int_equal(ind->nallow, 5);
+	assert_string_equal(ind->allow[0], "127.0.0.0/8");
+	assert_string_equal(ind->allow[1], "::1/128");
+	assert_string_equal(ind->allow[2], "10.1.0.0/16");
+	assert_string_equal(ind->allow[3], "192.0.2.7/32");
+	assert_string_equal(ind->allow[4], "2001:db8::/32");
+	assert_true(strstr(ind->ca_file, "/certs/ca.pem") != NULL);
+	assert_true(ind->ca_file[0] == '/');
+	assert_true(ind->verify_tls);
+	assert_int_equal(ind->retry_attempts, 0);
+	assert_int_equal(ind->retry_interval_s, 30);
+	assert_int_equal(ind->timeout_s, 300);
+	assert_int_equal(ind->queue_max, 1);
+	assert_int_equal(ind->max_subscriptions, 100000);
+	assert_int_equal(ind->max_per_user, 1);
+	assert_int_equal(ind->progress_interval_ms, 0);
+	assert_int_equal(conf_retry_window(ind), 0);
+	assert_int_equal(c->https_port, 15989);
+	conf_free(c);
+
+	/* An empty allow is the default list; verify_tls = no alone is fine. */
+	c = load_ok("[indications]\nallow =\nverify_tls = off\n"
+	    "retry_attempts = 3\nretry_interval_s = 20\n");
+	assert_int_equal(c->indications.nallow, 0);
+	assert_false(c->indications.verify_tls);
+	assert_int_equal(conf_retry_window(&c->indications), 20 + 30 + 30);
+	conf_free(c);
+}
+
+static void
+test_indications_errors(void **state)
+{
+	(void)state;
+	load_fails(
+	    "[indications]\n"				/* 1 */
+	    "enabled = maybe\n"				/* 2 */
+	    "allow = 10.1.2.0/16\n"			/* 3 */
+	    "retry_attempts = 1001\n"			/* 4 */
+	    "retry_interval_s = 0\n"			/* 5 */
+	    "timeout_s = 301\n"				/* 6 */
+	    "queue_max = 0\n"				/* 7 */
+	    "max_subscriptions = lots\n"		/* 8 */
+	    "max_per_user = -3\n"			/* 9 */
+	    "progress_interval_ms = 3600001\n"		/* 10 */
+	    "colour = red\n"				/* 11 */
+	    "enabled = yes\n"				/* 12 */
+	    "[indications]\n"				/* 13 */
+	    "[indications now]\n"			/* 14 */
+	    "verify_tls =\n",				/* 15 */
+	    ":2: enabled: 'maybe' is not yes or no",
+	    ":3: allow: '10.1.2.0/16': address has bits set beyond the /16 "
+	    "prefix",
+	    ":4: retry_attempts: '1001' is out of range 0..1000",
+	    ":5: retry_interval_s: '0' is out of range 1..30",
+	    ":6: timeout_s: '301' is out of range 1..300",
+	    ":7: queue_max: '0' is out of range 1..1000000",
+	    ":8: max_subscriptions: 'lots' is not a number",
+	    ":9: max_per_user: '-3' is not a number",
+	    ":10: progress_interval_ms: '3600001' is out of range "
+	    "0..3600000",
+	    ":11: colour: unknown key in [indications]",
+	    ":12: enabled: duplicate key (first at line 2)",
+	    ":13: [indications]: duplicate section (first at line 1)",
+	    ":14: [indications now]: [indications] takes no name",
+	    ":15: verify_tls: must not be empty",
+	    (const char *)NULL);
+	load_fails("[indications]\nallow = 127.0.0.1/33\n"
+	    "[indications]\n",
+	    ":2: allow: '127.0.0.1/33': prefix length '33' is not a number "
+	    "0..32",
+	    ":3: [indications]: duplicate section (first at line 1)",
+	    (const char *)NULL);
+	load_fails("[indications]\nallow = ::1/129\n",
+	    ":2: allow: '::1/129': prefix length '129' is not a number "
+	    "0..128",
+	    (const char *)NULL);
+	load_fails("[indications]\nallow = 10.0.0.0/8 localhost\n",
+	    ":2: allow: 'localhost' is not an IPv4 or IPv6 address or "
+	    "ADDRESS/PREFIX network",
+	    (const char *)NULL);
+	load_fails("[indications]\nallow = 10.0.0.0/\n",
+	    ":2: allow: '10.0.0.0/': prefix length '' is not a number 0..32",
+	    (const char *)NULL);
+	load_fails("[indications]\nallow = 10.0.0.0/+8\n",
+	    ":2: allow: '10.0.0.0/+8': prefix length '+8' is not a number "
+	    "0..32",
+	    (const char *)NULL);
+	/* Cross-field: a CA that verify_tls = no would never use. */
+	load_fails("[indications]\nca_file = /ca.pem\nverify_tls = no\n",
+	    ": ca_file: set while verify_tls = no (it would not be used; "
+	    "remove one of them)",
+	    (const char *)NULL);
+}
+
+static void
+test_parse_cidr(void **state)
+{
+	unsigned char a[16];
+	unsigned prefix;
+	int family;
+	char why[160];
+
+	(void)state;
+	assert_int_equal(conf_parse_cidr("0.0.0.0/0", &family, a, &prefix,
+	    why, sizeof(why)), 0);
+	assert_int_equal(family, AF_INET);
+	assert_int_equal(prefix, 0);
+	assert_int_equal(conf_parse_cidr("192.168.1.128/25", &family, a,
+	    &prefix, why, sizeof(why)), 0);
+	assert_int_equal(prefix, 25);
+	assert_int_equal(a[3], 128);
+	assert_int_equal(conf_parse_cidr("192.168.1.129/25", &family, a,
+	    &prefix, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "'192.168.1.129/25': address has bits set "
+	    "beyond the /25 prefix");
+	assert_int_equal(conf_parse_cidr("fe80::", &family, a, &prefix, why,
+	    sizeof(why)), 0);
+	assert_int_equal(family, AF_INET6);
+	assert_int_equal(prefix, 128);
+	assert_int_equal(conf_parse_cidr("fe80::1/10", &family, a, &prefix,
+	    why, sizeof(why)), -EINVAL);
+	assert_int_equal(conf_parse_cidr("", &family, a, &prefix, why,
+	    sizeof(why)), -EINVAL);
+	assert_int_equal(conf_parse_cidr("1:2:3:4:5:6:7:8:9:0:1:2:3:4:5:6/1",
+	    &family, a, &prefix, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "'1:2:3:4:5:6:7:8:9:0:1:2:3:4:5:6/1' is not "
+	    "an IPv4 or IPv6 address or ADDRESS/PREFIX network");
 }
 
 static void
@@ -685,6 +869,9 @@ main(void)
 		cmocka_unit_test(test_example_file),
 		cmocka_unit_test(test_key_docs_defaults_parse),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_indications),
+		cmocka_unit_test(test_indications_errors),
+		cmocka_unit_test(test_parse_cidr),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -168,6 +168,45 @@ test_checkpoint_announced(void **state)
 }
 
 /*
+ * A checkpoint's `before` is the job as last announced, not as the
+ * previous (unannounced) chunk left it: otherwise before.percent ==
+ * after.percent and listeners never see progress (notes/bugs-ind.md).
+ */
+static void
+test_checkpoint_before_is_last_announced(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t id = attach_ok(c, 101, 102, 4);
+	const struct fake_event *e;
+	size_t mark = c->f.nevents;
+
+	replica_on_copy_progress(c->rs, id, 1 << 18, 1 << 20, 1 << 18,
+	    1 << 18, false);
+	c->f.now += 2 * REPLICA_CKPT_INTERVAL_US;
+	replica_on_copy_progress(c->rs, id, 1 << 19, 1 << 20, 1 << 19,
+	    1 << 19, false);
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
+	    REPLICA_MODIFIED, id));
+	assert_int_equal(e->pct_before, 0);
+	assert_int_equal(e->pct_after, 50);
+	/* Three chunks, then the next checkpoint: 50 -> 87. */
+	mark = c->f.nevents;
+	replica_on_copy_progress(c->rs, id, 5 << 17, 1 << 20, 5 << 17,
+	    5 << 17, false);
+	replica_on_copy_progress(c->rs, id, 6 << 17, 1 << 20, 6 << 17,
+	    6 << 17, false);
+	assert_int_equal(c->f.nevents, mark);
+	c->f.now += 2 * REPLICA_CKPT_INTERVAL_US;
+	replica_on_copy_progress(c->rs, id, 7 << 17, 1 << 20, 7 << 17,
+	    7 << 17, false);
+	e = event_at(c, fake_rep_event(&c->f, mark, REPLICA_JOB,
+	    REPLICA_MODIFIED, id));
+	assert_int_equal(e->pct_before, 50);
+	assert_int_equal(e->pct_after, 87);
+	assert_int_equal(c->f.nevents, mark + 1);
+}
+
+/*
  * A copy's last numbers are not a checkpoint of their own: its outcome's
  * change saves them, so the end of a copy is one store write and one
  * announcement of the job, not two.
@@ -282,6 +321,9 @@ main(void)
 		    test_last_progress_saved_with_outcome, setup_one, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_announced,
 		    setup_one, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_checkpoint_before_is_last_announced, setup_one,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_lost_volume_cancel_after_commit, setup_one, teardown),
 		cmocka_unit_test_setup_teardown(

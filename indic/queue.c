@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * queue.c - the delivery queue of each destination: push (hands out the
+ * SequenceNumber in the same transaction that stores the message), head,
+ * ack, failure, drop, and the totals.  Order is the row id: one
+ * destination's items leave in the order they were pushed.  The bodies
+ * live only in the file; memory holds the counts and one head.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indic/indic_int.h"
+
+/* Count a lost indication on its destination and subscription. */
+static int
+qu_count_drop(struct indic *ix, struct indic__dest *dx, struct indic__sub *sx)
+{
+	int err;
+
+	if ((err = indic__run(ix, "UPDATE dests SET dropped = dropped + 1 "
+	    "WHERE id = ?", "U", dx->d.id)) != 0)
+		return err;
+	if (sx != NULL && (err = indic__run(ix, "UPDATE subs SET dropped = "
+	    "dropped + 1, delivery_failure = 1 WHERE id = ?", "U",
+	    sx->s.id)) != 0)
+		return err;
+	/* Memory follows only once the commit is made (qu_count_drop_mem). */
+	ix->tot.dropped++;
+	err = indic__meta_save(ix);
+	ix->tot.dropped--;
+	return err;
+}
+
+static void
+qu_count_drop_mem(struct indic *ix, struct indic__dest *dx,
+    struct indic__sub *sx)
+{
+	ix->tot.dropped++;
+	dx->d.dropped++;
+	if (sx != NULL) {
+		sx->s.dropped++;
+		sx->s.delivery_failure = 1;
+	}
+}
+
+/* What a batch changed in memory, undone if its transaction fails. */
+struct qu_undo {
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	bool dropped;			/* else queued */
+	uint16_t delivery_failure;	/* sx's before the drop */
+};
+
+static void
+qu_undo_all(struct indic *ix, const struct qu_undo *u, size_t n,
+    uint64_t next_id)
+{
+	while (n-- > 0) {
+		if (u[n].dropped) {
+			ix->tot.dropped--;
+			u[n].dx->d.dropped--;
+			u[n].sx->s.dropped--;
+			u[n].sx->s.delivery_failure = u[n].delivery_failure;
+			continue;
+		}
+		u[n].dx->d.seq_next--;
+		u[n].dx->queued--;
+		u[n].sx->queued--;
+		ix->tot.queued--;
+	}
+	ix->next_id = next_id;
+}
+
+/* One subscription's part of a batch, inside its transaction. */
+static int
+qu_push_one(struct indic *ix, struct indic__sub *sx, size_t i,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg,
+    int64_t now, struct qu_undo *u, bool *built_failed)
+{
+	struct indic__dest *dx = indic__dest_of(ix, sx->s.dest_id);
+	char *body = NULL;
+	size_t len = 0;
+	int err;
+
+	if (dx == NULL)
+		return -ENOENT;
+	u->dx = dx;
+	u->sx = sx;
+	if (dx->queued >= ix->lim.queue_max) {
+		u->dropped = true;
+		u->delivery_failure = sx->s.delivery_failure;
+		if ((err = indic__run(ix, "UPDATE dests SET dropped = "
+		    "dropped + 1 WHERE id = ?", "U", dx->d.id)) != 0 ||
+		    (err = indic__run(ix, "UPDATE subs SET dropped = dropped "
+		    "+ 1, delivery_failure = 1 WHERE id = ?", "U",
+		    sx->s.id)) != 0)
+			return err;
+		qu_count_drop_mem(ix, dx, sx);
+		return -ENOBUFS;
+	}
+	if ((err = build(arg, i, dx->d.seq_context, dx->d.seq_next, &body,
+	    &len)) != 0) {
+		free(body);
+		*built_failed = true;	/* nothing written for it */
+		return err;
+	}
+	/* Item ids come from next_id, persisted: never reused (indic.h). */
+	err = indic__run(ix, "INSERT INTO queue(id, dest_id, sub_id, seq_no,"
+	    " attempts, queued_us, body) VALUES (?,?,?,?,0,?,?)", "UUUUIb",
+	    ix->next_id, dx->d.id, sx->s.id, dx->d.seq_next, now, body, len);
+	if (err == 0)
+		err = indic__run(ix, "UPDATE dests SET seq_next = ? WHERE "
+		    "id = ?", "UU", dx->d.seq_next + 1, dx->d.id);
+	free(body);
+	if (err != 0)
+		return err;
+	u->dropped = false;
+	ix->next_id++;
+	dx->d.seq_next++;
+	dx->queued++;
+	sx->queued++;
+	ix->tot.queued++;
+	return 0;
+}
+
+int
+indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs)
+{
+	struct qu_undo *u;
+	struct indic__sub *sx;
+	uint64_t next_id = ix->next_id;
+	int64_t now = indic__now_us();
+	size_t i, nu = 0;
+	bool changed = false, built_failed;
+	int err;
+
+	if (n == 0)
+		return 0;
+	/* Freed below; one entry per subscription that changed memory. */
+	if ((u = calloc(n, sizeof(*u))) == NULL)
+		return -ENOMEM;
+	if ((err = indic__begin(ix)) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((sx = indic__sub_of(ix, sub_ids[i])) == NULL) {
+			rcs[i] = -ENOENT;
+			continue;
+		}
+		built_failed = false;
+		rcs[i] = qu_push_one(ix, sx, i, build, arg, now, &u[nu],
+		    &built_failed);
+		if (rcs[i] == 0 || rcs[i] == -ENOBUFS) {
+			nu++;
+			changed = true;
+		} else if (!built_failed && rcs[i] != -ENOENT) {
+			/* A store failure: the transaction is lost. */
+			err = rcs[i];
+			goto fail;
+		}
+	}
+	if (!changed) {
+		indic__rollback(ix);
+		free(u);
+		return 0;
+	}
+	if ((err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0)
+		goto fail;
+	free(u);
+	return 0;
+fail:
+	indic__rollback(ix);
+	qu_undo_all(ix, u, nu, next_id);
+	for (i = 0; i < n; i++)
+		rcs[i] = err;
+	free(u);
+	return err;
+}
+
+/* indic_push's build, called through indic_push_many. */
+struct qu_one {
+	int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
+	    char **body, size_t *len);
+	void *arg;
+};
+
+static int
+qu_one_build(void *arg, size_t i, const char *seq_context, uint64_t seq_no,
+    char **body, size_t *len)
+{
+	const struct qu_one *o = arg;
+
+	(void)i;
+	return o->build(o->arg, seq_context, seq_no, body, len);
+}
+
+int
+indic_push(struct indic *ix, uint64_t sub_id,
+    int (*build)(void *arg, const char *seq_context, uint64_t seq_no,
+	char **body, size_t *len), void *arg)
+{
+	struct qu_one o = { .build = build, .arg = arg };
+	int rc = 0, err;
+
+	err = indic_push_many(ix, &sub_id, 1, qu_one_build, &o, &rc);
+	return err != 0 ? err : rc;
+}
+
+const struct indic_item *
+indic_head(struct indic *ix, uint64_t dest_id)
+{
+	sqlite3_stmt *s;
+	const void *blob;
+	bool owned;
+	int n, rc;
+
+	free(ix->head_body);
+	ix->head_body = NULL;
+	memset(&ix->head, 0, sizeof(ix->head));
+	if ((s = indic__stmt(ix, "SELECT id, sub_id, seq_no, attempts, "
+	    "queued_us, body FROM queue WHERE dest_id = ? ORDER BY id "
+	    "LIMIT 1", &owned, &rc)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)dest_id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	blob = sqlite3_column_blob(s, 5);
+	n = sqlite3_column_bytes(s, 5);
+	/* Owned by the registry until the next change (freed above). */
+	if ((ix->head_body = malloc((size_t)n + 1)) == NULL)
+		goto out;
+	if (n > 0)
+		memcpy(ix->head_body, blob, (size_t)n);
+	ix->head_body[n] = '\0';
+	ix->head.id = (uint64_t)sqlite3_column_int64(s, 0);
+	ix->head.dest_id = dest_id;
+	ix->head.sub_id = (uint64_t)sqlite3_column_int64(s, 1);
+	ix->head.seq_no = (uint64_t)sqlite3_column_int64(s, 2);
+	ix->head.attempts = (unsigned)sqlite3_column_int(s, 3);
+	ix->head.queued_us = sqlite3_column_int64(s, 4);
+	ix->head.body = ix->head_body;
+	ix->head.len = (size_t)n;
+	indic__stmt_done(s, owned);
+	return &ix->head;
+out:
+	indic__stmt_done(s, owned);
+	return NULL;
+}
+
+/* The destination and subscription of a queued item; -ENOENT none. */
+static int
+qu_item(struct indic *ix, uint64_t item_id, struct indic__dest **dx,
+    struct indic__sub **sx)
+{
+	sqlite3_stmt *s;
+	bool owned;
+	int err = -ENOENT, rc;
+
+	*dx = NULL;
+	*sx = NULL;
+	if ((s = indic__stmt(ix, "SELECT dest_id, sub_id FROM queue "
+	    "WHERE id = ?", &owned, &rc)) == NULL)
+		return -EIO;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)item_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*dx = indic__dest_of(ix, (uint64_t)sqlite3_column_int64(s, 0));
+		*sx = indic__sub_of(ix, (uint64_t)sqlite3_column_int64(s, 1));
+		err = *dx != NULL ? 0 : -EPROTO;
+	}
+	indic__stmt_done(s, owned);
+	return err;
+}
+
+static void
+qu_forget_head(struct indic *ix, uint64_t item_id)
+{
+	if (ix->head.id == item_id) {
+		free(ix->head_body);
+		ix->head_body = NULL;
+		memset(&ix->head, 0, sizeof(ix->head));
+	}
+}
+
+/* Remove an item from memory's counts after its row is gone. */
+static void
+qu_unqueue(struct indic *ix, struct indic__dest *dx, struct indic__sub *sx)
+{
+	dx->queued--;
+	if (sx != NULL)
+		sx->queued--;
+	ix->tot.queued--;
+}
+
+int
+indic_ack(struct indic *ix, uint64_t item_id)
+{
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	int64_t now = indic__now_us();
+	int err;
+
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+		return err;
+	ix->tot.delivered++;
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "DELETE FROM queue WHERE id = ?", "U",
+	    item_id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET delivered = delivered + 1,"
+	    " last_ok_us = ? WHERE id = ?", "IU", now, dx->d.id)) != 0 ||
+	    (err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		ix->tot.delivered--;
+		return err;
+	}
+	dx->d.delivered++;
+	dx->d.last_ok_us = now;
+	qu_unqueue(ix, dx, sx);
+	qu_forget_head(ix, item_id);
+	return 0;
+}
+
+/* Record why on the destination (memory), keeping the old text on ENOMEM. */
+static void
+qu_note_error(struct indic__dest *dx, const char *why, int64_t now)
+{
+	char *e = strdup(why != NULL ? why : "");
+
+	if (e != NULL) {
+		free(dx->d.last_error);
+		dx->d.last_error = e;
+	}
+	dx->d.last_fail_us = now;
+}
+
+int
+indic_note_failure(struct indic *ix, uint64_t item_id, const char *why)
+{
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	int64_t now = indic__now_us();
+	int err;
+
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+		return err;
+	ix->tot.retried++;
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "UPDATE queue SET attempts = attempts + 1 "
+	    "WHERE id = ?", "U", item_id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET retried = retried + 1, "
+	    "last_fail_us = ?, last_error = ? WHERE id = ?", "ItU", now, why,
+	    dx->d.id)) != 0 ||
+	    (err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		ix->tot.retried--;
+		return err;
+	}
+	dx->d.retried++;
+	qu_note_error(dx, why, now);
+	if (ix->head.id == item_id)
+		ix->head.attempts++;
+	return 0;
+}
+
+int
+indic_drop(struct indic *ix, uint64_t item_id, const char *why)
+{
+	struct indic__dest *dx;
+	struct indic__sub *sx;
+	int64_t now = indic__now_us();
+	int err;
+
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+		return err;
+	if ((err = indic__begin(ix)) != 0 ||
+	    (err = indic__run(ix, "DELETE FROM queue WHERE id = ?", "U",
+	    item_id)) != 0 ||
+	    (err = indic__run(ix, "UPDATE dests SET last_fail_us = ?, "
+	    "last_error = ? WHERE id = ?", "ItU", now, why, dx->d.id)) != 0 ||
+	    (err = qu_count_drop(ix, dx, sx)) != 0 ||
+	    (err = indic__commit(ix)) != 0) {
+		indic__rollback(ix);
+		return err;
+	}
+	qu_count_drop_mem(ix, dx, sx);
+	qu_note_error(dx, why, now);
+	qu_unqueue(ix, dx, sx);
+	qu_forget_head(ix, item_id);
+	return 0;
+}
+
+void
+indic_totals(const struct indic *ix, struct indic_totals *out)
+{
+	*out = ix->tot;
+	out->filters = (unsigned)ix->filters.n;
+	out->dests = (unsigned)ix->dests.n;
+	out->subs = (unsigned)ix->subs.n;
+}
