@@ -8,8 +8,9 @@
  * in order; all destinations are served at once through export_multi.c.
  * A kick (something queued or deleted) looks at every destination on the
  * next loop turn: it starts idle ones and aborts a request whose item
- * left the queue meanwhile (its subscription was deleted), so that item
- * is neither retried nor acknowledged.  Nothing here blocks: every indic
+ * left the queue meanwhile (its subscription was deleted or disabled:
+ * cim/ kicks through cimop_server.indic_changed before answering), so that
+ * item is neither retried nor acknowledged.  Nothing here blocks: every indic
  * call is one short SQLite transaction on the loop thread, as cim/ does.
  */
 #include "daemon/export.h"
