@@ -46,6 +46,7 @@ struct indic {
 	 * prepares nothing per push or ack); see indic__stmt. */
 	sqlite3_stmt *stmts[INDIC_STMT_CACHE];
 	size_t nstmts;
+	uint64_t loop_ckpts;		/* checkpoints the loop ran (cap reached) */
 };
 
 /*

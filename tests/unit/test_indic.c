@@ -382,6 +382,79 @@ fx_build_many(void *arg, size_t i, const char *ctx, uint64_t seq,
 }
 
 /* One event for several subscriptions: one transaction, each its own. */
+/* A 4 KiB body, as an EXPORT message is. */
+static int
+fx_build_big(void *arg, size_t i, const char *ctx, uint64_t seq,
+    char **body, size_t *len)
+{
+	(void)arg;
+	(void)i;
+	(void)ctx;
+	(void)seq;
+	if ((*body = malloc(4096)) == NULL)
+		return -ENOMEM;
+	memset(*body, 'x', 4095);
+	(*body)[4095] = '\0';
+	*len = 4095;
+	return 0;
+}
+
+/* Frames in the WAL, as another connection's PASSIVE checkpoint sees. */
+static int
+fx_wal_frames(const char *path)
+{
+	sqlite3 *db = NULL;
+	int log = -1, done = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	/* Without a read first the checkpoint does nothing (log -1). */
+	assert_int_equal(sqlite3_exec(db, "SELECT 1 FROM sqlite_master",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_wal_checkpoint_v2(db, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, &log, &done), SQLITE_OK);
+	sqlite3_close(db);
+	return log;
+}
+
+/*
+ * The loop's connection leaves checkpoints to another connection (the
+ * daemon's pool) below wal_cap_pages, runs one itself at the cap, and the
+ * WAL starts over once the other connection has caught up.
+ */
+static void
+test_wal_checkpoint_cap(void **state)
+{
+	struct fx *f = *state;
+	struct indic_limits lim = { .wal_cap_pages = 400 };
+	uint64_t fid, did, sid;
+	int i, rc, frames;
+
+	fx_open(f, &lim);
+	fid = fx_filter(f, "f", "u");
+	did = fx_dest(f, "d", "u");
+	sid = fx_sub(f, fid, did, "u");
+	/* 5-6 pages per commit of a 4 KiB item: 30 stay below 400. */
+	for (i = 0; i < 30; i++) {
+		rc = 0;
+		assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big,
+		    NULL, &rc), 0);
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(indic_loop_checkpoints(f->ix), 0);
+	frames = fx_wal_frames(f->path);
+	assert_true(frames >= 60 && frames < 400);
+	/* Caught up: the next commit restarts the WAL from its start. */
+	assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big, NULL,
+	    &rc), 0);
+	assert_true(fx_wal_frames(f->path) < 20);
+	/* Nobody else checkpoints: the cap makes the loop do it. */
+	for (i = 0; i < 200; i++)
+		assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big,
+		    NULL, &rc), 0);
+	assert_true(indic_loop_checkpoints(f->ix) >= 1);
+}
+
 static void
 test_push_many(void **state)
 {
@@ -572,6 +645,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_item_ids_never_reused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_many, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wal_checkpoint_cap, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sub_delete_drops_queued,
 		    setup, teardown),
