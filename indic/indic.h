@@ -168,8 +168,24 @@ int indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
 	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs);
 /* The oldest queued item of a destination (NULL: none). */
 const struct indic_item *indic_head(struct indic *ix, uint64_t dest_id);
-/* Delivered: remove it, count it. */
+/* Delivered: remove it, count it (indic_ack_later + indic_ack_flush). */
 int indic_ack(struct indic *ix, uint64_t item_id);
+/*
+ * Delivered, in memory only: counted at once, gone from indic_head and
+ * the queued counts, but its row is deleted (and the destination's
+ * delivered count written) by the next indic_ack_flush, which commits
+ * every pending ack in ONE transaction.  A crash before the flush sends
+ * the item again after the restart: delivery is at least once (DSP1054
+ * listeners recognise a repeat by its SequenceNumber).  -ENOENT: not
+ * queued (or already acknowledged).
+ */
+int indic_ack_later(struct indic *ix, uint64_t item_id);
+/* Commit the pending acks; 0 (also with none) or a store -errno (they
+ * stay pending).  Every other change of the queue flushes first, and so
+ * does indic_close. */
+int indic_ack_flush(struct indic *ix);
+/* How many acks wait for indic_ack_flush. */
+uint64_t indic_acks_pending(const struct indic *ix);
 /* Failed once: attempts+1, last error recorded, retried counted. */
 int indic_note_failure(struct indic *ix, uint64_t item_id, const char *why);
 /* Give up: remove it, count the drop on destination and subscription. */

@@ -493,6 +493,9 @@ indic_close(struct indic *ix)
 {
 	if (ix == NULL)
 		return;
+	/* What is not flushed is sent again after the restart (indic.h). */
+	if (ix->db != NULL)
+		(void)indic_ack_flush(ix);
 	indic__free_records(ix);
 	free(ix->head_body);
 	for (size_t i = 0; i < ix->nstmts; i++)
