@@ -2,14 +2,16 @@
 /*
  * export.c - the indication exporter's scheduler: per destination, take
  * the head of its queue (indic_head), POST it, and on the answer
- * acknowledge it (indic_ack), note a failure and wait (indic_note_failure,
- * a uv_timer_t per destination) or give it up (indic_drop).  At most one
+ * acknowledge it (indic_ack_later: written in batches, on_flush), note a
+ * failure and wait (indic_note_failure, a uv_timer_t per destination) or
+ * give it up (indic_drop).  At most one
  * request per destination is in flight, so a destination sees its queue
  * in order; all destinations are served at once through export_multi.c.
  * A kick (something queued or deleted) looks at every destination on the
  * next loop turn: it starts idle ones and aborts a request whose item
- * left the queue meanwhile (its subscription was deleted), so that item
- * is neither retried nor acknowledged.  Nothing here blocks: every indic
+ * left the queue meanwhile (its subscription was deleted or disabled:
+ * cim/ kicks through cimop_server.indic_changed before answering), so that
+ * item is neither retried nor acknowledged.  Nothing here blocks: every indic
  * call is one short SQLite transaction on the loop thread, as cim/ does.
  */
 #include "daemon/export.h"
@@ -29,6 +31,8 @@
 #include "indic/indic.h"
 
 #define EXPORT_DROPS_PER_TURN	64	/* disallowed items dropped per look */
+#define EXPORT_FLUSH_MS		20	/* acks batched per write (indic.h) */
+#define EXPORT_FLUSH_RETRY_MS	1000	/* after a failed write */
 
 static void export_dest_start(struct export_dest *xd);
 
@@ -284,10 +288,35 @@ export_failed(struct export_dest *xd, const struct indic_dest *d,
 }
 
 static void
+on_flush(uv_timer_t *t)
+{
+	struct export *ex = t->data;
+	int err;
+
+	ex->flush_armed = false;
+	if ((err = indic_ack_flush(ex->ix)) != 0) {
+		/* Still pending: counted, not sent again; retried. */
+		log_warnx("indications: writing %" PRIu64 " acks: %s",
+		    indic_acks_pending(ex->ix), strerror(-err));
+		ex->flush_armed = true;
+		uv_timer_start(&ex->flush, on_flush, EXPORT_FLUSH_RETRY_MS, 0);
+	}
+}
+
+/*
+ * Acknowledged in memory now, written with the others delivered within
+ * EXPORT_FLUSH_MS in one transaction (the loop's cost per indication).
+ */
+static void
 export_delivered(struct export_dest *xd, const struct indic_dest *d)
 {
-	int err = indic_ack(xd->ex->ix, xd->item_id);
+	struct export *ex = xd->ex;
+	int err = indic_ack_later(ex->ix, xd->item_id);
 
+	if (err == 0 && !ex->flush_armed) {
+		ex->flush_armed = true;
+		uv_timer_start(&ex->flush, on_flush, EXPORT_FLUSH_MS, 0);
+	}
 	if (err != 0)
 		log_warnx("indications: %s: ack of item %" PRIu64 ": %s",
 		    d->name, xd->item_id, strerror(-err));
@@ -556,6 +585,8 @@ export_start(uv_loop_t *loop, struct indic *ix, const struct conf *c,
 	}
 	uv_timer_init(loop, &ex->kick);
 	ex->kick.data = ex;
+	uv_timer_init(loop, &ex->flush);
+	ex->flush.data = ex;
 	*out = ex;
 	/* What an earlier run left queued goes out now. */
 	export_kick(ex);
@@ -601,7 +632,11 @@ export_close(struct export *ex, void (*cb)(void *arg), void *arg)
 	for (size_t i = 0; i < ex->ndests; i++)
 		export_dest_close(ex->dests[i]);
 	ex->ndests = 0;
-	ex->pending += 2;	/* the kick timer, the multi */
+	if (indic_ack_flush(ex->ix) != 0)
+		log_warnx("indications: acks not written; those items are "
+		    "sent again after the restart");
+	ex->pending += 3;	/* the kick and flush timers, the multi */
 	uv_close((uv_handle_t *)&ex->kick, on_kick_closed);
+	uv_close((uv_handle_t *)&ex->flush, on_kick_closed);
 	export__multi_close(ex->multi, on_multi_closed, ex);
 }

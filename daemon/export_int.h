@@ -55,6 +55,8 @@ struct export {
 	struct export__multi	*multi;
 	uv_timer_t		 kick;
 	bool			 kick_armed;
+	uv_timer_t		 flush;		/* writes the batched acks */
+	bool			 flush_armed;
 	struct export_dest	**dests;	/* by id, ascending */
 	size_t			 ndests;
 	unsigned		 pending;	/* handles still closing */

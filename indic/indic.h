@@ -9,9 +9,14 @@
  * indications; daemon/export*.c pops and acknowledges them.  Every
  * function runs on the loop thread; every change is one SQLite
  * transaction committed before the call returns (WAL, synchronous=NORMAL,
- * as replica/store_sqlite.c: survives kill -9).  SQLite's automatic
- * checkpoint is pushed far out (10000 pages): the daemon checkpoints the
- * file on its thread pool, so the loop never waits on those fsyncs.
+ * as replica/store_sqlite.c: survives kill -9).  The loop's connection
+ * never checkpoints below a cap (wal_cap_pages): the daemon checkpoints
+ * the file on its thread pool (daemon/dbckpt.c), so the loop does not
+ * wait on those fsyncs.  Only a WAL that reaches the cap (the pool could
+ * not catch up during a long burst) is checkpointed on the loop, counted
+ * by indic_loop_checkpoints.  The WAL restarts from its start once the
+ * pool's checkpoint has caught up and the loop commits again, and shrinks
+ * back to 8 MiB then (journal_size_limit): the cap bounds the file.
  *
  * Ownership: strings in the records are owned by the registry and valid
  * until the next call that changes it; callers copy what they keep.
@@ -32,6 +37,9 @@ struct indic_limits {
 	unsigned max_subscriptions;	/* all users [1000] */
 	unsigned max_per_user;		/* filters+destinations+subscriptions per owner [300] */
 	unsigned queue_max;		/* queued indications per destination [10000] */
+	/* WAL pages before the loop's connection checkpoints itself
+	 * [32768, 128 MiB at 4 KiB pages]; not in the configuration. */
+	unsigned wal_cap_pages;
 };
 
 /* CIM_IndicationFilter (keys: CreationClassName, SystemCreationClassName,
@@ -102,6 +110,8 @@ int indic_open(const char *db_path, const struct indic_limits *lim,
     struct indic **out, char *errbuf, size_t errlen);
 void indic_close(struct indic *ix);		/* accepts NULL */
 void indic_set_limits(struct indic *ix, const struct indic_limits *lim);
+/* How many times the loop's connection checkpointed (WAL at the cap). */
+uint64_t indic_loop_checkpoints(const struct indic *ix);
 
 /* Registry.  add_* fill in id/created_us and copy every string. */
 int indic_filter_add(struct indic *ix, struct indic_filter *f);
@@ -158,8 +168,24 @@ int indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
 	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs);
 /* The oldest queued item of a destination (NULL: none). */
 const struct indic_item *indic_head(struct indic *ix, uint64_t dest_id);
-/* Delivered: remove it, count it. */
+/* Delivered: remove it, count it (indic_ack_later + indic_ack_flush). */
 int indic_ack(struct indic *ix, uint64_t item_id);
+/*
+ * Delivered, in memory only: counted at once, gone from indic_head and
+ * the queued counts, but its row is deleted (and the destination's
+ * delivered count written) by the next indic_ack_flush, which commits
+ * every pending ack in ONE transaction.  A crash before the flush sends
+ * the item again after the restart: delivery is at least once (DSP1054
+ * listeners recognise a repeat by its SequenceNumber).  -ENOENT: not
+ * queued (or already acknowledged).
+ */
+int indic_ack_later(struct indic *ix, uint64_t item_id);
+/* Commit the pending acks; 0 (also with none) or a store -errno (they
+ * stay pending).  Every other change of the queue flushes first, and so
+ * does indic_close. */
+int indic_ack_flush(struct indic *ix);
+/* How many acks wait for indic_ack_flush. */
+uint64_t indic_acks_pending(const struct indic *ix);
 /* Failed once: attempts+1, last error recorded, retried counted. */
 int indic_note_failure(struct indic *ix, uint64_t item_id, const char *why);
 /* Give up: remove it, count the drop on destination and subscription. */

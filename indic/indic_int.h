@@ -14,7 +14,16 @@
 /* A destination and what only the registry counts about it. */
 struct indic__dest {
 	struct indic_dest d;		/* first: handed out as indic_dest */
-	size_t queued;			/* rows in queue for it */
+	size_t queued;			/* rows in queue for it, acked excluded */
+	/*
+	 * Delivered items whose rows indic_ack_flush has yet to delete: its
+	 * rows up to acked_upto (a destination's items leave in id order),
+	 * acked_n of them, the last at acked_us.  Counted as delivered in
+	 * memory already.
+	 */
+	uint64_t acked_upto;
+	uint64_t acked_n;
+	int64_t acked_us;
 };
 
 struct indic__sub {
@@ -46,6 +55,8 @@ struct indic {
 	 * prepares nothing per push or ack); see indic__stmt. */
 	sqlite3_stmt *stmts[INDIC_STMT_CACHE];
 	size_t nstmts;
+	uint64_t loop_ckpts;		/* checkpoints the loop ran (cap reached) */
+	uint64_t acks_pending;		/* sum of the dests' acked_n */
 };
 
 /*

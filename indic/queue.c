@@ -215,6 +215,7 @@ indic_push(struct indic *ix, uint64_t sub_id,
 const struct indic_item *
 indic_head(struct indic *ix, uint64_t dest_id)
 {
+	struct indic__dest *dx;
 	sqlite3_stmt *s;
 	const void *blob;
 	bool owned;
@@ -223,11 +224,15 @@ indic_head(struct indic *ix, uint64_t dest_id)
 	free(ix->head_body);
 	ix->head_body = NULL;
 	memset(&ix->head, 0, sizeof(ix->head));
+	if ((dx = indic__dest_of(ix, dest_id)) == NULL)
+		return NULL;
+	/* Rows up to acked_upto are delivered, waiting for the flush. */
 	if ((s = indic__stmt(ix, "SELECT id, sub_id, seq_no, attempts, "
-	    "queued_us, body FROM queue WHERE dest_id = ? ORDER BY id "
-	    "LIMIT 1", &owned, &rc)) == NULL)
+	    "queued_us, body FROM queue WHERE dest_id = ? AND id > ? "
+	    "ORDER BY id LIMIT 1", &owned, &rc)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)dest_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)dx->acked_upto);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		goto out;
 	blob = sqlite3_column_blob(s, 5);
@@ -271,7 +276,8 @@ qu_item(struct indic *ix, uint64_t item_id, struct indic__dest **dx,
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		*dx = indic__dest_of(ix, (uint64_t)sqlite3_column_int64(s, 0));
 		*sx = indic__sub_of(ix, (uint64_t)sqlite3_column_int64(s, 1));
-		err = *dx != NULL ? 0 : -EPROTO;
+		err = *dx == NULL ? -EPROTO :
+		    item_id <= (*dx)->acked_upto ? -ENOENT : 0;
 	}
 	indic__stmt_done(s, owned);
 	return err;
@@ -298,32 +304,74 @@ qu_unqueue(struct indic *ix, struct indic__dest *dx, struct indic__sub *sx)
 }
 
 int
-indic_ack(struct indic *ix, uint64_t item_id)
+indic_ack_later(struct indic *ix, uint64_t item_id)
 {
 	struct indic__dest *dx;
 	struct indic__sub *sx;
-	int64_t now = indic__now_us();
 	int err;
 
 	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
 		return err;
+	dx->acked_upto = item_id;
+	dx->acked_n++;
+	dx->acked_us = indic__now_us();
+	ix->acks_pending++;
 	ix->tot.delivered++;
-	if ((err = indic__begin(ix)) != 0 ||
-	    (err = indic__run(ix, "DELETE FROM queue WHERE id = ?", "U",
-	    item_id)) != 0 ||
-	    (err = indic__run(ix, "UPDATE dests SET delivered = delivered + 1,"
-	    " last_ok_us = ? WHERE id = ?", "IU", now, dx->d.id)) != 0 ||
-	    (err = indic__meta_save(ix)) != 0 ||
-	    (err = indic__commit(ix)) != 0) {
-		indic__rollback(ix);
-		ix->tot.delivered--;
-		return err;
-	}
 	dx->d.delivered++;
-	dx->d.last_ok_us = now;
+	dx->d.last_ok_us = dx->acked_us;
 	qu_unqueue(ix, dx, sx);
 	qu_forget_head(ix, item_id);
 	return 0;
+}
+
+int
+indic_ack_flush(struct indic *ix)
+{
+	struct indic__dest *dx;
+	size_t i;
+	int err;
+
+	if (ix->acks_pending == 0)
+		return 0;
+	if ((err = indic__begin(ix)) != 0)
+		return err;
+	for (i = 0; i < ix->dests.n; i++) {
+		dx = ix->dests.v[i];
+		if (dx->acked_n == 0)
+			continue;
+		if ((err = indic__run(ix, "DELETE FROM queue WHERE dest_id = ? "
+		    "AND id <= ?", "UU", dx->d.id, dx->acked_upto)) != 0 ||
+		    (err = indic__run(ix, "UPDATE dests SET delivered = "
+		    "delivered + ?, last_ok_us = ? WHERE id = ?", "UIU",
+		    dx->acked_n, dx->acked_us, dx->d.id)) != 0)
+			goto fail;
+	}
+	if ((err = indic__meta_save(ix)) != 0 ||
+	    (err = indic__commit(ix)) != 0)
+		goto fail;
+	for (i = 0; i < ix->dests.n; i++)
+		((struct indic__dest *)ix->dests.v[i])->acked_n = 0;
+	ix->acks_pending = 0;
+	return 0;
+fail:
+	indic__rollback(ix);
+	return err;
+}
+
+int
+indic_ack(struct indic *ix, uint64_t item_id)
+{
+	int err;
+
+	if ((err = indic_ack_later(ix, item_id)) != 0)
+		return err;
+	return indic_ack_flush(ix);
+}
+
+uint64_t
+indic_acks_pending(const struct indic *ix)
+{
+	return ix->acks_pending;
 }
 
 /* Record why on the destination (memory), keeping the old text on ENOMEM. */
@@ -377,7 +425,8 @@ indic_drop(struct indic *ix, uint64_t item_id, const char *why)
 	int64_t now = indic__now_us();
 	int err;
 
-	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0)
+	if ((err = qu_item(ix, item_id, &dx, &sx)) != 0 ||
+	    (err = indic_ack_flush(ix)) != 0)
 		return err;
 	if ((err = indic__begin(ix)) != 0 ||
 	    (err = indic__run(ix, "DELETE FROM queue WHERE id = ?", "U",

@@ -391,6 +391,9 @@ indic_dest_del(struct indic *ix, uint64_t id)
 	for (size_t k = 0; k < ix->subs.n; k++)
 		if (((struct indic__sub *)ix->subs.v[k])->s.dest_id == id)
 			return -EBUSY;
+	/* Its pending acks are written first: they count as delivered. */
+	if ((err = indic_ack_flush(ix)) != 0)
+		return err;
 	if ((err = indic__begin(ix)) != 0 ||
 	    (err = indic__run(ix, "DELETE FROM dests WHERE id = ?", "U",
 	    id)) != 0 ||
@@ -504,6 +507,9 @@ indic_sub_del(struct indic *ix, uint64_t id, uint64_t *dropped)
 		*dropped = 0;
 	if (i < 0)
 		return -ENOENT;
+	/* Acked rows would be deleted (and counted) as dropped below. */
+	if ((err = indic_ack_flush(ix)) != 0)
+		return err;
 	x = ix->subs.v[i];
 	dx = indic__dest_of(ix, x->s.dest_id);
 	ix->tot.dropped += x->queued;
@@ -549,6 +555,8 @@ indic_sub_set_state(struct indic *ix, uint64_t id, uint16_t state)
 		return 0;
 	/* Disabled: what is queued for it is dropped, as by a delete. */
 	drop = state != INDIC_SUB_ENABLED ? x->queued : 0;
+	if (drop > 0 && (err = indic_ack_flush(ix)) != 0)
+		return err;
 	dx = indic__dest_of(ix, x->s.dest_id);
 	ix->tot.dropped += drop;
 	if ((err = indic__begin(ix)) != 0 ||

@@ -355,6 +355,25 @@ st_check_schema(struct indic *ix, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/*
+ * The loop connection's WAL hook, in place of SQLite's automatic
+ * checkpoint (which would run its fsyncs on the loop every 1000 pages):
+ * only a WAL of wal_cap_pages is checkpointed here.  PASSIVE: never waits
+ * for the pool's connection.
+ */
+static int
+st_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct indic *ix = arg;
+
+	if (pages < 0 || (unsigned)pages < ix->lim.wal_cap_pages)
+		return SQLITE_OK;
+	ix->loop_ckpts++;
+	(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+	return SQLITE_OK;
+}
+
 /* Switch to WAL and prove we can write (a read-only folder fails here). */
 static int
 st_setup(struct indic *ix, char *errbuf, size_t errlen)
@@ -376,10 +395,12 @@ st_setup(struct indic *ix, char *errbuf, size_t errlen)
 	}
 	sqlite3_finalize(s);
 	/* Checkpoints run on the daemon's thread pool (daemon/dbckpt.c);
-	 * SQLite's own is a safety net at 40 MB of WAL (indic.h). */
+	 * the loop's only at the cap (st_wal_hook, indic.h). */
 	rc = sqlite3_exec(ix->db, "PRAGMA synchronous=NORMAL;"
-	    "PRAGMA wal_autocheckpoint=10000;"
+	    "PRAGMA journal_size_limit=8388608;"
 	    "BEGIN IMMEDIATE; COMMIT;", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_wal_hook(ix->db, st_wal_hook, ix);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: not writable: %s", ix->path,
 		    sqlite3_errmsg(ix->db));
@@ -447,7 +468,7 @@ indic_set_limits(struct indic *ix, const struct indic_limits *lim)
 {
 	static const struct indic_limits defaults = {
 		.max_subscriptions = 1000, .max_per_user = 300,
-		.queue_max = 10000,
+		.queue_max = 10000, .wal_cap_pages = 32768,
 	};
 
 	ix->lim = lim != NULL ? *lim : defaults;
@@ -457,6 +478,14 @@ indic_set_limits(struct indic *ix, const struct indic_limits *lim)
 		ix->lim.max_per_user = defaults.max_per_user;
 	if (ix->lim.queue_max == 0)
 		ix->lim.queue_max = defaults.queue_max;
+	if (ix->lim.wal_cap_pages == 0)
+		ix->lim.wal_cap_pages = defaults.wal_cap_pages;
+}
+
+uint64_t
+indic_loop_checkpoints(const struct indic *ix)
+{
+	return ix->loop_ckpts;
 }
 
 void
@@ -464,6 +493,9 @@ indic_close(struct indic *ix)
 {
 	if (ix == NULL)
 		return;
+	/* What is not flushed is sent again after the restart (indic.h). */
+	if (ix->db != NULL)
+		(void)indic_ack_flush(ix);
 	indic__free_records(ix);
 	free(ix->head_body);
 	for (size_t i = 0; i < ix->nstmts; i++)

@@ -717,6 +717,14 @@ replica_checkpoint_db(const char *path)
 	int rc;
 
 	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+	/*
+	 * A connection learns that the file is in WAL mode only when it
+	 * first reads it: a checkpoint on a connection that never read
+	 * anything does nothing and says SQLITE_OK (SQLite 3.40, log -1).
+	 */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1",
+		    NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_wal_checkpoint_v2(db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);

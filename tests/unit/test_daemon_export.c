@@ -268,7 +268,8 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct indic_limits lim = { 100, 100, 100 };
+	struct indic_limits lim = { .max_subscriptions = 100,
+	    .max_per_user = 100, .queue_max = 100 };
 	char err[256];
 
 	assert_non_null(f);
@@ -619,7 +620,8 @@ test_restart_delivers_queue(void **state)
 	assert_false(queue_empty(f));
 	indic_close(f->ix);
 	{
-		struct indic_limits lim = { 100, 100, 100 };
+		struct indic_limits lim = { .max_subscriptions = 100,
+		    .max_per_user = 100, .queue_max = 100 };
 		char err[256];
 
 		assert_int_equal(indic_open(f->path, &lim, &f->ix, err,
@@ -632,12 +634,84 @@ test_restart_delivers_queue(void **state)
 	assert_string_equal(f->l.seen[3], "3");
 }
 
+/* The most acks seen waiting for one write (queue_empty_max_pending). */
+static uint64_t max_pending;
+
+static bool
+queue_empty_max_pending(struct fx *f)
+{
+	uint64_t n = indic_acks_pending(f->ix);
+
+	if (n > max_pending)
+		max_pending = n;
+	return queue_empty(f);
+}
+
+static bool
+acks_written(struct fx *f)
+{
+	return indic_acks_pending(f->ix) == 0;
+}
+
+/* Close the registry and open its file again, as a restart does. */
+static void
+fx_reopen_registry(struct fx *f)
+{
+	struct indic_limits lim = { .max_subscriptions = 100,
+	    .max_per_user = 100, .queue_max = 100 };
+	char err[256];
+
+	indic_close(f->ix);
+	f->ix = NULL;
+	assert_int_equal(indic_open(f->path, &lim, &f->ix, err, sizeof(err)),
+	    0);
+}
+
+/*
+ * Deliveries are acknowledged in memory and written several at a time:
+ * one transaction holds more than one ack, the counts are right at once,
+ * and the file has them all once the flush timer ran (and at a close).
+ */
+static void
+test_acks_batched(void **state)
+{
+	struct fx *f = *state;
+	bool closed = false;
+
+	fx_dest(f, 0, NULL);
+	fx_dest(f, 1, NULL);
+	fx_push(f, 0, 20);
+	fx_push(f, 1, 20);
+	max_pending = 0;
+	assert_int_equal(export_start(&f->loop, f->ix, f->conf, &f->ex), 0);
+	assert_true(fx_run(f, queue_empty_max_pending, 10000));
+	fx_totals(f, 40, 0, 0);
+	assert_true(max_pending >= 2);
+	assert_true(fx_run(f, acks_written, 5000));
+	/* The last ones, pending at a close, are written by the close. */
+	fx_push(f, 0, 1);
+	export_kick(f->ex);	/* as cim_indicate does after a push */
+	assert_true(fx_run(f, queue_empty, 5000));
+	assert_int_equal(indic_acks_pending(f->ix), 1);
+	export_close(f->ex, on_closed_flag, &closed);
+	f->ex = NULL;
+	while (!closed)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	assert_int_equal(indic_acks_pending(f->ix), 0);
+	fx_reopen_registry(f);
+	assert_true(queue_empty(f));
+	fx_totals(f, 41, 0, 0);
+	assert_int_equal(f->l.nseen, 41);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_destinations_in_order,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_acks_batched, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_failures_retried_then_delivered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_after_retries,

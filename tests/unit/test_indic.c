@@ -382,6 +382,175 @@ fx_build_many(void *arg, size_t i, const char *ctx, uint64_t seq,
 }
 
 /* One event for several subscriptions: one transaction, each its own. */
+/* A 4 KiB body, as an EXPORT message is. */
+static int
+fx_build_big(void *arg, size_t i, const char *ctx, uint64_t seq,
+    char **body, size_t *len)
+{
+	(void)arg;
+	(void)i;
+	(void)ctx;
+	(void)seq;
+	if ((*body = malloc(4096)) == NULL)
+		return -ENOMEM;
+	memset(*body, 'x', 4095);
+	(*body)[4095] = '\0';
+	*len = 4095;
+	return 0;
+}
+
+/* Frames in the WAL, as another connection's PASSIVE checkpoint sees. */
+static int
+fx_wal_frames(const char *path)
+{
+	sqlite3 *db = NULL;
+	int log = -1, done = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	/* Without a read first the checkpoint does nothing (log -1). */
+	assert_int_equal(sqlite3_exec(db, "SELECT 1 FROM sqlite_master",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_wal_checkpoint_v2(db, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, &log, &done), SQLITE_OK);
+	sqlite3_close(db);
+	return log;
+}
+
+/*
+ * The loop's connection leaves checkpoints to another connection (the
+ * daemon's pool) below wal_cap_pages, runs one itself at the cap, and the
+ * WAL starts over once the other connection has caught up.
+ */
+static void
+test_wal_checkpoint_cap(void **state)
+{
+	struct fx *f = *state;
+	struct indic_limits lim = { .wal_cap_pages = 400 };
+	uint64_t fid, did, sid;
+	int i, rc, frames;
+
+	fx_open(f, &lim);
+	fid = fx_filter(f, "f", "u");
+	did = fx_dest(f, "d", "u");
+	sid = fx_sub(f, fid, did, "u");
+	/* 5-6 pages per commit of a 4 KiB item: 30 stay below 400. */
+	for (i = 0; i < 30; i++) {
+		rc = 0;
+		assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big,
+		    NULL, &rc), 0);
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(indic_loop_checkpoints(f->ix), 0);
+	frames = fx_wal_frames(f->path);
+	assert_true(frames >= 60 && frames < 400);
+	/* Caught up: the next commit restarts the WAL from its start. */
+	assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big, NULL,
+	    &rc), 0);
+	assert_true(fx_wal_frames(f->path) < 20);
+	/* Nobody else checkpoints: the cap makes the loop do it. */
+	for (i = 0; i < 200; i++)
+		assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big,
+		    NULL, &rc), 0);
+	assert_true(indic_loop_checkpoints(f->ix) >= 1);
+}
+
+/*
+ * Acks wait in memory for one flush: counted and off the head at once,
+ * written by indic_ack_flush in one transaction; a reopen without the
+ * flush (a crash) queues them again; a sub delete flushes first, so an
+ * acked item is not counted as dropped.
+ */
+static void
+test_ack_later_flush(void **state)
+{
+	struct fx *f = *state;
+	const struct indic_item *it;
+	struct indic_totals t;
+	uint64_t fid, did, sid, first;
+	int i, rc;
+
+	fx_open(f, NULL);
+	fid = fx_filter(f, "f", "u");
+	did = fx_dest(f, "d", "u");
+	sid = fx_sub(f, fid, did, "u");
+	for (i = 0; i < 4; i++)
+		assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big,
+		    NULL, &rc), 0);
+	first = indic_head(f->ix, did)->id;
+	assert_int_equal(indic_ack_later(f->ix, first), 0);
+	assert_int_equal(indic_ack_later(f->ix, first), -ENOENT);
+	it = indic_head(f->ix, did);
+	assert_true(it->id > first);
+	assert_int_equal(indic_ack_later(f->ix, it->id), 0);
+	assert_int_equal(indic_acks_pending(f->ix), 2);
+	indic_totals(f->ix, &t);
+	assert_int_equal(t.queued, 2);
+	assert_int_equal(t.delivered, 2);
+	assert_int_equal(indic_dest_get(f->ix, did)->delivered, 2);
+	assert_int_equal(indic_dest_queued(f->ix, did), 2);
+	/* Flushed: the file agrees after a reopen. */
+	assert_int_equal(indic_ack_flush(f->ix), 0);
+	assert_int_equal(indic_acks_pending(f->ix), 0);
+	assert_int_equal(indic_ack_flush(f->ix), 0);
+	fx_open(f, NULL);
+	indic_totals(f->ix, &t);
+	assert_int_equal(t.queued, 2);
+	assert_int_equal(t.delivered, 2);
+	assert_int_equal(indic_dest_get(f->ix, did)->delivered, 2);
+	/* Pending at a delete: flushed, counted delivered, not dropped. */
+	it = indic_head(f->ix, did);
+	assert_int_equal(indic_ack_later(f->ix, it->id), 0);
+	assert_int_equal(indic_sub_del(f->ix, sid, NULL), 0);
+	indic_totals(f->ix, &t);
+	assert_int_equal(t.delivered, 3);
+	assert_int_equal(t.dropped, 1);
+	assert_int_equal(t.queued, 0);
+	fx_open(f, NULL);
+	indic_totals(f->ix, &t);
+	assert_int_equal(t.delivered, 3);
+	assert_int_equal(t.dropped, 1);
+	assert_int_equal(indic_dest_get(f->ix, did)->delivered, 3);
+	assert_int_equal(indic_dest_get(f->ix, did)->dropped, 1);
+}
+
+/*
+ * An ack never flushed is lost with the process: the item is queued
+ * again at the next open (at least once).  The test leaves the handle
+ * unflushed by copying the file aside while the ack is pending.
+ */
+static void
+test_ack_later_crash_resends(void **state)
+{
+	struct fx *f = *state;
+	const struct indic_item *it;
+	struct indic *ix2 = NULL;
+	char copy[FX_DIR_MAX + 64], cmd[4 * FX_DIR_MAX + 512];
+	uint64_t fid, did, sid, id;
+	int rc;
+
+	fx_open(f, NULL);
+	fid = fx_filter(f, "f", "u");
+	did = fx_dest(f, "d", "u");
+	sid = fx_sub(f, fid, did, "u");
+	assert_int_equal(indic_push_many(f->ix, &sid, 1, fx_build_big, NULL,
+	    &rc), 0);
+	id = indic_head(f->ix, did)->id;
+	assert_int_equal(indic_ack_later(f->ix, id), 0);
+	assert_null(indic_head(f->ix, did));
+	/* The files as a kill -9 now would leave them. */
+	snprintf(copy, sizeof(copy), "%s/crash.db", f->dir);
+	snprintf(cmd, sizeof(cmd), "cp %s %s && { cp %s-wal %s-wal "
+	    "2>/dev/null || true; }", f->path, copy, f->path, copy);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(indic_open(copy, NULL, &ix2, f->err,
+	    sizeof(f->err)), 0);
+	it = indic_head(ix2, did);
+	assert_non_null(it);
+	assert_int_equal(it->id, id);
+	indic_close(ix2);
+}
+
 static void
 test_push_many(void **state)
 {
@@ -573,6 +742,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_many, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_wal_checkpoint_cap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ack_later_flush, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ack_later_crash_resends,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sub_delete_drops_queued,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_foreign, setup,

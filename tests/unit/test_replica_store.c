@@ -487,6 +487,34 @@ test_migrate_v2(void **state)
 	replica_set_free(rs);
 }
 
+/*
+ * replica_checkpoint_db (the daemon's pool checkpointer) really copies the
+ * WAL: a fresh connection must read before it checkpoints, or SQLite does
+ * nothing and says SQLITE_OK.
+ */
+static void
+test_checkpoint_db_copies(void **state)
+{
+	struct fake_rep *f = *state;
+	sqlite3 *w = NULL;
+	struct stat sb;
+	char path[400];
+
+	snprintf(path, sizeof(path), "%s/ckpt.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &w), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(w, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA wal_autocheckpoint=0; CREATE TABLE t(x);"
+	    "INSERT INTO t VALUES (randomblob(40000));", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* The writer stays open, as the loop's connection does. */
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size < 40000);	/* all of it in the WAL */
+	assert_int_equal(replica_checkpoint_db(path), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size > 40000);	/* copied into the file */
+	sqlite3_close(w);
+}
+
 int
 main(void)
 {
@@ -501,6 +529,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_volume_vanished, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_db_copies, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_v2, setup,
