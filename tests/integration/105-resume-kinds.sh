@@ -113,7 +113,15 @@ cr5=$TARGET; cr5file=$TEST_DIR/pool0/cr5.img
 attach 207 208 5; expect_rc 4096 "attach 207->208 CopyType 5"; j_at=$JOB
 all="$j_rs $j_sc $j_rt $j_cr $j_at"
 seen $all
-expect_eq "ResyncInProgress" 5 "$(pair_prop 201 202 SyncState)"
+# Five submissions take a few seconds; on a loaded machine the Resync
+# (7.5 s at 4 MiB/s) may be done before the kill: then it cannot show a
+# resume, which the other four still do.
+ss=$(pair_prop 201 202 SyncState)
+if [ "$ss" = 14 ]; then
+	note "Resync already Frozen before the kill (slow submissions)"
+else
+	expect_eq "ResyncInProgress" 5 "$ss"
+fi
 # the last one submitted is the least advanced; polling all would be slow
 wait_pct 10 15 "$j_at"
 note "SIGKILL with attach CT5 at $(job_prop "$j_at" PercentComplete) %"
@@ -164,8 +172,16 @@ wait_pct 25 15 "$j_q1"
 kill9_daemon
 launch_daemon
 expect_running_after "$j_q1" "running job of the queue" 209 210
-expect_eq "queued job still New after the restart" 2 "$(job_prop "$j_q2" JobState)"
-expect_eq "queued pair still Initialized" 2 "$(pair_prop 211 212 SyncState)"
+# Read the queued job first: if the first one still runs afterwards, the
+# queued one had no slot when it was read and must still be waiting.  (On
+# a loaded machine the kill can land late and the first job end at once.)
+js2=$(job_prop "$j_q2" JobState); ss2=$(pair_prop 211 212 SyncState)
+if [ "$(job_prop "$j_q1" JobState)" = 4 ]; then
+	expect_eq "queued job still New after the restart" 2 "$js2"
+	expect_eq "queued pair still Initialized" 2 "$ss2"
+else
+	note "first job done right after the restart; queued job $js2"
+fi
 sleep 1
 js1=$(job_prop "$j_q1" JobState); js2=$(job_prop "$j_q2" JobState)
 if [ "$js1" = 4 ]; then
