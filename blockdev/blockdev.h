@@ -250,7 +250,11 @@ typedef void (*copy_progress_cb)(struct copy_job *job,
  * Called exactly once on the loop thread when the job ends: status 0 after
  * the target was fdatasync'ed; -ECANCELED after copy_job_cancel (no torn
  * chunk); or -errno of the failure with `err_offset` the offset of the
- * failed chunk.  The job is freed after the callback returns.
+ * failed chunk.  Whatever the status, the engine's writes to the target
+ * have finished by then (buffered write-back included); a write-back
+ * error found at that end puts p->checkpoint back to the job's start.
+ * No progress_cb follows a failed chunk.  The job is freed after the
+ * callback returns.
  */
 typedef void (*copy_done_cb)(struct copy_job *job, int status,
     uint64_t err_offset, const struct copy_progress *p, void *arg);

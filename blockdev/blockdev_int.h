@@ -31,6 +31,8 @@ struct bdev_io_ops {
 	ssize_t (*copy_file_range)(int in, off_t *in_off, int out,
 	    off_t *out_off, size_t len, unsigned flags);
 	int (*ficlone)(int dst, int src);	/* ioctl(dst, FICLONE, src) */
+	/* sync_file_range(2): the streamed write-back of buffered writes */
+	int (*sync_file_range)(int fd, off_t off, off_t len, unsigned flags);
 };
 
 /* The real system calls. */
@@ -157,8 +159,11 @@ bool bdev__cache_hit(int fd, uint64_t off, uint64_t len);
  * Streaming write-back of buffered writes: start writing a range now;
  * wait for a range to reach the disk and drop it from the cache.  0 or
  * -errno; a settle's error is the range's write-back error, consumed.
+ * The sync_file_range calls go through `io`.
  */
-int bdev__writeback_start(int fd, uint64_t off, uint64_t len);
-int bdev__writeback_settle(int fd, uint64_t off, uint64_t len);
+int bdev__writeback_start(const struct bdev_io_ops *io, int fd, uint64_t off,
+    uint64_t len);
+int bdev__writeback_settle(const struct bdev_io_ops *io, int fd, uint64_t off,
+    uint64_t len);
 
 #endif /* ARRAYD_BLOCKDEV_INT_H */

@@ -326,10 +326,10 @@ chunk_writeback(struct copy_job *job, struct copy_chunk *c)
 	int err;
 
 	if (c->err == 0 && c->written > 0)
-		(void)bdev__writeback_start(job->dfd, c->off, end - c->off);
+		(void)bdev__writeback_start(job->io, job->dfd, c->off, end - c->off);
 	if (c->settle_len == 0)
 		return;
-	err = bdev__writeback_settle(job->dfd, c->settle_off, c->settle_len);
+	err = bdev__writeback_settle(job->io, job->dfd, c->settle_off, c->settle_len);
 	if (err != 0 && c->err == 0) {
 		c->err = err;
 		c->wb_failed = true;

@@ -260,10 +260,35 @@ job_release(struct copy_job *job)
 	job_close_fds(job);
 }
 
+/*
+ * Worker, before the files close: a job that ends without its final
+ * fdatasync (an error, a cancel, a failed sync) still has streamed writes
+ * in flight or dirty above its last settled offset.  Wait for them, so
+ * that when done_cb runs the engine no longer changes the target (its
+ * allocation, what a next copy of it finds) and a write-back error is not
+ * lost: the wait consumes it, a resumed copy's fdatasync would not see it,
+ * so the range must be copied again (checkpoint back to the start, as for
+ * a failed settle during the copy).
+ */
+static void
+job_settle_rest(struct copy_job *job)
+{
+	if (job->direct_writes || job->dfd < 0 || !job->prepared ||
+	    job->end_status == 0 || job->settle_mark >= job->length)
+		return;
+	if (bdev__writeback_settle(job->io, job->dfd, job->settle_mark,
+	    job->length - job->settle_mark) != 0 &&
+	    job->prog.checkpoint > job->start_off)
+		job->prog.checkpoint = job->prog.bytes_done = job->start_off;
+}
+
 static void
 on_end_work(uv_work_t *w)
 {
-	job_release(container_of(w, struct copy_job, end_work));
+	struct copy_job *job = container_of(w, struct copy_job, end_work);
+
+	job_settle_rest(job);
+	job_release(job);
 }
 
 /* Call done_cb, then free the job from its timer's close. */
@@ -461,7 +486,12 @@ on_chunk_done(uv_work_t *w, int status)
 	e->inflight--;
 	job->prog.checkpoint = job_checkpoint(job);
 	job->prog.bytes_done = job->prog.checkpoint;
-	if (job->progress_cb != NULL && c->err == 0 && !job->cancelled)
+	/*
+	 * A failing job reports no more progress: its checkpoint may just
+	 * have gone back (a failed write-back wait), and done_cb says the end.
+	 */
+	if (job->progress_cb != NULL && c->err == 0 && !job->cancelled &&
+	    job->err == 0)
 		job->progress_cb(job, &job->prog, job->arg);
 	engine_pump(e);
 }

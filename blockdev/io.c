@@ -28,6 +28,12 @@ sys_ficlone(int dst, int src)
 	return ioctl(dst, FICLONE, src);
 }
 
+static int
+sys_sync_file_range(int fd, off_t off, off_t len, unsigned flags)
+{
+	return sync_file_range(fd, off, len, flags);
+}
+
 const struct bdev_io_ops bdev__io_default = {
 	.pread = pread,
 	.pwrite = pwrite,
@@ -35,6 +41,7 @@ const struct bdev_io_ops bdev__io_default = {
 	.fallocate = fallocate,
 	.copy_file_range = sys_copy_file_range,
 	.ficlone = sys_ficlone,
+	.sync_file_range = sys_sync_file_range,
 };
 
 /*

@@ -111,11 +111,12 @@ bdev__cache_hit(int fd, uint64_t off, uint64_t len)
 
 /* Start the write-back of [off, off+len) of fd; 0 or -errno. */
 int
-bdev__writeback_start(int fd, uint64_t off, uint64_t len)
+bdev__writeback_start(const struct bdev_io_ops *io, int fd, uint64_t off,
+    uint64_t len)
 {
 	if (len == 0)
 		return 0;
-	if (sync_file_range(fd, (off_t)off, (off_t)len,
+	if (io->sync_file_range(fd, (off_t)off, (off_t)len,
 	    SYNC_FILE_RANGE_WRITE) == -1)
 		return -errno;
 	return 0;
@@ -127,11 +128,12 @@ bdev__writeback_start(int fd, uint64_t off, uint64_t len)
  * report: the wait consumed it).
  */
 int
-bdev__writeback_settle(int fd, uint64_t off, uint64_t len)
+bdev__writeback_settle(const struct bdev_io_ops *io, int fd, uint64_t off,
+    uint64_t len)
 {
 	if (len == 0)
 		return 0;
-	if (sync_file_range(fd, (off_t)off, (off_t)len,
+	if (io->sync_file_range(fd, (off_t)off, (off_t)len,
 	    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
 	    SYNC_FILE_RANGE_WAIT_AFTER) == -1)
 		return -errno;

@@ -4,8 +4,8 @@
  * (fixture_dir.h), files with data and holes, byte and allocation checks,
  * and a fault-injecting I/O ops table (handed to an engine through
  * copy_engine_opts.io) that fails the Nth read, write or sync with a chosen
- * errno, returns short reads, and counts concurrency.  Header-only: each
- * test includes it once.
+ * errno or the Nth write-back wait (sync_file_range), returns short reads,
+ * and counts concurrency.  Header-only: each test includes it once.
  */
 #ifndef ARRAYD_FAKE_BLOCKDEV_H
 #define ARRAYD_FAKE_BLOCKDEV_H
@@ -164,6 +164,8 @@ struct fb_faults {
 	int pread_fail_at, pwrite_fail_at, sync_fail_at;	/* 1-based, 0 = never */
 	int pread_err, pwrite_err, sync_err;
 	int pread_short_at;			/* that call returns 0 (EOF) */
+	atomic_int settles;			/* sync_file_range waits so far */
+	int settle_fail_at, settle_err;		/* 1-based, 0 = never */
 	atomic_int active, max_active;		/* concurrent preads */
 	pthread_t loop_thread;
 	atomic_int on_loop;			/* I/O seen on the loop thread */
@@ -237,6 +239,18 @@ fb_fdatasync(int fd)
 	return fdatasync(fd);
 }
 
+/* Only the waiting calls count (and fail): they report write-back errors. */
+static inline int
+fb_sync_file_range(int fd, off_t off, off_t len, unsigned flags)
+{
+	if ((flags & SYNC_FILE_RANGE_WAIT_AFTER) != 0 &&
+	    atomic_fetch_add(&fb_f.settles, 1) + 1 == fb_f.settle_fail_at) {
+		errno = fb_f.settle_err;
+		return -1;
+	}
+	return sync_file_range(fd, off, len, flags);
+}
+
 static struct bdev_io_ops fb_io;
 
 /*
@@ -252,6 +266,7 @@ fb_faults_io(void)
 	fb_io.pread = fb_pread;
 	fb_io.pwrite = fb_pwrite;
 	fb_io.fdatasync = fb_fdatasync;
+	fb_io.sync_file_range = fb_sync_file_range;
 	return &fb_io;
 }
 

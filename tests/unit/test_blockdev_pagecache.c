@@ -151,15 +151,15 @@ test_writeback(void **state)
 	fd = open(fb_path(p, "w"), O_RDWR | O_CREAT, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, buf, VOL, 0), (ssize_t)VOL);
-	assert_int_equal(bdev__writeback_start(fd, 0, VOL), 0);
-	assert_int_equal(bdev__writeback_start(fd, 0, 0), 0);
-	assert_int_equal(bdev__writeback_settle(fd, 0, VOL / 2), 0);
-	assert_int_equal(bdev__writeback_settle(fd, 0, 0), 0);
+	assert_int_equal(bdev__writeback_start(&bdev__io_default, fd, 0, VOL), 0);
+	assert_int_equal(bdev__writeback_start(&bdev__io_default, fd, 0, 0), 0);
+	assert_int_equal(bdev__writeback_settle(&bdev__io_default, fd, 0, VOL / 2), 0);
+	assert_int_equal(bdev__writeback_settle(&bdev__io_default, fd, 0, 0), 0);
 	assert_int_equal(resident(p, 0, VOL / 2, NULL), 0);
 	close(fd);
 	fb_write(fb_path(q, "w.ref"), 0, VOL, 5);
 	assert_int_equal(fb_cmp(p, q, VOL), 0);
-	assert_true(bdev__writeback_settle(-1, 0, 4096) < 0);
+	assert_true(bdev__writeback_settle(&bdev__io_default, -1, 0, 4096) < 0);
 	free(buf);
 }
 
