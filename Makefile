@@ -143,16 +143,16 @@ tests/unit/test_cimxml_%: tests/unit/test_cimxml_%$(O).o .buildmode $(LIB_CIMXML
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CIMXML) -lcmocka $(LIBS_CIMXML)
 tests/unit/test_blockdev_%: tests/unit/test_blockdev_%$(O).o .buildmode $(LIB_BLOCK)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BLOCK) -lcmocka $(LIBS_BLOCK)
-tests/unit/test_replica_%: tests/unit/test_replica_%$(O).o .buildmode $(LIB_REPLICA)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_REPLICA) -lcmocka $(LIBS_REPLICA)
-tests/unit/test_indic: tests/unit/test_indic$(O).o .buildmode $(LIB_INDIC)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_INDIC) -lcmocka $(LIBS_INDIC)
-tests/unit/test_indic_%: tests/unit/test_indic_%$(O).o .buildmode $(LIB_INDIC)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_INDIC) -lcmocka $(LIBS_INDIC)
+tests/unit/test_replica_%: tests/unit/test_replica_%$(O).o .buildmode $(LIB_REPLICA) $(LIB_BASE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_REPLICA) $(LIB_BASE) -lcmocka $(LIBS_REPLICA)
+tests/unit/test_indic: tests/unit/test_indic$(O).o .buildmode $(LIB_INDIC) $(LIB_BASE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_INDIC) $(LIB_BASE) -lcmocka $(LIBS_INDIC)
+tests/unit/test_indic_%: tests/unit/test_indic_%$(O).o .buildmode $(LIB_INDIC) $(LIB_BASE)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_INDIC) $(LIB_BASE) -lcmocka $(LIBS_INDIC)
 tests/unit/test_conf_%: tests/unit/test_conf_%$(O).o .buildmode $(LIB_CONF)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CONF) -lcmocka $(LIBS_CONF)
 tests/unit/test_base_%: tests/unit/test_base_%$(O).o .buildmode $(LIB_BASE)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_BASE) -lcmocka -lsqlite3
 tests/unit/test_query: tests/unit/test_query$(O).o .buildmode $(LIB_QUERY) $(LIB_BASE)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_QUERY) $(LIB_BASE) -lcmocka
 LIBS_CIM_TEST = $(LIB_CIM) $(LIB_CIMXML) $(LIB_REPLICA) $(LIB_INDIC) $(LIB_CONF) $(LIB_QUERY) $(LIB_BASE)

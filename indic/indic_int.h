@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "base/sqlfile.h"
+
 #include "indic/indic.h"
 
 /* A destination and what only the registry counts about it. */
@@ -41,7 +43,7 @@ struct indic__vec {
 
 struct indic {
 	sqlite3 *db;
-	char path[4096];
+	char path[SQLFILE_PATH_MAX];
 	struct indic_limits lim;
 	uint64_t next_id;		/* meta next_id: ids are never reused */
 	struct indic__vec filters;	/* struct indic_filter * */

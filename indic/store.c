@@ -10,26 +10,21 @@
  * may lose the last commits, never the file's consistency.  A lost
  * SequenceNumber increment could hand a number out twice after a power
  * cut; the listener sees a duplicate, which DSP1054 lets it discard.
- * The create/WAL steps repeat replica/store_sqlite.c's on purpose: the
- * layer rule keeps indic/ from including replica/, and the two files may
- * part (this one has no migrations yet).  This file knows no CIM.
+ * Creating, opening and refusing the file, and the WAL switch, are
+ * base/sqlfile.c's, shared with replica/store_sqlite.c (the layer rule
+ * keeps indic/ from including replica/).  This file knows no CIM.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "indic/indic_int.h"
 
 #define INDIC_SCHEMA_VERSION	1
-#define INDIC_SCHEMA_VERSION_TEXT "1"
 #define INDIC_SCHEMA_NAME	"arrayd-indications"
 
 static const char indic_schema[] =
@@ -66,23 +61,18 @@ static const char indic_schema[] =
 	"INSERT INTO meta VALUES ('retried', '0');"
 	"INSERT INTO meta VALUES ('dropped', '0');";
 
+static const struct sqlfile_kind st_kind = {
+	.what = "indication", .schema_sql = indic_schema,
+	.version = INDIC_SCHEMA_VERSION, .errno_of = indic__errno,
+};
+
 int
 indic__errno(int src)
 {
-	switch (src & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return 0;
-	case SQLITE_NOMEM:
-		return -ENOMEM;
-	case SQLITE_FULL:
-		return -ENOSPC;
-	case SQLITE_CONSTRAINT:
+	/* A duplicate name or pair is the caller's EEXIST. */
+	if ((src & 0xff) == SQLITE_CONSTRAINT)
 		return -EEXIST;
-	default:
-		return -EIO;
-	}
+	return sqlfile_errno(src);
 }
 
 int64_t
@@ -219,125 +209,30 @@ indic__meta_save(struct indic *ix)
 	return err;
 }
 
-static int
-st_fsync_path(const char *path, int flags)
-{
-	int fd, err = 0;
-
-	if ((fd = open(path, flags | O_CLOEXEC)) == -1)
-		return -errno;
-	if (fsync(fd) == -1)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* Build a fresh file at path.new, then rename it into place. */
-static int
-st_create(const char *path, char *errbuf, size_t errlen)
-{
-	char tmp[4200], dir[4096];
-	char *emsg = NULL;
-	sqlite3 *db = NULL;
-	int rc, err;
-
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	if (unlink(tmp) == -1 && errno != ENOENT) {
-		err = -errno;
-		snprintf(errbuf, errlen, "%s: %s", tmp, strerror(errno));
-		return err;
-	}
-	rc = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "PRAGMA journal_mode=DELETE;"
-		    "PRAGMA synchronous=FULL; BEGIN;", NULL, NULL, &emsg);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, indic_schema, NULL, NULL, &emsg);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "PRAGMA user_version = "
-		    INDIC_SCHEMA_VERSION_TEXT "; COMMIT;", NULL, NULL, &emsg);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: cannot create: %s", path,
-		    emsg != NULL ? emsg : db != NULL ? sqlite3_errmsg(db) :
-		    sqlite3_errstr(rc));
-		sqlite3_free(emsg);
-		sqlite3_close(db);
-		unlink(tmp);
-		return indic__errno(rc) != 0 ? indic__errno(rc) : -EIO;
-	}
-	sqlite3_close(db);
-	if ((err = st_fsync_path(tmp, O_RDONLY)) != 0 ||
-	    rename(tmp, path) == -1) {
-		err = err != 0 ? err : -errno;
-		snprintf(errbuf, errlen, "%s: cannot create: %s", path,
-		    strerror(-err));
-		unlink(tmp);
-		return err;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	(void)st_fsync_path(dirname(dir), O_RDONLY | O_DIRECTORY);
-	return 0;
-}
-
-static int
-st_query_int(sqlite3 *db, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL)) != SQLITE_OK)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(s, 0);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = SQLITE_NOTFOUND;
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
 /* Is this our schema at a version we know?  Reads meta when it is. */
 static int
 st_check_schema(struct indic *ix, char *errbuf, size_t errlen)
 {
-	int64_t ver = 0, ntables = 0, mark = 0, v[4];
+	int64_t ver, ntables, mark = 0, v[4];
 	static const char *const keys[4] = {
 		"next_id", "delivered", "retried", "dropped"
 	};
 	char sql[128];
-	int rc;
+	int err;
 
-	rc = st_query_int(ix->db, "PRAGMA user_version", &ver);
-	if (rc == SQLITE_OK)
-		rc = st_query_int(ix->db, "SELECT count(*) FROM sqlite_master "
-		    "WHERE type = 'table'", &ntables);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: not an arrayd indication "
-		    "database: %s", ix->path, sqlite3_errmsg(ix->db));
-		return -EPROTO;
-	}
-	if (ver > INDIC_SCHEMA_VERSION) {
-		snprintf(errbuf, errlen, "%s: schema version %" PRId64 " is "
-		    "newer than %d (written by a newer arrayd)", ix->path, ver,
-		    INDIC_SCHEMA_VERSION);
-		return -EPROTO;
-	}
+	if ((err = sqlfile_version(ix->db, ix->path, &st_kind, &ver,
+	    &ntables, errbuf, errlen)) != 0)
+		return err;
 	if (ver != INDIC_SCHEMA_VERSION ||
-	    st_query_int(ix->db, "SELECT count(*) FROM meta WHERE key = "
+	    sqlfile_query_int(ix->db, "SELECT count(*) FROM meta WHERE key = "
 	    "'schema' AND value = '" INDIC_SCHEMA_NAME "'", &mark) !=
-	    SQLITE_OK || mark != 1) {
-		snprintf(errbuf, errlen, "%s: not an arrayd indication "
-		    "database (%s, user_version %" PRId64 ")", ix->path,
-		    ntables == 0 ? "empty" : "foreign tables", ver);
-		return -EPROTO;
-	}
+	    SQLITE_OK || mark != 1)
+		return sqlfile_foreign(ix->path, &st_kind, ntables, ver,
+		    errbuf, errlen);
 	for (int i = 0; i < 4; i++) {
 		snprintf(sql, sizeof(sql), "SELECT CAST(value AS INTEGER) "
 		    "FROM meta WHERE key = '%s'", keys[i]);
-		if (st_query_int(ix->db, sql, &v[i]) != SQLITE_OK ||
+		if (sqlfile_query_int(ix->db, sql, &v[i]) != SQLITE_OK ||
 		    v[i] < 0) {
 			snprintf(errbuf, errlen, "%s: damaged meta '%s'",
 			    ix->path, keys[i]);
@@ -346,7 +241,7 @@ st_check_schema(struct indic *ix, char *errbuf, size_t errlen)
 	}
 	ix->next_id = (uint64_t)v[0];
 	/* Files written before queue ids came from next_id (rowids). */
-	if (st_query_int(ix->db, "SELECT coalesce(max(id), 0) FROM queue",
+	if (sqlfile_query_int(ix->db, "SELECT coalesce(max(id), 0) FROM queue",
 	    &mark) == SQLITE_OK && mark >= 0 && (uint64_t)mark >= ix->next_id)
 		ix->next_id = (uint64_t)mark + 1;
 	ix->tot.delivered = (uint64_t)v[1];
@@ -374,87 +269,29 @@ st_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
-/* Switch to WAL and prove we can write (a read-only folder fails here). */
-static int
-st_setup(struct indic *ix, char *errbuf, size_t errlen)
-{
-	sqlite3_stmt *s = NULL;
-	const char *mode = NULL;
-	int rc;
-
-	sqlite3_busy_timeout(ix->db, 2000);
-	rc = sqlite3_prepare_v2(ix->db, "PRAGMA journal_mode=WAL", -1, &s,
-	    NULL);
-	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		mode = (const char *)sqlite3_column_text(s, 0);
-	if (mode == NULL || strcmp(mode, "wal") != 0) {
-		snprintf(errbuf, errlen, "%s: cannot use WAL journal: %s",
-		    ix->path, sqlite3_errmsg(ix->db));
-		sqlite3_finalize(s);
-		return -EACCES;
-	}
-	sqlite3_finalize(s);
-	/* Checkpoints run on the daemon's thread pool (daemon/dbckpt.c);
-	 * the loop's only at the cap (st_wal_hook, indic.h). */
-	rc = sqlite3_exec(ix->db, "PRAGMA synchronous=NORMAL;"
-	    "PRAGMA journal_size_limit=8388608;"
-	    "BEGIN IMMEDIATE; COMMIT;", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		sqlite3_wal_hook(ix->db, st_wal_hook, ix);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: not writable: %s", ix->path,
-		    sqlite3_errmsg(ix->db));
-		return indic__errno(rc) != 0 ? indic__errno(rc) : -EIO;
-	}
-	return 0;
-}
-
 int
 indic_open(const char *db_path, const struct indic_limits *lim,
     struct indic **out, char *errbuf, size_t errlen)
 {
 	struct indic *ix;
-	struct stat sb;
-	int err, rc;
+	int err;
 
 	*out = NULL;
-	if (strlen(db_path) >= sizeof(ix->path) - 8) {
-		snprintf(errbuf, errlen, "%s: path too long", db_path);
-		return -ENAMETOOLONG;
-	}
-	if (stat(db_path, &sb) == -1) {
-		if (errno != ENOENT) {
-			err = -errno;
-			snprintf(errbuf, errlen, "%s: %s", db_path,
-			    strerror(errno));
-			return err;
-		}
-		if ((err = st_create(db_path, errbuf, errlen)) != 0)
-			return err;
-	} else if (!S_ISREG(sb.st_mode)) {
-		snprintf(errbuf, errlen, "%s: not a regular file", db_path);
-		return -EINVAL;
-	} else if (sb.st_size == 0) {
-		snprintf(errbuf, errlen, "%s: empty file, not an arrayd "
-		    "indication database (remove it to start afresh)", db_path);
-		return -EPROTO;
-	}
 	/* Owned by the caller through *out; freed by indic_close(). */
 	if ((ix = calloc(1, sizeof(*ix))) == NULL)
 		return -ENOMEM;
 	snprintf(ix->path, sizeof(ix->path), "%s", db_path);
 	indic_set_limits(ix, lim);
-	rc = sqlite3_open_v2(db_path, &ix->db, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: cannot open: %s", db_path,
-		    ix->db != NULL ? sqlite3_errmsg(ix->db) :
-		    sqlite3_errstr(rc));
-		err = indic__errno(rc) != 0 ? indic__errno(rc) : -EIO;
+	/* Checkpoints run on the daemon's thread pool (daemon/dbckpt.c);
+	 * the loop's only at the cap (st_wal_hook, indic.h). */
+	if ((err = sqlfile_open(db_path, &st_kind, &ix->db, errbuf,
+	    errlen)) != 0 ||
+	    (err = st_check_schema(ix, errbuf, errlen)) != 0 ||
+	    (err = sqlfile_wal(ix->db, ix->path, &st_kind,
+	    "PRAGMA journal_size_limit=8388608;", errbuf, errlen)) != 0)
 		goto out_close;
-	}
-	if ((err = st_check_schema(ix, errbuf, errlen)) != 0 ||
-	    (err = st_setup(ix, errbuf, errlen)) != 0 ||
-	    (err = indic__load(ix, errbuf, errlen)) != 0)
+	sqlite3_wal_hook(ix->db, st_wal_hook, ix);
+	if ((err = indic__load(ix, errbuf, errlen)) != 0)
 		goto out_close;
 	*out = ix;
 	return 0;

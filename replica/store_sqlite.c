@@ -16,10 +16,9 @@
  * state change on the loop thread (4 ms average, 28 ms worst here), which
  * ModifySynchronization's latency cannot afford.
  *
- * A new file is built beside its final name and renamed into place, so a
- * crash during the first start never leaves an empty or half-built file;
- * an existing empty file is therefore someone else's and is refused, like
- * a file of another schema, a newer schema or no database at all.
+ * Creating, opening and refusing the file (built beside its final name
+ * and renamed into place; empty, foreign or newer files refused) is
+ * base/sqlfile.c's, shared with indic/store.c; the migrations are here.
  *
  * Records are bound and read by one table-driven binder: each record kind
  * lists its columns (name, C type, place in the struct) once, and the
@@ -28,23 +27,19 @@
  * kind.  This file must not know the state machine or call replica_ops.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "base/sqlfile.h"
 #include "replica/replica.h"
 #include "replica/store.h"
 #include "replica/store_sqlite_int.h"
 
 #define STORE_SCHEMA_VERSION	3
-#define STORE_SCHEMA_VERSION_TEXT "3"
 #define STORE_SCHEMA_NAME	"arrayd-replica"
 
 /* The statements that are not a record's put or load (those: store_rec). */
@@ -106,7 +101,7 @@ struct store_sqlite {
 	sqlite3_stmt *q[Q_COUNT];
 	sqlite3_stmt *put[STORE_REC_COUNT];	/* INSERT OR REPLACE */
 	sqlite3_stmt *all[STORE_REC_COUNT];	/* SELECT, key order */
-	char path[4096];
+	char path[SQLFILE_PATH_MAX];
 };
 
 static struct store_sqlite *
@@ -115,6 +110,11 @@ sq_of(struct store *base)
 	return (struct store_sqlite *)base;
 }
 
+static const struct sqlfile_kind sq_kind = {
+	.what = "state", .schema_sql = store_schema,
+	.version = STORE_SCHEMA_VERSION, .errno_of = store_sqlite_errno,
+};
+
 static const struct store_ops sq_ops;
 static void sq_close(struct store *base);
 
@@ -122,14 +122,6 @@ int
 store_sqlite_errno(int src)
 {
 	switch (src & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return 0;
-	case SQLITE_NOMEM:
-		return -ENOMEM;
-	case SQLITE_FULL:
-		return -ENOSPC;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return -EBUSY;
@@ -141,7 +133,7 @@ store_sqlite_errno(int src)
 	case SQLITE_NOTADB:
 		return -EPROTO;
 	default:
-		return -EIO;
+		return sqlfile_errno(src);
 	}
 }
 
@@ -151,88 +143,6 @@ sq_errmsg(const struct store *base)
 	const struct store_sqlite *st = (const struct store_sqlite *)base;
 
 	return st->db != NULL ? sqlite3_errmsg(st->db) : "";
-}
-
-static int
-sq_fsync_path(const char *path, int flags)
-{
-	int fd, err = 0;
-
-	if ((fd = open(path, flags | O_CLOEXEC)) == -1)
-		return -errno;
-	if (fsync(fd) == -1)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/*
- * Build a fresh database at path + ".new" and rename it into place, then
- * sync the folder so the rename itself is durable.
- */
-static int
-sq_create(const char *path, char *errbuf, size_t errlen)
-{
-	char tmp[4200], dir[4096];
-	char *emsg = NULL;
-	sqlite3 *db = NULL;
-	int rc, err;
-
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	if (unlink(tmp) == -1 && errno != ENOENT) {
-		err = -errno;
-		snprintf(errbuf, errlen, "%s: %s", tmp, strerror(errno));
-		return err;
-	}
-	rc = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "PRAGMA journal_mode=DELETE;"
-		    "PRAGMA synchronous=FULL; BEGIN;", NULL, NULL, &emsg);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, store_schema, NULL, NULL, &emsg);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "PRAGMA user_version = "
-		    STORE_SCHEMA_VERSION_TEXT "; COMMIT;",
-		    NULL, NULL, &emsg);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: cannot create: %s", path,
-		    emsg != NULL ? emsg : db != NULL ? sqlite3_errmsg(db) :
-		    sqlite3_errstr(rc));
-		sqlite3_free(emsg);
-		sqlite3_close(db);
-		unlink(tmp);
-		return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
-	}
-	sqlite3_close(db);
-	if ((err = sq_fsync_path(tmp, O_RDONLY)) != 0 ||
-	    rename(tmp, path) == -1) {
-		err = err != 0 ? err : -errno;
-		snprintf(errbuf, errlen, "%s: cannot create: %s", path,
-		    strerror(-err));
-		unlink(tmp);
-		return err;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	(void)sq_fsync_path(dirname(dir), O_RDONLY | O_DIRECTORY);
-	return 0;
-}
-
-static int
-sq_pragma_int(sqlite3 *db, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL)) != SQLITE_OK)
-		return rc;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(s, 0);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(s);
-	return rc;
 }
 
 /*
@@ -318,25 +228,13 @@ static int sq_meta_get(struct store *base, const char *key, char *buf,
 static int
 sq_check_schema(struct store_sqlite *st, char *errbuf, size_t errlen)
 {
-	int64_t ver = 0, ntables = 0;
+	int64_t ver, ntables;
 	char name[64];
-	int rc;
+	int err;
 
-	rc = sq_pragma_int(st->db, "PRAGMA user_version", &ver);
-	if (rc == SQLITE_OK)
-		rc = sq_pragma_int(st->db, "SELECT count(*) FROM "
-		    "sqlite_master WHERE type = 'table'", &ntables);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: not an arrayd state database: %s",
-		    st->path, sqlite3_errmsg(st->db));
-		return -EPROTO;
-	}
-	if (ver > STORE_SCHEMA_VERSION) {
-		snprintf(errbuf, errlen, "%s: schema version %" PRId64 " is "
-		    "newer than %d (written by a newer arrayd)", st->path, ver,
-		    STORE_SCHEMA_VERSION);
-		return -EPROTO;
-	}
+	if ((err = sqlfile_version(st->db, st->path, &sq_kind, &ver,
+	    &ntables, errbuf, errlen)) != 0)
+		return err;
 	/* Each migration takes the file one version up, in order. */
 	if ((ver == 1 && sq_migrate_v1(st) != SQLITE_OK) ||
 	    ((ver == 1 || ver == 2) && sq_migrate_v2(st) != SQLITE_OK)) {
@@ -344,12 +242,9 @@ sq_check_schema(struct store_sqlite *st, char *errbuf, size_t errlen)
 		    st->path, sqlite3_errmsg(st->db));
 		return -EPROTO;
 	}
-	if (ver != STORE_SCHEMA_VERSION && ver != 1 && ver != 2) {
-		snprintf(errbuf, errlen, "%s: not an arrayd state database "
-		    "(%s, user_version %" PRId64 ")", st->path, ntables == 0 ?
-		    "empty" : "foreign tables", ver);
-		return -EPROTO;
-	}
+	if (ver != STORE_SCHEMA_VERSION && ver != 1 && ver != 2)
+		return sqlfile_foreign(st->path, &sq_kind, ntables, ver, errbuf,
+		    errlen);
 	if (sq_prepare(st) != SQLITE_OK) {
 		snprintf(errbuf, errlen, "%s: damaged or foreign schema: %s",
 		    st->path, sqlite3_errmsg(st->db));
@@ -372,82 +267,25 @@ sq_check_schema(struct store_sqlite *st, char *errbuf, size_t errlen)
  */
 #define STORE_AUTOCKPT_PAGES "10000"
 
-/* Switch to WAL and prove we can write (a read-only folder fails here). */
-static int
-sq_setup(struct store_sqlite *st, char *errbuf, size_t errlen)
-{
-	sqlite3_stmt *s = NULL;
-	const char *mode = NULL;
-	int rc;
-
-	sqlite3_busy_timeout(st->db, 2000);
-	rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=WAL", -1, &s,
-	    NULL);
-	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		mode = (const char *)sqlite3_column_text(s, 0);
-	if (mode == NULL || strcmp(mode, "wal") != 0) {
-		snprintf(errbuf, errlen, "%s: cannot use WAL journal: %s",
-		    st->path, sqlite3_errmsg(st->db));
-		sqlite3_finalize(s);
-		return -EACCES;
-	}
-	sqlite3_finalize(s);
-	rc = sqlite3_exec(st->db, "PRAGMA synchronous=NORMAL;"
-	    "PRAGMA wal_autocheckpoint=" STORE_AUTOCKPT_PAGES ";"
-	    "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE; COMMIT;", NULL, NULL,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: not writable: %s", st->path,
-		    sqlite3_errmsg(st->db));
-		return store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
-	}
-	return 0;
-}
-
 int
 store_sqlite_open(const char *path, struct store **out, char *errbuf,
     size_t errlen)
 {
 	struct store_sqlite *st;
-	struct stat sb;
-	int err, rc;
+	int err;
 
 	*out = NULL;
-	if (strlen(path) >= sizeof(st->path) - 8) {
-		snprintf(errbuf, errlen, "%s: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	if (stat(path, &sb) == -1) {
-		if (errno != ENOENT) {
-			err = -errno;
-			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-			return err;
-		}
-		if ((err = sq_create(path, errbuf, errlen)) != 0)
-			return err;
-	} else if (!S_ISREG(sb.st_mode)) {
-		snprintf(errbuf, errlen, "%s: not a regular file", path);
-		return -EINVAL;
-	} else if (sb.st_size == 0) {
-		snprintf(errbuf, errlen, "%s: empty file, not an arrayd state "
-		    "database (remove it to start afresh)", path);
-		return -EPROTO;
-	}
 	/* Owned by the caller through *out; freed by store_close(). */
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return -ENOMEM;
 	st->base.ops = &sq_ops;
 	snprintf(st->path, sizeof(st->path), "%s", path);
-	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(errbuf, errlen, "%s: cannot open: %s", path,
-		    st->db != NULL ? sqlite3_errmsg(st->db) :
-		    sqlite3_errstr(rc));
-		err = store_sqlite_errno(rc) != 0 ? store_sqlite_errno(rc) : -EIO;
-		goto out_close;
-	}
-	if ((err = sq_check_schema(st, errbuf, errlen)) != 0 ||
-	    (err = sq_setup(st, errbuf, errlen)) != 0)
+	if ((err = sqlfile_open(path, &sq_kind, &st->db, errbuf,
+	    errlen)) != 0 ||
+	    (err = sq_check_schema(st, errbuf, errlen)) != 0 ||
+	    (err = sqlfile_wal(st->db, st->path, &sq_kind,
+	    "PRAGMA wal_autocheckpoint=" STORE_AUTOCKPT_PAGES ";"
+	    "PRAGMA foreign_keys=OFF;", errbuf, errlen)) != 0)
 		goto out_close;
 	*out = &st->base;
 	return 0;
