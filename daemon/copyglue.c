@@ -29,6 +29,7 @@
 
 #include "blockdev/blockdev.h"
 #include "base/log.h"
+#include "daemon/failpoint.h"
 #include "daemon/metrics.h"
 
 struct glue_job {
@@ -64,22 +65,13 @@ struct copyglue {
 	bool			 fail_image_taken;
 };
 
-/* ARRAYD_FAILPOINT=volume-file-created, volume-file-removed or
- * image-taken (tests). */
+/* The crash failpoints of this file (failpoint.c lists them all). */
 static void
 glue_failpoints(struct copyglue *g)
 {
-	const char *fp = getenv("ARRAYD_FAILPOINT");
-
-	if (fp == NULL || fp[0] == '\0')
-		return;
-	g->fail_file_created = strcmp(fp, "volume-file-created") == 0;
-	g->fail_file_removed = strcmp(fp, "volume-file-removed") == 0;
-	g->fail_image_taken = strcmp(fp, "image-taken") == 0;
-	if (!g->fail_file_created && !g->fail_file_removed &&
-	    !g->fail_image_taken)
-		log_warnx("ARRAYD_FAILPOINT '%s' is not a failpoint: ignored",
-		    fp);
+	g->fail_file_created = failpoint_is("volume-file-created");
+	g->fail_file_removed = failpoint_is("volume-file-removed");
+	g->fail_image_taken = failpoint_is("image-taken");
 }
 
 /* A crash at this point, as a power cut would make it (tests only). */

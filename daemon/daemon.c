@@ -31,6 +31,7 @@
 #include "daemon/cimglue.h"
 #include "daemon/copyglue.h"
 #include "daemon/dbckpt.h"
+#include "daemon/failpoint.h"
 #include "daemon/export.h"
 #include "daemon/http.h"
 #include "base/log.h"
@@ -360,6 +361,9 @@ daemon_replicas(struct daemon *d)
 	if (err != 0)
 		log_errorx("%s: %s", db, errbuf[0] != '\0' ? errbuf :
 		    strerror(-err));
+	else if (failpoint_is("no-state-checkpoint"))
+		log_warnx("failpoint no-state-checkpoint: %s: not checkpointed",
+		    db);
 	else if ((err = dbckpt_start(&d->loop, db, 1000, &d->ckpt)) != 0)
 		log_errorx("%s: checkpointer: %s", db, strerror(-err));
 	free(db);
@@ -892,6 +896,7 @@ daemon_start(struct daemon *d)
 	if ((err = daemon_conf_load(d->conf_path, &d->conf)) != 0)
 		return err;
 	log_set_level(daemon_log_level(d->conf, d->verbose));
+	failpoint_check();
 	daemon_threadpool_size(d->conf);
 	if ((err = daemon_dir_ready("state directory", d->conf->state_dir,
 	    0700)) != 0)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
+# integration: serial
 # 080-stop-copy: halting a physical copy (Stop Copy 13 and
 # RequestStateChange(Terminate) on its job), job methods (RequestStateChange
 # on finished jobs, KillJob, GetError), progress reporting.  Copies are
