@@ -38,7 +38,9 @@
  * bodies.body of body_id (0: none; the event's properties), then tail
  * (IndicationFilterName, SequenceContext, SequenceNumber and the end).
  * The trigger deletes a body with the last item that uses it, in
- * whatever transaction deletes that item (ack flush, drop, deletes).
+ * whatever transaction deletes that item (ack flush, drop, deletes);
+ * its "body_id != 0" lets it use the partial index (without it, every
+ * deleted item scanned the whole queue).
  * A version-1 row is migrated as it is: body_id 0, empty tail, the
  * same bytes.
  */
@@ -49,7 +51,7 @@
 	"CREATE INDEX queue_body ON queue(body_id) WHERE body_id != 0;" \
 	"CREATE TRIGGER queue_body_gone AFTER DELETE ON queue" \
 	" WHEN old.body_id != 0 AND NOT EXISTS (SELECT 1 FROM queue" \
-	" WHERE body_id = old.body_id) BEGIN" \
+	" WHERE body_id = old.body_id AND body_id != 0) BEGIN" \
 	" DELETE FROM bodies WHERE id = old.body_id; END;"
 
 static const char indic_schema[] =
