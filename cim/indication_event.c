@@ -390,7 +390,9 @@ push_all(struct cim_indication *ci, const struct cim_ind_msg *m, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		ids[i] = ci->targets[i].sub_id;
-	(void)indic_push_many(ci->o.ix, ids, n, push_build, &pa, rcs);
+	/* m->xml is in every message: the registry stores it once. */
+	(void)indic_push_shared(ci->o.ix, ids, n, m->xml, m->xml_len,
+	    push_build, &pa, rcs);
 	for (i = 0; i < n; i++) {
 		if (rcs[i] == 0) {
 			queued++;

@@ -166,6 +166,17 @@ int indic_push(struct indic *ix, uint64_t sub_id,
 int indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
     int (*build)(void *arg, size_t i, const char *seq_context,
 	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs);
+/*
+ * indic_push_many for an event whose messages all contain the same bytes
+ * shared[0..shared_len) (the indication's properties): those are stored
+ * once for the event, and per item only the rest of its message.  A
+ * message that does not contain them is stored whole.  indic_head gives
+ * back the exact bytes build() wrote.
+ */
+int indic_push_shared(struct indic *ix, const uint64_t *sub_ids, size_t n,
+    const char *shared, size_t shared_len,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs);
 /* The oldest queued item of a destination (NULL: none). */
 const struct indic_item *indic_head(struct indic *ix, uint64_t dest_id);
 /* Delivered: remove it, count it (indic_ack_later + indic_ack_flush). */

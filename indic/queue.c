@@ -74,12 +74,55 @@ qu_undo_all(struct indic *ix, const struct qu_undo *u, size_t n,
 	ix->next_id = next_id;
 }
 
+/* An event's bytes common to all its items, stored once (bodies). */
+struct qu_shared {
+	const char *p;
+	size_t len;			/* 0: none */
+	uint64_t body_id;		/* its row, once an item needed it */
+};
+
+/*
+ * Insert one item: its message body[0..len) is stored as its own part
+ * before sh's bytes, a reference to sh's row, and its own part after
+ * (indic_head puts them back together), or whole when sh's bytes are
+ * not in it.
+ */
+static int
+qu_insert(struct indic *ix, struct indic__dest *dx, struct indic__sub *sx,
+    int64_t now, struct qu_shared *sh, const char *body, size_t len)
+{
+	const char *at = NULL;
+	size_t pre = len, skip = 0;
+	int err;
+
+	if (sh->len > 0 && len >= sh->len)
+		at = memmem(body, len, sh->p, sh->len);
+	if (at != NULL && sh->body_id == 0) {
+		if ((err = indic__run(ix, "INSERT INTO bodies(body) VALUES "
+		    "(?)", "b", sh->p, sh->len)) != 0)
+			return err;
+		sh->body_id = (uint64_t)sqlite3_last_insert_rowid(ix->db);
+	}
+	if (at != NULL) {
+		pre = (size_t)(at - body);
+		skip = sh->len;
+	}
+	/* Item ids come from next_id, persisted: never reused (indic.h). */
+	return indic__run(ix, "INSERT INTO queue(id, dest_id, sub_id, seq_no,"
+	    " attempts, queued_us, body, body_id, tail) VALUES "
+	    "(?,?,?,?,0,?,?,?,?)", "UUUUIbUb", ix->next_id, dx->d.id,
+	    sx->s.id, dx->d.seq_next, now, body, pre,
+	    at != NULL ? sh->body_id : (uint64_t)0, body + pre + skip,
+	    len - pre - skip);
+}
+
 /* One subscription's part of a batch, inside its transaction. */
 static int
 qu_push_one(struct indic *ix, struct indic__sub *sx, size_t i,
     int (*build)(void *arg, size_t i, const char *seq_context,
 	uint64_t seq_no, char **body, size_t *len), void *arg,
-    int64_t now, struct qu_undo *u, bool *built_failed)
+    int64_t now, struct qu_shared *sh, struct qu_undo *u,
+    bool *built_failed)
 {
 	struct indic__dest *dx = indic__dest_of(ix, sx->s.dest_id);
 	char *body = NULL;
@@ -108,10 +151,7 @@ qu_push_one(struct indic *ix, struct indic__sub *sx, size_t i,
 		*built_failed = true;	/* nothing written for it */
 		return err;
 	}
-	/* Item ids come from next_id, persisted: never reused (indic.h). */
-	err = indic__run(ix, "INSERT INTO queue(id, dest_id, sub_id, seq_no,"
-	    " attempts, queued_us, body) VALUES (?,?,?,?,0,?,?)", "UUUUIb",
-	    ix->next_id, dx->d.id, sx->s.id, dx->d.seq_next, now, body, len);
+	err = qu_insert(ix, dx, sx, now, sh, body, len);
 	if (err == 0)
 		err = indic__run(ix, "UPDATE dests SET seq_next = ? WHERE "
 		    "id = ?", "UU", dx->d.seq_next + 1, dx->d.id);
@@ -132,6 +172,16 @@ indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
     int (*build)(void *arg, size_t i, const char *seq_context,
 	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs)
 {
+	return indic_push_shared(ix, sub_ids, n, NULL, 0, build, arg, rcs);
+}
+
+int
+indic_push_shared(struct indic *ix, const uint64_t *sub_ids, size_t n,
+    const char *shared, size_t shared_len,
+    int (*build)(void *arg, size_t i, const char *seq_context,
+	uint64_t seq_no, char **body, size_t *len), void *arg, int *rcs)
+{
+	struct qu_shared sh = { .p = shared, .len = shared_len };
 	struct qu_undo *u;
 	struct indic__sub *sx;
 	uint64_t next_id = ix->next_id;
@@ -153,7 +203,7 @@ indic_push_many(struct indic *ix, const uint64_t *sub_ids, size_t n,
 			continue;
 		}
 		built_failed = false;
-		rcs[i] = qu_push_one(ix, sx, i, build, arg, now, &u[nu],
+		rcs[i] = qu_push_one(ix, sx, i, build, arg, now, &sh, &u[nu],
 		    &built_failed);
 		if (rcs[i] == 0 || rcs[i] == -ENOBUFS) {
 			nu++;
@@ -219,7 +269,7 @@ indic_head(struct indic *ix, uint64_t dest_id)
 	sqlite3_stmt *s;
 	const void *blob;
 	bool owned;
-	int n, rc;
+	int n, m, k, rc;
 
 	free(ix->head_body);
 	ix->head_body = NULL;
@@ -227,21 +277,33 @@ indic_head(struct indic *ix, uint64_t dest_id)
 	if ((dx = indic__dest_of(ix, dest_id)) == NULL)
 		return NULL;
 	/* Rows up to acked_upto are delivered, waiting for the flush. */
-	if ((s = indic__stmt(ix, "SELECT id, sub_id, seq_no, attempts, "
-	    "queued_us, body FROM queue WHERE dest_id = ? AND id > ? "
-	    "ORDER BY id LIMIT 1", &owned, &rc)) == NULL)
+	/* The message: the item's part, the event's body, the tail. */
+	if ((s = indic__stmt(ix, "SELECT q.id, q.sub_id, q.seq_no, "
+	    "q.attempts, q.queued_us, q.body, b.body, q.tail, q.body_id "
+	    "FROM queue q LEFT JOIN bodies b ON b.id = q.body_id "
+	    "WHERE q.dest_id = ? AND q.id > ? ORDER BY q.id LIMIT 1",
+	    &owned, &rc)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)dest_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)dx->acked_upto);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		goto out;
-	blob = sqlite3_column_blob(s, 5);
-	n = sqlite3_column_bytes(s, 5);
+	/* A body_id without its body: the file is damaged; say nothing. */
+	if (sqlite3_column_int64(s, 8) != 0 &&
+	    sqlite3_column_type(s, 6) == SQLITE_NULL)
+		goto out;
+	for (n = 0, k = 5; k <= 7; k++)
+		n += sqlite3_column_bytes(s, k);
 	/* Owned by the registry until the next change (freed above). */
 	if ((ix->head_body = malloc((size_t)n + 1)) == NULL)
 		goto out;
-	if (n > 0)
-		memcpy(ix->head_body, blob, (size_t)n);
+	for (n = 0, k = 5; k <= 7; k++) {
+		blob = sqlite3_column_blob(s, k);
+		m = sqlite3_column_bytes(s, k);
+		if (m > 0)
+			memcpy(ix->head_body + n, blob, (size_t)m);
+		n += m;
+	}
 	ix->head_body[n] = '\0';
 	ix->head.id = (uint64_t)sqlite3_column_int64(s, 0);
 	ix->head.dest_id = dest_id;

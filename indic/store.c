@@ -24,8 +24,31 @@
 
 #include "indic/indic_int.h"
 
-#define INDIC_SCHEMA_VERSION	1
+#define INDIC_SCHEMA_VERSION	2
+#define INDIC_SCHEMA_VERSION_TEXT "2"
 #define INDIC_SCHEMA_NAME	"arrayd-indications"
+
+/*
+ * Version 2: an event's message is stored once.  An item's bytes are
+ * queue.body (its own part before the shared one: the MESSAGE ID), then
+ * bodies.body of body_id (0: none; the event's properties), then tail
+ * (IndicationFilterName, SequenceContext, SequenceNumber and the end).
+ * The trigger deletes a body with the last item that uses it, in
+ * whatever transaction deletes that item (ack flush, drop, deletes);
+ * its "body_id != 0" lets it use the partial index (without it, every
+ * deleted item scanned the whole queue).
+ * A version-1 row is migrated as it is: body_id 0, empty tail, the
+ * same bytes.
+ */
+#define INDIC_SCHEMA_2 \
+	"CREATE TABLE bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);" \
+	"ALTER TABLE queue ADD COLUMN body_id INTEGER NOT NULL DEFAULT 0;" \
+	"ALTER TABLE queue ADD COLUMN tail BLOB NOT NULL DEFAULT x'';" \
+	"CREATE INDEX queue_body ON queue(body_id) WHERE body_id != 0;" \
+	"CREATE TRIGGER queue_body_gone AFTER DELETE ON queue" \
+	" WHEN old.body_id != 0 AND NOT EXISTS (SELECT 1 FROM queue" \
+	" WHERE body_id = old.body_id AND body_id != 0) BEGIN" \
+	" DELETE FROM bodies WHERE id = old.body_id; END;"
 
 static const char indic_schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
@@ -55,6 +78,7 @@ static const char indic_schema[] =
 	" attempts INTEGER NOT NULL, queued_us INTEGER NOT NULL,"
 	" body BLOB NOT NULL);"
 	"CREATE INDEX queue_dest ON queue(dest_id, id);"
+	INDIC_SCHEMA_2
 	"INSERT INTO meta VALUES ('schema', '" INDIC_SCHEMA_NAME "');"
 	"INSERT INTO meta VALUES ('next_id', '1');"
 	"INSERT INTO meta VALUES ('delivered', '0');"
@@ -209,6 +233,32 @@ indic__meta_save(struct indic *ix)
 	return err;
 }
 
+/*
+ * Version 1 to 2 in one transaction (all or nothing: a failed migration
+ * leaves the version-1 file as it was).  Queued rows are kept as they
+ * are: each keeps its whole message in body.  Only our own version-1
+ * file is migrated (the meta mark).
+ */
+static int
+st_migrate_1(struct indic *ix, int64_t *ver)
+{
+	int64_t mark = 0;
+	int rc;
+
+	rc = sqlfile_query_int(ix->db, "SELECT count(*) FROM meta WHERE key = "
+	    "'schema' AND value = '" INDIC_SCHEMA_NAME "'", &mark);
+	if (rc != SQLITE_OK || mark != 1)
+		return SQLITE_OK;	/* not ours: st_check_schema says so */
+	rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE;" INDIC_SCHEMA_2
+	    "PRAGMA user_version = " INDIC_SCHEMA_VERSION_TEXT "; COMMIT;",
+	    NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		(void)sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		*ver = INDIC_SCHEMA_VERSION;
+	return rc;
+}
+
 /* Is this our schema at a version we know?  Reads meta when it is. */
 static int
 st_check_schema(struct indic *ix, char *errbuf, size_t errlen)
@@ -218,11 +268,19 @@ st_check_schema(struct indic *ix, char *errbuf, size_t errlen)
 		"next_id", "delivered", "retried", "dropped"
 	};
 	char sql[128];
-	int err;
+	int err, rc;
 
 	if ((err = sqlfile_version(ix->db, ix->path, &st_kind, &ver,
 	    &ntables, errbuf, errlen)) != 0)
 		return err;
+	if (ver == 1 && (rc = st_migrate_1(ix, &ver)) != SQLITE_OK) {
+		snprintf(errbuf, errlen, "%s: cannot migrate schema version 1 "
+		    "to %d: %s", ix->path, INDIC_SCHEMA_VERSION,
+		    sqlite3_errmsg(ix->db));
+		/* SQLITE_ERROR: its tables are not version 1's. */
+		return rc == SQLITE_ERROR ? -EPROTO : indic__errno(rc) != 0 ?
+		    indic__errno(rc) : -EIO;
+	}
 	if (ver != INDIC_SCHEMA_VERSION ||
 	    sqlfile_query_int(ix->db, "SELECT count(*) FROM meta WHERE key = "
 	    "'schema' AND value = '" INDIC_SCHEMA_NAME "'", &mark) !=

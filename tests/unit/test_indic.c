@@ -621,6 +621,158 @@ fx_sql(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* ------------------------------------------------- one body per event */
+
+/* An event's shared bytes, as cim/ hands them (the properties). */
+#define FX_SHARED	"<PROPERTY NAME=\"P\"><VALUE>shared</VALUE></PROPERTY>"
+
+/* "<i>:" FX_SHARED ":n=<seq>" (i == 3: without the shared bytes). */
+static int
+fx_build_shared(void *arg, size_t i, const char *ctx, uint64_t seq,
+    char **body, size_t *len)
+{
+	int n;
+
+	(void)arg;
+	(void)ctx;
+	n = asprintf(body, "%zu:%s:n=%llu", i, i == 3 ? "own" : FX_SHARED,
+	    (unsigned long long)seq);
+	if (n < 0)
+		return -ENOMEM;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* One integer from the file, through a connection of the test's own. */
+static int64_t
+fx_count(const char *path, const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* n subscriptions, each to its own destination: dests[i] for subs[i]. */
+static void
+fx_fanout(struct fx *f, size_t n, uint64_t *subs, uint64_t *dests)
+{
+	char name[32];
+	uint64_t fid = fx_filter(f, "f", "u");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "d%zu", i);
+		dests[i] = fx_dest(f, name, "u");
+		subs[i] = fx_sub(f, fid, dests[i], "u");
+	}
+}
+
+static void
+fx_head_is(struct fx *f, uint64_t dest, size_t i, uint64_t seq)
+{
+	const struct indic_item *it = indic_head(f->ix, dest);
+	char want[256];
+
+	snprintf(want, sizeof(want), "%zu:%s:n=%llu", i,
+	    i == 3 ? "own" : FX_SHARED, (unsigned long long)seq);
+	assert_non_null(it);
+	assert_int_equal(it->len, strlen(want));
+	assert_memory_equal(it->body, want, it->len);
+	assert_int_equal(it->body[it->len], '\0');
+}
+
+static void
+test_body_once(void **state)
+{
+	struct fx *f = *state;
+	uint64_t subs[5], dests[5];
+	int rcs[5];
+	size_t i;
+
+	fx_open(f, NULL);
+	fx_fanout(f, 5, subs, dests);
+	assert_int_equal(indic_push_shared(f->ix, subs, 5, FX_SHARED,
+	    strlen(FX_SHARED), fx_build_shared, NULL, rcs), 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(rcs[i], 0);
+	/* Stored once; the items hold only their own parts (item 3, which
+	 * lacks the shared bytes, whole). */
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM bodies"), 1);
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM queue "
+	    "WHERE body_id != 0"), 4);
+	assert_int_equal(fx_count(f->path, "SELECT max(length(body) + "
+	    "length(tail)) FROM queue WHERE body_id != 0"), strlen("0::n=0"));
+	/* Each head is the exact message build() wrote, after a restart
+	 * too. */
+	fx_open(f, NULL);
+	for (i = 0; i < 5; i++)
+		fx_head_is(f, dests[i], i, 0);
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM bodies"), 1);
+	/* The body goes with the last item that uses it, whichever way it
+	 * leaves: acked (flushed), dropped, its subscription deleted. */
+	assert_int_equal(indic_ack_later(f->ix,
+	    indic_head(f->ix, dests[0])->id), 0);
+	assert_int_equal(indic_ack_flush(f->ix), 0);
+	assert_int_equal(indic_drop(f->ix, indic_head(f->ix, dests[1])->id,
+	    "test"), 0);
+	assert_int_equal(indic_ack(f->ix, indic_head(f->ix, dests[3])->id),
+	    0);
+	assert_int_equal(indic_sub_del(f->ix, subs[2], NULL), 0);
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM bodies"), 1);
+	assert_int_equal(indic_sub_del(f->ix, subs[4], NULL), 0);
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM bodies"), 0);
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM queue"), 0);
+}
+
+/* A version-1 file (each item its whole message) is migrated at open
+ * and loses nothing queued. */
+static void
+test_migrate_v1(void **state)
+{
+	struct fx *f = *state;
+	uint64_t subs[5], dests[5];
+	int rcs[5];
+	size_t i;
+
+	fx_open(f, NULL);
+	fx_fanout(f, 5, subs, dests);
+	assert_int_equal(indic_push_many(f->ix, subs, 5, fx_build_shared,
+	    NULL, rcs), 0);
+	indic_close(f->ix);
+	f->ix = NULL;
+	/* Back to version 1's layout exactly. */
+	fx_sql(f->path, "DROP TRIGGER queue_body_gone;"
+	    "DROP INDEX queue_body; DROP TABLE bodies;"
+	    "ALTER TABLE queue DROP COLUMN tail;"
+	    "ALTER TABLE queue DROP COLUMN body_id;"
+	    "PRAGMA user_version = 1;");
+	fx_open(f, NULL);
+	assert_int_equal(fx_count(f->path, "PRAGMA user_version"), 2);
+	for (i = 0; i < 5; i++)
+		fx_head_is(f, dests[i], i, 0);
+	/* The migrated file takes shared bodies beside the old items. */
+	assert_int_equal(indic_push_shared(f->ix, subs, 5, FX_SHARED,
+	    strlen(FX_SHARED), fx_build_shared, NULL, rcs), 0);
+	assert_int_equal(fx_count(f->path, "SELECT count(*) FROM bodies"), 1);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(indic_ack(f->ix,
+		    indic_head(f->ix, dests[i])->id), 0);
+		fx_head_is(f, dests[i], i, 1);
+	}
+	fx_open(f, NULL);
+	for (i = 0; i < 5; i++)
+		fx_head_is(f, dests[i], i, 1);
+}
+
 static void
 fx_refused(struct fx *f, const char *why)
 {
@@ -652,7 +804,10 @@ test_refuse_foreign(void **state)
 	f->ix = NULL;
 	fx_sql(f->path, "PRAGMA user_version = 7;");
 	fx_refused(f, "newer");
-	fx_sql(f->path, "PRAGMA user_version = 1;"
+	/* Version 1 with version 2's tables: not migrated, refused. */
+	fx_sql(f->path, "PRAGMA user_version = 1;");
+	fx_refused(f, "cannot migrate");
+	fx_sql(f->path, "PRAGMA user_version = 2;"
 	    "INSERT INTO subs VALUES (99, 'c', 5, 6, 2, 2, 0, 0, 0, 'u', 0);");
 	fx_refused(f, "inconsistent");
 	/* Nothing half-built is left beside it. */
@@ -750,6 +905,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sub_delete_drops_queued,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_body_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_foreign, setup,
 		    teardown),
 		cmocka_unit_test(test_dest_check_table),
