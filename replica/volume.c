@@ -55,6 +55,9 @@ replica_pool_add(struct replica_set *rs, const char *name, const char *path)
 		return -ENOMEM;
 	}
 	rs->pools = np;
+	/* Every field not set here starts zero: no point-in-time mode, no
+	 * measured space, until the daemon's probe says otherwise. */
+	memset(&np[rs->npools], 0, sizeof(*np));
 	snprintf(np[rs->npools].name, sizeof(np->name), "%s", name);
 	np[rs->npools].path = p;
 	np[rs->npools].overprovision = REPLICA_OVERPROVISION_DEFAULT;
